@@ -1,0 +1,69 @@
+# Attune: the two commands are `make run` and `make test`; the rest are their steps.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/attune.tar.gz
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+export ATTUNE_ACTIONS_PORT ?= 5055
+export ATTUNE_RASA_PORT ?= 5005
+export ATTUNE_WEB_PORT ?= 8080
+export ATTUNE_TRACKER_DB ?= var/tracker.db
+
+# Everything the trained model depends on: change any of these and `make` retrains.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+                   attune/safety/risk_lexicon.yml $(shell find attune/nlu attune/policies attune/safety -name '*.py')
+
+.PHONY: help install validate train run test test-unit test-stories safety-eval clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed  ## Create .venv with Python 3.10 and install pinned packages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/ensure-venv.sh
+	@scripts/ensure-venv.sh $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+check-practice: install  ## Check practice.yml and show what it configures
+	$(PY) -m attune.practice check
+
+validate: install  ## Check the domain, data and practice configuration
+	$(PY) -m attune.practice check
+	$(RASA) data validate --fail-on-warnings --quiet
+
+train: $(MODEL)  ## Train the model (only when data, config or the risk lexicon changed)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name attune --out models --quiet
+	@touch $@
+
+run: install validate train  ## Start everything and print the address to open (Ctrl-C stops)
+	$(PY) -m attune.stack
+
+test-unit: install  ## Fast tests of pure logic, actions and components
+	$(PY) -m pytest tests/unit -q
+
+safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus
+	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
+
+test-stories: train  ## Rasa end-to-end test stories
+	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml \
+	  --fail-on-prediction-errors --out var/results --quiet
+
+test: install validate train  ## The whole test suite, as CI runs it
+	@start=$$(date +%s); \
+	$(PY) -m pytest tests -q; \
+	$(MAKE) --no-print-directory safety-eval; \
+	$(MAKE) --no-print-directory test-stories; \
+	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install/validate/train)."
+
+clean:  ## Remove the trained model, results and local data (keeps .venv)
+	rm -rf models var results .rasa

@@ -1,0 +1,26 @@
+"""What Attune does when it is not sure what the visitor meant."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from attune.topics import likeliest_topics
+
+
+class ActionSuggestTopics(Action):
+    """Asks to rephrase and offers the likeliest topics, the human path and "something else"."""
+
+    def name(self) -> Text:
+        """Action name used in the domain."""
+        return "action_suggest_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sends the rephrase question with topic buttons."""
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        dispatcher.utter_message(response="utter_ask_rephrase", buttons=likeliest_topics(ranking))
+        return []

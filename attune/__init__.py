@@ -1,0 +1,1 @@
+"""Attune: a safety-first assistant for counselling practices (pure-logic package)."""

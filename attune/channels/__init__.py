@@ -1,0 +1,1 @@
+"""Input channels: the website chat (socket.io, REST) and, later, messaging apps."""

@@ -1,0 +1,143 @@
+"""The website chat channel: Rasa's socket.io channel, fixed and made private.
+
+What differs from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6.21):
+- the connection really joins its session's room (Rasa forgets to await `enter_room` with
+  python-socketio >= 5.10, so the browser never receives replies: RasaHQ/rasa#13027);
+- a session id must be long and random (at least 128 bits); anything else is replaced by a
+  fresh server-made one, so nobody can pick a short, guessable id;
+- a connection may only send messages as the session it was confirmed for;
+- browser origins come from the practice's allow-list (`website.allowed_origins`), instead of
+  any origin;
+- malformed events are dropped without an error reaching the log with their content.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+
+from attune.channels.guard import clean_text
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+def new_session_id() -> Text:
+    """A fresh unguessable session id (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def accepted_session_id(candidate: Any) -> Text:
+    """The client's id if it is long and random-looking enough, else a new one."""
+    if isinstance(candidate, str) and SESSION_ID_PATTERN.match(candidate):
+        return candidate
+    return new_session_id()
+
+
+def allowed_origins() -> List[Text]:
+    """The practice's allow-list of website origins."""
+    from attune.practice import load_practice
+
+    return list(load_practice().website.allowed_origins)
+
+
+class WebChatInput(SocketIOInput):
+    """socket.io channel for the first-party website widget."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Keeps Rasa's channel name, so `channel: socketio` responses apply."""
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """Session persistence is always on: it is what the widget relies on."""
+        channel = super().from_credentials({**(credentials or {}), "session_persistence": True})
+        return channel
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        """The socket.io server and its event handlers."""
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+        sessions: Dict[Text, Text] = {}  # socket id -> confirmed session id
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            sessions.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = accepted_session_id(requested)
+            previous = sessions.get(sid)
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous, namespace=self.namespace)
+            await sio.enter_room(sid, session_id, namespace=self.namespace)
+            sessions[sid] = session_id
+            await sio.emit(
+                "session_confirm", session_id, room=sid, namespace=self.namespace
+            )
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any = None) -> None:
+            session_id = sessions.get(sid)
+            if not isinstance(data, dict) or session_id is None:
+                logger.info("Dropped a socket.io message without a confirmed session.")
+                return
+            if data.get("session_id") not in (None, session_id):
+                logger.warning("Dropped a socket.io message for another session.")
+                return
+            text = clean_text(data.get("message"))
+            if text is None:
+                logger.info("Dropped a socket.io message that was not text.")
+                return
+            metadata = data.get(self.metadata_key)
+            message = UserMessage(
+                text,
+                WebChatOutput(sio, self.bot_message_evt, self.namespace),
+                session_id,
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else None,
+            )
+            await on_new_message(message)
+
+        return blueprint
+
+
+class WebChatOutput(SocketIOOutput):
+    """Sends replies to the session's room in the channel's namespace."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, namespace: Optional[Text]):
+        """Remembers the namespace Rasa's output ignores."""
+        super().__init__(sio, bot_message_evt)
+        self._namespace = namespace
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await self.sio.emit(
+            self.bot_message_evt, response, room=socket_id, namespace=self._namespace
+        )
+
+
+__all__ = ["WebChatInput", "WebChatOutput", "OutputChannel"]

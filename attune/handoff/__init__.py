@@ -1,0 +1,1 @@
+"""The way to the practice's human therapists: contact, hours, call-back requests."""

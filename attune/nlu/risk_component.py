@@ -1,0 +1,187 @@
+"""Safety layer 1: the risk detector as a Rasa NLU graph component.
+
+It runs on every message, after the intent classifier and the FallbackClassifier, and is the
+only source of `risk_*` intents: when the detector finds risk it overrides the intent with
+confidence 1.0; when it finds none, any `risk_*` guess of the intent classifier is removed, so
+that the reviewed word lists in `attune/safety/risk_lexicon.yml` decide alone and their
+measured recall and false-alarm rate (README, "Safety") are what visitors get.
+
+The lexicon is copied into the trained model, so a model always carries the exact lists it was
+tested with, and editing the lists changes the fingerprint and retrains this component.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from attune.safety.detector import RiskAssessment, RiskDetector
+
+RISK_INTENT_PREFIX = "risk_"
+# The parse data key under which the assessment is kept with the message (never its text).
+RISK_KEY = "risk"
+LEXICON_FILE = "risk_lexicon.yml"
+NLU_FALLBACK_INTENT = "nlu_fallback"
+
+
+def default_lexicon_path() -> Path:
+    """The reviewed lexicon shipped beside the detector."""
+    import attune.safety.detector as detector_module
+
+    return Path(detector_module.__file__).with_name(LEXICON_FILE)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class RiskDetectorComponent(GraphComponent, IntentClassifier):
+    """Overrides the intent when a message contains risk language."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        """Runs after an intent classifier, whose prediction it may override."""
+        return [IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """`lexicon`: path of the word lists (default: the shipped one).
+
+        `fallback_threshold`: when a `risk_*` guess of the classifier is removed and the next
+        intent is less confident than this, the message becomes `nlu_fallback`.
+        """
+        return {"lexicon": None, "fallback_threshold": 0.45}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        detector: Optional[RiskDetector] = None,
+    ) -> None:
+        """Keeps the config; the detector is loaded lazily from the model storage."""
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._detector = detector
+
+    @classmethod
+    def _lexicon_source(cls, config: Dict[Text, Any]) -> Path:
+        return Path(config["lexicon"]) if config.get("lexicon") else default_lexicon_path()
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """Retrain when the word lists change."""
+        return RiskDetector.load(cls._lexicon_source(config)).fingerprint()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RiskDetectorComponent:
+        """Creates the component for training."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> RiskDetectorComponent:
+        """Loads the detector with the lexicon stored in the model."""
+        with model_storage.read_from(resource) as directory:
+            detector = RiskDetector.load(Path(directory) / LEXICON_FILE)
+        return cls(config, model_storage, resource, detector)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Stores a copy of the lexicon in the model (nothing is learned)."""
+        source = self._lexicon_source(self._config)
+        RiskDetector.load(source)  # fail training, not serving, on a broken lexicon
+        with self._model_storage.write_to(self._resource) as directory:
+            shutil.copyfile(source, Path(directory) / LEXICON_FILE)
+        return self._resource
+
+    @property
+    def detector(self) -> RiskDetector:
+        """The detector; loaded from the source lexicon if the model had none."""
+        if self._detector is None:
+            self._detector = RiskDetector.load(self._lexicon_source(self._config))
+        return self._detector
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Checks every message for risk and overrides or cleans its intent."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            assessment = self.detector.assess(text)
+            message.set(RISK_KEY, _assessment_data(assessment), add_to_output=True)
+            if assessment.intent:
+                _override_intent(message, assessment.intent)
+            else:
+                _remove_risk_guesses(message, self._config["fallback_threshold"])
+        return messages
+
+
+def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:
+    """What is kept with the message: labels only, never the visitor's words."""
+    return {
+        "category": assessment.category,
+        "subcategory": assessment.subcategory,
+        "about": assessment.about,
+        "status": assessment.status,
+        "signals": list(assessment.signals),
+    }
+
+
+def _override_intent(message: Message, intent_name: Text) -> None:
+    top = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != intent_name
+    ]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+
+
+def _remove_risk_guesses(message: Message, fallback_threshold: float) -> None:
+    intent = message.get(INTENT) or {}
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    kept = [
+        entry
+        for entry in ranking
+        if not str(entry.get(INTENT_NAME_KEY, "")).startswith(RISK_INTENT_PREFIX)
+    ]
+    if len(kept) != len(ranking):
+        message.set(INTENT_RANKING_KEY, kept, add_to_output=True)
+    if not str(intent.get(INTENT_NAME_KEY) or "").startswith(RISK_INTENT_PREFIX):
+        return
+    candidates = [e for e in kept if e.get(INTENT_NAME_KEY) != NLU_FALLBACK_INTENT]
+    if candidates and candidates[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= fallback_threshold:
+        replacement = dict(candidates[0])
+    else:
+        replacement = {
+            INTENT_NAME_KEY: NLU_FALLBACK_INTENT,
+            PREDICTED_CONFIDENCE_KEY: fallback_threshold,
+        }
+    message.set(INTENT, replacement, add_to_output=True)

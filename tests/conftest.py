@@ -1,0 +1,84 @@
+"""Shared fixtures: the real Attune servers on free local ports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+
+
+class RunningStack(Stack):
+    """A Stack for tests, with helpers to talk to it like a client would."""
+
+    def restart_rasa(self) -> None:
+        """Starts the Rasa server again after `stop_rasa`."""
+        if "rasa" not in self.processes:
+            self.start_rasa()
+
+    def stop_rasa(self) -> None:
+        """Stops the Rasa server (the website and action server keep running)."""
+        self.stop_process("rasa")
+
+    def stop_actions(self) -> None:
+        """Stops the action server."""
+        self.stop_process("actions")
+
+    def restart_actions(self) -> None:
+        """Starts the action server again after `stop_actions`."""
+        if "actions" not in self.processes:
+            self.start_actions()
+
+    def send(self, sender: str, text: str, timeout: float = 60) -> List[Dict[str, Any]]:
+        """Posts one message to the REST channel and returns the bot's replies."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return json.loads(answer.read())
+
+
+def reply_text(replies: List[Dict[str, Any]]) -> str:
+    """All reply texts of one turn, joined."""
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def reply_payloads(replies: List[Dict[str, Any]]) -> List[str]:
+    """Every button payload offered in one turn."""
+    return [b.get("payload", "") for r in replies for b in r.get("buttons", []) or []]
+
+
+def new_sender() -> str:
+    """A fresh, unguessable conversation id."""
+    return uuid.uuid4().hex
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """The real action server, Rasa server and website, on free ports, with a fresh database."""
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
+    workdir = tmp_path_factory.mktemp("stack")
+    web_port: Optional[int] = free_port() if (REPO_ROOT / "attune" / "web" / "server.py").is_file() else None
+    running = RunningStack(
+        model=DEFAULT_MODEL,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=web_port,
+        tracker_db=workdir / "tracker.db",
+        log_dir=REPO_ROOT / "var" / "test-logs",
+    )
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
