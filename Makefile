@@ -55,6 +55,8 @@ safety-eval: install  ## Risk detector recall and false alarms on the labelled c
 	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
 
 test-stories: train  ## Rasa end-to-end test stories
+	@mkdir -p var/test
+	ATTUNE_DATABASE_URL=sqlite:///$(CURDIR)/var/test/stories.db \
 	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml \
 	  --fail-on-prediction-errors --out var/results --quiet
 

@@ -47,6 +47,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         self._fixed_variables: Dict[Text, Text] = {
             **template_variables(self.practice),
             **crisis_template_variables(registry, self.practice),
+            "retention_days": str(self.practice.retention_days),
         }
 
     def variables(self) -> Dict[Text, Text]:

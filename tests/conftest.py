@@ -76,6 +76,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         web_port=web_port,
         tracker_db=workdir / "tracker.db",
         log_dir=REPO_ROOT / "var" / "test-logs",
+        extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}"},
     )
     running.start()
     try:

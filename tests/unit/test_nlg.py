@@ -1,0 +1,75 @@
+"""PracticeNLG fills practice details and keeps help one tap away after a crisis turn."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from attune.nlg import GET_HELP_BUTTON, PracticeNLG, crisis_seen, with_help_button
+from attune.practice import load_practice
+
+DOMAIN = Domain.load(str(Path(__file__).parents[2] / "domain.yml"))
+
+
+def tracker_with(*intents: str) -> DialogueStateTracker:
+    events = [ActionExecuted("action_listen")]
+    events += [UserUttered("...", intent={"name": name, "confidence": 1.0}) for name in intents]
+    return DialogueStateTracker.from_events("visitor", events)
+
+
+def nlg_at(moment: datetime) -> PracticeNLG:
+    return PracticeNLG(domain=DOMAIN, clock=lambda: moment)
+
+
+async def test_every_domain_response_renders_without_a_leftover_placeholder():
+    nlg = nlg_at(datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc))
+    tracker = tracker_with("greet")
+    for name in DOMAIN.responses:
+        for channel in ("socketio", "rest", "telegram"):
+            response = await nlg.generate(name, tracker, channel)
+            assert response is not None, name
+            assert "{" not in (response.get("text") or ""), f"{name} on {channel}"
+
+
+async def test_therapist_hours_say_whether_the_practice_is_open_now():
+    practice = load_practice()
+    tuesday_noon_toronto = datetime(2026, 11, 24, 17, 0, tzinfo=timezone.utc)
+    sunday_night_toronto = datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc)
+    open_text = (await nlg_at(tuesday_noon_toronto).generate("utter_therapist_hours", tracker_with(), "rest"))["text"]
+    closed_text = (await nlg_at(sunday_night_toronto).generate("utter_therapist_hours", tracker_with(), "rest"))["text"]
+    assert "open right now" in open_text
+    assert "closed right now" in closed_text
+    assert practice.hours.reply_time in closed_text
+    assert "9-8-8" in closed_text, "outside hours, say what to do if it can't wait"
+
+
+async def test_crisis_reply_uses_the_practice_region_lines():
+    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_crisis_suicide", tracker_with("risk_suicide"), "rest"))["text"]
+    assert "9-8-8" in text
+
+
+async def test_after_a_risk_message_every_reply_offers_get_help_now():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    after_crisis = tracker_with("risk_suicide", "deny_risk", "greet")
+    response = await nlg.generate("utter_welcome", after_crisis, "rest")
+    assert GET_HELP_BUTTON in response["buttons"]
+
+
+async def test_without_a_risk_message_replies_are_left_as_written():
+    response = await nlg_at(datetime.now(timezone.utc)).generate("utter_welcome", tracker_with("greet"), "rest")
+    assert not response.get("buttons")
+
+
+def test_help_button_is_not_added_twice():
+    response = {"text": "x", "buttons": [dict(GET_HELP_BUTTON)]}
+    assert with_help_button(response)["buttons"] == [GET_HELP_BUTTON]
+
+
+@pytest.mark.parametrize("intents,expected", [(("greet",), False), (("greet", "risk_check_in"), True)])
+def test_crisis_seen(intents, expected):
+    assert crisis_seen(tracker_with(*intents)) is expected
