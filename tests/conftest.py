@@ -62,12 +62,30 @@ def new_sender() -> str:
     return uuid.uuid4().hex
 
 
+# Every test request comes from 127.0.0.1: a per-address budget of 5 x 40 per minute leaves
+# room for the whole suite, and 40 per sender lets the flood test see a 429 quickly.
+TEST_MESSAGES_PER_MINUTE = 40
+
+
+def practice_file_for_tests(directory: Path) -> Path:
+    """The shipped practice.yml with the test suite's rate limit."""
+    import yaml
+
+    data = yaml.safe_load((REPO_ROOT / "practice.yml").read_text())
+    data.setdefault("limits", {})["messages_per_minute"] = TEST_MESSAGES_PER_MINUTE
+    data["region"]["subdivision"] = str(data["region"].get("subdivision", "ON"))
+    path = directory / "practice.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """The real action server, Rasa server and website, on free ports, with a fresh database."""
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
     workdir = tmp_path_factory.mktemp("stack")
+    practice_file = practice_file_for_tests(workdir)
     web_port: Optional[int] = free_port() if (REPO_ROOT / "attune" / "web" / "server.py").is_file() else None
     running = RunningStack(
         model=DEFAULT_MODEL,
@@ -76,7 +94,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         web_port=web_port,
         tracker_db=workdir / "tracker.db",
         log_dir=REPO_ROOT / "var" / "test-logs",
-        extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}"},
+        extra_env={
+            "ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}",
+            "ATTUNE_PRACTICE_FILE": str(practice_file),
+        },
     )
     running.start()
     try:

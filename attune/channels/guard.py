@@ -1,16 +1,30 @@
-"""Input checks shared by every channel. Pure functions, no Rasa imports."""
+"""Input checks shared by every channel. Pure functions and classes, no Rasa imports.
+
+- `clean_text`: only text gets through, without control or invisible characters.
+- `prepare_text`: an over-long message becomes the `/message_too_long` intent (answered kindly,
+  and its text is not stored), unless it contains risk language: then it goes through whole,
+  so the crisis reply still comes.
+- `RateLimiter`: per-sender and per-address limits.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
-from typing import Any, Optional
+from collections import OrderedDict
+from typing import Any, Callable, Optional
 
 # Control characters other than tab and newline; also zero-width and bidi controls, which can
 # hide words from the risk detector or make a log line lie.
 _INVISIBLE = re.compile(
     "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 )
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
+TOO_LONG_PAYLOAD = "/message_too_long"
+# Requests bigger than this are refused before their JSON is read.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def clean_text(value: Any) -> Optional[str]:
@@ -19,3 +33,110 @@ def clean_text(value: Any) -> Optional[str]:
         return None
     text = unicodedata.normalize("NFC", value)
     return _INVISIBLE.sub("", text).strip()
+
+
+def valid_sender(value: Any) -> bool:
+    """Whether a caller-chosen conversation id has a safe, bounded form."""
+    return isinstance(value, str) and bool(SENDER_PATTERN.match(value))
+
+
+def prepare_text(text: str, max_chars: int, has_risk: Callable[[str], bool]) -> str:
+    """What to hand to Rasa for a cleaned message.
+
+    Args:
+        text: the cleaned message.
+        max_chars: the practice's limit (practice.yml, limits.max_message_chars).
+        has_risk: the risk detector's verdict on a text.
+    """
+    if len(text) <= max_chars:
+        return text
+    if has_risk(text):
+        return text
+    return TOO_LONG_PAYLOAD
+
+
+class RateLimiter:
+    """A sliding one-minute window of message counts per key (sender or address).
+
+    In memory, per process: with several Rasa replicas each enforces its own share, which is
+    what a limit meant to stop floods (not to bill) needs.
+    """
+
+    def __init__(
+        self,
+        per_minute: int,
+        max_keys: int = 50_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Allows `per_minute` messages per key in any 60-second window."""
+        self.per_minute = per_minute
+        self.max_keys = max_keys
+        self._clock = clock
+        self._hits: "OrderedDict[str, list]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        """Counts one message for `key`; False if that is over the limit."""
+        now = self._clock()
+        with self._lock:
+            hits = [t for t in self._hits.pop(key, []) if now - t < 60.0]
+            allowed = len(hits) < self.per_minute
+            if allowed:
+                hits.append(now)
+            self._hits[key] = hits
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
+            return allowed
+
+
+# One address may carry several visitors (an office, a family, a mobile carrier's NAT).
+ADDRESS_LIMIT_FACTOR = 5
+
+
+class ChannelGuard:
+    """The practice's input limits, shared by every channel of one server process."""
+
+    def __init__(self, max_chars: int, per_minute: int, has_risk: Callable[[str], bool]) -> None:
+        """Limits from practice.yml; `has_risk` is the risk detector's verdict."""
+        self.max_chars = max_chars
+        self.by_sender = RateLimiter(per_minute)
+        self.by_address = RateLimiter(per_minute * ADDRESS_LIMIT_FACTOR)
+        self._has_risk = has_risk
+
+    @classmethod
+    def from_practice(cls) -> "ChannelGuard":
+        """Reads the limits from practice.yml and loads the risk detector."""
+        from attune.practice import load_practice
+        from attune.safety.detector import RiskDetector
+
+        limits = load_practice().limits
+        detector = RiskDetector.load()
+        return cls(
+            limits.max_message_chars,
+            limits.messages_per_minute,
+            lambda text: detector.assess(text).is_risk,
+        )
+
+    def admit(self, sender: str, address: Optional[str]) -> bool:
+        """Counts one message; False when the sender or its address is over the limit."""
+        if not self.by_sender.allow(sender):
+            return False
+        return not address or self.by_address.allow(address)
+
+    def prepare(self, raw: Any) -> Optional[str]:
+        """The text to hand to Rasa, `/message_too_long`, or None if it is not text."""
+        text = clean_text(raw)
+        if text is None:
+            return None
+        return prepare_text(text, self.max_chars, self._has_risk)
+
+
+_shared: Optional[ChannelGuard] = None
+
+
+def shared_guard() -> ChannelGuard:
+    """The process's one guard, so limits hold across channels."""
+    global _shared
+    if _shared is None:
+        _shared = ChannelGuard.from_practice()
+    return _shared

@@ -8,7 +8,11 @@ What differs from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6.21):
 - a connection may only send messages as the session it was confirmed for;
 - browser origins come from the practice's allow-list (`website.allowed_origins`), instead of
   any origin;
-- malformed events are dropped without an error reaching the log with their content.
+- messages are cleaned, rate-limited and length-checked like every channel
+  (`attune.channels.guard`); malformed events are dropped without their content reaching a log;
+- `POST /webhooks/socketio/webhook` ({"session_id", "message"}) answers like the REST channel,
+  for the widget's fallback when a socket cannot connect; it has the same session-id rules
+  and limits, and needs no token because it can only speak as a random session id.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ from socketio import AsyncServer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 
-from attune.channels.guard import clean_text
+from rasa.core.channels.channel import CollectingOutputChannel
+
+from attune import log_privacy
+from attune.channels.guard import shared_guard
+from attune.channels.rest import caller_address, error, parse_body
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +71,8 @@ class WebChatInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         """Session persistence is always on: it is what the widget relies on."""
-        channel = super().from_credentials({**(credentials or {}), "session_persistence": True})
-        return channel
+        log_privacy.install()
+        return super().from_credentials({**(credentials or {}), "session_persistence": True})
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -78,6 +86,26 @@ class WebChatInput(SocketIOInput):
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body, problem = parse_body(request)
+            if problem is not None:
+                return problem
+            session_id = body.get("session_id")
+            if not isinstance(session_id, str) or not SESSION_ID_PATTERN.match(session_id):
+                return error(400, "'session_id' must be a random id of 22-64 URL-safe characters.")
+            guard = shared_guard()
+            text = guard.prepare(body.get("message"))
+            if text is None:
+                return error(400, "'message' must be a string.")
+            if not guard.admit(session_id, caller_address(request)):
+                return error(429, "Too many messages. Please wait a minute and try again.")
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(text, collector, session_id, input_channel=self.name())
+            )
+            return response.json(collector.messages)
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
@@ -109,9 +137,16 @@ class WebChatInput(SocketIOInput):
             if data.get("session_id") not in (None, session_id):
                 logger.warning("Dropped a socket.io message for another session.")
                 return
-            text = clean_text(data.get("message"))
+            guard = shared_guard()
+            text = guard.prepare(data.get("message"))
             if text is None:
                 logger.info("Dropped a socket.io message that was not text.")
+                return
+            address = (sio.get_environ(sid, namespace=self.namespace) or {}).get("REMOTE_ADDR")
+            if not guard.admit(session_id, address):
+                await sio.emit(
+                    "rate_limited", {"retry_after_seconds": 60}, room=sid, namespace=self.namespace
+                )
                 return
             metadata = data.get(self.metadata_key)
             message = UserMessage(

@@ -1,0 +1,127 @@
+"""The REST channel for server-to-server integrations, guarded.
+
+What differs from `rasa.core.channels.rest.RestInput` (Rasa 3.6.21), which trusts any caller:
+- callers beyond this machine must present `Authorization: Bearer $ATTUNE_REST_TOKEN`; without
+  a configured token only loopback callers are served (403 otherwise);
+- malformed JSON, a wrong content type, a missing or odd `sender`, a non-text `message` get a
+  400 with a plain explanation, never a 500; bodies over 64 KiB get 413;
+- per-sender and per-address rate limits (429);
+- the message is cleaned and over-long messages handled as in `attune.channels.guard`;
+- the caller cannot pick the `input_channel` or inject metadata into the stored conversation.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+
+from attune import log_privacy
+from attune.channels.guard import MAX_BODY_BYTES, shared_guard, valid_sender
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ENV = "ATTUNE_REST_TOKEN"
+
+
+def error(status: int, message: Text) -> HTTPResponse:
+    """A JSON error body a client developer can read."""
+    return response.json({"error": message}, status=status)
+
+
+def is_loopback(address: Optional[Text]) -> bool:
+    """Whether the caller is on this machine."""
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def caller_address(request: Request) -> Optional[Text]:
+    """The TCP peer's address (proxy headers are not trusted here)."""
+    return request.ip or None
+
+
+def authorised(request: Request, token: Optional[Text]) -> bool:
+    """Token callers anywhere; without a configured token, loopback callers only."""
+    if not token:
+        return is_loopback(caller_address(request))
+    presented = request.headers.get("authorization", "")
+    expected = f"Bearer {token}"
+    return hmac.compare_digest(presented.encode(), expected.encode())
+
+
+def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[HTTPResponse]]:
+    """The JSON object of the request, or the error response to send instead."""
+    if len(request.body or b"") > MAX_BODY_BYTES:
+        return None, error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return None, error(400, "Send the message as JSON with Content-Type: application/json.")
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None, error(400, "The body is not valid JSON.")
+    if not isinstance(body, dict):
+        return None, error(400, 'The body must be a JSON object: {"sender": ..., "message": ...}.')
+    return body, None
+
+
+class GuardedRestInput(RestInput):
+    """Rasa's REST channel with authentication, validation and rate limits."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Keeps Rasa's channel name and URL (/webhooks/rest/webhook)."""
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """No options: the token comes from the environment."""
+        log_privacy.install()
+        return cls()
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> Blueprint:
+        """GET / for health, POST /webhook for messages."""
+        blueprint = Blueprint("guarded_rest_webhook", __name__)
+        token = os.environ.get(TOKEN_ENV) or None
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request, token):
+                return error(403, "This endpoint needs a valid bearer token.")
+            body, problem = parse_body(request)
+            if problem is not None:
+                return problem
+            sender = body.get("sender")
+            if not valid_sender(sender):
+                return error(400, "'sender' must be 1-128 letters, digits or . _ : @ + -")
+            guard = shared_guard()
+            text = guard.prepare(body.get("message"))
+            if text is None:
+                return error(400, "'message' must be a string.")
+            if not guard.admit(sender, caller_address(request)):
+                return error(429, "Too many messages. Please wait a minute and try again.")
+            collector = CollectingOutputChannel()
+            await on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name())
+            )
+            return response.json(collector.messages)
+
+        return blueprint

@@ -1,0 +1,1 @@
+"""Safety layer: risk detection, the crisis resource registry and safety evaluation."""

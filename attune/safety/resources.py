@@ -1,0 +1,936 @@
+"""Crisis resource registry: load, validate, select and format crisis lines.
+
+The registry (``crisis_resources.yml`` next to this module) is the single source
+of crisis lines. This module reads it, rejects anything malformed with messages a
+practice can act on, picks the lines for a region and kind of crisis, and writes
+them as plain text that works in a chat bubble and in an SMS.
+
+Run ``python -m attune.safety.resources --country CA --subdivision ON`` to review
+what each kind of crisis message would show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from urllib.parse import urlsplit
+
+import yaml
+
+DEFAULT_REGISTRY_PATH = Path(__file__).with_name("crisis_resources.yml")
+
+CATEGORIES: Tuple[str, ...] = (
+    "suicide",
+    "self_harm",
+    "abuse",
+    "child_abuse",
+    "harm_others",
+    "emergency",
+    "third_party",
+    "check_in",
+    "general",
+)
+# Categories whose template variable (crisis_lines_<category>) the bot's words use.
+TEMPLATE_CATEGORIES: Tuple[str, ...] = (
+    "suicide",
+    "self_harm",
+    "abuse",
+    "child_abuse",
+    "harm_others",
+    "emergency",
+    "third_party",
+    "check_in",
+)
+# Someone may be in danger right now: the emergency number goes first.
+EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others")
+CONTACT_KINDS: Tuple[str, ...] = ("call", "text", "tty", "chat")
+NON_CRISIS_MARKER = "not crisis support"
+# A verification_note starting with this makes `python -m attune.practice check` warn.
+UNVERIFIED_MARKER = "MUST BE VERIFIED BEFORE LAUNCH"
+
+_RESOURCE_REQUIRED = (
+    "id",
+    "name",
+    "contacts",
+    "hours",
+    "available_24_7",
+    "languages",
+    "audience",
+    "categories",
+    "is_crisis_line",
+    "last_verified",
+    "source",
+    "verification_note",
+)
+_RESOURCE_OPTIONAL = ("primary", "label", "listed_first_for")
+_CONTACT_KEYS = ("kind", "value", "note")
+_NUMBER_RE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+# libyaml's parser when installed (several times faster); same behaviour either way.
+_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictYamlLoader(_BaseSafeLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML loader that refuses duplicate keys and reads YAML 1.2 scalars.
+
+    PyYAML follows YAML 1.1, where a bare ``ON`` (Ontario) or ``NO`` (Norway)
+    becomes a boolean and ``9:30`` becomes the number 570. Here only
+    true/false are booleans and only plain digit strings are integers.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
+        """Build a mapping, failing on a key written twice (the last would silently win)."""
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:
+                continue  # unhashable key: SafeLoader reports it below
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"the key {key!r} appears twice",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+StrictYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
+    ]
+    for first, resolvers in _BaseSafeLoader.yaml_implicit_resolvers.items()
+}
+StrictYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+StrictYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+
+
+def read_yaml(path: Path) -> Tuple[Any, Optional[str]]:
+    """Read a YAML file with :class:`StrictYamlLoader`.
+
+    Returns:
+        ``(data, None)`` on success, or ``(None, problem)`` where ``problem`` is a
+        plain-language sentence to follow the file's name ("is not valid YAML near
+        line 3: ..."), with the line number when known.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, f"was not found at {path}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"could not be opened ({exc})"
+    try:
+        return yaml.load(text, Loader=StrictYamlLoader), None  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        advice = (
+            ""
+            if isinstance(exc, yaml.constructor.ConstructorError)
+            else ". Check the indentation, and put text containing ':' or '#' in quotes"
+        )
+        return None, f"is not valid YAML{where}: {problem}{advice}"
+
+
+def closest(word: str, choices: Sequence[str]) -> Optional[str]:
+    """The choice most like ``word`` (to suggest a fix for a typo), if any is close."""
+    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One way to reach a service."""
+
+    kind: str
+    value: str
+    note: Optional[str] = None
+
+    @property
+    def digits(self) -> str:
+        """The number as dialled (digits and a leading +), for tel: and sms: links."""
+        return ("+" if self.value.startswith("+") else "") + re.sub(r"\D", "", self.value)
+
+    @property
+    def href(self) -> str:
+        """A link a browser or phone can open: tel:, sms: or the chat address."""
+        if self.kind == "chat":
+            return self.value
+        scheme = "sms" if self.kind == "text" else "tel"
+        return f"{scheme}:{self.digits}"
+
+    @property
+    def keyword(self) -> Optional[str]:
+        """The word to text (e.g. CONNECT), read from the note, if there is one."""
+        if self.kind != "text" or not self.note:
+            return None
+        match = re.search(r"\btext\s+([A-Z][A-Z0-9]*)\s+to\b", self.note, flags=re.IGNORECASE)
+        return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One crisis line or support service."""
+
+    id: str
+    name: str
+    contacts: Tuple[Contact, ...]
+    hours: str
+    available_24_7: bool
+    languages: Tuple[str, ...]
+    audience: Tuple[str, ...]
+    categories: Tuple[str, ...]
+    is_crisis_line: bool
+    last_verified: date
+    source: str
+    verification_note: str
+    region: str
+    primary: bool = False
+    label: Optional[str] = None
+    listed_first_for: Tuple[str, ...] = ()
+
+    @property
+    def is_emergency(self) -> bool:
+        """True for the emergency-services entry (9-1-1, 999, ...)."""
+        return "emergency" in self.categories
+
+    def first(self, kind: str) -> Optional[Contact]:
+        """The first contact of a kind (call, text, tty, chat), if any."""
+        return next((c for c in self.contacts if c.kind == kind), None)
+
+
+@dataclass(frozen=True)
+class Subdivision:
+    """A province, state or nation with its own (possibly no) local lines."""
+
+    code: str
+    name: str
+    resources: Tuple[Resource, ...] = ()
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country: national lines plus its known subdivisions."""
+
+    code: str
+    name: str
+    resources: Tuple[Resource, ...]
+    subdivisions: Mapping[str, Subdivision] = field(default_factory=dict, hash=False)
+
+    @property
+    def primary(self) -> Resource:
+        """The general crisis line (validated: exactly one)."""
+        return next(r for r in self.resources if r.primary)
+
+    @property
+    def emergency(self) -> Resource:
+        """The emergency-services entry (validated: exactly one)."""
+        return next(r for r in self.resources if r.is_emergency)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All crisis resources, by country."""
+
+    countries: Mapping[str, Country] = field(hash=False)
+    source_path: Optional[Path] = None
+
+    def all_resources(self) -> List[Resource]:
+        """Every resource, national ones first, in file order."""
+        found: List[Resource] = []
+        for country in self.countries.values():
+            found.extend(country.resources)
+            for sub in country.subdivisions.values():
+                found.extend(sub.resources)
+        return found
+
+    def locate(
+        self, country: str, subdivision: Optional[str] = None
+    ) -> Tuple[Country, Optional[Subdivision]]:
+        """Look up a region, raising :class:`ValueError` naming the known codes."""
+        code = (country or "").strip().upper()
+        if code not in self.countries:
+            raise ValueError(
+                f"no crisis lines for country {country!r}; the registry has "
+                f"{', '.join(sorted(self.countries))}"
+            )
+        found = self.countries[code]
+        if not subdivision:
+            return found, None
+        sub_code = subdivision.strip().upper()
+        if sub_code not in found.subdivisions:
+            raise ValueError(
+                f"{sub_code!r} is not a subdivision of {code} in the registry; known: "
+                f"{', '.join(sorted(found.subdivisions))}"
+            )
+        return found, found.subdivisions[sub_code]
+
+
+class RegistryError(ValueError):
+    """The crisis registry is malformed. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        header = (
+            f"the crisis registry has {len(self.problems)} problems:\n"
+            if len(self.problems) > 1
+            else ""
+        )
+        super().__init__(header + "\n".join(self.problems))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_registry(path: Optional[Path] = None) -> Registry:
+    """Load and validate the crisis registry.
+
+    Args:
+        path: registry file; defaults to ``crisis_resources.yml`` next to this module.
+
+    Raises:
+        RegistryError: listing every problem, each naming the entry and field.
+    """
+    path = Path(path) if path else DEFAULT_REGISTRY_PATH
+    label = path.name
+    data, problem = read_yaml(path)
+    if problem:
+        raise RegistryError([f"{label} {problem}"])
+    return _RegistryParser(label).parse(data, path)
+
+
+class _RegistryParser:
+    """Turns the YAML tree into a :class:`Registry`, collecting every problem."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.problems: List[str] = []
+        self.ids: Dict[str, str] = {}
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.label}: {where} {message}")
+
+    def parse(self, data: Any, path: Path) -> Registry:
+        if not isinstance(data, dict):
+            raise RegistryError([f"{self.label} must be a mapping with a 'countries' section"])
+        for key in data:
+            if key not in ("schema_version", "countries"):
+                self.fail(
+                    str(key), "is not a registry setting (expected schema_version, countries)"
+                )
+        if data.get("schema_version") != 1:
+            self.fail("schema_version", f"must be 1 (got {data.get('schema_version')!r})")
+        raw_countries = data.get("countries")
+        countries: Dict[str, Country] = {}
+        if not isinstance(raw_countries, dict) or not raw_countries:
+            self.fail("countries", "must list at least one country, like CA:")
+        else:
+            for code, body in raw_countries.items():
+                country = self._country(code, body)
+                if country:
+                    countries[country.code] = country
+        if self.problems:
+            raise RegistryError(self.problems)
+        return Registry(countries=countries, source_path=path)
+
+    def _country(self, code: Any, body: Any) -> Optional[Country]:
+        where = f"countries.{code}"
+        if not (isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)):
+            self.fail(where, "must be a two-letter country code in capitals, like CA")
+            return None
+        if not isinstance(body, dict):
+            self.fail(where, "must have a name and resources")
+            return None
+        self._unknown(body, ("name", "resources", "subdivisions"), where)
+        name = self._text(body, "name", where)
+        before = len(self.problems)
+        resources = self._resources(body.get("resources"), where, code)
+        # A broken entry was dropped; counting emergency/primary entries now would
+        # only add confusing follow-on errors.
+        resources_complete = len(self.problems) == before
+        subs: Dict[str, Subdivision] = {}
+        raw_subs = body.get("subdivisions") or {}
+        if not isinstance(raw_subs, dict):
+            self.fail(f"{where}.subdivisions", "must map codes to {name: ...}")
+            raw_subs = {}
+        for sub_code, sub_body in raw_subs.items():
+            sub = self._subdivision(code, sub_code, sub_body)
+            if sub:
+                subs[sub.code] = sub
+
+        if not resources_complete:
+            return None
+        emergencies = [r for r in resources if r.is_emergency]
+        if len(emergencies) != 1:
+            self.fail(
+                where,
+                "must have exactly one emergency entry (category emergency); "
+                f"found {len(emergencies)}",
+            )
+        primaries = [r for r in resources if r.primary]
+        if len(primaries) != 1:
+            self.fail(
+                where,
+                "must have exactly one primary crisis line (primary: true); "
+                f"found {len(primaries)}",
+            )
+        for item in primaries:
+            if not item.is_crisis_line or item.is_emergency:
+                self.fail(
+                    f"{where} {item.id}",
+                    "is marked primary, so it must be a crisis line, not emergency services",
+                )
+            if not (item.first("call") or item.first("text")):
+                self.fail(
+                    f"{where} {item.id}", "is marked primary, so it needs a call or text contact"
+                )
+        for item in emergencies:
+            if not item.first("call"):
+                self.fail(
+                    f"{where} {item.id}", "is the emergency entry, so it needs a call contact"
+                )
+        return Country(code=code, name=name or code, resources=tuple(resources), subdivisions=subs)
+
+    def _subdivision(self, country: str, code: Any, body: Any) -> Optional[Subdivision]:
+        where = f"countries.{country}.subdivisions.{code}"
+        if not (isinstance(code, str) and re.fullmatch(r"[A-Z0-9]{1,3}", code)):
+            self.fail(where, "must be a subdivision code in capitals, like ON (in quotes)")
+            return None
+        if not isinstance(body, dict):
+            self.fail(where, "must be like {name: Ontario}")
+            return None
+        self._unknown(body, ("name", "resources"), where)
+        name = self._text(body, "name", where)
+        resources = self._resources(body.get("resources") or [], where, f"{country}-{code}")
+        for item in resources:
+            if item.is_emergency or item.primary:
+                self.fail(
+                    f"{where} {item.id}",
+                    "is a local entry, so it cannot be the emergency entry or the primary line "
+                    "(those belong to the country)",
+                )
+        return Subdivision(code=code, name=name or code, resources=tuple(resources))
+
+    def _resources(self, raw: Any, where: str, region: str) -> List[Resource]:
+        if not isinstance(raw, list):
+            self.fail(
+                f"{where}.resources", "must be a list of resources (each starting with '- id:')"
+            )
+            return []
+        found = []
+        for number, item in enumerate(raw, start=1):
+            resource = self._resource(item, f"{where}.resources[{number}]", region)
+            if resource:
+                found.append(resource)
+        return found
+
+    def _resource(self, raw: Any, where: str, region: str) -> Optional[Resource]:
+        if not isinstance(raw, dict):
+            self.fail(where, "must be a mapping of fields (id, name, contacts, ...)")
+            return None
+        rid = raw.get("id")
+        if isinstance(rid, str) and rid:
+            where = f"{where} ({rid})"
+        self._unknown(raw, _RESOURCE_REQUIRED + _RESOURCE_OPTIONAL, where)
+        for key in _RESOURCE_REQUIRED:
+            if key not in raw or raw[key] is None:
+                self.fail(f"{where}.{key}", "is missing")
+        start = len(self.problems)
+
+        if "id" in raw:
+            if not (isinstance(rid, str) and _ID_RE.match(rid)):
+                self.fail(
+                    f"{where}.id",
+                    f"must be lower case letters, digits and dashes, like ca-988 (got {rid!r})",
+                )
+            elif rid in self.ids:
+                self.fail(f"{where}.id", f"{rid!r} is already used by {self.ids[rid]}")
+            else:
+                self.ids[rid] = where
+        name = self._text(raw, "name", where, required=False)
+        hours = self._text(raw, "hours", where, required=False)
+        note = self._text(raw, "verification_note", where, required=False)
+        label = self._text(raw, "label", where, required=False)
+        flags = {}
+        for key in ("available_24_7", "is_crisis_line", "primary"):
+            value = raw.get(key, False)
+            if not isinstance(value, bool):
+                self.fail(f"{where}.{key}", f"must be true or false (got {value!r})")
+            flags[key] = value is True
+        languages = self._word_list(raw, "languages", where)
+        audience = self._word_list(raw, "audience", where)
+        categories = self._categories(raw, "categories", where, required=True)
+        first_for = self._categories(raw, "listed_first_for", where, required=False)
+        for category in first_for:
+            if category not in categories:
+                self.fail(
+                    f"{where}.listed_first_for",
+                    f"names {category!r}, which is not in its categories",
+                )
+        contacts = self._contacts(raw.get("contacts"), where)
+        verified = self._date(raw.get("last_verified"), f"{where}.last_verified")
+        source = raw.get("source")
+        if "source" in raw and not _is_https(source):
+            self.fail(f"{where}.source", f"must be the provider's https:// page (got {source!r})")
+        if "is_crisis_line" in raw and raw["is_crisis_line"] is False:
+            if not label or NON_CRISIS_MARKER not in label.lower():
+                self.fail(
+                    f"{where}.label",
+                    f"must say '{NON_CRISIS_MARKER}' because is_crisis_line is false, "
+                    "like 'weekday legal help, not crisis support'",
+                )
+            if "emergency" in categories:
+                self.fail(f"{where}.is_crisis_line", "must be true for the emergency entry")
+
+        if len(self.problems) > start or any(
+            key not in raw or raw[key] is None for key in _RESOURCE_REQUIRED
+        ):
+            return None
+        return Resource(
+            id=rid,
+            name=name or "",
+            contacts=contacts,
+            hours=hours or "",
+            available_24_7=flags["available_24_7"],
+            languages=languages,
+            audience=audience,
+            categories=categories,
+            is_crisis_line=flags["is_crisis_line"],
+            last_verified=verified or date.min,
+            source=str(source),
+            verification_note=note or "",
+            region=region,
+            primary=flags["primary"],
+            label=label,
+            listed_first_for=first_for,
+        )
+
+    def _contacts(self, raw: Any, where: str) -> Tuple[Contact, ...]:
+        where = f"{where}.contacts"
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not raw:
+            self.fail(where, "must be a list like [{kind: call, value: '1-800-555-0100'}]")
+            return ()
+        found = []
+        for number, item in enumerate(raw, start=1):
+            at = f"{where}[{number}]"
+            if not isinstance(item, dict):
+                self.fail(at, "must be like {kind: call, value: '1-800-555-0100'}")
+                continue
+            self._unknown(item, _CONTACT_KEYS, at)
+            kind, value, note = item.get("kind"), item.get("value"), item.get("note")
+            if kind not in CONTACT_KINDS:
+                hint = closest(str(kind), CONTACT_KINDS)
+                self.fail(
+                    f"{at}.kind",
+                    f"must be one of {', '.join(CONTACT_KINDS)} (got {kind!r})"
+                    + (f"; did you mean {hint}?" if hint else ""),
+                )
+                continue
+            if not isinstance(value, str):
+                self.fail(
+                    f"{at}.value",
+                    f"must be text in quotes, like '1-800-555-0100' (got {value!r}; "
+                    "unquoted numbers lose leading zeros)",
+                )
+                continue
+            value = value.strip()
+            if kind == "chat":
+                if not _is_https(value):
+                    self.fail(
+                        f"{at}.value", f"must be an https:// address for chat (got {value!r})"
+                    )
+                    continue
+            elif not _NUMBER_RE.match(value) or not 3 <= len(re.sub(r"\D", "", value)) <= 15:
+                self.fail(
+                    f"{at}.value",
+                    "must be a number written with digits, spaces and dashes only, like "
+                    f"'1-800-668-6868', so phones can tap it (got {value!r}); put words in note",
+                )
+                continue
+            if note is not None and not (isinstance(note, str) and note.strip()):
+                self.fail(f"{at}.note", f"must be text (got {note!r})")
+                continue
+            if kind == "text" and note and value not in note:
+                self.fail(
+                    f"{at}.note",
+                    f"is shown instead of the number, so it must contain {value!r}, "
+                    f"like 'text CONNECT to {value}' (got {note!r})",
+                )
+                continue
+            found.append(Contact(kind=kind, value=value, note=note.strip() if note else None))
+        return tuple(found)
+
+    def _categories(
+        self, raw: Dict[str, Any], key: str, where: str, required: bool
+    ) -> Tuple[str, ...]:
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.fail(f"{where}.{key}", f"must be a list like [suicide, self_harm] (got {value!r})")
+            return ()
+        good = []
+        for item in value:
+            if item in CATEGORIES:
+                good.append(item)
+            else:
+                hint = closest(str(item), CATEGORIES)
+                self.fail(
+                    f"{where}.{key}",
+                    f"has unknown category {item!r}"
+                    + (f" (did you mean {hint}?)" if hint else f"; use {', '.join(CATEGORIES)}"),
+                )
+        return tuple(good)
+
+    def _word_list(self, raw: Dict[str, Any], key: str, where: str) -> Tuple[str, ...]:
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            self.fail(
+                f"{where}.{key}", f"must be a list of words like [English, French] (got {value!r})"
+            )
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def _text(
+        self, raw: Dict[str, Any], key: str, where: str, required: bool = True
+    ) -> Optional[str]:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                self.fail(f"{where}.{key}", "is missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{where}.{key}", f"must be text (got {value!r})")
+            return None
+        return " ".join(value.split())
+
+    def _date(self, value: Any, where: str) -> Optional[date]:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):  # reported just below
+                value = date.fromisoformat(value.strip())
+        if not isinstance(value, date):
+            self.fail(where, f"must be a date like 2026-11-01 (got {value!r})")
+            return None
+        if value > date.today():
+            self.fail(where, f"is in the future ({value}); use the date the entry was checked")
+            return None
+        return value
+
+    def _unknown(self, raw: Dict[str, Any], allowed: Sequence[str], where: str) -> None:
+        for key in raw:
+            if key not in allowed:
+                hint = closest(str(key), allowed)
+                self.fail(
+                    f"{where}.{key}",
+                    "is not a known field"
+                    + (f" (did you mean {hint}?)" if hint else f"; use {', '.join(allowed)}"),
+                )
+
+
+def _is_https(value: Any) -> bool:
+    if not isinstance(value, str) or any(ch.isspace() for ch in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme == "https" and "." in parts.netloc
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def resources_for(
+    registry: Registry, country: str, subdivision: Optional[str], category: str
+) -> List[Resource]:
+    """The lines to show for one kind of crisis in one region, best first.
+
+    National and local entries that serve ``category`` are included, plus, always,
+    the country's general crisis line and emergency number. Order: the emergency
+    number first for ``emergency`` and ``harm_others``; then lines marked
+    ``listed_first_for`` the category (domestic-violence lines for ``abuse``, youth
+    lines for ``child_abuse``); then the general crisis line; then other crisis
+    lines; then the emergency number (if not first); services that are not
+    crisis support come last. Ties keep file order.
+
+    Raises:
+        ValueError: unknown category, country or subdivision.
+    """
+    if category not in CATEGORIES:
+        hint = closest(category, CATEGORIES)
+        raise ValueError(
+            f"unknown crisis category {category!r}" + (f" (did you mean {hint}?)" if hint else "")
+        )
+    found, sub = registry.locate(country, subdivision)
+    pool = list(found.resources) + list(sub.resources if sub else ())
+    chosen = [r for r in pool if category in r.categories or r.primary or r.is_emergency]
+
+    def rank(item: Tuple[int, Resource]) -> Tuple[int, int]:
+        position, resource = item
+        if resource.is_emergency:
+            group = 0 if category in EMERGENCY_FIRST else 4
+        elif not resource.is_crisis_line:
+            group = 5
+        elif category in resource.listed_first_for:
+            group = 1
+        elif resource.primary:
+            group = 2
+        else:
+            group = 3
+        return group, position
+
+    return [r for _, r in sorted(enumerate(chosen), key=rank)]
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _join_or(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def contact_phrase(resource: Resource) -> str:
+    """How to reach a resource in words, e.g. ``call or text 9-8-8``.
+
+    Numbers are kept exactly as written in the registry (digits, spaces, dashes),
+    which phones recognise and make tappable.
+    """
+    texts = [c for c in resource.contacts if c.kind == "text"]
+    merged = set()
+    parts = []
+    for contact in resource.contacts:
+        if contact.kind == "call":
+            twin = next(
+                (
+                    t
+                    for t in texts
+                    if t.value == contact.value and not t.note and id(t) not in merged
+                ),
+                None,
+            )
+            if twin is not None and not contact.note:
+                merged.add(id(twin))
+                parts.append(f"call or text {contact.value}")
+            else:
+                parts.append(
+                    f"call {contact.value}" + (f" ({contact.note})" if contact.note else "")
+                )
+    for contact in resource.contacts:
+        if contact.kind == "text" and id(contact) not in merged:
+            parts.append(contact.note or f"text {contact.value}")
+        elif contact.kind == "tty":
+            parts.append(f"TTY {contact.value}" + (f" ({contact.note})" if contact.note else ""))
+        elif contact.kind == "chat":
+            parts.append(
+                f"chat at {contact.value}" + (f" ({contact.note})" if contact.note else "")
+            )
+    return _join_or(parts)
+
+
+def format_line(resource: Resource, bullet: str = "• ") -> str:
+    """One resource as one plain-text line, e.g. ``• 9-8-8 ...: call or text 9-8-8 (24/7)``."""
+    name = resource.name + (f" ({resource.label})" if resource.label else "")
+    when = " (24/7)" if resource.available_24_7 else f", {resource.hours}"
+    return f"{bullet}{name}: {contact_phrase(resource)}{when}"
+
+
+def format_lines(resources: Sequence[Resource], bullet: str = "• ") -> str:
+    """Resources as plain text for chat and SMS: one line per resource.
+
+    Args:
+        resources: usually the result of :func:`resources_for`.
+        bullet: line prefix. "•" is outside the basic SMS alphabet and makes an SMS
+            use more segments; an SMS channel may pass ``"- "`` instead.
+    """
+    return "\n".join(format_line(r, bullet) for r in resources)
+
+
+RegionLike = Union[str, Tuple[str, Optional[str]], Sequence[Optional[str]], Any]
+
+
+def _region_of(where: RegionLike) -> Tuple[str, Optional[str]]:
+    """Accept a Practice (anything with .region), (country, subdivision) or 'CA-ON'."""
+    region = getattr(where, "region", None)
+    if region is not None:
+        return region.country, getattr(region, "subdivision", None)
+    if isinstance(where, str):
+        country, _, sub = where.partition("-")
+        return country, sub or None
+    if isinstance(where, (tuple, list)) and 1 <= len(where) <= 2:
+        return where[0], (where[1] if len(where) == 2 else None)
+    raise TypeError(f"expected a Practice, (country, subdivision) or 'CA-ON', got {where!r}")
+
+
+def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str, str]:
+    """Plain strings for the bot's crisis responses in a region.
+
+    Args:
+        registry: the loaded registry.
+        where: a Practice, a ``(country, subdivision)`` pair, or ``"CA-ON"``.
+
+    Returns:
+        ``crisis_lines_<category>`` for each of :data:`TEMPLATE_CATEGORIES`, plus
+        ``emergency_number`` (e.g. ``9-1-1``), ``crisis_line_primary`` (e.g.
+        ``call or text 9-8-8``) and ``crisis_line_primary_name``.
+    """
+    country, subdivision = _region_of(where)
+    found, _ = registry.locate(country, subdivision)
+    variables = {
+        f"crisis_lines_{category}": format_lines(
+            resources_for(registry, country, subdivision, category)
+        )
+        for category in TEMPLATE_CATEGORIES
+    }
+    variables["emergency_number"] = found.emergency.first("call").value
+    variables["crisis_line_primary"] = contact_phrase(found.primary)
+    variables["crisis_line_primary_name"] = found.primary.name
+    return variables
+
+
+def banner(registry: Registry, country: str, subdivision: Optional[str] = None) -> Dict[str, Any]:
+    """What the website's always-visible crisis banner needs (JSON-serialisable).
+
+    Returns:
+        ``primary_name``, ``primary_action`` ("call or text 9-8-8"), ``primary_tel``
+        (``tel:`` link or None), ``primary_sms`` (``sms:`` link or None),
+        ``primary_sms_keyword`` (word to text or None), ``primary_available_24_7``,
+        ``emergency_number``, ``emergency_tel`` and a one-line ``text``.
+    """
+    found, _ = registry.locate(country, subdivision)
+    primary, emergency = found.primary, found.emergency
+    call, text = primary.first("call"), primary.first("text")
+    emergency_call = emergency.first("call")
+    action = contact_phrase(primary)
+    return {
+        "primary_name": primary.name,
+        "primary_action": action,
+        "primary_tel": call.href if call else None,
+        "primary_sms": text.href if text else None,
+        "primary_sms_keyword": text.keyword if text else None,
+        "primary_available_24_7": primary.available_24_7,
+        "emergency_number": emergency_call.value,
+        "emergency_tel": emergency_call.href,
+        "text": (
+            f"In crisis? {primary.name}: {action}"
+            + (" (24/7)" if primary.available_24_7 else "")
+            + f". Emergency: {emergency_call.value}."
+        ),
+    }
+
+
+def stale_entries(registry: Registry, today: date, max_age_days: int = 365) -> List[Resource]:
+    """Entries whose ``last_verified`` is more than ``max_age_days`` before ``today``."""
+    limit = today - timedelta(days=max_age_days)
+    return [r for r in registry.all_resources() if r.last_verified < limit]
+
+
+# --------------------------------------------------------------------------- review CLI
+
+
+def review_text(registry: Registry, country: str, subdivision: Optional[str], today: date) -> str:
+    """The practice's review view: every category's lines, then every entry's provenance."""
+    found, sub = registry.locate(country, subdivision)
+    place = found.name + (f", {sub.name}" if sub else "")
+    out = [f"Crisis lines for {place} ({found.code}{'-' + sub.code if sub else ''})", ""]
+    if subdivision and sub is not None and not sub.resources:
+        out += [
+            f"Note: the registry has no {sub.name}-specific lines; national lines are shown.",
+            "",
+        ]
+    for category in CATEGORIES:
+        out.append(f"[{category}]")
+        out.append(format_lines(resources_for(registry, country, subdivision, category)))
+        out.append("")
+    out.append("Entries (check each on its source page before launch):")
+    entries = list(found.resources) + list(sub.resources if sub else ())
+    stale = {r.id for r in stale_entries(registry, today)}
+    for resource in entries:
+        age = (today - resource.last_verified).days
+        out.append(f"- {resource.id}: {resource.name}")
+        out.append(f"    source: {resource.source}")
+        out.append(
+            f"    last_verified: {resource.last_verified} ({age} days ago)"
+            + ("  <-- OVER A YEAR OLD: re-check now" if resource.id in stale else "")
+        )
+        out.append(f"    verification_note: {resource.verification_note}")
+    return "\n".join(out)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Command line: print the review view. Exit code 1 if the registry is malformed."""
+    parser = argparse.ArgumentParser(
+        prog="python -m attune.safety.resources",
+        description=(
+            "Show what each kind of crisis message would list, and where every entry came from."
+        ),
+    )
+    parser.add_argument(
+        "--country", help="two-letter code, e.g. CA (default: the practice's region)"
+    )
+    parser.add_argument("--subdivision", help="province or state code, e.g. ON")
+    parser.add_argument("--registry", type=Path, help="registry file (default: the shipped one)")
+    args = parser.parse_args(argv)
+    try:
+        registry = load_registry(args.registry)
+    except RegistryError as exc:
+        print(exc)
+        return 1
+    country, subdivision = args.country, args.subdivision
+    if not country:
+        from attune.practice import PracticeConfigError, load_practice  # only needed here
+
+        try:
+            practice = load_practice(registry=registry)
+        except PracticeConfigError as exc:
+            print(exc)
+            print("Fix practice.yml, or pass --country (and --subdivision).")
+            return 1
+        country, subdivision = practice.region.country, practice.region.subdivision
+    try:
+        print(review_text(registry, country, subdivision, date.today()))
+    except ValueError as exc:
+        print(exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

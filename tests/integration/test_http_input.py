@@ -1,0 +1,84 @@
+"""Bad input over HTTP gets a clean, explained error or a kind reply, never a 500."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Tuple
+
+import pytest
+
+from attune.channels.socketio import new_session_id
+from tests.conftest import new_sender, reply_text
+
+
+def post(url: str, body: bytes, content_type: str = "application/json") -> Tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as failure:
+        return failure.code, failure.read().decode()
+
+
+@pytest.mark.parametrize(
+    "body,content_type,status",
+    [
+        (b"{not json", "application/json", 400),
+        (b'{"sender": "a", "message": "hi"}', "text/plain", 400),
+        (b'["a", "hi"]', "application/json", 400),
+        (b'{"sender": "a", "message": 5}', "application/json", 400),
+        (b'{"sender": "../../etc/passwd", "message": "hi"}', "application/json", 400),
+        (b'{"message": "hi"}', "application/json", 400),
+        (b"\xff\xfe\x00binary", "application/json", 400),
+        (json.dumps({"sender": "a", "message": "x" * 70000}).encode(), "application/json", 413),
+    ],
+)
+def test_malformed_rest_requests_get_a_4xx_with_an_explanation(stack, body, content_type, status):
+    code, text = post(f"{stack.rasa_url}/webhooks/rest/webhook", body, content_type)
+    assert code == status
+    assert "error" in json.loads(text)
+
+
+def test_server_still_answers_after_bad_requests(stack):
+    post(f"{stack.rasa_url}/webhooks/rest/webhook", b"{{{{", "application/json")
+    assert "automated assistant" in reply_text(stack.send(new_sender(), "hello"))
+
+
+def test_an_over_long_message_gets_a_kind_answer(stack):
+    text = reply_text(stack.send(new_sender(), "I have a question about my relationship. " * 200))
+    assert "shorter" in text.lower()
+
+
+def test_an_over_long_message_with_risk_still_gets_crisis_lines(stack):
+    long_text = "We argued again and I can't stop thinking about it. " * 100 + "I want to kill myself."
+    assert "9-8-8" in reply_text(stack.send(new_sender(), long_text))
+
+
+def test_an_empty_message_gets_a_reply_not_an_error(stack):
+    code, text = post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json.dumps({"sender": new_sender(), "message": "   "}).encode(),
+    )
+    assert code == 200
+    assert json.loads(text), "the visitor gets some reply"
+
+
+def test_the_widget_http_fallback_speaks_only_as_a_random_session(stack):
+    url = f"{stack.rasa_url}/webhooks/socketio/webhook"
+    code, _ = post(url, json.dumps({"session_id": "alice", "message": "hi"}).encode())
+    assert code == 400
+    code, text = post(url, json.dumps({"session_id": new_session_id(), "message": "hi"}).encode())
+    assert code == 200
+    assert "automated assistant" in reply_text(json.loads(text))
+
+
+def test_one_sender_flooding_is_told_to_wait(stack):
+    sender = new_sender()
+    body = json.dumps({"sender": sender, "message": "/help"}).encode()
+    codes = [post(f"{stack.rasa_url}/webhooks/rest/webhook", body)[0] for _ in range(45)]
+    assert 429 in codes
+    assert codes[0] == 200
+    # another visitor is not affected
+    assert reply_text(stack.send(new_sender(), "hello"))

@@ -1,0 +1,92 @@
+"""Input limits shared by every channel."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from attune.channels.guard import (
+    TOO_LONG_PAYLOAD,
+    ChannelGuard,
+    RateLimiter,
+    prepare_text,
+    valid_sender,
+)
+from attune.channels.rest import authorised, is_loopback
+
+
+def fake_risk(text: str) -> bool:
+    return "kill myself" in text
+
+
+def test_a_message_within_the_limit_goes_through_unchanged():
+    assert prepare_text("hello", 10, fake_risk) == "hello"
+
+
+def test_an_over_long_message_becomes_the_too_long_intent_and_its_text_is_dropped():
+    assert prepare_text("blah " * 1000, 2000, fake_risk) == TOO_LONG_PAYLOAD
+
+
+def test_an_over_long_message_with_risk_goes_through_whole_so_crisis_lines_come():
+    text = "blah " * 1000 + " i want to kill myself"
+    assert prepare_text(text, 2000, fake_risk) == text
+
+
+def test_rate_limit_counts_a_sliding_minute_per_key():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=3, clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b"), "another sender has its own budget"
+    now[0] = 61.0
+    assert limiter.allow("a"), "the window slides"
+
+
+def test_rate_limiter_forgets_the_oldest_keys_instead_of_growing_without_bound():
+    limiter = RateLimiter(per_minute=1, max_keys=100)
+    for n in range(1000):
+        limiter.allow(str(n))
+    assert len(limiter._hits) == 100
+
+
+def test_guard_limits_an_address_more_loosely_than_a_sender():
+    guard = ChannelGuard(max_chars=100, per_minute=2, has_risk=fake_risk)
+    assert guard.admit("s1", "10.0.0.1") and guard.admit("s1", "10.0.0.1")
+    assert not guard.admit("s1", "10.0.0.1")
+    # other visitors behind the same address still get through for a while
+    assert all(guard.admit(f"s{n}", "10.0.0.1") for n in range(2, 6))
+
+
+def test_guard_refuses_anything_that_is_not_text():
+    guard = ChannelGuard(max_chars=100, per_minute=2, has_risk=fake_risk)
+    assert guard.prepare({"text": "hi"}) is None
+    assert guard.prepare("  hi\x00 ") == "hi"
+
+
+@pytest.mark.parametrize("sender,ok", [
+    ("visitor-1", True), ("+14165550142", True), ("a" * 128, True),
+    ("", False), ("a" * 129, False), ("../../etc", False), ("x y", False), (None, False), (3, False),
+])
+def test_sender_ids_have_a_safe_bounded_form(sender, ok):
+    assert valid_sender(sender) is ok
+
+
+def request(ip: str, authorization: str = ""):
+    return SimpleNamespace(ip=ip, headers={"authorization": authorization} if authorization else {})
+
+
+def test_without_a_token_only_this_machine_may_use_the_rest_channel():
+    assert authorised(request("127.0.0.1"), None)
+    assert authorised(request("::1"), None)
+    assert not authorised(request("203.0.113.9"), None)
+
+
+def test_with_a_token_every_caller_must_present_it():
+    assert authorised(request("203.0.113.9", "Bearer s3cret"), "s3cret")
+    assert not authorised(request("203.0.113.9", "Bearer wrong"), "s3cret")
+    assert not authorised(request("127.0.0.1"), "s3cret")
+
+
+@pytest.mark.parametrize("address,expected", [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("192.0.2.1", False), ("", False), ("nonsense", False)])
+def test_loopback_detection(address, expected):
+    assert is_loopback(address) is expected
