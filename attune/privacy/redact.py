@@ -1,0 +1,59 @@
+"""Removes email addresses and phone numbers from what is stored. Pure, no Rasa imports.
+
+Applied to every user message and slot value before the tracker store writes it; the hand-off
+store keeps only what a visitor consented to send, separately.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Dict
+
+EMAIL_MARK = "[email removed]"
+PHONE_MARK = "[phone number removed]"
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Seven or more digits, optionally led by + and separated by spaces, dots, dashes or brackets:
+# phone numbers in any common format, but not short numbers such as 9-8-8 or years.
+_PHONE = re.compile(r"(?<![\w+(])\+?\(?\d(?:[\s().-]{0,3}\d){6,}(?!\w)")
+
+
+def redact_text(text: str) -> str:
+    """The text with email addresses and phone numbers replaced by a marker."""
+    return _PHONE.sub(PHONE_MARK, _EMAIL.sub(EMAIL_MARK, text))
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [_redact_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    return value
+
+
+def redact_event(event: Dict[str, Any]) -> Dict[str, Any]:
+    """A copy of a serialised Rasa event with contact details removed from what people wrote.
+
+    User messages: the text, the parse data's text and entity values, and metadata.
+    Slot events: the value. Other events (bot replies, actions) carry no visitor input.
+    """
+    kind = event.get("event")
+    if kind not in {"user", "slot"}:
+        return event
+    event = copy.deepcopy(event)
+    if kind == "slot":
+        event["value"] = _redact_value(event.get("value"))
+        return event
+    if isinstance(event.get("text"), str):
+        event["text"] = redact_text(event["text"])
+    parse_data = event.get("parse_data")
+    if isinstance(parse_data, dict):
+        if isinstance(parse_data.get("text"), str):
+            parse_data["text"] = redact_text(parse_data["text"])
+        parse_data["entities"] = _redact_value(parse_data.get("entities") or [])
+    if event.get("metadata"):
+        event["metadata"] = _redact_value(event["metadata"])
+    return event

@@ -1,0 +1,63 @@
+"""Rasa's SQL tracker store with Attune's privacy rules.
+
+Configured in endpoints.yml (`tracker_store: type: attune.tracker_store.PrivateSQLTrackerStore`,
+same options as Rasa's SQL store: SQLite by default, PostgreSQL in production).
+- Email addresses and phone numbers are removed from visitors' messages and slot values before
+  they are written (`attune.privacy.redact`).
+- "Delete my conversation": when a conversation contains the confirmation reply
+  `utter_conversation_deleted`, the store deletes every stored event of that conversation
+  instead of saving, so the erasure needs no action server and cannot be undone by a later save.
+Retention (deleting conversations older than practice.yml's `retention_days`) is a separate
+command: `python -m attune.privacy.retention`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterator, Text
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from attune.privacy.redact import redact_event
+
+logger = logging.getLogger(__name__)
+
+ERASURE_CONFIRMATION = "utter_conversation_deleted"
+
+
+def erasure_confirmed(tracker: DialogueStateTracker) -> bool:
+    """Whether this conversation asked for, and was told of, its deletion."""
+    return any(
+        isinstance(event, ActionExecuted) and event.action_name == ERASURE_CONFIRMATION
+        for event in tracker.events
+    )
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """SQL tracker store that redacts contact details and honours erasure."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stores new events, redacted; or erases the whole conversation."""
+        if erasure_confirmed(tracker):
+            await self.stream_events(tracker)
+            self.erase(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def erase(self, sender_id: Text) -> int:
+        """Deletes every stored event of one conversation; returns how many."""
+        with self.session_scope() as session:
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False)
+            )
+            session.commit()
+        logger.info("Erased a conversation at the visitor's request (%d events).", deleted)
+        return int(deleted)
+
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        for event in super()._additional_events(session, tracker):
+            yield Event.from_parameters(redact_event(event.as_dict())) or event
