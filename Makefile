@@ -20,7 +20,7 @@ export ATTUNE_TRACKER_DB ?= var/tracker.db
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
                    attune/safety/risk_lexicon.yml $(shell find attune/nlu attune/policies attune/safety -name '*.py')
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval clean
+.PHONY: help install validate train run test test-unit test-stories safety-eval nlu-report clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt script
 	@scripts/ensure-venv.sh $(VENV)
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@touch $@
+
+browser:  ## Install Debian's Chromium and ChromeDriver for the browser tests (needs root)
+	bash scripts/install-browser.sh
 
 check-practice: install  ## Check practice.yml and show what it configures
 	$(PY) -m attune.practice check
@@ -60,7 +63,10 @@ test-stories: train  ## Rasa end-to-end test stories
 	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml \
 	  --fail-on-prediction-errors --out var/results --quiet
 
-test: install validate train  ## The whole test suite, as CI runs it
+nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report (slow)
+	$(RASA) test nlu --cross-validation --folds 3 --out var/nlu-report --quiet
+
+test: install browser validate train  ## The whole test suite, as CI runs it
 	@start=$$(date +%s); \
 	$(PY) -m pytest tests -q; \
 	$(MAKE) --no-print-directory safety-eval; \

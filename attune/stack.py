@@ -130,7 +130,9 @@ class Stack:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         from attune.practice import load_practice
 
-        origins = list(load_practice().website.allowed_origins)
+        practice_file = self.environment().get("ATTUNE_PRACTICE_FILE")
+        practice = load_practice(Path(practice_file) if practice_file else None)
+        origins = list(practice.website.allowed_origins)
         rasa = str(Path(sys.executable).with_name("rasa"))
         process = self._spawn(
             "rasa",

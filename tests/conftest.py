@@ -67,12 +67,15 @@ def new_sender() -> str:
 TEST_MESSAGES_PER_MINUTE = 40
 
 
-def practice_file_for_tests(directory: Path) -> Path:
-    """The shipped practice.yml with the test suite's rate limit."""
+def practice_file_for_tests(directory: Path, web_url: Optional[str] = None) -> Path:
+    """The shipped practice.yml with the test suite's rate limit and website origin."""
     import yaml
 
     data = yaml.safe_load((REPO_ROOT / "practice.yml").read_text())
     data.setdefault("limits", {})["messages_per_minute"] = TEST_MESSAGES_PER_MINUTE
+    if web_url:
+        website = data.setdefault("website", {})
+        website["allowed_origins"] = list(website.get("allowed_origins") or []) + [web_url]
     data["region"]["subdivision"] = str(data["region"].get("subdivision", "ON"))
     path = directory / "practice.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -85,8 +88,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
     workdir = tmp_path_factory.mktemp("stack")
-    practice_file = practice_file_for_tests(workdir)
-    web_port: Optional[int] = free_port() if (REPO_ROOT / "attune" / "web" / "server.py").is_file() else None
+    web_port = free_port()
+    practice_file = practice_file_for_tests(workdir, f"http://127.0.0.1:{web_port}")
     running = RunningStack(
         model=DEFAULT_MODEL,
         rasa_port=free_port(),

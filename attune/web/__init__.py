@@ -1,0 +1,1 @@
+"""The website chat: a static server for the first-party widget in ``web/``."""

@@ -1,0 +1,946 @@
+/*
+ * Attune chat widget: first-party, no dependencies, no build step, no third-party requests.
+ *
+ * Full page:  <div id="attune-chat" data-attune-mode="page"></div> after /attune-config.js.
+ * Any page:   <script src="https://attune.example/widget.js"
+ *                     data-attune-server="https://attune.example" defer></script>
+ *
+ * Safety first: the crisis banner, "Get help now" and the quick exit work from configuration
+ * that is already in the page, so they keep working when the chat server cannot be reached.
+ * Server text is only ever inserted as text (createTextNode / textContent), never as HTML.
+ */
+(function () {
+  'use strict';
+
+  var STORE_KEY = 'attune.chat.v1';
+  var MAX_MESSAGES = 200;
+  var MAX_INPUT = 1000;
+  var CONNECT_TIMEOUT_MS = 6000;
+  var ACK_TIMEOUT_MS = 30000;
+  var TYPING_GRACE_MS = 10000;
+  var ESCAPES_FOR_EXIT = 3;
+  var ESCAPE_WINDOW_MS = 2000;
+  var FALLBACK_EXIT_URL = 'https://www.google.com/';
+  var SESSION_RE = /^[A-Za-z0-9_-]{22,64}$/;
+
+  var script = document.currentScript;
+  if (window.__attuneLoaded) return;  // embedding the snippet twice must not double the widget
+  window.__attuneLoaded = true;
+
+  /* ---------------------------------------------------------------- configuration */
+
+  function dataConfig(node) {
+    // The embed snippet may carry the crisis line itself, so a practice page can show it
+    // even when attune-config.js cannot be fetched.
+    var d = (node && node.dataset) || {};
+    var cfg = {};
+    if (d.attuneServer) cfg.webUrl = d.attuneServer.replace(/\/+$/, '');
+    if (d.attuneRasaUrl) cfg.rasaUrl = d.attuneRasaUrl.replace(/\/+$/, '');
+    if (d.practiceName) cfg.practiceName = d.practiceName;
+    if (d.quickExit) cfg.quickExitUrl = d.quickExit;
+    if (d.crisisName || d.crisisTel || d.emergency) {
+      cfg.banner = {
+        lineName: d.crisisName || '',
+        tel: d.crisisTel || '',
+        telLabel: d.crisisNumber || '',
+        sms: d.crisisSms || '',
+        smsLabel: d.crisisNumber || '',
+        emergency: d.emergency || '',
+        hours: d.crisisHours || ''
+      };
+    }
+    return cfg;
+  }
+
+  function merge(base, extra) {
+    var out = {};
+    var k;
+    for (k in base) if (Object.prototype.hasOwnProperty.call(base, k)) out[k] = base[k];
+    for (k in extra) {
+      if (Object.prototype.hasOwnProperty.call(extra, k) && extra[k] !== undefined && extra[k] !== null) {
+        out[k] = extra[k];
+      }
+    }
+    return out;
+  }
+
+  var DEFAULTS = {
+    practiceName: 'our practice',
+    rasaUrl: '',
+    socketPath: '/socket.io',
+    restPath: '/webhooks/socketio/webhook',
+    greetPayload: '/greet',
+    helpPayload: '/request_crisis_help',
+    quickExitUrl: FALLBACK_EXIT_URL,
+    banner: null
+  };
+
+  function safeHttpUrl(value, fallback) {
+    try {
+      var u = new URL(value, location.href);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
+    } catch (e) { /* not a URL */ }
+    return fallback;
+  }
+
+  /* ---------------------------------------------------------------- storage (this tab only) */
+
+  var storage = null;
+  try {
+    storage = window.sessionStorage;
+    storage.setItem('attune.probe', '1');
+    storage.removeItem('attune.probe');
+  } catch (e) {
+    storage = null;  // private modes may refuse storage; the chat still works for this page
+  }
+
+  function newSessionId() {
+    // 128 random bits: anyone who knows a session id can join its socket.io room.
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return (b < 16 ? '0' : '') + b.toString(16);
+    }).join('');
+  }
+
+  function freshState() {
+    return { sessionId: newSessionId(), greeted: false, messages: [], outbox: [], seq: 0 };
+  }
+
+  function loadState() {
+    if (!storage) return freshState();
+    try {
+      var s = JSON.parse(storage.getItem(STORE_KEY) || 'null');
+      if (s && typeof s.sessionId === 'string' && SESSION_RE.test(s.sessionId) &&
+          Array.isArray(s.messages) && Array.isArray(s.outbox)) {
+        return s;
+      }
+    } catch (e) { /* corrupt: start again */ }
+    return freshState();
+  }
+
+  /* ---------------------------------------------------------------- DOM helpers */
+
+  function h(tag, props) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (key) {
+        var v = props[key];
+        if (v === undefined || v === null || v === false) return;
+        if (key === 'className') node.className = v;
+        else if (key === 'text') node.textContent = v;
+        else if (key.slice(0, 2) === 'on') node.addEventListener(key.slice(2), v);
+        else node.setAttribute(key, v === true ? '' : v);
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c === null || c === undefined || c === false) continue;
+      node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return node;
+  }
+
+  function digitsOf(s) { return String(s || '').replace(/[^\d+]/g, ''); }
+
+  function telLink(href, label, extraClass) {
+    return h('a', { href: href, className: 'attune-tel' + (extraClass ? ' ' + extraClass : '') }, label);
+  }
+
+  /* Linkify: http(s) URLs and phone numbers become links, everything else stays text. */
+  var URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+  var PHONE_RE = /\+?\d[\d ().-]{0,18}\d/g;
+
+  function knownShortNumbers(cfg) {
+    var set = {};
+    var b = cfg.banner || {};
+    [b.emergency, b.tel, b.sms].concat((b.more || []).map(function (m) { return m.tel; }))
+      .forEach(function (n) {
+        var d = digitsOf(String(n || '').replace(/^(tel|sms):/, '')).replace(/^\+/, '');
+        if (d) set[d] = true;
+      });
+    ['911', '988', '999', '112', '000'].forEach(function (n) { set[n] = true; });
+    return set;
+  }
+
+  function appendPhones(parent, text, shortNumbers) {
+    var last = 0;
+    text.replace(PHONE_RE, function (match, offset) {
+      var digits = match.replace(/\D/g, '');
+      var ok = (digits.length >= 7 && digits.length <= 15) || shortNumbers[digits];
+      // Don't link numbers glued to letters or slashes ("24/7", "5km").
+      var before = text.charAt(offset - 1);
+      var after = text.charAt(offset + match.length);
+      if (/[A-Za-z\/]/.test(before) || /[A-Za-z\/]/.test(after)) ok = false;
+      if (!ok) return match;
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var plus = match.charAt(0) === '+' ? '+' : '';
+      parent.appendChild(telLink('tel:' + plus + digits, match));
+      last = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderRichText(parent, text, cfg) {
+    var shortNumbers = knownShortNumbers(cfg);
+    var last = 0;
+    text = String(text);
+    text.replace(URL_RE, function (match, offset) {
+      var url = match.replace(/[.,;:!?)\]]+$/, '');
+      var href = safeHttpUrl(url, null);
+      if (!href) return match;
+      appendPhones(parent, text.slice(last, offset), shortNumbers);
+      parent.appendChild(h('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, url));
+      last = offset + url.length;
+      return match;
+    });
+    appendPhones(parent, text.slice(last), shortNumbers);
+  }
+
+  /* ---------------------------------------------------------------- Socket.IO v4 client */
+
+  /*
+   * Just enough of Engine.IO v4 + Socket.IO v5 over a native WebSocket for Rasa's socketio
+   * channel: open, ping/pong, connect to the default namespace, events and acks.
+   */
+  function SioSocket(url, handlers) {
+    var self = this;
+    this.handlers = handlers;
+    this.acks = {};
+    this.nextAck = 1;
+    this.connected = false;
+    this.closed = false;
+    try {
+      this.ws = new WebSocket(url);
+    } catch (e) {
+      setTimeout(function () { self.finish(); }, 0);
+      return;
+    }
+    this.connectTimer = setTimeout(function () { self.close(); }, CONNECT_TIMEOUT_MS);
+    this.ws.onmessage = function (e) { self.onPacket(e.data); };
+    this.ws.onclose = function () { self.finish(); };
+    this.ws.onerror = function () { /* a close event follows */ };
+  }
+
+  SioSocket.prototype.send = function (packet) {
+    if (this.ws && this.ws.readyState === 1) { this.ws.send(packet); return true; }
+    return false;
+  };
+
+  SioSocket.prototype.armPing = function () {
+    var self = this;
+    clearTimeout(this.pingTimer);
+    // The server pings every pingInterval; silence beyond interval + timeout means a dead link.
+    this.pingTimer = setTimeout(function () { self.close(); }, this.pingDeadline || 50000);
+  };
+
+  SioSocket.prototype.onPacket = function (data) {
+    if (typeof data !== 'string' || !data) return;
+    var type = data.charAt(0);
+    if (type === '0') {
+      try {
+        var open = JSON.parse(data.slice(1));
+        this.pingDeadline = (open.pingInterval || 25000) + (open.pingTimeout || 20000) + 1000;
+      } catch (e) { /* keep defaults */ }
+      this.armPing();
+      this.send('40');
+    } else if (type === '2') {
+      this.armPing();
+      this.send('3');
+    } else if (type === '1') {
+      this.close();
+    } else if (type === '4') {
+      this.onSocketIo(data.slice(1));
+    }
+  };
+
+  SioSocket.prototype.onSocketIo = function (p) {
+    var type = p.charAt(0);
+    var rest = p.slice(1);
+    if (rest.charAt(0) === '/') {
+      var comma = rest.indexOf(',');
+      if (comma < 0 || rest.slice(0, comma) !== '/') return;
+      rest = rest.slice(comma + 1);
+    }
+    var m = /^(\d*)([\s\S]*)$/.exec(rest);
+    var id = m[1];
+    var body = null;
+    if (m[2]) {
+      try { body = JSON.parse(m[2]); } catch (e) { return; }
+    }
+    if (type === '0') {
+      clearTimeout(this.connectTimer);
+      this.connected = true;
+      this.handlers.onOpen(this);
+    } else if (type === '2' && Array.isArray(body) && typeof body[0] === 'string') {
+      this.handlers.onEvent(body[0], body.slice(1));
+    } else if (type === '3') {
+      var cb = this.acks[id];
+      delete this.acks[id];
+      if (cb) cb(true);
+    } else if (type === '1' || type === '4') {
+      this.close();
+    }
+  };
+
+  SioSocket.prototype.emit = function (name, data) {
+    return this.send('42' + JSON.stringify([name, data]));
+  };
+
+  /* Emit and resolve true when the server acknowledges (its handler finished), false if the
+     socket closed first, 'timeout' if nothing came back in time. */
+  SioSocket.prototype.emitWithAck = function (name, data) {
+    var self = this;
+    return new Promise(function (resolve) {
+      var id = String(self.nextAck++);
+      var timer = setTimeout(function () {
+        delete self.acks[id];
+        resolve('timeout');
+      }, ACK_TIMEOUT_MS);
+      self.acks[id] = function (ok) { clearTimeout(timer); resolve(ok); };
+      if (!self.send('42' + id + JSON.stringify([name, data]))) {
+        delete self.acks[id];
+        clearTimeout(timer);
+        resolve(false);
+      }
+    });
+  };
+
+  SioSocket.prototype.close = function () {
+    if (this.closed) return;
+    try { if (this.ws) { this.send('41'); this.ws.close(); } } catch (e) { /* already gone */ }
+    this.finish();
+  };
+
+  SioSocket.prototype.finish = function () {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.pingTimer);
+    var acks = this.acks;
+    this.acks = {};
+    Object.keys(acks).forEach(function (id) { acks[id](false); });
+    if (this.ws) { this.ws.onmessage = this.ws.onclose = this.ws.onerror = null; }
+    this.handlers.onClose(this.connected);
+  };
+
+  /* ---------------------------------------------------------------- the widget */
+
+  function Widget(cfg, mount, mode) {
+    this.cfg = cfg;
+    this.mode = mode;            // 'page' or 'embed'
+    this.mount = mount;
+    this.state = loadState();
+    this.sock = null;
+    this.sockReady = false;      // session confirmed on the socket
+    this.socketFailures = 0;
+    this.restOk = null;          // null = unknown, true/false after the last REST attempt
+    this.pumping = false;
+    this.inFlight = false;
+    this.botSinceSend = false;
+    this.retryTimer = null;
+    this.typingTimer = null;
+    this.started = false;
+    this.exiting = false;
+    this.escapes = [];
+    this.build();
+  }
+
+  Widget.prototype.save = function () {
+    if (!storage || this.exiting) return;
+    var s = this.state;
+    if (s.messages.length > MAX_MESSAGES) s.messages = s.messages.slice(-MAX_MESSAGES);
+    try { storage.setItem(STORE_KEY, JSON.stringify(s)); } catch (e) { /* full: keep going */ }
+  };
+
+  /* ---- building the interface */
+
+  Widget.prototype.build = function () {
+    var self = this;
+    var cfg = this.cfg;
+    var name = cfg.practiceName || DEFAULTS.practiceName;
+
+    this.bannerSlot = h('div', { className: 'attune-banner-slot' });
+    this.renderBanner();
+
+    this.log = h('div', {
+      className: 'attune-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
+      'aria-label': 'Conversation', tabindex: '0'
+    });
+    this.state.messages.forEach(function (m) { self.renderMessage(m); });
+
+    this.typing = h('div', { className: 'attune-typing', hidden: true, 'aria-hidden': 'true' },
+      h('span', { className: 'attune-dot' }), h('span', { className: 'attune-dot' }),
+      h('span', { className: 'attune-dot' }));
+    this.status = h('p', { className: 'attune-status', role: 'status' });
+
+    var inputId = 'attune-input-' + Math.random().toString(36).slice(2, 8);
+    this.input = h('textarea', {
+      id: inputId, className: 'attune-input', rows: '1', maxlength: String(MAX_INPUT),
+      placeholder: 'Type a message', autocomplete: 'off', enterkeyhint: 'send'
+    });
+    this.input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        self.submit();
+      }
+    });
+    this.form = h('form', {
+      className: 'attune-composer', onsubmit: function (e) { e.preventDefault(); self.submit(); }
+    },
+      h('label', { className: 'attune-visually-hidden', for: inputId }, 'Your message'),
+      this.input,
+      h('button', { type: 'submit', className: 'attune-send' }, 'Send'));
+
+    var header = h('header', { className: 'attune-header' },
+      h('div', { className: 'attune-title' },
+        h(this.mode === 'page' ? 'h1' : 'h2', { className: 'attune-name' }, name)),
+      h('button', {
+        type: 'button', className: 'attune-exit',
+        title: 'Leave this page now (or press Esc three times)',
+        onclick: function () { self.quickExit(); }
+      }, 'Quick exit'),
+      h('p', { className: 'attune-notice' },
+        'Automated assistant of ' + name + '. Not a therapist, and not watched live.'));
+
+    var tools = h('div', { className: 'attune-tools' },
+      h('button', {
+        type: 'button', className: 'attune-link-button',
+        onclick: function () { self.clearChat(); }
+      }, 'Clear this chat'),
+      h('span', { className: 'attune-hint' }, 'Kept only in this tab. Esc 3 times leaves fast.'));
+
+    var panelChildren = [header, this.bannerSlot, this.log, this.typing, this.status, this.form, tools];
+    this.panel = h(this.mode === 'page' ? 'main' : 'section', {
+      className: 'attune-panel', 'aria-label': 'Chat with ' + name + "'s assistant"
+    });
+    panelChildren.forEach(function (c) { self.panel.appendChild(c); });
+
+    this.root = h('div', { className: 'attune attune--' + this.mode });
+    if (this.mode === 'embed') {
+      var panelId = 'attune-panel-' + Math.random().toString(36).slice(2, 8);
+      this.panel.id = panelId;
+      this.panel.hidden = true;
+      var closeBtn = h('button', {
+        type: 'button', className: 'attune-close', 'aria-label': 'Close chat',
+        onclick: function () { self.setOpen(false); }
+      }, '\u00d7');
+      header.insertBefore(closeBtn, header.firstChild.nextSibling);
+      this.launcherCrisis = h('div', { className: 'attune-launcher-crisis' });
+      this.renderLauncherCrisis();
+      this.launcher = h('button', {
+        type: 'button', className: 'attune-launcher', 'aria-expanded': 'false',
+        'aria-controls': panelId, onclick: function () { self.setOpen(self.panel.hidden); }
+      }, 'Chat with us');
+      this.root.appendChild(this.panel);
+      this.root.appendChild(h('div', { className: 'attune-dock' }, this.launcherCrisis, this.launcher));
+    } else {
+      this.root.appendChild(this.panel);
+    }
+
+    document.addEventListener('keydown', function (e) { self.onKey(e); }, true);
+    window.addEventListener('online', function () { self.retryNow(); });
+
+    // Replace the static fallback (server-rendered banner / snippet block) with the live widget.
+    while (this.mount.firstChild) this.mount.removeChild(this.mount.firstChild);
+    this.mount.appendChild(this.root);
+    this.scrollToEnd();
+  };
+
+  Widget.prototype.bannerLines = function () {
+    // One line of text per way to get help, built from the configured banner.
+    var b = this.cfg.banner || {};
+    var lines = [];
+    if (b.emergency) {
+      lines.push(['In danger right now? Call ', telLink('tel:' + digitsOf(b.emergency), b.emergency, 'attune-strong'), '.']);
+    }
+    if (b.tel || b.sms) {
+      var line = ['Talk to someone now: ' + (b.lineName || 'crisis line') + ', '];
+      if (b.tel) line.push(telLink(b.tel, 'call ' + (b.telLabel || b.tel.replace(/^tel:/, ''))));
+      if (b.tel && b.sms) line.push(' or ');
+      if (b.sms) line.push(telLink(b.sms, 'text ' + (b.smsLabel || b.sms.replace(/^sms:/, '').replace(/\?.*$/, ''))));
+      if (b.hours) line.push(' (' + b.hours + ')');
+      line.push('.');
+      lines.push(line);
+    }
+    if (!lines.length) {
+      lines.push(['In danger right now? Call your local emergency number.']);
+    }
+    return lines;
+  };
+
+  Widget.prototype.renderBanner = function () {
+    var self = this;
+    var slot = this.bannerSlot;
+    while (slot.firstChild) slot.removeChild(slot.firstChild);
+    var text = h('div', { className: 'attune-banner-text' });
+    this.bannerLines().forEach(function (parts) {
+      var p = h('p');
+      parts.forEach(function (part) { p.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
+      text.appendChild(p);
+    });
+    slot.appendChild(h('aside', { className: 'attune-banner', 'aria-label': 'Crisis help' },
+      text,
+      h('button', {
+        type: 'button', className: 'attune-help',
+        onclick: function () { self.getHelpNow(); }
+      }, 'Get help now')));
+    if (this.launcherCrisis) this.renderLauncherCrisis();
+  };
+
+  Widget.prototype.renderLauncherCrisis = function () {
+    var b = this.cfg.banner || {};
+    var node = this.launcherCrisis;
+    while (node.firstChild) node.removeChild(node.firstChild);
+    if (b.tel) node.appendChild(h('span', null, 'Crisis? ', telLink(b.tel, 'Call ' + (b.telLabel || b.tel.replace(/^tel:/, '')))));
+    else if (b.emergency) node.appendChild(h('span', null, 'Emergency? ', telLink('tel:' + digitsOf(b.emergency), 'Call ' + b.emergency)));
+  };
+
+  Widget.prototype.setOpen = function (open) {
+    if (this.mode !== 'embed') return;
+    this.panel.hidden = !open;
+    this.launcher.setAttribute('aria-expanded', open ? 'true' : 'false');
+    this.launcher.textContent = open ? 'Close chat' : 'Chat with us';
+    if (open) {
+      this.start();
+      this.scrollToEnd();
+      this.input.focus();
+    } else {
+      this.launcher.focus();
+    }
+  };
+
+  /* ---- messages */
+
+  Widget.prototype.addMessage = function (m) {
+    m.id = ++this.state.seq;
+    this.state.messages.push(m);
+    this.save();
+    return this.renderMessage(m);
+  };
+
+  Widget.prototype.renderMessage = function (m) {
+    var self = this;
+    var node;
+    if (m.from === 'help') {
+      node = h('div', { className: 'attune-msg attune-msg--help' });
+      node.appendChild(h('p', { className: 'attune-help-title' }, 'Help you can reach right now'));
+      var list = h('ul');
+      this.bannerLines().forEach(function (parts) {
+        var li = h('li');
+        parts.forEach(function (part) {
+          li.appendChild(typeof part === 'string' ? document.createTextNode(part) : part.cloneNode(true));
+        });
+        list.appendChild(li);
+      });
+      ((this.cfg.banner || {}).more || []).forEach(function (extra) {
+        if (!extra || !extra.name) return;
+        var li = h('li', null, extra.name + ': ');
+        if (extra.tel) li.appendChild(telLink(extra.tel, 'call ' + (extra.telLabel || extra.tel.replace(/^tel:/, ''))));
+        if (extra.tel && extra.sms) li.appendChild(document.createTextNode(' or '));
+        if (extra.sms) li.appendChild(telLink(extra.sms, 'text ' + (extra.smsLabel || extra.sms.replace(/^sms:/, ''))));
+        list.appendChild(li);
+      });
+      node.appendChild(list);
+      node.appendChild(h('p', null,
+        'You can also keep writing here, or ask to talk with someone at ' +
+        (this.cfg.practiceName || DEFAULTS.practiceName) + '.'));
+    } else {
+      var who = m.from === 'user' ? 'You' : 'Assistant';
+      node = h('div', { className: 'attune-msg attune-msg--' + (m.from === 'user' ? 'user' : 'bot') });
+      node.appendChild(h('span', { className: 'attune-visually-hidden' }, who + ': '));
+      var bubble = h('p', { className: 'attune-bubble' });
+      renderRichText(bubble, m.text || '', this.cfg);
+      node.appendChild(bubble);
+      if (m.image) {
+        var href = safeHttpUrl(m.image, null);
+        // Images are linked, not loaded: loading them would be a request to a third party.
+        if (href) node.appendChild(h('p', { className: 'attune-bubble' }, h('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, 'Open image')));
+      }
+      if (m.from === 'user' && m.pending) {
+        node.appendChild(h('span', { className: 'attune-pending' }, 'Not sent yet, will send when connected'));
+      }
+      if (m.buttons && m.buttons.length) {
+        var group = h('div', { className: 'attune-replies', role: 'group', 'aria-label': 'Suggested replies' });
+        m.buttons.forEach(function (b) {
+          group.appendChild(h('button', {
+            type: 'button', className: 'attune-reply',
+            onclick: function () { self.send(String(b.payload || b.title), String(b.title || b.payload)); self.input.focus(); }
+          }, String(b.title || b.payload)));
+        });
+        node.appendChild(group);
+      }
+    }
+    node.setAttribute('data-id', String(m.id));
+    this.log.appendChild(node);
+    this.scrollToEnd();
+    return node;
+  };
+
+  Widget.prototype.scrollToEnd = function () {
+    if (this.log) this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Widget.prototype.dropQuickReplies = function () {
+    // Suggestions belong to the last question only; once the person answers, they go.
+    var changed = false;
+    this.state.messages.forEach(function (m) { if (m.buttons) { delete m.buttons; changed = true; } });
+    if (changed) {
+      var groups = this.log.querySelectorAll('.attune-replies');
+      for (var i = 0; i < groups.length; i++) groups[i].parentNode.removeChild(groups[i]);
+      this.save();
+    }
+  };
+
+  Widget.prototype.onBot = function (data) {
+    if (!data || typeof data !== 'object') return;
+    var m = { from: 'bot', text: typeof data.text === 'string' ? data.text : '' };
+    var buttons = data.quick_replies || data.buttons;
+    if (Array.isArray(buttons)) {
+      m.buttons = buttons.filter(function (b) { return b && (b.title || b.payload); })
+        .map(function (b) { return { title: String(b.title || b.payload), payload: String(b.payload || b.title) }; });
+    }
+    var att = data.attachment;
+    if (att && att.type === 'image' && att.payload && att.payload.src) m.image = att.payload.src;
+    if (typeof data.image === 'string') m.image = data.image;
+    if (!m.text && !m.image && !(m.buttons && m.buttons.length)) return;  // unknown custom payload
+    this.botSinceSend = true;
+    this.addMessage(m);
+    if (!this.inFlight) this.setTyping(false);
+  };
+
+  /* ---- sending */
+
+  Widget.prototype.submit = function () {
+    var text = this.input.value.replace(/^\s+|\s+$/g, '');
+    if (!text) return;
+    this.input.value = '';
+    this.send(text, text);
+  };
+
+  /* Queue a message; `display` is what the person sees (null for hidden payloads). */
+  Widget.prototype.send = function (text, display) {
+    text = String(text).slice(0, MAX_INPUT);
+    this.dropQuickReplies();
+    var item = { text: text };
+    if (display) {
+      var m = { from: 'user', text: display, pending: true };
+      this.addMessage(m);
+      item.msgId = m.id;
+    }
+    this.state.outbox.push(item);
+    this.save();
+    this.start();
+    this.pump();
+  };
+
+  Widget.prototype.markSent = function (item) {
+    if (!item.msgId) return;
+    var msgs = this.state.messages;
+    for (var i = 0; i < msgs.length; i++) {
+      if (msgs[i].id === item.msgId) delete msgs[i].pending;
+    }
+    var node = this.log.querySelector('[data-id="' + item.msgId + '"] .attune-pending');
+    if (node) node.parentNode.removeChild(node);
+  };
+
+  Widget.prototype.pump = function () {
+    var self = this;
+    if (this.pumping || this.exiting) return;
+    var item = this.state.outbox[0];
+    if (!item) return;
+    var sessionId = this.state.sessionId;
+    var attempt;
+    if (this.sock && this.sockReady) {
+      attempt = this.sock.emitWithAck('user_uttered', { message: item.text, session_id: sessionId })
+        .then(function (ok) { return ok !== false; });
+    } else if (this.socketFailures > 0 || !window.WebSocket) {
+      attempt = this.restSend(item.text, sessionId);
+    } else {
+      return;  // still connecting the socket: wait for it
+    }
+    this.pumping = true;
+    this.inFlight = true;
+    this.botSinceSend = false;
+    this.setTyping(true);
+    attempt.then(function (ok) {
+      // A cleared chat or a quick exit owns the queue now: this answer belongs to the old one.
+      if (self.exiting || sessionId !== self.state.sessionId) return;
+      self.pumping = false;
+      self.inFlight = false;
+      if (ok) {
+        if (self.state.outbox[0] === item) self.state.outbox.shift();
+        self.markSent(item);
+        self.save();
+        self.afterReply();
+        self.pump();
+      } else {
+        self.setTyping(false);
+        self.updateStatus();
+        self.scheduleRetry();
+      }
+    });
+  };
+
+  Widget.prototype.afterReply = function () {
+    var self = this;
+    if (this.botSinceSend || this.state.outbox.length) { this.setTyping(false); return; }
+    // Acknowledged before any reply arrived: keep the dots a little longer, then stop.
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(function () { self.setTyping(false); }, TYPING_GRACE_MS);
+  };
+
+  Widget.prototype.restSend = function (text, sessionId) {
+    var self = this;
+    var url = this.cfg.rasaUrl + this.cfg.restPath;
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ session_id: sessionId, message: text }),
+      credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', mode: 'cors'
+    }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    }).then(function (list) {
+      self.restOk = true;
+      self.updateStatus();
+      if (sessionId === self.state.sessionId && Array.isArray(list)) {
+        list.forEach(function (m) { self.onBot(m); });
+      }
+      return true;
+    }).catch(function () {
+      self.restOk = false;
+      return false;
+    });
+  };
+
+  /* ---- connection */
+
+  Widget.prototype.start = function () {
+    if (this.started || this.exiting) return;
+    this.started = true;
+    if (!this.state.greeted) {
+      this.state.greeted = true;
+      this.state.outbox.unshift({ text: this.cfg.greetPayload });
+      this.save();
+    }
+    this.connect();
+  };
+
+  Widget.prototype.socketUrl = function () {
+    var base = this.cfg.rasaUrl.replace(/^http/, 'ws');
+    return base + this.cfg.socketPath.replace(/\/+$/, '') + '/?EIO=4&transport=websocket';
+  };
+
+  Widget.prototype.connect = function () {
+    var self = this;
+    if (this.sock || this.exiting) return;
+    if (!window.WebSocket || !this.cfg.rasaUrl) { this.onSocketFailed(); return; }
+    this.sock = new SioSocket(this.socketUrl(), {
+      onOpen: function (sock) {
+        sock.emit('session_request', { session_id: self.state.sessionId });
+      },
+      onEvent: function (name, args) {
+        if (name === 'session_confirm') {
+          // The server may replace an id it does not accept: from then on, use its id.
+          var confirmed = args[0];
+          if (typeof confirmed === 'string' && SESSION_RE.test(confirmed) && confirmed !== self.state.sessionId) {
+            self.state.sessionId = confirmed;
+            self.save();
+          }
+          self.sockReady = true;
+          self.socketFailures = 0;
+          self.updateStatus();
+          self.pump();
+        } else if (name === 'bot_uttered') {
+          self.onBot(args[0]);
+        } else if (name === 'rate_limited') {
+          self.status.textContent = 'That was a lot of messages in a short time. Please wait a minute, ' +
+            'then send your last message again. The crisis lines above work now.';
+        }
+      },
+      onClose: function () {
+        self.sock = null;
+        self.sockReady = false;
+        self.onSocketFailed();
+      }
+    });
+  };
+
+  Widget.prototype.onSocketFailed = function () {
+    var self = this;
+    this.socketFailures += 1;
+    if (this.exiting) return;
+    if (this.state.outbox.length) {
+      this.pump();                      // falls back to REST
+    } else if (this.restOk === null && this.cfg.rasaUrl) {
+      // Nothing to send: ask the server whether it is there at all, to show an honest status.
+      fetch(this.cfg.rasaUrl + '/', { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })
+        .then(function (r) { self.restOk = r.ok; }, function () { self.restOk = false; })
+        .then(function () { self.updateStatus(); });
+    }
+    this.updateStatus();
+    this.scheduleRetry();
+  };
+
+  Widget.prototype.scheduleRetry = function () {
+    var self = this;
+    if (this.retryTimer || this.exiting) return;
+    var n = Math.min(this.socketFailures, 6);
+    var delay = Math.min(30000, 1000 * Math.pow(2, Math.max(0, n - 1)));
+    delay = delay * (0.75 + Math.random() * 0.5);  // jitter: many tabs must not retry in step
+    this.retryTimer = setTimeout(function () {
+      self.retryTimer = null;
+      self.retryNow();
+    }, delay);
+  };
+
+  Widget.prototype.retryNow = function () {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!this.started || this.exiting) return;
+    if (this.sock) { this.pump(); return; }
+    this.restOk = this.restOk === true ? true : null;
+    this.connect();
+  };
+
+  Widget.prototype.updateStatus = function () {
+    var offline = !this.sockReady && this.socketFailures > 0 && this.restOk !== true;
+    var text = offline
+      ? 'Reconnecting\u2026 The chat cannot reach the server right now. Anything you write will be sent when it is back. The crisis lines above work now.'
+      : '';
+    if (this.status.textContent !== text) this.status.textContent = text;
+    this.root.classList.toggle('attune-offline', offline);
+  };
+
+  Widget.prototype.setTyping = function (on) {
+    clearTimeout(this.typingTimer);
+    this.typing.hidden = !on;
+    if (on) this.scrollToEnd();
+  };
+
+  /* ---- safety controls */
+
+  Widget.prototype.getHelpNow = function () {
+    if (this.mode === 'embed' && this.panel.hidden) this.setOpen(true);
+    // Show the lines at once from local config, whatever the server is doing.
+    this.addMessage({ from: 'help' });
+    this.send(this.cfg.helpPayload, null);
+  };
+
+  Widget.prototype.onKey = function (e) {
+    if (e.key !== 'Escape') return;
+    var now = Date.now();
+    this.escapes = this.escapes.filter(function (t) { return now - t < ESCAPE_WINDOW_MS; });
+    this.escapes.push(now);
+    if (this.escapes.length >= ESCAPES_FOR_EXIT) {
+      e.preventDefault();
+      this.quickExit();
+    } else if (this.mode === 'embed' && !this.panel.hidden && this.escapes.length === 1) {
+      this.setOpen(false);
+    }
+  };
+
+  Widget.prototype.forgetEverything = function () {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.typingTimer);
+    this.retryTimer = null;
+    if (this.sock) { var s = this.sock; this.sock = null; s.handlers.onClose = function () {}; s.close(); }
+    this.sockReady = false;
+    try { if (storage) storage.clear(); } catch (e) { /* nothing to clear */ }
+  };
+
+  Widget.prototype.quickExit = function () {
+    if (this.exiting) return;
+    this.exiting = true;
+    var target = safeHttpUrl(this.cfg.quickExitUrl, FALLBACK_EXIT_URL);
+    this.forgetEverything();
+    this.state = freshState();
+    // Blank the page first: if the next page is slow to load, nothing is left on screen.
+    if (this.root.parentNode) this.root.parentNode.removeChild(this.root);
+    if (this.mode === 'page') {
+      while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+      document.title = '';
+    }
+    // replace(), not assign(): Back must not lead to the chat.
+    window.location.replace(target);
+  };
+
+  Widget.prototype.clearChat = function () {
+    this.forgetEverything();
+    this.state = freshState();
+    while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    this.socketFailures = 0;
+    this.restOk = null;
+    this.pumping = false;
+    this.inFlight = false;
+    this.setTyping(false);
+    this.input.value = '';
+    this.status.textContent = 'Chat cleared. A new conversation has started.';
+    this.started = false;
+    this.start();
+    this.input.focus();
+  };
+
+  /* ---------------------------------------------------------------- start-up */
+
+  function normaliseConfig(cfg) {
+    cfg = merge(DEFAULTS, cfg);
+    cfg.rasaUrl = String(cfg.rasaUrl || '').replace(/\/+$/, '');
+    cfg.quickExitUrl = safeHttpUrl(cfg.quickExitUrl, FALLBACK_EXIT_URL);
+    return cfg;
+  }
+
+  function loadRemoteConfig(webUrl, done) {
+    // The practice page may not allow our script: then the data- attributes are all we have.
+    var s = document.createElement('script');
+    s.src = webUrl + '/attune-config.js';
+    s.async = true;
+    s.onload = function () { done(window.ATTUNE_CONFIG || null); };
+    s.onerror = function () { done(null); };
+    (document.head || document.documentElement).appendChild(s);
+  }
+
+  function loadStylesheet(webUrl) {
+    if (document.querySelector('link[data-attune-css]')) return;
+    var l = document.createElement('link');
+    l.rel = 'stylesheet';
+    l.href = webUrl + '/widget.css';
+    l.setAttribute('data-attune-css', '');
+    (document.head || document.documentElement).appendChild(l);
+  }
+
+  function boot() {
+    var pageMount = document.querySelector('[data-attune-mode="page"]');
+    var fromData = dataConfig(script);
+    if (pageMount) {
+      var w = new Widget(normaliseConfig(merge(fromData, window.ATTUNE_CONFIG || {})), pageMount, 'page');
+      window.AttuneWidget = w;
+      w.start();
+      // No autofocus: on a phone it would open the keyboard over the crisis banner.
+      return;
+    }
+    var webUrl = fromData.webUrl || (script && script.src ? new URL('.', script.src).href.replace(/\/+$/, '') : '');
+    if (webUrl) loadStylesheet(webUrl);
+    // Mount into the practice's fallback block if there is one, otherwise at the end of <body>.
+    var mount = document.querySelector('[data-attune-fallback]');
+    if (!mount) {
+      mount = document.createElement('div');
+      document.body.appendChild(mount);
+    }
+    var widget = new Widget(normaliseConfig(merge({ rasaUrl: webUrl }, fromData)), mount, 'embed');
+    window.AttuneWidget = widget;
+    if (!webUrl) return;
+    loadRemoteConfig(webUrl, function (remote) {
+      if (!remote) return;
+      // The server's config is newer than the snippet's copy, except for what the snippet set.
+      widget.cfg = normaliseConfig(merge(merge(widget.cfg, remote), fromData));
+      if (remote.banner) widget.cfg.banner = remote.banner;
+      widget.renderBanner();
+    });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+  else boot();
+})();
