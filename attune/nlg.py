@@ -47,7 +47,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         self._fixed_variables: Dict[Text, Text] = {
             **template_variables(self.practice),
             **crisis_template_variables(registry, self.practice),
-            "retention_days": str(self.practice.retention_days),
+            "max_message_chars": str(self.practice.limits.max_message_chars),
         }
 
     def variables(self) -> Dict[Text, Text]:
