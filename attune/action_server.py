@@ -12,6 +12,22 @@ import os
 from typing import List, Optional
 
 
+def start_outbox_worker() -> None:
+    """Retries undelivered call-back emails in the background, when email is configured."""
+    if not os.environ.get("ATTUNE_SMTP_HOST"):
+        logging.getLogger(__name__).info(
+            "ATTUNE_SMTP_HOST is not set: call-back requests are stored and listed by "
+            "`python -m attune.handoff.cli list`, but not emailed."
+        )
+        return
+    from attune.handoff.mailer import Mailer
+    from attune.handoff.outbox import Outbox
+    from attune.handoff.store import CallbackStore
+    from attune.practice import load_practice
+
+    Outbox(CallbackStore(), Mailer(load_practice()).send).start_worker_thread()
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Parses the address and serves the `actions` package."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -21,6 +37,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s  %(message)s")
     os.environ["SANIC_HOST"] = args.host
+    start_outbox_worker()
     from rasa_sdk.endpoint import run
 
     run("actions", port=args.port, cors_origins=None)

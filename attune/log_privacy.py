@@ -9,6 +9,7 @@ when the server creates Attune's channels and NLG, after Rasa has configured its
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Dict
 
 import structlog
@@ -36,7 +37,9 @@ def redact_content(_: Any, __: str, event_dict: Dict[str, Any]) -> Dict[str, Any
 
 
 def install() -> None:
-    """Puts `redact_content` first in structlog's processors (once)."""
+    """Puts `redact_content` first in structlog's processors (once), and silences the Rasa
+    warning that quotes a message starting with "/" that names no known intent."""
+    warnings.filterwarnings("ignore", message=r"(?s).*Expected the intent to be one of")
     processors = list(structlog.get_config().get("processors") or [])
     if redact_content in processors:
         return

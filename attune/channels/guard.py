@@ -23,6 +23,9 @@ _INVISIBLE = re.compile(
 )
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
 TOO_LONG_PAYLOAD = "/message_too_long"
+# A button payload: "/intent", optionally with JSON entities. Anything else starting with "/"
+# is treated as ordinary text, so it is understood (and checked for risk) like any message.
+_PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*(\{[^\n]*\})?$")
 # Requests bigger than this are refused before their JSON is read.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -31,8 +34,10 @@ def clean_text(value: Any) -> Optional[str]:
     """The message text with control characters removed, or None if it is not text."""
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFC", value)
-    return _INVISIBLE.sub("", text).strip()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).strip()
+    if text.startswith("/") and not _PAYLOAD.match(text):
+        text = text.lstrip("/ ")
+    return text
 
 
 def valid_sender(value: Any) -> bool:

@@ -55,8 +55,12 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        """Runs after an intent classifier, whose prediction it may override."""
-        return [IntentClassifier]
+        """None: its place after the classifiers is set in config.yml.
+
+        (Declaring the IntentClassifier here fails Rasa's check of the training graph, where
+        this component trains in parallel with DIET.)
+        """
+        return []
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -37,3 +37,13 @@ def test_short_or_odd_session_ids_are_replaced(candidate):
 def test_a_random_client_session_id_is_kept_so_a_tab_can_reconnect():
     candidate = new_session_id()
     assert accepted_session_id(candidate) == candidate
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("/greet", "/greet"),
+    ('/inform{"x": 1}', '/inform{"x": 1}'),
+    ("/zebra i feel alone", "zebra i feel alone"),
+    ("// i want to die", "i want to die"),
+])
+def test_only_well_formed_payloads_keep_their_slash(text, expected):
+    assert clean_text(text) == expected

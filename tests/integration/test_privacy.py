@@ -1,0 +1,35 @@
+"""What the running assistant stores, and what it logs."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+from tests.conftest import new_sender, reply_text
+
+
+def stored_events(stack, sender: str):
+    with sqlite3.connect(stack.tracker_db) as db:
+        return [row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))]
+
+
+def test_conversations_go_to_the_configured_store_without_contact_details(stack):
+    sender = new_sender()
+    stack.send(sender, "hi, my email is casey.rowe@gmail.com and my cell is 416-979-1234")
+    events = stored_events(stack, sender)
+    assert events, "the conversation is in the tracker store the practice configured"
+    stored = "\n".join(events)
+    assert "casey.rowe@gmail.com" not in stored
+    assert "979-1234" not in stored
+
+
+def test_logs_never_contain_what_a_visitor_wrote(stack):
+    marker = f"zebra-{uuid.uuid4().hex[:8]}"
+    sender = new_sender()
+    stack.send(sender, f"hello {marker}")
+    stack.send(sender, f"/{marker} i feel alone")  # a "/" message Rasa warns about, with its text
+    stack.send(sender, f"I want to kill myself {marker}")
+    for name in ("rasa", "actions", "web"):
+        log = (stack.log_dir / f"{name}.log")
+        if log.exists():
+            assert marker not in log.read_text(errors="replace"), f"{name}.log holds message text"
