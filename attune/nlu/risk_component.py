@@ -4,7 +4,11 @@ It runs on every message, after the intent classifier and the FallbackClassifier
 only source of `risk_*` intents: when the detector finds risk it overrides the intent with
 confidence 1.0; when it finds none, any `risk_*` guess of the intent classifier is removed, so
 that the reviewed word lists in `attune/safety/risk_lexicon.yml` decide alone and their
-measured recall and false-alarm rate (README, "Safety") are what visitors get.
+measured recall and false-alarm rate (README, "Safety") are what visitors get from it.
+
+A second, softer net: when the detector finds nothing but the intent classifier is fairly sure
+the message is about risk, the visitor gets the gentle check-in with the lines visible (never
+an alarm). The README reports what each net catches.
 
 The lexicon is copied into the trained model, so a model always carries the exact lists it was
 tested with, and editing the lists changes the fingerprint and retrains this component.
@@ -38,6 +42,8 @@ RISK_INTENT_PREFIX = "risk_"
 RISK_KEY = "risk"
 LEXICON_FILE = "risk_lexicon.yml"
 NLU_FALLBACK_INTENT = "nlu_fallback"
+# What the second net (the intent classifier's own risk guess) may trigger: never an alarm.
+SOFT_NET_INTENT = "risk_check_in"
 
 
 def default_lexicon_path() -> Path:
@@ -68,8 +74,12 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
 
         `fallback_threshold`: when a `risk_*` guess of the classifier is removed and the next
         intent is less confident than this, the message becomes `nlu_fallback`.
+
+        `soft_net_threshold`: when the detector finds nothing but the intent classifier ranks
+        a risk intent at least this high, the message gets the gentle check-in
+        (`risk_check_in`: lines visible, no alarm). None turns this second net off.
         """
-        return {"lexicon": None, "fallback_threshold": 0.45}
+        return {"lexicon": None, "fallback_threshold": 0.45, "soft_net_threshold": 0.7}
 
     def __init__(
         self,
@@ -138,9 +148,16 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT) or ""
             assessment = self.detector.assess(text)
-            message.set(RISK_KEY, _assessment_data(assessment), add_to_output=True)
+            data = _assessment_data(assessment)
+            guess = _classifier_risk_guess(message)
+            data["classifier_guess"] = guess
+            message.set(RISK_KEY, data, add_to_output=True)
+            threshold = self._config.get("soft_net_threshold")
             if assessment.intent:
                 _override_intent(message, assessment.intent)
+            elif guess and threshold is not None and guess["confidence"] >= threshold:
+                data["source"] = "classifier"
+                _override_intent(message, SOFT_NET_INTENT)
             else:
                 _remove_risk_guesses(message, self._config["fallback_threshold"])
         return messages
@@ -155,6 +172,15 @@ def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:
         "status": assessment.status,
         "signals": list(assessment.signals),
     }
+
+
+def _classifier_risk_guess(message: Message) -> Optional[Dict[Text, Any]]:
+    """The intent classifier's most confident risk intent, if it ranked one."""
+    for entry in message.get(INTENT_RANKING_KEY) or []:
+        name = str(entry.get(INTENT_NAME_KEY, ""))
+        if name.startswith(RISK_INTENT_PREFIX):
+            return {"intent": name, "confidence": round(float(entry.get(PREDICTED_CONFIDENCE_KEY, 0.0)), 4)}
+    return None
 
 
 def _override_intent(message: Message, intent_name: Text) -> None:

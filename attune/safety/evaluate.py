@@ -397,6 +397,22 @@ def _detector_assess_fn() -> AssessFn:
     return lambda text: detector.assess(text).intent
 
 
+def _pipeline_assess_fn(model: Path) -> AssessFn:
+    """The whole trained NLU pipeline (classifier, detector, soft net), as visitors get it."""
+    import asyncio
+
+    from rasa.core.agent import load_agent
+
+    loop = asyncio.new_event_loop()
+    agent = loop.run_until_complete(load_agent(str(model)))
+
+    def assess(text: str) -> Optional[str]:
+        intent = loop.run_until_complete(agent.parse_message(text))["intent"]["name"]
+        return intent if intent and intent.startswith("risk_") else None
+
+    return assess
+
+
 def main(argv: Optional[Sequence[str]] = None, assess_fn: Optional[AssessFn] = None) -> int:
     """Command-line entry point; returns the exit code.
 
@@ -412,6 +428,10 @@ def main(argv: Optional[Sequence[str]] = None, assess_fn: Optional[AssessFn] = N
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--min-recall", type=float, default=DEFAULT_MIN_RECALL)
     parser.add_argument("--max-false-alarms", type=float, default=DEFAULT_MAX_FALSE_ALARMS)
+    parser.add_argument(
+        "--model", type=Path, default=None,
+        help="measure the whole NLU pipeline of this trained model instead of the detector alone",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -419,6 +439,8 @@ def main(argv: Optional[Sequence[str]] = None, assess_fn: Optional[AssessFn] = N
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if assess_fn is None and args.model is not None:
+        assess_fn = _pipeline_assess_fn(args.model)
     if assess_fn is None:
         try:
             assess_fn = _detector_assess_fn()
