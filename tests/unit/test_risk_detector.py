@@ -1,0 +1,481 @@
+"""Behaviour of the risk detector: what a visitor's words trigger, and what they must not."""
+
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from attune.safety.detector import (
+    CATEGORIES,
+    DEFAULT_LEXICON_PATH,
+    RiskAssessment,
+    RiskDetector,
+)
+
+
+@pytest.fixture(scope="module")
+def detector() -> RiskDetector:
+    return RiskDetector.load()
+
+
+def intent_of(detector: RiskDetector, text: str) -> Optional[str]:
+    return detector.assess(text).intent
+
+
+# --------------------------------------------------------------------------- explicit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        "I'm going to end my life tonight",
+        "I'm suicidal",
+        "I have been having suicidal thoughts every day",
+        "I just want to die",
+        "I want to end it all",
+        "I'm going to take my own life",
+    ],
+)
+def test_explicit_suicide(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut myself last night",
+        "I've been self-harming again",
+        "I want to hurt myself",
+        "i burn myself with a lighter when it gets bad",
+        "relapsed on sh after 3 months",
+    ],
+)
+def test_explicit_self_harm(detector, text):
+    assert intent_of(detector, text) == "risk_self_harm"
+
+
+# --------------------------------------------------------------------------- indirect
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to wake up",
+        "everyone would be better off without me",
+        "what's the point of going on",
+        "I want to disappear forever",
+        "no one would miss me",
+        "I'm just a burden to my family",
+        "I can't go on like this",
+        "there's no reason for me to stay alive",
+    ],
+)
+def test_indirect_and_passive_ideation(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- method seeking
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many pills would it take",
+        "what is a lethal dose of tylenol",
+        "which bridges are the tallest near me",
+        "I lost my job. Which bridges are tallest?",
+        "what knot holds a person's weight",
+        "what's the most painless way to die",
+    ],
+)
+def test_method_questions_are_suicide_risk(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+def test_how_to_cut_deeper_is_self_harm(detector):
+    assert intent_of(detector, "how do I cut deeper") == "risk_self_harm"
+
+
+def test_tall_building_trivia_without_distress_is_not_risk(detector):
+    assert intent_of(detector, "what's the tallest building in the world?") is None
+
+
+# --------------------------------------------------------------------------- slang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["gonna kms", "i literally want to kms", "thinking about sewerslide", "i want to unalive myself",
+     "might just ctb this weekend", "I want to self delete", "I'm ready to catch the bus for good"],
+)
+def test_slang_inside_a_frame(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize(
+    "text", ["kms", "we ran 5 kms this morning", "it's about 12 kms from here", "I need to catch the bus at 8"]
+)
+def test_slang_words_alone_keep_their_everyday_meaning(detector, text):
+    assert intent_of(detector, text) is None
+
+
+# --------------------------------------------------------------------------- typos and caps
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i wanna kil myself", "im suicidel", "i want to kilL mysefl", "i wnat to die", "k1ll myself",
+     "i want to diiiiie", "sucide is all i think about"],
+)
+def test_typos_and_leetspeak(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", ["I WANT TO DIE", "I'M GOING TO KILL MYSELF", "NOBODY WOULD MISS ME"])
+def test_all_caps(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+def test_missing_punctuation_keeps_the_visitor_as_subject(detector):
+    assert intent_of(detector, "my boyfriend left want to die") == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- relationship talk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since he left I keep thinking about ending my life",
+        "my girlfriend cheated and honestly I don't want to be alive anymore",
+        "I think I'm anxiously attached and when she doesn't text back I want to die",
+    ],
+)
+def test_risk_mixed_into_relationship_talk(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm scared of my boyfriend leaving me",
+        "he doesn't text back for hours and it hurts",
+        "she broke up with me and I can't stop crying",
+        "I don't see a future with him",
+    ],
+)
+def test_relationship_worries_without_risk_stay_quiet(detector, text):
+    assert intent_of(detector, text) is None
+
+
+# --------------------------------------------------------------------------- abuse
+
+
+@pytest.mark.parametrize(
+    "text, subcategory",
+    [
+        ("my partner hits me", "partner_violence"),
+        ("my husband chokes me when he's drunk", "partner_violence"),
+        ("he threatened to kill me if I leave", "partner_violence"),
+        ("he won't let me see my friends or have money", "coercive_control"),
+        ("she takes all my money and checks my phone", "coercive_control"),
+        ("someone keeps following me home", "stalking"),
+        ("my ex is tracking my phone", "stalking"),
+        ("I was raped", "sexual_violence"),
+        ("I was sexually assaulted at a party", "sexual_violence"),
+    ],
+)
+def test_abuse_in_plain_words(detector, text, subcategory):
+    result = detector.assess(text)
+    assert result.intent == "risk_abuse"
+    assert result.subcategory == subcategory
+
+
+def test_parents_rules_are_not_coercive_control(detector):
+    assert intent_of(detector, "my mom won't let me go out on school nights") is None
+
+
+# --------------------------------------------------------------------------- child disclosure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my stepdad touches me at night",
+        "my mom hits me with a belt",
+        "my uncle said it's our little secret",
+        "im 12 and my dad beats me",
+        "my step dad toches me and i dont no what to do",
+    ],
+)
+def test_child_disclosure_is_about_the_child(detector, text):
+    result = detector.assess(text)
+    assert result.intent == "risk_child_abuse"
+    assert result.about == "self"
+
+
+def test_child_reporting_a_sibling_is_third_party(detector):
+    assert intent_of(detector, "my uncle touches my little sister") == "risk_third_party"
+
+
+# --------------------------------------------------------------------------- harm to others
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to hurt my baby",
+        "I'm going to kill him",
+        "I keep having thoughts of harming my child",
+        "I hit my girlfriend last night and I'm scared I'll do it again",
+    ],
+)
+def test_harm_to_others(detector, text):
+    assert intent_of(detector, text) == "risk_harm_others"
+
+
+@pytest.mark.parametrize("text", ["I'm going to kill him lol", "I'm going to kill him if he eats my fries"])
+def test_figurative_threats_do_not_alarm(detector, text):
+    assert intent_of(detector, text) is None
+
+
+# --------------------------------------------------------------------------- emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took a bunch of pills",
+        "I just swallowed 30 pills",
+        "I'm on the bridge now",
+        "he has a gun and is outside my door right now",
+        "my dad is having a heart attack",
+        "my friend isn't breathing",
+        "someone is breaking into my house",
+        "my friend overdosed and won't wake up",
+    ],
+)
+def test_emergencies(detector, text):
+    assert intent_of(detector, text) == "risk_emergency"
+
+
+def test_ordinary_dose_is_not_an_overdose(detector):
+    assert intent_of(detector, "I took 2 pills for my headache") is None
+
+
+def test_hypothetical_overdose_question_is_suicide_risk_not_emergency(detector):
+    assert intent_of(detector, "what would happen if I took all my pills at once") == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- third party
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend said she'll kill herself",
+        "my sister is suicidal",
+        "I think my brother is cutting himself",
+        "my best friend told me her boyfriend hits her",
+        "my son keeps saying he wishes he was dead",
+    ],
+)
+def test_third_party_reports(detector, text):
+    result = detector.assess(text)
+    assert result.intent == "risk_third_party"
+    assert result.about == "other"
+
+
+def test_the_visitors_own_risk_outranks_a_friends(detector):
+    assert intent_of(detector, "my friend is suicidal and honestly so am I, I want to die too") == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- negation and past
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, just tired",
+        "I would never kill myself",
+        "I don't want to hurt myself, I just need to vent",
+        "don't worry, I'm not going to do anything stupid",
+        "I'd never hurt my kids, but I'm so overwhelmed",
+    ],
+)
+def test_negation_gives_a_gentle_check_in(detector, text):
+    result = detector.assess(text)
+    assert result.intent == "risk_check_in"
+    assert result.status == "past_or_negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I self-harmed years ago, doing ok now",
+        "I used to cut in high school but I'm ok now",
+        "I was in an abusive relationship years ago and I'm safe now",
+        "I attempted suicide when I was 16, I'm in a much better place now",
+    ],
+)
+def test_past_resolved_experience_gives_a_gentle_check_in(detector, text):
+    assert intent_of(detector, text) == "risk_check_in"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't stop thinking about killing myself",
+        "I don't care if I die",
+        "not gonna lie, I want to die",
+        "I used to cut and I cut again last night",
+        "I'm not ok, I want to kill myself",
+    ],
+)
+def test_negation_words_that_do_not_negate(detector, text):
+    assert detector.assess(text).status == "current"
+
+
+# --------------------------------------------------------------------------- idioms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this commute is killing me",
+        "I'd kill for a coffee",
+        "we ran 5 kms",
+        "that joke killed me",
+        "my feet are killing me",
+        "I could murder a pizza",
+        "I'm dead tired",
+        "I'm dying to see the movie",
+        "can you cut the onions",
+        "time to hit the gym",
+        "the presentation bombed",
+        "she's drop dead gorgeous",
+        "kill the lights please",
+        "have you seen the suicide squad movie",
+        "overdosed on netflix lol",
+        "I cut myself shaving",
+        "I hurt myself at the gym",
+        "it just hit me that I'm moving next week",
+        "my dog follows me everywhere",
+        "he follows me on instagram",
+        "my mom is going to kill me when she sees my grades",
+        "I beat myself up about it",
+        "you nearly gave me a heart attack",
+        "I'd rather die than do karaoke again haha",
+    ],
+)
+def test_idioms_and_figurative_language_do_not_alarm(detector, text):
+    assert intent_of(detector, text) is None
+
+
+# --------------------------------------------------------------------------- awkward input
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", None])
+def test_empty_input_is_no_risk(detector, text):
+    assert detector.assess(text) == RiskAssessment()
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b"\x00\xff\xfe\x81binary\x00",
+        "\ud800 lone surrogate",
+        "\x00\x01\x02 control characters \x7f",
+        "🙂" * 500,
+        12345,
+        "$$$ @@@ *** ###",
+    ],
+)
+def test_junk_input_never_raises(detector, junk):
+    result = detector.assess(junk)
+    assert isinstance(result, RiskAssessment)
+
+
+def test_risk_in_binary_is_still_found(detector):
+    assert detector.assess("i want to kill myself".encode("utf-8")).intent == "risk_suicide"
+
+
+def test_risk_at_the_end_of_a_huge_message_is_found(detector):
+    text = "I had a long day at work and the bus was late. " * 100 + "I want to kill myself."
+    assert len(text) > 4000
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+def test_huge_harmless_message_is_no_risk(detector):
+    text = "We talked about how I get anxious when my partner is quiet. " * 80
+    assert intent_of(detector, text) is None
+
+
+def test_zero_width_characters_do_not_hide_risk(detector):
+    assert intent_of(detector, "I want to k\u200bill myself") == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- the result object
+
+
+def test_signals_name_rules_and_never_contain_message_text(detector):
+    text = "since he left I keep thinking about ending my life"
+    result = detector.assess(text)
+    assert result.signals
+    for signal in result.signals:
+        assert signal not in text
+        assert " " not in signal
+
+
+def test_category_values_are_from_the_documented_set(detector):
+    for text in ["I want to die", "he hits me", "I cut myself", "I took 40 pills", "I'll kill him"]:
+        assert detector.assess(text).category in CATEGORIES
+
+
+@pytest.mark.parametrize(
+    "assessment, intent",
+    [
+        (RiskAssessment(), None),
+        (RiskAssessment("emergency", "overdose", "other", "current"), "risk_emergency"),
+        (RiskAssessment("suicide", None, "self", "past_or_negated"), "risk_check_in"),
+        (RiskAssessment("suicide", None, "other", "current"), "risk_third_party"),
+        (RiskAssessment("abuse", "child_abuse", "self", "current"), "risk_child_abuse"),
+        (RiskAssessment("abuse", "stalking", "self", "current"), "risk_abuse"),
+        (RiskAssessment("harm_others", None, "self", "current"), "risk_harm_others"),
+    ],
+)
+def test_intent_mapping(assessment, intent):
+    assert assessment.intent == intent
+    assert assessment.is_risk == (intent is not None)
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+
+def test_fingerprint_is_stable(detector):
+    assert detector.fingerprint() == RiskDetector.load().fingerprint()
+
+
+def test_fingerprint_ignores_comments_but_changes_with_the_lists(tmp_path: Path, detector):
+    original = DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")
+    commented = tmp_path / "commented.yml"
+    commented.write_text("# a reviewer's note\n" + original, encoding="utf-8")
+    assert RiskDetector.load(commented).fingerprint() == detector.fingerprint()
+
+    changed = tmp_path / "changed.yml"
+    changed.write_text(original.replace("    - disappear\n", "    - disappear\n    - vanishing\n", 1),
+                       encoding="utf-8")
+    assert changed.read_text(encoding="utf-8") != original
+    assert RiskDetector.load(changed).fingerprint() != detector.fingerprint()
+
+
+def test_a_practice_can_add_a_phrase_in_the_lexicon(tmp_path: Path, detector):
+    original = DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")
+    marker = '      - "(give|giving|gave|given) up on (life|living)"\n'
+    assert marker in original
+    extended = tmp_path / "extended.yml"
+    extended.write_text(original.replace(marker, marker + '      - "(my|the) candle (is|has) burnt out"\n'),
+                        encoding="utf-8")
+    assert intent_of(detector, "my candle has burnt out") is None
+    assert RiskDetector.load(extended).assess("my candle has burnt out").intent == "risk_suicide"
