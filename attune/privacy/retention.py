@@ -4,7 +4,8 @@
     python -m attune.privacy.retention --dry-run  # only counts
 
 A conversation is deleted whole once its latest message is older than `retention_days`
-(practice.yml, default 30). The tracker store is the one endpoints.yml configures. Meant for a
+(practice.yml, default 30); call-back requests are deleted once past their own delete-after
+date (the same period from when they were made). The tracker store is the one endpoints.yml configures. Meant for a
 daily timer (README, "Deployment": a systemd timer or cron line is given there).
 """
 
@@ -92,6 +93,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     count = purge(args.tracker_url or tracker_store_url(), days, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"Retention {days} days: {verb} {count} conversation(s).")
+    if not args.dry_run:
+        from attune.handoff.store import CallbackStore
+
+        requests = CallbackStore().delete_expired()
+        print(f"Deleted {requests} call-back request(s) past their retention date.")
     return 0
 
 
