@@ -75,3 +75,24 @@ test: install browser validate train  ## The whole test suite, as CI runs it
 
 clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
+
+# ---------------------------------------------------------------- performance (docs/performance.md)
+.PHONY: bench bench-quick cluster cluster-down cluster-status cluster-bench
+
+bench: train  ## Latency, throughput, memory, training time vs stock Rasa (same run); JSON in var/reports
+	$(PY) -m bench.run
+
+bench-quick: train  ## A 5-second smoke run of the benchmark, no training timed
+	$(PY) -m bench.run --quick --out var/reports/bench-quick.json
+
+cluster: train  ## Start PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, nginx on 127.0.0.1:8000
+	$(PY) -m deploy.cluster up
+
+cluster-status:  ## Show the multi-replica deployment's processes
+	$(PY) -m deploy.cluster status
+
+cluster-down:  ## Stop the multi-replica deployment
+	$(PY) -m deploy.cluster down
+
+cluster-bench: train  ## Throughput with 1 and 2 replicas, then the no-loss check with a replica killed
+	$(PY) -m deploy.cluster bench
