@@ -127,6 +127,7 @@ class _Rule:
     min_number: int = 0
     fixed_status: Optional[str] = None
     not_followed_by_suffix: Tuple[str, ...] = ()
+    not_inside: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -588,6 +589,7 @@ class RiskDetector:
                 min_number=int(entry.get("min_number", 0)),
                 fixed_status=entry.get("status"),
                 not_followed_by_suffix=tuple(str(x).lower() for x in entry.get("not_followed_by_suffix") or ()),
+                not_inside=frozenset(str(x).lower() for x in entry.get("not_inside") or ()),
             )
             self._add(rule, "R:" + rule.name, entry.get("patterns") or [], compiler)
         for entry in self._lexicon.get("idioms") or []:
@@ -747,7 +749,7 @@ class RiskDetector:
                 self._about(rule, start, end, info)
             hits.append(_Hit(rule, start, end, about, status, figurative, info.sent[start]))
 
-        hits = self._apply_needs(hits, bool(cues.get("distress")))
+        hits = self._apply_needs(hits, {name for name, spans in cues.items() if spans})
         hits = self._share_fixed_about(hits)
         hits = self._drop_parental_limits(hits, info)
         if not hits:
@@ -809,16 +811,24 @@ class RiskDetector:
         return sorted(kept, key=lambda h: (h[1], h[2]))
 
     @staticmethod
-    def _apply_needs(hits: List[_Hit], distress: bool) -> List[_Hit]:
-        """Context-only rules count when the message has a category they need, a distress
-        cue, or two different context-only signals ("I bought a rope" + "I know where")."""
+    def _apply_needs(hits: List[_Hit], cue_names: Set[str]) -> List[_Hit]:
+        """Context-only rules count when the message has a category they need, a cue they
+        name (distress, grievance, child, ...), or two different context-only signals of the
+        same category ("I bought a rope" + "I know where"; "I know where he lives" + "I've
+        started carrying a knife")."""
         present = {h.rule.category for h in hits if not h.rule.needs}
         weak = [h for h in hits if h.rule.needs]
-        spans = {(h.start, h.end) for h in weak}
-        distinct = len({h.start for h in weak}) >= 2 and not all(
-            a[0] < b[1] and b[0] < a[1] for a in spans for b in spans)
+
+        def distinct(category: Optional[str]) -> bool:
+            # Only rules that accept a cue (not just another category) may pair up.
+            group = [h for h in weak if h.rule.category == category and h.rule.needs - set(CATEGORIES)]
+            spans = {(h.start, h.end) for h in group}
+            return len({h.start for h in group}) >= 2 and not all(
+                a[0] < b[1] and b[0] < a[1] for a in spans for b in spans)
+
         return [h for h in hits if not h.rule.needs or (h.rule.needs & present)
-                or ("distress" in h.rule.needs and (distress or distinct))]
+                or (h.rule.needs & cue_names)
+                or (bool(h.rule.needs - set(CATEGORIES)) and distinct(h.rule.category))]
 
     @staticmethod
     def _share_fixed_about(hits: List[_Hit]) -> List[_Hit]:
@@ -880,12 +890,15 @@ class RiskDetector:
         for phrase in rule.not_preceded_by:
             if start >= len(phrase) and tuple(lowers[start - len(phrase):start]) == phrase:
                 return False
+        if rule.not_inside and any(info.lowers[i] in rule.not_inside for i in range(start + 1, end - 1)):
+            # A "*N" gap must not swallow a negation: "I hope he doesn't hit me".
+            return False
         if rule.not_followed_by_suffix and end < info.n:
             if any(lowers[end].endswith(sfx) for sfx in rule.not_followed_by_suffix):
                 return False
         if rule.min_number:
             for i in range(start, end):
-                number = self._number(lowers[i])
+                number = self._number(lowers[i]) if lowers[i][:1].isdigit() else self._number_words.get(lowers[i])
                 if number is not None and number < rule.min_number:
                     return False
         if rule.clause_final and end < info.n:
@@ -959,6 +972,9 @@ class RiskDetector:
         clause = info.clause[start]
         lowers, lemmas = info.lowers, info.lemmas
         lo = max(0, start - self._neg_window)
+        # A hit that opens with its own subject ("... isn't right, he gets physical") starts
+        # a new statement: an earlier negation only reaches it through "I don't think".
+        own_subject = lowers[start] in self._neg_subjects
         for i in range(start - 1, lo - 1, -1):
             if info.clause[i] != clause:
                 break
@@ -976,7 +992,7 @@ class RiskDetector:
                 continue
             extended = any(lemmas[j] in self._neg_extend or lowers[j] in self._neg_extend
                            for j in range(i + 1, min(start, i + 3)))
-            if not extended and any(lowers[j] in self._neg_subjects for j in between):
+            if not extended and (own_subject or any(lowers[j] in self._neg_subjects for j in between)):
                 continue
             return True
         return False
@@ -1111,12 +1127,29 @@ class RiskDetector:
         out = []
         for hit in hits:
             if hit.rule.category == "abuse" and hit.rule.subcategory in ("coercive_control", "stalking"):
-                sentence = [info.lowers[i] for i in range(info.n) if info.sent[i] == hit.sentence]
+                sentence = [info.lowers[i] for i in range(info.n) if info.sent[i] == hit.sentence
+                            and not self._contacted(i, info)]
                 if (any(w in self._coercion_ignore for w in sentence)
                         and not any(w in self._partners for w in sentence)):
                     continue
             out.append(hit)
         return out
+
+    _CONTACT_VERBS = frozenset(["see", "call", "text", "visit", "phone", "ring", "message", "talk", "speak",
+                                "contact", "meet"])
+
+    def _contacted(self, i: int, info: _Doc) -> bool:
+        """True for "(see|call|talk to) my mum": the parent is the one being cut off, not the
+        one setting the rules ("he won't let me call my mum")."""
+        j = i - 1
+        while j >= 0 and info.lowers[j] in self._modifiers:
+            j -= 1
+        if j < 1 or info.lowers[j] != "my":
+            return False
+        k = j - 1
+        if info.lowers[k] in ("to", "with") and k >= 1:
+            k -= 1
+        return info.lemmas[k] in self._CONTACT_VERBS
 
     def _decide(self, hits: List[_Hit], info: _Doc, cues: Dict[str, List[Tuple[int, int]]],
                 signals: Set[str]) -> RiskAssessment:

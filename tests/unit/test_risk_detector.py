@@ -479,3 +479,241 @@ def test_a_practice_can_add_a_phrase_in_the_lexicon(tmp_path: Path, detector):
                         encoding="utf-8")
     assert intent_of(detector, "my candle has burnt out") is None
     assert RiskDetector.load(extended).assess("my candle has burnt out").intent == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- general frames
+# Paraphrase families added so the detector generalises beyond its tuning corpus. Each family
+# has risk examples and hard negatives that share its words.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # wishing death would come from outside
+        "I keep hoping a lorry runs me over on my way to work",
+        "part of me wishes the plane goes down with me on it",
+        "every night I pray I get something terminal",
+        "I hope the illness takes me before spring",
+        "I wish someone would just shoot me",
+        "honestly I wouldn't mind if I got killed in a crash",
+        "I hope I don't survive the operation on monday",
+        # no future
+        "I don't plan on being alive by my next birthday",
+        "I won't be around to see my niece grow up",
+        "there's no next summer for me",
+        "I can't see myself making it to the end of the year",
+        # euphemisms for dying
+        "I'm more scared of living than of dying",
+        "dying would be a mercy honestly",
+        "I want to check out for good",
+        "I just want the eternal kind of sleep",
+        "I've been picturing my own funeral and who would show up",
+        "they'd all be happier if I wasn't in the picture",
+        "my husband died last year and it's time I joined him.",
+        # gathering means
+        "I've been stockpiling my sleeping pills for weeks",
+        "how many of my zopiclone would it take to not wake up",
+    ],
+)
+def test_indirect_suicide_frames(detector, text):
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hope the bus isn't late again",
+        "I hope the new boss doesn't kill the team's mood",
+        "I won't be around this weekend, I'm going camping",
+        "it's time I joined a book club",
+        "I'm scared of living alone after the move",
+        "death would be a relief for my grandad, he's in so much pain",
+        "I want to check out the new library",
+        "I've been saving my money for a trip",
+        "I'm not scared of dying my hair blue",
+        "I wish I could disappear for a weekend and just read",
+    ],
+)
+def test_indirect_suicide_frames_hard_negatives(detector, text):
+    assert detector.assess(text).intent in (None, "risk_check_in")
+
+
+def test_goodbye_signs_need_each_other(detector):
+    # One ambiguous goodbye sign stays quiet; two together are read as a plan.
+    assert intent_of(detector, "I gave my dog to my brother while I'm in hospital") is None
+    assert intent_of(detector, "I gave my dog to my brother since I won't be able to walk him") == "risk_suicide"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum found my razors again so I need a new hiding place for my blades",
+        "the fresh cuts on my thighs keep opening",
+        "my shirt stuck to my arm from last night's cuts",
+        "I make small cuts on my forearm when everything is too loud",
+        "I dig at my skin with my nails until it bleeds",
+        "I bash my forehead on the wall until it hurts",
+        "how do I explain the scars to the swim coach",
+    ],
+)
+def test_self_harm_signs(detector, text):
+    assert intent_of(detector, text) == "risk_self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I make cuts to my spending every month",
+        "I got scratches on my arms from the rose bushes",
+        "I hit my head on the cupboard door",
+    ],
+)
+def test_self_harm_signs_hard_negatives(detector, text):
+    assert intent_of(detector, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he gets physical when he's had a few drinks",
+        "my husband puts his hands on me when I talk back",
+        "I cover the bruises with concealer before work",
+        "I told my sister I slipped on the ice but it was really him",
+        "I have to ask him before I can shower or eat",
+        "he makes me share my live location with him",
+        "my partner demands all my passwords",
+        "he checks every text on my phone",
+        "I have to prove to her where I've been every evening",
+        "my ex turns up wherever I go",
+        "a man has been parked outside my flat every night this week",
+        "I keep noticing the same van on my street",
+        "he made a new account to message me",
+        "I woke up and he was on top of me touching me",
+        "he did it while I was passed out",
+        "I froze and he just kept going",
+        "he took advantage of me while I was drunk",
+    ],
+)
+def test_abuse_in_softer_words(detector, text):
+    assert intent_of(detector, text) == "risk_abuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he got physical therapy after his knee surgery",
+        "my husband and I share locations so we know when to start dinner",
+        "I have to ask my manager permission to leave early",
+        "he knows my new address because he helped me move",
+        "I froze when the teacher called on me",
+        "he made me dinner while I was asleep on the couch",
+    ],
+)
+def test_abuse_frames_hard_negatives(detector, text):
+    assert detector.assess(text).intent in (None, "risk_check_in")
+
+
+def test_parent_named_as_the_one_cut_off_is_still_coercive_control(detector):
+    assert intent_of(detector, "he won't let me call my mum") == "risk_abuse"
+    assert intent_of(detector, "my mum won't let me go out on school nights") is None
+
+
+def test_stalking_signs_need_each_other(detector):
+    assert intent_of(detector, "parcels keep arriving at my new address") is None
+    assert intent_of(detector, "parcels keep arriving at my new address and I never gave him my new address") \
+        == "risk_abuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 13 and a boy online has pictures of me and says he'll share them unless I send more",
+        "im 11 and my uncle does things to me I don't like",
+        "my swim coach told me we shouldn't tell anyone. I'm in grade 7",
+        "my stepdad keeps walking in when I'm in the bath",
+        "a grown man from my gym wants me to meet him alone and not tell my mum",
+        "the babysitter shows me naked videos on her phone",
+    ],
+)
+def test_child_disclosure_frames(detector, text):
+    assert intent_of(detector, text) == "risk_child_abuse"
+
+
+def test_grooming_request_needs_a_child_cue(detector):
+    assert intent_of(detector, "a guy online keeps asking me for pictures, I'm 12") == "risk_child_abuse"
+    assert intent_of(detector, "the photographer asked me for pictures of my portfolio") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to hurt him so badly when he gets home",
+        "I'm going to beat the living daylights out of my neighbour",
+        "I keep a bat in my car in case I run into him",
+        "I've been planning how to ambush my cousin",
+        "I could make it look like an accident",
+        "I keep thinking about running her down with my car",
+    ],
+)
+def test_harm_to_others_frames(detector, text):
+    assert intent_of(detector, text) == "risk_harm_others"
+
+
+def test_means_and_whereabouts_need_a_grievance(detector):
+    assert intent_of(detector, "I know where he works and I've started carrying a knife") == "risk_harm_others"
+    assert intent_of(detector, "he stole my kids from me. I know where he lives now") == "risk_harm_others"
+    assert intent_of(detector, "I know where he works, we used to be colleagues") is None
+    assert intent_of(detector, "I carry a knife for fishing trips") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I nearly ran him over when he stepped out", "I'm going to beat my brother at chess tonight"],
+)
+def test_harm_to_others_frames_hard_negatives(detector, text):
+    assert intent_of(detector, text) != "risk_harm_others"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's holding a knife and blocking the door",
+        "someone is kicking my front door in",
+        "my toddler got into the cupboard and swallowed some tablets",
+        "I don't know how many she took",
+        "she took everything in the bathroom cabinet",
+        "I took them all and now I feel really drowsy",
+        "I drank half a bottle of gin and then swallowed my sleeping pills",
+        "I'm sitting on the ledge of the car park",
+    ],
+)
+def test_emergencies_in_unusual_words(detector, text):
+    assert intent_of(detector, text) == "risk_emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son swallowed his medicine without a fuss today",
+        "I had a glass of wine and took my usual pills",
+        "she kicked the door open because her hands were full",
+        "I took two advil for my headache",
+        "I'm on the edge of my seat with this show",
+    ],
+)
+def test_emergency_frames_hard_negatives(detector, text):
+    assert intent_of(detector, text) != "risk_emergency"
+
+
+@pytest.mark.parametrize("text", ["not in crisis, just lonely tonight", "I'm not unsafe, I just want to vent"])
+def test_reassurance_without_i_am_gives_a_check_in(detector, text):
+    assert intent_of(detector, text) == "risk_check_in"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm writing a story where a character dies by suicide",
+     "in my novel the protagonist escapes an abusive marriage"],
+)
+def test_fiction_talk_does_not_alarm(detector, text):
+    assert intent_of(detector, text) is None
