@@ -21,6 +21,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from attune import speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.resources import crisis_template_variables, load_registry
@@ -40,6 +41,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         """Loads and validates the practice file and the registry."""
+        speedups.apply()
         super().__init__((domain or Domain.empty()).responses)
         self.practice = practice or load_practice()
         registry = load_registry()

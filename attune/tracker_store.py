@@ -60,4 +60,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator[Event]:
         for event in super()._additional_events(session, tracker):
-            yield Event.from_parameters(redact_event(event.as_dict())) or event
+            data = event.as_dict()
+            redacted = redact_event(data)
+            # Rebuilding an event is costly (Rasa scans every event class): only when needed.
+            yield event if redacted == data else (Event.from_parameters(redacted) or event)
