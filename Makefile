@@ -57,6 +57,17 @@ test-unit: install  ## Fast tests of pure logic, actions and components
 safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus
 	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
 
+safety-holdout: train  ## Recall on held-out sets never used for tuning (reported, not a gate)
+	@for set in holdout_v1 holdout_v2_test; do \
+	  echo "== $$set: detector alone"; \
+	  $(PY) -m attune.safety.evaluate --corpus tests/safety/holdout/$$set.yml --out var/reports/$$set.json \
+	    --min-recall 0 --max-false-alarms 1 | grep -E "overall recall|false-alarm rate|explicit misses"; \
+	  echo "== $$set: whole pipeline (detector + soft net)"; \
+	  $(PY) -m attune.safety.evaluate --model $(MODEL) --corpus tests/safety/holdout/$$set.yml \
+	    --out var/reports/$$set.pipeline.json --min-recall 0 --max-false-alarms 1 2>/dev/null \
+	    | grep -E "overall recall|false-alarm rate|check-in on negatives"; \
+	done
+
 test-stories: train  ## Rasa end-to-end test stories
 	@mkdir -p var/test
 	ATTUNE_DATABASE_URL=sqlite:///$(CURDIR)/var/test/stories.db \
