@@ -14,6 +14,21 @@ TOPIC_TITLES: Dict[str, str] = {
     "request_human": "Talk to a therapist",
     "request_crisis_help": "I need help now",
     "ask_privacy": "What do you keep?",
+    "request_callback": "Ask for a call-back",
+    "ask_attachment_systems": "Attachment and exploration",
+    "ask_secure_attachment": "Secure attachment",
+    "ask_anxious_attachment": "Anxious attachment",
+    "ask_avoidant_attachment": "Avoidant attachment",
+    "ask_disorganised_attachment": "Disorganised attachment",
+    "ask_push_pull": "The push-pull pattern",
+    "ask_pushing_love_away": "Why we push love away",
+    "ask_reassurance": "Is seeking reassurance okay?",
+    "ask_self_compassion": "Self-compassion",
+    "ask_change_patterns": "Can patterns change?",
+    "ask_causes": "Where patterns come from",
+    "ask_counselling": "What counselling is like",
+    "ask_therapy_approaches": "Therapy approaches",
+    "ask_labels_criticism": "Are labels overused?",
 }
 
 HUMAN_PATH = {"title": "Talk to a therapist", "payload": "/request_human"}

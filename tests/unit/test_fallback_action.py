@@ -41,3 +41,14 @@ async def test_action_asks_to_rephrase_with_buttons():
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_rephrase"
     assert {"title": "Talk to a therapist", "payload": "/request_human"} in message["buttons"]
+
+
+def test_every_offered_topic_is_an_intent_the_assistant_knows():
+    from pathlib import Path
+
+    import yaml
+
+    from attune.topics import TOPIC_TITLES
+
+    intents = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text())["intents"]
+    assert set(TOPIC_TITLES) <= set(intents)
