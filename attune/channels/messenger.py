@@ -182,7 +182,7 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
                 return error(403, "This request is not signed with this app's secret.")
             try:
                 delivery = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return error(400, "The body is not valid JSON.")
             if not isinstance(delivery, dict) or delivery.get("object") != "page":
                 return response.text("ignored")

@@ -70,7 +70,7 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[HT
         return None, error(400, "Send the message as JSON with Content-Type: application/json.")
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..."
         return None, error(400, "The body is not valid JSON.")
     if not isinstance(body, dict):
         return None, error(400, 'The body must be a JSON object: {"sender": ..., "message": ...}.')

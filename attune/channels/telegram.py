@@ -205,7 +205,7 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
                 return error(403, "This request does not carry the webhook's secret token.")
             try:
                 update = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return error(400, "The body is not valid JSON.")
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return error(400, "A Telegram update needs an update_id.")

@@ -33,3 +33,31 @@ def test_logs_never_contain_what_a_visitor_wrote(stack):
         log = (stack.log_dir / f"{name}.log")
         if log.exists():
             assert marker not in log.read_text(errors="replace"), f"{name}.log holds message text"
+
+
+def test_delete_my_conversation_erases_it_after_confirmation(stack):
+    sender = new_sender()
+    stack.send(sender, "hi, I want to understand why I pull away from people")
+    assert stored_events(stack, sender)
+    ask = reply_text(stack.send(sender, "please delete my conversation"))
+    assert "delete" in ask.lower()
+    assert stored_events(stack, sender), "nothing is erased before the visitor confirms"
+    done = reply_text(stack.send(sender, "/affirm"))
+    assert "deleted" in done.lower()
+    assert stored_events(stack, sender) == []
+
+
+def test_reading_another_visitors_conversation_is_not_possible(stack):
+    """The only read path is the Rasa HTTP API, which is off; webhooks answer only the sender."""
+    import urllib.error
+    import urllib.request
+
+    sender = new_sender()
+    stack.send(sender, "my secret is that I feel lonely")
+    for path in (f"/conversations/{sender}/tracker", f"/conversations/{sender}/story", "/model/parse"):
+        try:
+            urllib.request.urlopen(f"{stack.rasa_url}{path}", timeout=10)
+            status = 200
+        except urllib.error.HTTPError as failure:
+            status = failure.code
+        assert status in (404, 405), path
