@@ -84,6 +84,9 @@ test: install browser validate train  ## The whole test suite, as CI runs it
 	$(MAKE) --no-print-directory test-stories; \
 	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install/validate/train)."
 
+audit:  ## pip-audit of every pinned package (needs PyPI's vulnerability data; see README)
+	bash scripts/audit.sh
+
 clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
 
