@@ -217,6 +217,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started where SIGINT was ignored
     print("Starting Attune (action server, Rasa server, website)...", flush=True)
     try:
         stack.start()

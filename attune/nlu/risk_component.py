@@ -16,6 +16,7 @@ tested with, and editing the lists changes the fingerprint and retrains this com
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -155,7 +156,12 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             threshold = self._config.get("soft_net_threshold")
             if assessment.intent:
                 _override_intent(message, assessment.intent)
-            elif guess and threshold is not None and guess["confidence"] >= threshold:
+            elif (
+                guess
+                and threshold is not None
+                and guess["confidence"] >= threshold
+                and is_wordy(text)
+            ):
                 data["source"] = "classifier"
                 _override_intent(message, SOFT_NET_INTENT)
             else:
@@ -172,6 +178,20 @@ def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:
         "status": assessment.status,
         "signals": list(assessment.signals),
     }
+
+
+_WORD = re.compile(r"^[^\W\d_]{2,}$")
+SOFT_NET_MIN_WORDS = 3
+
+
+def is_wordy(text: Text) -> bool:
+    """Whether a message has enough words for the classifier's guess to mean anything.
+
+    The classifier's character features make it guess wildly on a phone number, an email
+    address or a name typed into a form; the soft net ignores such messages.
+    """
+    words = [token.strip(".,!?;:'\"()") for token in text.split()]
+    return sum(1 for word in words if _WORD.match(word)) >= SOFT_NET_MIN_WORDS
 
 
 def _classifier_risk_guess(message: Message) -> Optional[Dict[Text, Any]]:

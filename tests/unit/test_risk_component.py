@@ -1,0 +1,61 @@
+"""The risk component: the detector decides; the soft net only ever adds a gentle check-in."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from attune.nlu.risk_component import RiskDetectorComponent, is_wordy
+from attune.safety.detector import RiskAssessment
+
+
+class FakeDetector:
+    def __init__(self, intent: Optional[str]) -> None:
+        self.intent = intent
+
+    def assess(self, text: str) -> RiskAssessment:
+        category = {"risk_suicide": "suicide"}.get(self.intent or "")
+        return RiskAssessment(category, None, "self", "current", ("fake",) if category else ())
+
+
+def component(intent: Optional[str]) -> RiskDetectorComponent:
+    config = RiskDetectorComponent.get_default_config()
+    return RiskDetectorComponent(config, None, None, detector=FakeDetector(intent))
+
+
+def message(text: str, ranking) -> Message:
+    return Message({"text": text, "intent": dict(ranking[0]), "intent_ranking": [dict(r) for r in ranking]})
+
+
+def test_a_risk_message_overrides_any_prediction_with_full_confidence():
+    [m] = component("risk_suicide").process([message("i want to die", [{"name": "greet", "confidence": 0.9}])])
+    assert m.get("intent") == {"name": "risk_suicide", "confidence": 1.0}
+    assert m.get("risk")["category"] == "suicide" and "i want to die" not in str(m.get("risk"))
+
+
+def test_the_classifiers_own_risk_guess_is_dropped_when_the_detector_disagrees():
+    ranking = [{"name": "risk_harm_others", "confidence": 0.5}, {"name": "greet", "confidence": 0.46}]
+    [m] = component(None).process([message("I'd kill for a coffee", ranking)])
+    assert m.get("intent")["name"] == "greet"
+    assert all(not r["name"].startswith("risk_") for r in m.get("intent_ranking"))
+
+
+def test_a_confident_classifier_guess_gets_only_the_gentle_check_in():
+    ranking = [{"name": "risk_suicide", "confidence": 0.93}, {"name": "greet", "confidence": 0.03}]
+    [m] = component(None).process([message("everything feels pointless and heavy lately", ranking)])
+    assert m.get("intent")["name"] == "risk_check_in"
+    assert m.get("risk")["source"] == "classifier"
+
+
+@pytest.mark.parametrize("text", ["416-979-1234", "robin@gmail.com", "Sam", "evenings"])
+def test_form_answers_that_are_not_sentences_never_trip_the_soft_net(text):
+    ranking = [{"name": "risk_emergency", "confidence": 0.95}, {"name": "greet", "confidence": 0.01}]
+    [m] = component(None).process([message(text, ranking)])
+    assert not m.get("intent")["name"].startswith("risk_")
+
+
+@pytest.mark.parametrize("text,expected", [("call me at 416-979-1234 please", True), ("416 979 1234", False), ("ok", False)])
+def test_wordiness(text, expected):
+    assert is_wordy(text) is expected
