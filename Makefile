@@ -60,11 +60,11 @@ safety-eval: install  ## Risk detector recall and false alarms on the labelled c
 safety-holdout: train  ## Recall on held-out sets never used for tuning (reported, not a gate)
 	@for set in holdout_v1 holdout_v2_test; do \
 	  echo "== $$set: detector alone"; \
-	  $(PY) -m attune.safety.evaluate --corpus tests/safety/holdout/$$set.yml --out var/reports/$$set.json \
-	    --min-recall 0 --max-false-alarms 1 | grep -E "overall recall|false-alarm rate|explicit misses"; \
+	  { $(PY) -m attune.safety.evaluate --corpus tests/safety/holdout/$$set.yml --out var/reports/$$set.json \
+	    --min-recall 0 --max-false-alarms 1 || true; } | grep -E "overall recall|false-alarm rate|explicit misses"; \
 	  echo "== $$set: whole pipeline (detector + soft net)"; \
-	  $(PY) -m attune.safety.evaluate --model $(MODEL) --corpus tests/safety/holdout/$$set.yml \
-	    --out var/reports/$$set.pipeline.json --min-recall 0 --max-false-alarms 1 2>/dev/null \
+	  { $(PY) -m attune.safety.evaluate --model $(MODEL) --corpus tests/safety/holdout/$$set.yml \
+	    --out var/reports/$$set.pipeline.json --min-recall 0 --max-false-alarms 1 2>/dev/null || true; } \
 	    | grep -E "overall recall|false-alarm rate|check-in on negatives"; \
 	done
 
