@@ -38,12 +38,18 @@ def redact_event(event: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a serialised Rasa event with contact details removed from what people wrote.
 
     User messages: the text, the parse data's text and entity values, and metadata.
-    Slot events: the value. Other events (bot replies, actions) carry no visitor input.
+    Slot events: the value. Bot replies: the text, because some repeat what the visitor gave
+    (the call-back consent question names the contact); the practice's own numbers in a stored
+    reply are masked too, which costs nothing. Other events carry no visitor input.
     """
     kind = event.get("event")
-    if kind not in {"user", "slot"}:
+    if kind not in {"user", "slot", "bot"}:
         return event
     event = copy.deepcopy(event)
+    if kind == "bot":
+        if isinstance(event.get("text"), str):
+            event["text"] = redact_text(event["text"])
+        return event
     if kind == "slot":
         event["value"] = _redact_value(event.get("value"))
         return event

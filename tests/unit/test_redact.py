@@ -47,6 +47,11 @@ def test_slot_values_are_redacted():
     assert redacted["value"] == PHONE_MARK
 
 
-def test_bot_and_action_events_are_untouched():
-    event = {"event": "bot", "text": "call 1-800-668-6868"}
+def test_bot_replies_that_repeat_a_contact_are_redacted_too():
+    consent = {"event": "bot", "text": "I'll email your number +1 416-979-1234 to the practice."}
+    assert "979-1234" not in redact_event(consent)["text"]
+
+
+def test_action_events_are_untouched():
+    event = {"event": "action", "name": "utter_greet"}
     assert redact_event(event) is event

@@ -38,7 +38,7 @@ async def test_emails_and_phone_numbers_never_reach_the_database(tmp_path):
         "v1",
         UserUttered("reach me at kim@example.org or 416-555-0199", intent={"name": "request_human"}),
         SlotSet("callback_contact", "kim@example.org"),
-        BotUttered("Thanks"),
+        BotUttered("I'll send kim@example.org to the practice. Is that OK?"),
     )
     await store.save(tracker)
     text = stored_text(tmp_path)
