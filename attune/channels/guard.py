@@ -23,9 +23,11 @@ _INVISIBLE = re.compile(
 )
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+-]{1,128}$")
 TOO_LONG_PAYLOAD = "/message_too_long"
-# A button payload: "/intent", optionally with JSON entities. Anything else starting with "/"
-# is treated as ordinary text, so it is understood (and checked for risk) like any message.
-_PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*(\{[^\n]*\})?$")
+# A button payload: a bare "/intent" (no button carries entities). Anything else starting with
+# "/" is treated as ordinary text, so it is understood and checked for risk like any message:
+# Rasa resolves "/intent{...}" after the risk component, so words hidden in the braces would
+# otherwise never reach a crisis reply.
+_PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*$")
 # Requests bigger than this are refused before their JSON is read.
 MAX_BODY_BYTES = 64 * 1024
 

@@ -57,3 +57,8 @@ def test_help_stays_one_tap_away_after_a_crisis_turn_even_after_i_am_fine(stack)
 def test_a_conversation_without_risk_has_no_help_button_pushed_into_every_reply(stack):
     replies = stack.send(new_sender(), "what is attachment theory?")
     assert "/request_crisis_help" not in reply_payloads(replies)
+
+
+def test_risk_words_hidden_in_a_typed_payload_still_get_crisis_lines(stack):
+    replies = stack.send(new_sender(), '/greet{"note": "i want to kill myself"}')
+    assert "9-8-8" in reply_text(replies)

@@ -41,7 +41,7 @@ def test_a_random_client_session_id_is_kept_so_a_tab_can_reconnect():
 
 @pytest.mark.parametrize("text,expected", [
     ("/greet", "/greet"),
-    ('/inform{"x": 1}', '/inform{"x": 1}'),
+    ('/greet{"note": "i want to die"}', 'greet{"note": "i want to die"}'),
     ("/zebra i feel alone", "zebra i feel alone"),
     ("// i want to die", "i want to die"),
 ])
