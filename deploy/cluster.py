@@ -475,13 +475,17 @@ async def _numbered_conversation(
     async with aiohttp.ClientSession(connector=connector) as session:
         for i in range(messages):
             text = f"{CHECK_MESSAGES[i % len(CHECK_MESSAGES)]} [check {number}.{i}]"
+            # The same key on every retry of this message: a replica that already stored it
+            # answers with the stored replies instead of storing it twice.
+            message_id = f"{sender}.{i}"
             entry: Dict[str, Any] = {"conversation": number, "message": i, "attempts": 0, "ok": False}
             while entry["attempts"] <= retries:
                 entry["attempts"] += 1
                 started = time.monotonic()
                 try:
                     async with session.post(
-                        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                        f"{url}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": text, "message_id": message_id},
                         timeout=aiohttp.ClientTimeout(total=90),
                     ) as answer:
                         body = await answer.read()

@@ -7,7 +7,9 @@ What differs from `rasa.core.channels.rest.RestInput` (Rasa 3.6.21), which trust
   400 with a plain explanation, never a 500; bodies over 64 KiB get 413;
 - per-sender and per-address rate limits (429);
 - the message is cleaned and over-long messages handled as in `attune.channels.guard`;
-- the caller cannot pick the `input_channel` or inject metadata into the stored conversation.
+- the caller cannot pick the `input_channel` or inject metadata into the stored conversation;
+- an optional `message_id` makes retries safe: a message already stored under that id is
+  answered with its stored replies instead of being stored again (`attune.channels.idempotency`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from rasa.core.channels.rest import RestInput
 
 from attune import log_privacy
 from attune.channels.guard import MAX_BODY_BYTES, shared_guard, valid_sender
+from attune.channels.idempotency import handle_once, valid_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -116,12 +119,21 @@ class GuardedRestInput(RestInput):
             text = guard.prepare(body.get("message"))
             if text is None:
                 return error(400, "'message' must be a string.")
+            message_id = body.get("message_id")
+            if message_id is not None and not valid_message_id(message_id):
+                return error(400, "'message_id' must be 1-128 letters, digits or . _ : @ + -")
             if not guard.admit(sender, caller_address(request)):
                 return error(429, "Too many messages. Please wait a minute and try again.")
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name())
+            message = UserMessage(
+                text, collector, sender, input_channel=self.name(), message_id=message_id
             )
-            return response.json(collector.messages)
+            replayed = None
+            if message_id is None:
+                await on_new_message(message)
+            else:
+                agent = getattr(request.app.ctx, "agent", None)
+                replayed = await handle_once(agent, message, on_new_message)
+            return response.json(collector.messages if replayed is None else replayed)
 
         return blueprint

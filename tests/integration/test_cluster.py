@@ -70,12 +70,8 @@ def test_killing_a_replica_mid_run_loses_nothing_and_the_other_keeps_answering(a
     assert result["duplicated"] <= result["retried"], result
 
 
-@pytest.mark.xfail(
-    reason="A retry of a message the dead replica had already stored is stored again: the REST "
-    "channel has no idempotency key yet (docs/performance.md, 'The no-loss check').",
-    strict=False,
-)
 def test_a_message_retried_after_a_crash_is_not_stored_twice(after_a_crash):
+    """The client resends with the same message_id; a replica that finds it stored replays."""
     assert after_a_crash["duplicated"] == 0, after_a_crash["examples"]
 
 

@@ -82,3 +82,53 @@ def test_one_sender_flooding_is_told_to_wait(stack):
     assert codes[0] == 200
     # another visitor is not affected
     assert reply_text(stack.send(new_sender(), "hello"))
+
+
+def post_with_id(stack, sender: str, text: str, message_id) -> Tuple[int, object]:
+    body = {"sender": sender, "message": text, "message_id": message_id}
+    code, answer = post(f"{stack.rasa_url}/webhooks/rest/webhook", json.dumps(body).encode())
+    return code, json.loads(answer)
+
+
+def stored_user_messages(stack, sender: str) -> list:
+    import sqlite3
+
+    with sqlite3.connect(stack.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data)["text"] for (data,) in rows]
+
+
+def test_a_retried_message_is_answered_again_but_stored_once(stack):
+    sender = new_sender()
+    code, first = post_with_id(stack, sender, "what is anxious attachment?", "m-1")
+    assert code == 200 and first
+    code, again = post_with_id(stack, sender, "what is anxious attachment?", "m-1")
+
+    assert code == 200
+    assert again == first, "the retry gets the answer the first send got"
+    assert stored_user_messages(stack, sender) == ["what is anxious attachment?"]
+
+
+def test_messages_with_new_ids_are_new_turns(stack):
+    sender = new_sender()
+    post_with_id(stack, sender, "hello", "m-1")
+    code, replies = post_with_id(stack, sender, "how does counselling help?", "m-2")
+
+    assert code == 200 and replies
+    assert stored_user_messages(stack, sender) == ["hello", "how does counselling help?"]
+
+
+def test_a_retried_risk_message_still_shows_the_crisis_lines(stack):
+    sender = new_sender()
+    post_with_id(stack, sender, "i want to end my life", "m-1")
+    _, again = post_with_id(stack, sender, "i want to end my life", "m-1")
+
+    assert "9-8-8" in reply_text(again)
+
+
+@pytest.mark.parametrize("message_id", ["", "a" * 129, "../x", 7, ["m-1"]])
+def test_a_malformed_message_id_gets_a_400(stack, message_id):
+    code, answer = post_with_id(stack, new_sender(), "hello", message_id)
+    assert code == 400 and "message_id" in answer["error"]
