@@ -7,6 +7,8 @@ same options as Rasa's SQL store: SQLite by default, PostgreSQL in production).
 - "Delete my conversation": when a conversation contains the confirmation reply
   `utter_conversation_deleted`, the store deletes every stored event of that conversation
   instead of saving, so the erasure needs no action server and cannot be undone by a later save.
+- On SQLite, deleted words are overwritten, and the write-ahead log makes saves cheaper
+  (`attune.privacy.sqlite`).
 Retention (deleting conversations older than practice.yml's `retention_days`) is a separate
 command: `python -m attune.privacy.retention`.
 """
@@ -14,12 +16,14 @@ command: `python -m attune.privacy.retention`.
 from __future__ import annotations
 
 import logging
-from typing import Iterator, Text
+from typing import Any, Iterator, Text
+
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from attune.privacy import sqlite
 from attune.privacy.redact import redact_event
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,10 @@ def erasure_confirmed(tracker: DialogueStateTracker) -> bool:
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store that redacts contact details and honours erasure."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sqlite.harden(self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Stores new events, redacted; or erases the whole conversation."""
         if erasure_confirmed(tracker):
@@ -55,6 +63,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 .delete(synchronize_session=False)
             )
             session.commit()
+        sqlite.forget(self.engine)
         logger.info("Erased a conversation at the visitor's request (%d events).", deleted)
         return int(deleted)
 

@@ -22,6 +22,7 @@ from typing import Any, List, Mapping, Optional
 import sqlalchemy as sa
 
 from attune.handoff.contacts import CONTACT_METHODS
+from attune.privacy import sqlite
 from attune.safety.audit import database_url
 
 logger = logging.getLogger(__name__)
@@ -194,7 +195,8 @@ def create_engine(url: Optional[str] = None) -> sa.engine.Engine:
     def _begin_immediate(connection: sa.engine.Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return engine
+    # Deleted requests (contact details) are overwritten, not just marked free.
+    return sqlite.harden(engine, wal=False)
 
 
 class CallbackStore:
@@ -338,6 +340,8 @@ class CallbackStore:
                 connection.execute(
                     callback_requests.delete().where(callback_requests.c.id.in_(ids))
                 )
+        if ids:
+            sqlite.forget(self.engine)
         for request_id in undelivered:
             logger.warning(
                 "Call-back request %s reached its delete date before its email was sent",

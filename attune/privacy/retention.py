@@ -20,6 +20,8 @@ from typing import List, Optional, Sequence
 
 import sqlalchemy as sa
 
+from attune.privacy import sqlite
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,13 +73,14 @@ def delete_conversations(engine: sa.engine.Engine, sender_ids: Sequence[str]) ->
 
 def purge(url: str, retention_days: int, now: Optional[datetime] = None, dry_run: bool = False) -> int:
     """Deletes expired conversations; returns how many conversations."""
-    engine = sa.create_engine(url, future=True)
+    engine = sqlite.harden(sa.create_engine(url, future=True))
     if not sa.inspect(engine).has_table("events"):
         return 0
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=retention_days)
     expired = expired_conversations(engine, cutoff)
     if not dry_run:
         delete_conversations(engine, expired)
+        sqlite.forget(engine)
     return len(expired)
 
 

@@ -78,3 +78,42 @@ async def test_retention_deletes_only_conversations_older_than_the_period(tmp_pa
 
 def test_retention_on_an_empty_database_does_nothing(tmp_path):
     assert purge(f"sqlite:///{tmp_path / 'none.db'}", 30) == 0
+
+
+def bytes_on_disk(tmp_path) -> bytes:
+    """Everything SQLite keeps for the tracker database: the file and its write-ahead log."""
+    return b"".join(path.read_bytes() for path in sorted(tmp_path.glob("tracker.db*")))
+
+
+SECRET_WORDS = "my brother does not know about the affair"
+
+
+async def test_erased_words_are_not_left_anywhere_in_the_database_files(tmp_path):
+    store = make_store(tmp_path)
+    await store.save(conversation("keep", UserUttered("hello there", intent={"name": "greet"})))
+    tracker = conversation("erase", UserUttered(SECRET_WORDS, intent={"name": "share_reflection"}))
+    await store.save(tracker)
+    assert SECRET_WORDS.encode() in bytes_on_disk(tmp_path), "the words were stored first"
+
+    tracker.update(UserUttered("delete my conversation", intent={"name": "delete_conversation"}))
+    tracker.update(ActionExecuted("utter_conversation_deleted"))
+    await store.save(tracker)
+
+    assert SECRET_WORDS.encode() not in bytes_on_disk(tmp_path)
+    assert b"hello there" in bytes_on_disk(tmp_path), "other conversations are kept"
+
+
+async def test_words_deleted_by_retention_are_not_left_in_the_database_files(tmp_path):
+    store = make_store(tmp_path)
+    old = (datetime.now(timezone.utc) - timedelta(days=40)).timestamp()
+    await store.save(conversation("old", UserUttered(SECRET_WORDS, intent={"name": "greet"}), at=old))
+
+    assert purge(f"sqlite:///{tmp_path / 'tracker.db'}", 30) == 1
+    assert SECRET_WORDS.encode() not in bytes_on_disk(tmp_path)
+
+
+def test_the_sqlite_tracker_store_uses_the_write_ahead_log(tmp_path):
+    make_store(tmp_path)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
