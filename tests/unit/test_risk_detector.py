@@ -1,9 +1,11 @@
 """Behaviour of the risk detector: what a visitor's words trigger, and what they must not."""
 
+import re
 from pathlib import Path
-from typing import Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
+import yaml
 
 from attune.safety.detector import (
     CATEGORIES,
@@ -717,3 +719,85 @@ def test_reassurance_without_i_am_gives_a_check_in(detector, text):
 )
 def test_fiction_talk_does_not_alarm(detector, text):
     assert intent_of(detector, text) is None
+
+
+# --------------------------------------------------------------------------- round 2 frames
+# Families that independently written training messages used and the first frames missed.
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("my sister won't admit it but she doesn't see the point in being alive", "risk_third_party"),
+        ("i can't do life any more, i want out for good", "risk_suicide"),
+        ("my mother passed away in june and i just want to be with her", "risk_suicide"),
+        ("i keep picking my scabs open on purpose so they bleed", "risk_self_harm"),
+        ("my ex threatens to kill her new boyfriend", "risk_third_party"),
+        ("he smashes my stuff and says one day it'll be my head", "risk_abuse"),
+        ("my stepdad hurts me when mum goes out", "risk_child_abuse"),
+        ("I'm going to beat that guy up after school", "risk_harm_others"),
+        ("i swallowed too many of my sleeping pills and i feel really weird", "risk_emergency"),
+        # "any more" written as two words is not the past ("I can't take it any more").
+        ("I can't take it any more", "risk_suicide"),
+    ],
+)
+def test_round_two_frames(detector, text, intent):
+    assert intent_of(detector, text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little brother shakes me awake every saturday",
+        "I could hit my sister with this pillow lol",
+        "I can't feel my legs after that hike",
+        "she texted me goodbye at the airport and now she's not answering because she's on the plane",
+        "I don't think I'll still be here by the weekend, we move out on friday",
+    ],
+)
+def test_round_two_frames_hard_negatives(detector, text):
+    assert intent_of(detector, text) is None
+
+
+@pytest.mark.parametrize("text", ["I'm at the end of my rope", "I hate my life", "nothing ever gets better for me"])
+def test_deep_distress_gives_a_gentle_check_in(detector, text):
+    assert intent_of(detector, text) == "risk_check_in"
+
+
+def test_reassurance_seeking_is_not_burdensomeness(detector):
+    assert intent_of(detector, "i worry im a burden for needing so much reassurance") is None
+    assert intent_of(detector, "I'm a burden to everyone") == "risk_suicide"
+
+
+# --------------------------------------------------------------------------- training data
+# The intent classifier's non-risk examples (data/nlu/*.yml) are the everyday messages the
+# detector sees most; any intent on one of them (an alarm or a check-in) is a false alarm.
+
+NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
+# Intents whose examples are risk messages or answers to "are you safe right now?".
+RISK_ADJACENT_INTENTS = {"not_safe", "request_crisis_help", "deny_risk", "confirm_safe"}
+# Non-risk examples that may be flagged on purpose, each with its reason. None at present.
+ACCEPTED_FLAGS: Dict[str, str] = {}
+
+
+def non_risk_training_examples() -> List[Tuple[str, str]]:
+    found = []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            intent = block.get("intent")
+            if not intent or intent.startswith("risk_") or intent in RISK_ADJACENT_INTENTS:
+                continue
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line.strip()[2:])
+                    found.append((intent, text))
+    return found
+
+
+def test_no_non_risk_training_example_is_flagged(detector):
+    examples = non_risk_training_examples()
+    assert len(examples) > 2000
+    flagged = [f"{intent}: {text!r} -> {detector.assess(text).intent}"
+               for intent, text in examples
+               if text not in ACCEPTED_FLAGS and detector.assess(text).intent is not None]
+    assert flagged == []
