@@ -50,15 +50,56 @@ def is_loopback(address: Optional[Text]) -> bool:
         return False
 
 
+TRUSTED_PROXIES_ENV = "ATTUNE_TRUSTED_PROXIES"
+
+
+def trusted_proxies() -> Tuple[Any, ...]:
+    """The practice's own reverse proxies: addresses or networks, comma-separated in
+    ATTUNE_TRUSTED_PROXIES (for example `127.0.0.1` or `172.16.0.0/12`); bad entries are ignored."""
+    networks = []
+    for part in os.environ.get(TRUSTED_PROXIES_ENV, "").split(","):
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def _within(address: Text, networks: Tuple[Any, ...]) -> Optional[bool]:
+    """Whether `address` is in one of `networks`; None when it is not an IP address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return any(ip in network for network in networks)
+
+
 def caller_address(request: Request) -> Optional[Text]:
-    """The TCP peer's address (proxy headers are not trusted here)."""
-    return request.ip or None
+    """The visitor's address, for the per-address rate limit.
+
+    The TCP peer, unless the peer is one of the practice's own proxies (ATTUNE_TRUSTED_PROXIES):
+    then the nearest address in X-Forwarded-For that is not one of those proxies. Behind a proxy
+    every visitor would otherwise share the proxy's one budget. The header is never believed
+    from anyone else, so a visitor cannot pick an address to escape the limit.
+    """
+    peer = request.ip or None
+    proxies = trusted_proxies()
+    if peer and proxies and _within(peer, proxies):
+        forwarded = request.headers.get("x-forwarded-for", "")
+        for hop in reversed([hop.strip() for hop in forwarded.split(",")]):
+            inside = _within(hop, proxies)
+            if inside is None:
+                break
+            if not inside:
+                return hop
+    return peer
 
 
 def authorised(request: Request, token: Optional[Text]) -> bool:
     """Token callers anywhere; without a configured token, loopback callers only."""
     if not token:
-        return is_loopback(caller_address(request))
+        # The TCP peer itself, never a forwarded address: a header must not open the door.
+        return is_loopback(request.ip or None)
     presented = request.headers.get("authorization", "")
     expected = f"Bearer {token}"
     return hmac.compare_digest(presented.encode(), expected.encode())

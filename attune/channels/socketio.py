@@ -142,7 +142,10 @@ class WebChatInput(SocketIOInput):
             if text is None:
                 logger.info("Dropped a socket.io message that was not text.")
                 return
-            address = (sio.get_environ(sid, namespace=self.namespace) or {}).get("REMOTE_ADDR")
+            # engineio's Sanic driver sets REMOTE_ADDR to 127.0.0.1 for everyone; the real
+            # connection is the Sanic request it keeps beside it.
+            connection = (sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
+            address = caller_address(connection) if connection is not None else None
             if not guard.admit(session_id, address):
                 await sio.emit(
                     "rate_limited", {"retry_after_seconds": 60}, room=sid, namespace=self.namespace

@@ -13,7 +13,7 @@ from attune.channels.guard import (
     prepare_text,
     valid_sender,
 )
-from attune.channels.rest import authorised, is_loopback
+from attune.channels.rest import authorised, caller_address, is_loopback
 
 
 def fake_risk(text: str) -> bool:
@@ -90,3 +90,35 @@ def test_with_a_token_every_caller_must_present_it():
 @pytest.mark.parametrize("address,expected", [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("192.0.2.1", False), ("", False), ("nonsense", False)])
 def test_loopback_detection(address, expected):
     assert is_loopback(address) is expected
+
+
+def forwarded(peer: str, chain: str) -> SimpleNamespace:
+    return SimpleNamespace(ip=peer, headers={"x-forwarded-for": chain})
+
+
+def test_behind_the_practices_proxy_each_visitor_has_their_own_address(monkeypatch):
+    monkeypatch.setenv("ATTUNE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
+    assert caller_address(forwarded("10.0.0.5", "198.51.100.7")) == "198.51.100.7"
+    assert caller_address(forwarded("10.0.0.5", "198.51.100.8")) == "198.51.100.8"
+    # A chain of the practice's own proxies is walked from the nearest hop back.
+    assert caller_address(forwarded("127.0.0.1", "198.51.100.7, 10.0.0.5")) == "198.51.100.7"
+
+
+def test_a_visitor_cannot_choose_their_address_with_a_header(monkeypatch):
+    monkeypatch.setenv("ATTUNE_TRUSTED_PROXIES", "10.0.0.0/8")
+    # Not through a trusted proxy: the header is ignored.
+    assert caller_address(forwarded("203.0.113.9", "198.51.100.7")) == "203.0.113.9"
+    # Through the proxy, what the visitor wrote before the proxy's own entry does not count.
+    assert caller_address(forwarded("10.0.0.5", "1.2.3.4, 203.0.113.9")) == "203.0.113.9"
+    # Garbage in the header: the proxy's address is used.
+    assert caller_address(forwarded("10.0.0.5", "not-an-address")) == "10.0.0.5"
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(monkeypatch):
+    monkeypatch.delenv("ATTUNE_TRUSTED_PROXIES", raising=False)
+    assert caller_address(forwarded("203.0.113.9", "198.51.100.7")) == "203.0.113.9"
+
+
+def test_a_forwarded_loopback_address_does_not_unlock_the_tokenless_rest_channel(monkeypatch):
+    monkeypatch.setenv("ATTUNE_TRUSTED_PROXIES", "10.0.0.0/8")
+    assert not authorised(forwarded("10.0.0.5", "127.0.0.1"), None)
