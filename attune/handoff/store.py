@@ -340,8 +340,6 @@ class CallbackStore:
                 connection.execute(
                     callback_requests.delete().where(callback_requests.c.id.in_(ids))
                 )
-        if ids:
-            sqlite.forget(self.engine)
         for request_id in undelivered:
             logger.warning(
                 "Call-back request %s reached its delete date before its email was sent",
