@@ -24,6 +24,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from attune.privacy.redact import redact_text
+
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:@+-]{1,128}$")
 
 # What CollectingOutputChannel puts in a reply, besides `recipient_id` and `text`.
@@ -35,14 +37,21 @@ def valid_message_id(value: Any) -> bool:
     return isinstance(value, str) and bool(MESSAGE_ID.match(value))
 
 
-def stored_replies(events: List[Any], sender_id: Text, message_id: Text) -> Optional[List[Dict]]:
-    """The replies stored after the user message `message_id`; None if it was never stored."""
+def stored_replies(
+    events: List[Any], sender_id: Text, message_id: Text, text: Text
+) -> Optional[List[Dict]]:
+    """The replies stored after the user message `message_id` with this `text`; None if none.
+
+    The text must match too (as stored, i.e. redacted): a reused id with new words is a new
+    message, so it goes through the risk check like any other and cannot borrow old replies.
+    """
     replies: Optional[List[Dict[Text, Any]]] = None
+    stored_text = redact_text(text)
     for event in events:
         if isinstance(event, UserUttered):
             if replies is not None:
                 break
-            if event.message_id == message_id:
+            if event.message_id == message_id and event.text == stored_text:
                 replies = []
         elif replies is not None and isinstance(event, BotUttered):
             reply: Dict[Text, Any] = {"recipient_id": sender_id}
@@ -75,7 +84,9 @@ async def handle_once(
     async with lock_store.lock(message.sender_id):
         tracker = await agent.tracker_store.retrieve(message.sender_id)
         if tracker is not None:
-            replies = stored_replies(list(tracker.events), message.sender_id, message.message_id)
+            replies = stored_replies(
+                list(tracker.events), message.sender_id, message.message_id, message.text
+            )
             if replies is not None:
                 return replies
         await processor.handle_message(message)

@@ -132,3 +132,11 @@ def test_a_retried_risk_message_still_shows_the_crisis_lines(stack):
 def test_a_malformed_message_id_gets_a_400(stack, message_id):
     code, answer = post_with_id(stack, new_sender(), "hello", message_id)
     assert code == 400 and "message_id" in answer["error"]
+
+
+def test_risk_words_under_a_reused_message_id_still_get_the_crisis_lines(stack):
+    sender = new_sender()
+    post_with_id(stack, sender, "hello", "m-1")
+    _, replies = post_with_id(stack, sender, "i want to end my life", "m-1")
+
+    assert "9-8-8" in reply_text(replies)

@@ -26,19 +26,24 @@ EVENTS = [
 
 
 def test_the_replies_after_the_message_are_replayed_in_order_with_their_buttons():
-    assert stored_replies(EVENTS, "s", "a") == [
+    assert stored_replies(EVENTS, "s", "a", "hello") == [
         {"recipient_id": "s", "text": "Hi, I'm an automated assistant."},
         {"recipient_id": "s", "text": "What would you like to do?", "buttons": BUTTONS},
     ]
 
 
 def test_replies_stop_at_the_next_user_message():
-    assert stored_replies(EVENTS, "s", "b") == [{"recipient_id": "s", "text": "You're welcome."}]
+    assert stored_replies(EVENTS, "s", "b", "thanks") == [{"recipient_id": "s", "text": "You're welcome."}]
 
 
 def test_a_stored_message_without_replies_replays_nothing_and_an_unknown_one_is_new():
-    assert stored_replies(EVENTS, "s", "c") == []
-    assert stored_replies(EVENTS, "s", "zzz") is None
+    assert stored_replies(EVENTS, "s", "c", "bye") == []
+    assert stored_replies(EVENTS, "s", "zzz", "hello") is None
+
+
+def test_a_reused_id_with_new_words_is_a_new_message_not_a_replay():
+    # Otherwise risk words sent under an old id would get the old, harmless replies.
+    assert stored_replies(EVENTS, "s", "a", "i want to end my life") is None
 
 
 def test_message_ids_are_short_plain_keys():
