@@ -370,7 +370,8 @@ class Cluster:
         self.root.mkdir(parents=True, exist_ok=True)
         self.state = ClusterState(
             root=str(self.root), port=self.port, actions_port=free_port(), pg_port=free_port(),
-            redis_port=free_port(), pg_password=secrets.token_hex(16), redis_password=secrets.token_hex(16),
+            redis_port=free_port(), pg_password=self._database_password(existing),
+            redis_password=secrets.token_hex(16),
         )
         s = self.state
         try:
@@ -404,6 +405,21 @@ class Cluster:
             self.down()
             raise
         return s
+
+    def _database_password(self, existing: Optional[ClusterState]) -> str:
+        """A new password for a new database; the saved one when `down` kept the data.
+
+        PostgreSQL keeps the password it was created with, so a second `up` on the same folder
+        must reuse it. Without the saved state the data cannot be opened: say so plainly
+        rather than delete conversations."""
+        if not (self.root / "pg" / "data" / "PG_VERSION").exists():
+            return secrets.token_hex(16)
+        if existing is None:
+            raise RuntimeError(
+                f"{self.root / 'pg' / 'data'} holds a database but {self.root / 'state.json'} with its "
+                "password is gone: restore the file, or delete the folder to start with an empty database."
+            )
+        return existing.pg_password
 
     def kill_replica(self, index: int, sig: int = signal.SIGKILL) -> Proc:
         """Kills one Rasa replica (0-based), SIGKILL by default: a crash, not a shutdown."""
