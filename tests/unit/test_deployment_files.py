@@ -762,3 +762,42 @@ def test_helm_pods_run_as_non_root(name: str) -> None:
     assert values["podSecurityContext"]["runAsNonRoot"] is True
     assert values["podSecurityContext"]["runAsUser"] != 0
     assert values["securityContext"]["allowPrivilegeEscalation"] is False
+
+
+def body_limit_bytes(body: str, default: str) -> int:
+    """client_max_body_size of one server block, or the http-level default it inherits."""
+    found = re.search(r"client_max_body_size\s+(\d+)([kKmM]?)\s*;", body)
+    number, unit = (found.group(1), found.group(2)) if found else re.match(r"(\d+)([kKmM]?)", default).groups()
+    return int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit.lower()]
+
+
+def long_action_call() -> int:
+    """Bytes of the call Rasa makes to the action server late in a long conversation: the
+    domain plus every event (250 turns of 300-character messages and answers)."""
+    import json
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    domain = Domain.load(str(REPO / "domain.yml"))
+    events = []
+    for turn in range(250):
+        events.append(UserUttered("w" * 300, {"name": "share_reflection", "confidence": 0.9}))
+        events.append(BotUttered("b" * 300, {"buttons": [{"title": "Book", "payload": "/request_human"}]}))
+    tracker = DialogueStateTracker.from_events("visitor", events)
+    call = {"next_action": "validate_reflection_form", "sender_id": "visitor",
+            "tracker": tracker.current_state(EventVerbosity.ALL), "domain": domain.as_dict(), "version": "3.6.21"}
+    return len(json.dumps(call))
+
+
+@pytest.mark.parametrize("config", ["nginx.conf.template", "docker/nginx.conf"])
+def test_the_action_server_pool_accepts_what_rasa_sends_it(config: str) -> None:
+    text = read(REPO / "deploy" / config)
+    http_default = re.search(r"client_max_body_size\s+(\w+)\s*;", re.sub(r"#[^\n]*", "", text)).group(1)
+    pools = [body for body in server_blocks(text) if re.search(r"proxy_pass\s+http://actions\s*;", body)]
+    assert len(pools) == 1, "one server block in front of the action servers"
+    limit = body_limit_bytes(pools[0], http_default)
+    assert limit >= 2 * long_action_call(), "form steps late in a long conversation would get 413"
+    # The visitors' own limit stays small.
+    assert body_limit_bytes("", http_default) == 64 * 1024
