@@ -53,6 +53,9 @@ MAX_CHARS = 40_000
 
 # Severity among non-emergency categories (emergency always wins).
 _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
+# When several rules of one category fire, the audit log records the gravest tag.
+_TAG_PRIORITY = ("in_progress", "overdose", "method_seeking", "method", "plan", "intent", "explicit",
+                 "violence", "medical", "veiled", "passive", "indirect", "slang", "distress", "reassurance")
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
 _PATTERNS_PER_RULE_LIMIT = 4000
 # Words too frequent to make good anchors (see _PatternCompiler.anchor).
@@ -451,17 +454,21 @@ class _PatternCompiler:
         return self._merge(combos)
 
     @staticmethod
-    def anchor(pattern: Tuple["_PatternCompiler._Tok", ...]) -> Optional[FrozenSet[Tuple[str, str]]]:
-        """The rarest required token of a pattern: the pattern cannot match a message that
-        has none of these words, so its matcher is skipped for that message."""
-        best: Optional[Tuple[Tuple[float, int], FrozenSet[Tuple[str, str]]]] = None
+    def anchor(pattern: Tuple["_PatternCompiler._Tok", ...]) -> Optional[Tuple[FrozenSet[Tuple[str, str]], ...]]:
+        """The two rarest required tokens of a pattern (each a set of alternatives): the
+        pattern cannot match a sentence that lacks either, so its matcher is skipped there.
+        Two, not one: many patterns have no rare word at all ("he told me not to tell"),
+        and one common anchor made every sentence of a long paste run them."""
+        slots: List[Tuple[Tuple[float, int], FrozenSet[Tuple[str, str]]]] = []
         for attr, values, op in pattern:
             if op or attr not in ("LEMMA", "LOWER"):
                 continue
             score = (len(values & _COMMON_WORDS) / len(values), len(values))
-            if best is None or score < best[0]:
-                best = (score, frozenset((attr, v) for v in values))
-        return best[1] if best else None
+            slot = frozenset((attr, v) for v in values)
+            if all(slot != other for _, other in slots):
+                slots.append((score, slot))
+        slots.sort(key=lambda item: (item[0], sorted(item[1])))
+        return tuple(slot for _, slot in slots[:2]) or None
 
 
 class RiskDetector:
@@ -482,14 +489,15 @@ class RiskDetector:
         self._terms = terms
         compiler = _PatternCompiler(self._tokenize, self._lemma_of, terms)
         self._rules: Dict[str, _Rule] = {}
-        self._pending: Dict[Tuple[bool, Optional[FrozenSet[Tuple[str, str]]]], Dict[str, List[Any]]] = {}
+        self._pending: Dict[Tuple[bool, Optional[Tuple[FrozenSet[Tuple[str, str]], ...]]], Dict[str, List[Any]]] = {}
         self._build_rules(compiler)
-        # One Matcher per anchor set; a message only runs the matchers whose anchor words it
-        # contains. spaCy's Matcher costs time per pattern and token, so this keeps a typical
-        # message well under a millisecond with thousands of patterns.
+        # One Matcher per pair of anchor sets; a message only runs the matchers whose anchor
+        # words share a sentence of it. spaCy's Matcher costs time per pattern and token, so
+        # this keeps a typical message well under a millisecond with thousands of patterns.
         # Risk matchers run first; idioms and cues only when a risk rule fired.
         self._matchers: List[Any] = []
         self._anchor_index: Dict[bool, Dict[Tuple[str, str], List[int]]] = {True: {}, False: {}}
+        self._second_anchor: List[Optional[FrozenSet[Tuple[str, str]]]] = []
         self._always: Dict[bool, List[int]] = {True: [], False: []}
         for (is_risk, anchor), by_key in self._pending.items():
             matcher = Matcher(nlp.vocab, validate=False)
@@ -497,10 +505,11 @@ class RiskDetector:
                 matcher.add(key, [compiler.to_spacy(p) for p in patterns])
             index = len(self._matchers)
             self._matchers.append(matcher)
+            self._second_anchor.append(anchor[1] if anchor and len(anchor) > 1 else None)
             if anchor is None:
                 self._always[is_risk].append(index)
             else:
-                for item in anchor:
+                for item in anchor[0]:
                     self._anchor_index[is_risk].setdefault(item, []).append(index)
         del self._pending
 
@@ -759,17 +768,29 @@ class RiskDetector:
 
     def _match(self, doc: Any, info: _Doc, risk: bool,
                sentences: Optional[Set[int]] = None) -> List[Tuple[int, int, int]]:
-        """Runs each matcher only on the sentences that contain one of its anchor words, so
+        """Runs each matcher only on the sentences that contain both its anchors, so
         a long paste costs little more than its risky sentences. Risk rules first (risk=True);
         idioms and cues (risk=False) only for the sentences given."""
         index = self._anchor_index[risk]
         chosen: Dict[int, Set[int]] = {}
+        present: Dict[int, Set[Tuple[str, str]]] = {}
         for i, (low, lemma) in enumerate(zip(info.lowers, info.lemmas)):
-            if sentences is not None and info.sent[i] not in sentences:
+            sid = info.sent[i]
+            if sentences is not None and sid not in sentences:
                 continue
-            for key in (("LEMMA", lemma), ("LOWER", low)):
+            keys = (("LEMMA", lemma), ("LOWER", low))
+            present.setdefault(sid, set()).update(keys)
+            for key in keys:
                 for m in index.get(key, ()):
-                    chosen.setdefault(m, set()).add(info.sent[i])
+                    chosen.setdefault(m, set()).add(sid)
+        second = self._second_anchor
+        for m in list(chosen):
+            if second[m] is not None:
+                sids = {sid for sid in chosen[m] if not second[m].isdisjoint(present[sid])}
+                if sids:
+                    chosen[m] = sids
+                else:
+                    del chosen[m]
         bounds: Dict[int, List[int]] = {}
         for i, sid in enumerate(info.sent):
             if sid in bounds:
@@ -805,7 +826,9 @@ class RiskDetector:
         """Of overlapping matches of one rule keep the shortest: "*N" gaps otherwise stretch a
         match back over unrelated words ("my cousin told me her stepdad touches her")."""
         kept: List[Tuple[str, int, int]] = []
-        for key, start, end in sorted(raw_hits, key=lambda h: (h[2] - h[1], h[1])):
+        # The rule name breaks ties, so the answer never depends on set order (which changes
+        # with Python's per-process string hashing).
+        for key, start, end in sorted(raw_hits, key=lambda h: (h[2] - h[1], h[1], h[0])):
             if not any(k == key and s < end and start < e for k, s, e in kept):
                 kept.append((key, start, end))
         return sorted(kept, key=lambda h: (h[1], h[2]))
@@ -1162,7 +1185,7 @@ class RiskDetector:
         emergency = [h for h in pool if h.rule.category == "emergency"]
         if emergency:
             about = "self" if any(h.about == "self" for h in emergency) else "other"
-            return RiskAssessment("emergency", emergency[0].rule.subcategory, about, status,
+            return RiskAssessment("emergency", self._gravest_tag(emergency), about, status,
                                   tuple(sorted(signals)))
         for about in ("self", "other"):
             group = [h for h in pool if h.about == about]
@@ -1179,11 +1202,16 @@ class RiskDetector:
             if category == "abuse":
                 sub = self._abuse_subcategory(chosen, info, cues)
             else:
-                sub = chosen[0].rule.subcategory
+                sub = self._gravest_tag(chosen)
             if about == "other":
                 signals.add("scope:third_party")
             return RiskAssessment(category, sub, about, status, tuple(sorted(signals)))
         return NO_RISK  # pragma: no cover - every hit has an about
+
+    @staticmethod
+    def _gravest_tag(hits: List[_Hit]) -> Optional[str]:
+        tags = [h.rule.subcategory for h in hits]
+        return min(tags, key=lambda t: (_TAG_PRIORITY.index(t) if t in _TAG_PRIORITY else len(_TAG_PRIORITY), str(t)))
 
     def _abuse_subcategory(self, hits: List[_Hit], info: _Doc, cues: Dict[str, List[Tuple[int, int]]]) -> str:
         subs = {str(h.rule.subcategory) for h in hits}

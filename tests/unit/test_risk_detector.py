@@ -801,3 +801,14 @@ def test_no_non_risk_training_example_is_flagged(detector):
                for intent, text in examples
                if text not in ACCEPTED_FLAGS and detector.assess(text).intent is not None]
     assert flagged == []
+
+
+@pytest.mark.parametrize("text, tag", [
+    # Two rules of one category fire on the same words; the audit log records the gravest
+    # tag, whatever order Python's per-process hashing puts the matches in.
+    ("i keep scratching my arms until they bleed", "explicit"),
+    ("I wrote my goodbye letters and I can't see myself alive by next week", "plan"),
+])
+def test_the_gravest_tag_is_recorded_when_several_rules_agree(detector: RiskDetector, text: str, tag: str) -> None:
+    result = detector.assess(text)
+    assert result.is_risk and result.subcategory == tag
