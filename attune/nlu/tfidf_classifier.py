@@ -1,0 +1,155 @@
+"""Intent classifier: logistic regression on TF-IDF word and character n-grams.
+
+Rasa 3.6's own LogisticRegressionClassifier takes raw counts from the featurizers and fixes
+the regularisation at C=1. On Attune's 3,700 short, close-meaning examples, sublinear TF-IDF
+over word unigrams and bigrams plus character 1-4-grams within words, with weaker
+regularisation, separates neighbouring topics better (README, "Language understanding", has
+the cross-validation figures). It reads the message text itself, so it needs no featurizer.
+
+The trained model is stored as plain JSON and NumPy arrays (vocabularies, IDF weights,
+coefficients), never as a pickle: loading a model file cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "tfidf_classifier.json"
+ARRAYS_FILE = "tfidf_classifier.npz"
+# Words are whatever lies between spaces, so "don't", "k.o." and emoji stay whole.
+WORD_TOKENS = r"[^\s]+"
+
+
+def _vectorizers(config: Dict[Text, Any]) -> List[TfidfVectorizer]:
+    return [
+        TfidfVectorizer(lowercase=True, token_pattern=WORD_TOKENS, sublinear_tf=True,
+                        ngram_range=(1, int(config["word_max_ngram"])), dtype=np.float64),
+        TfidfVectorizer(lowercase=True, analyzer="char_wb", sublinear_tf=True,
+                        ngram_range=(1, int(config["char_max_ngram"])), dtype=np.float64),
+    ]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+    """Predicts the intent and a ranking of the likeliest intents with probabilities."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """`C`: inverse regularisation strength; n-gram ranges for words and characters."""
+        return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000,
+                "ranking_length": 10}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """sklearn, which Rasa already installs."""
+        return ["sklearn"]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 vectorizers: Optional[List[TfidfVectorizer]] = None,
+                 model: Optional[LogisticRegression] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectorizers = vectorizers
+        self._model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        """An untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    # ------------------------------------------------------------------ training
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fits the vectorizers and the regression on every example that has an intent."""
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            logger.debug("TfidfIntentClassifier: fewer than two intents, nothing to train.")
+            return self._resource
+        texts = [e.get(TEXT) for e in examples]
+        labels = [e.get(INTENT) for e in examples]
+        vectorizers = _vectorizers(self._config)
+        features = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+        model = LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
+                                   max_iter=int(self._config["max_iter"]), random_state=42)
+        model.fit(features, labels)
+        self._vectorizers, self._model = vectorizers, model
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        """Writes vocabularies and labels as JSON, weights as NumPy arrays (no pickles)."""
+        if self._model is None or self._vectorizers is None:
+            return
+        with self._model_storage.write_to(self._resource) as directory:
+            meta = {
+                "classes": [str(c) for c in self._model.classes_],
+                "vocabularies": [{term: int(i) for term, i in v.vocabulary_.items()} for v in self._vectorizers],
+            }
+            (directory / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
+            arrays = {"coef": self._model.coef_, "intercept": self._model.intercept_}
+            for i, vectorizer in enumerate(self._vectorizers):
+                arrays[f"idf{i}"] = vectorizer.idf_
+            np.savez(directory / ARRAYS_FILE, **arrays)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        """Rebuilds the trained classifier; an untrained one when nothing was stored."""
+        merged = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
+                with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:
+                    vectorizers = _vectorizers(merged)
+                    for i, vectorizer in enumerate(vectorizers):
+                        vectorizer.vocabulary_ = meta["vocabularies"][i]
+                        vectorizer.idf_ = arrays[f"idf{i}"]
+                    model = LogisticRegression()
+                    model.classes_ = np.array(meta["classes"])
+                    model.coef_ = arrays["coef"]
+                    model.intercept_ = arrays["intercept"]
+        except (ValueError, FileNotFoundError, KeyError):
+            logger.debug("TfidfIntentClassifier: no trained model in %s.", resource.name)
+            return cls(merged, model_storage, resource)
+        return cls(merged, model_storage, resource, vectorizers, model)
+
+    # ------------------------------------------------------------------ inference
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Sets `intent` and `intent_ranking` on each message."""
+        if self._model is None or self._vectorizers is None or not messages:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        features = csr_matrix(hstack([v.transform(texts) for v in self._vectorizers]))
+        probabilities = self._model.predict_proba(features)
+        classes = self._model.classes_
+        length = int(self._config["ranking_length"])
+        for message, row in zip(messages, probabilities):
+            order = np.argsort(-row)
+            ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Classifiers do not change the training data."""
+        return training_data

@@ -1,0 +1,94 @@
+"""The intent classifier: learns topics from examples, keeps its ranking honest, and survives
+being saved into a model and loaded back (as plain arrays, never a pickle)."""
+
+from __future__ import annotations
+
+import zipfile
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from attune.nlu.tfidf_classifier import ARRAYS_FILE, TfidfIntentClassifier
+
+EXAMPLES = {
+    "book": ["can I book a session", "how do I make an appointment", "I'd like to book in",
+             "book me with a therapist", "any appointments next week?"],
+    "learn_anxious": ["what is anxious attachment", "explain anxious attachment to me",
+                      "why do I need so much reassurance", "tell me about the anxious style",
+                      "what does anxiously attached mean"],
+    "greet": ["hi", "hello there", "hey", "good morning", "hiya"],
+}
+
+
+def training_data() -> TrainingData:
+    return TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts])
+
+
+@pytest.fixture
+def storage(tmp_path):
+    (tmp_path / "storage").mkdir()
+    return LocalModelStorage(tmp_path / "storage")
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+def trained(storage, config=None) -> TfidfIntentClassifier:
+    resource = Resource("intent_classifier")
+    component = TfidfIntentClassifier.create({**TfidfIntentClassifier.get_default_config(), **(config or {})},
+                                             storage, resource, context())
+    component.train(training_data())
+    return component
+
+
+def parse(component: TfidfIntentClassifier, text: str) -> Message:
+    message = Message(data={"text": text})
+    component.process([message])
+    return message
+
+
+def test_new_wording_gets_the_right_topic(storage):
+    component = trained(storage)
+    assert parse(component, "could I book an appointment please").get("intent")["name"] == "book"
+    assert parse(component, "what's anxious attachment?").get("intent")["name"] == "learn_anxious"
+
+
+def test_the_ranking_is_sorted_probabilities_that_add_up(storage):
+    ranking = parse(trained(storage), "hello, can I book").get("intent_ranking")
+    confidences = [r["confidence"] for r in ranking]
+    assert [r["name"] for r in ranking] and sorted(confidences, reverse=True) == confidences
+    assert sum(confidences) == pytest.approx(1.0)
+    assert {r["name"] for r in ranking} == set(EXAMPLES)
+
+
+def test_a_loaded_model_answers_exactly_like_the_trained_one(storage):
+    component = trained(storage)
+    loaded = TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), storage,
+                                        Resource("intent_classifier"), context())
+    for text in ["hi", "book me in for tuesday", "why do I always need reassurance", "", "🙂 ??"]:
+        assert parse(loaded, text).get("intent_ranking") == parse(component, text).get("intent_ranking")
+
+
+def test_the_stored_model_holds_no_pickled_objects(storage, tmp_path):
+    trained(storage)
+    with storage.read_from(Resource("intent_classifier")) as directory:
+        with np.load(directory / ARRAYS_FILE, allow_pickle=False) as arrays:  # raises on pickles
+            assert {"coef", "intercept", "idf0", "idf1"} <= set(arrays.files)
+
+
+def test_an_untrained_classifier_leaves_messages_alone(storage):
+    component = TfidfIntentClassifier.load({}, storage, Resource("never_trained"), context())
+    message = parse(component, "hello")
+    assert message.get("intent") is None
+
+
+def test_empty_and_odd_text_still_gets_a_ranking(storage):
+    component = trained(storage)
+    for text in ["", " ", "x" * 5000, "\u202e\u0000??"]:
+        assert len(parse(component, text).get("intent_ranking")) == len(EXAMPLES)
