@@ -65,7 +65,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         """None: its place after the classifiers is set in config.yml.
 
         (Declaring the IntentClassifier here fails Rasa's check of the training graph, where
-        this component trains in parallel with DIET.)
+        this component trains in parallel with the intent classifier.)
         """
         return []
 
