@@ -70,6 +70,10 @@ class WordPieceTokenizer:
     def from_file(cls, path: Path) -> "WordPieceTokenizer":
         return cls(path.read_text(encoding="utf-8").split("\n")[:-1] or [])
 
+    def knows_word(self, word: str) -> bool:
+        """Whether `word` (lower-case, no accents) is a whole word of the vocabulary."""
+        return word in self._ids
+
     def _basic_words(self, text: str) -> List[str]:
         cleaned = []
         for char in text:
@@ -175,6 +179,11 @@ class SentenceEncoder:
             index += 1
         if not self._layers:
             raise ValueError("The weights hold no transformer layers.")
+
+    def knows_word(self, word: str) -> bool:
+        """Whether `word` (lower-case, no accents) is a whole word of the model's vocabulary:
+        about 20,000 English words and common names, numbers and foreign words."""
+        return self._tokenizer.knows_word(word)
 
     @classmethod
     def load(cls, directory: Optional[Path] = None) -> "SentenceEncoder":

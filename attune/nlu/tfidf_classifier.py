@@ -10,6 +10,13 @@ so each message is also turned into a MiniLM sentence embedding
 README, "Language understanding", has the cross-validation figures. It reads the message text
 itself, so it needs no featurizer.
 
+A message with no word the assistant knows ("zxqv blorp", "🙂 ??") gives the regression
+nothing to go on, but its probabilities still add up to one and often pick a topic with
+confidence. So when none of the message's words is in the training vocabulary or in the
+sentence model's vocabulary of about 22,000 words, the classifier predicts `nlu_fallback`
+("could you say that another way?") with confidence 1, its own ranking kept after it. The
+risk detector still reads every such message, later in the pipeline.
+
 The trained model is stored as plain JSON and NumPy arrays (vocabularies, IDF weights,
 coefficients, the fingerprint of the embedding weights), never as a pickle: loading a model
 file cannot run code.
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -27,7 +36,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -43,6 +52,20 @@ MODEL_FILE = "tfidf_classifier.json"
 ARRAYS_FILE = "tfidf_classifier.npz"
 # Words are whatever lies between spaces, so "don't", "k.o." and emoji stay whole.
 WORD_TOKENS = r"[^\s]+"
+# For "does the assistant know any of these words?": runs of letters and digits.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+def plain_words(text: Text) -> List[Text]:
+    """Lower-case runs of letters and digits, accents removed: "Don't!" -> ["don", "t"]."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+    return _ALNUM_RUN.findall(folded)
+
+
+def _spellings(word: Text) -> List[Text]:
+    """The word, then with stretched letters shortened: "sooooo" -> "soo", "so"."""
+    return [word, _REPEATS.sub(r"\1\1", word), _REPEATS.sub(r"\1", word)]
 
 
 def _vectorizers(config: Dict[Text, Any]) -> List[TfidfVectorizer]:
@@ -61,9 +84,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """`C`: inverse regularisation strength; n-gram ranges for words and characters;
-        `embedding_weight`: scale of the sentence embedding beside the n-grams (0: none)."""
+        `embedding_weight`: scale of the sentence embedding beside the n-grams (0: none);
+        `unknown_words_fallback`: predict `nlu_fallback` when no word of the message is known."""
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000,
-                "ranking_length": 10, "embedding_weight": 0.0}
+                "ranking_length": 10, "embedding_weight": 0.0, "unknown_words_fallback": True}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -95,6 +119,20 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         name = text[len(INTENT_MESSAGE_PREFIX):].split("{", 1)[0].split("@", 1)[0].strip()
         return name in self._known_intents
 
+    def _knows_a_word(self, text: Text) -> bool:
+        """Whether any word of `text` is in the training vocabulary or the sentence model's."""
+        if self._training_words is None:
+            assert self._vectorizers is not None
+            self._training_words = {
+                word for term in self._vectorizers[0].vocabulary_ if " " not in term for word in plain_words(term)
+            }
+        encoder = sentence_encoder.shared_encoder() if self._embedding_weight > 0 else None
+        return any(
+            spelling in self._training_words or (encoder is not None and encoder.knows_word(spelling))
+            for word in plain_words(text)
+            for spelling in _spellings(word)
+        )
+
     @property
     def _known_intents(self) -> set:
         if self._model is None:
@@ -109,6 +147,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self._vectorizers = vectorizers
         self._model = model
+        self._training_words: Optional[set] = None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -126,7 +165,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [e.get(TEXT) for e in examples]
         labels = [e.get(INTENT) for e in examples]
-        self._vectorizers, self._model = _vectorizers(self._config), None
+        self._vectorizers, self._model, self._training_words = _vectorizers(self._config), None, None
         features = self._features(texts, fit=True)
         model = LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
                                    max_iter=int(self._config["max_iter"]), random_state=42)
@@ -201,6 +240,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)
             ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            text = message.get(TEXT) or ""
+            if (self._config["unknown_words_fallback"] and not self._is_intent_payload(text)
+                    and not self._knows_a_word(text)):
+                ranking.insert(0, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
         return messages

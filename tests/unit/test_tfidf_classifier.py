@@ -92,7 +92,49 @@ def test_an_untrained_classifier_leaves_messages_alone(storage):
 def test_empty_and_odd_text_still_gets_a_ranking(storage):
     component = trained(storage)
     for text in ["", " ", "x" * 5000, "\u202e\u0000??"]:
-        assert len(parse(component, text).get("intent_ranking")) == len(EXAMPLES)
+        ranked = {r["name"] for r in parse(component, text).get("intent_ranking")}
+        assert set(EXAMPLES) <= ranked <= set(EXAMPLES) | {"nlu_fallback"}
+
+
+# ---------------------------------------------------------------- words nobody knows
+
+
+@pytest.mark.parametrize("text", ["zxqv blorp fnord", "🙂 ??", "...", "", "qwfp zxcv!!"])
+def test_a_message_with_no_known_word_is_not_guessed_at(storage, text):
+    # Without the check these get a topic: the probabilities always add up to one.
+    message = parse(trained(storage, EMBEDDED), text)
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == message.get("intent")
+    assert {r["name"] for r in ranking[1:]} == set(EXAMPLES), "the classifier's own guesses stay visible"
+
+
+@pytest.mark.parametrize("text", [
+    "zxqv book",            # one word from the training examples is enough
+    "hiya",                 # a training word the sentence model has no whole word for
+    "hmmmmm",               # stretched letters: "hmm"
+    "sooooo",               # "so"
+    "elephant",             # a word only the sentence model knows
+    "Café",                 # accents do not matter
+])
+def test_a_message_with_a_known_word_gets_a_topic(storage, text):
+    assert parse(trained(storage, EMBEDDED), text).get("intent")["name"] in EXAMPLES
+
+
+def test_without_embeddings_only_the_training_words_count_as_known(storage):
+    component = trained(storage)
+    assert parse(component, "elephant").get("intent")["name"] == "nlu_fallback"
+    assert parse(component, "hiya").get("intent")["name"] == "greet"
+
+
+def test_the_unknown_words_check_can_be_switched_off(storage):
+    component = trained(storage, {**EMBEDDED, "unknown_words_fallback": False})
+    assert parse(component, "zxqv blorp fnord").get("intent")["name"] in EXAMPLES
+
+
+def test_a_button_payload_is_never_turned_into_a_fallback(storage):
+    # Rasa decides "/greet" itself after the pipeline; the classifier must not claim it.
+    assert parse(trained(storage, EMBEDDED), "/greet").get("intent")["name"] != "nlu_fallback"
 
 
 # ---------------------------------------------------------------- with sentence embeddings
