@@ -11,11 +11,15 @@ README, "Language understanding", has the cross-validation figures. It reads the
 itself, so it needs no featurizer.
 
 A message with no word the assistant knows ("zxqv blorp", "🙂 ??") gives the regression
-nothing to go on, but its probabilities still add up to one and often pick a topic with
-confidence. So when none of the message's words is in the training vocabulary or in the
-sentence model's vocabulary of about 22,000 words, the classifier predicts `nlu_fallback`
-("could you say that another way?") with confidence 1, its own ranking kept after it. The
-risk detector still reads every such message, later in the pipeline.
+little to go on, but its probabilities still add up to one and often pick a topic with some
+confidence ("xyzzy": affirm, 0.50). So when none of the message's words is in the training
+vocabulary or in the sentence model's vocabulary of about 22,000 words, a guess needs
+`unknown_words_threshold` (0.6) to stand; below it, or when the message has no letters or
+digits at all ("", "🙂 ??"), the classifier predicts `nlu_fallback` ("could you say that
+another way?") with confidence 1, its own ranking kept after it. Slang
+and misspellings the model has not seen as words ("heyo", "thanku") are still recognised
+from their characters with high confidence, so they keep their topic. The risk detector still
+reads every such message, later in the pipeline.
 
 The trained model is stored as plain JSON and NumPy arrays (vocabularies, IDF weights,
 coefficients, the fingerprint of the embedding weights), never as a pickle: loading a model
@@ -85,9 +89,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         """`C`: inverse regularisation strength; n-gram ranges for words and characters;
         `embedding_weight`: scale of the sentence embedding beside the n-grams (0: none);
-        `unknown_words_fallback`: predict `nlu_fallback` when no word of the message is known."""
+        `unknown_words_threshold`: when no word of the message is known, the confidence a
+        guess needs to stand; below it, `nlu_fallback` (0: off)."""
         return {"C": 30.0, "word_max_ngram": 2, "char_max_ngram": 4, "max_iter": 2000,
-                "ranking_length": 10, "embedding_weight": 0.0, "unknown_words_fallback": True}
+                "ranking_length": 10, "embedding_weight": 0.0, "unknown_words_threshold": 0.6}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -118,6 +123,15 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             return False
         name = text[len(INTENT_MESSAGE_PREFIX):].split("{", 1)[0].split("@", 1)[0].strip()
         return name in self._known_intents
+
+    def _unreadable(self, text: Text, confidence: float) -> bool:
+        """No letters or digits at all; or no known word and a guess below the threshold."""
+        threshold = float(self._config["unknown_words_threshold"])
+        if threshold <= 0 or self._is_intent_payload(text):
+            return False
+        if not plain_words(text):
+            return True
+        return confidence < threshold and not self._knows_a_word(text)
 
     def _knows_a_word(self, text: Text) -> bool:
         """Whether any word of `text` is in the training vocabulary or the sentence model's."""
@@ -241,8 +255,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             order = np.argsort(-row)
             ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             text = message.get(TEXT) or ""
-            if (self._config["unknown_words_fallback"] and not self._is_intent_payload(text)
-                    and not self._knows_a_word(text)):
+            if self._unreadable(text, ranking[0][PREDICTED_CONFIDENCE_KEY]):
                 ranking.insert(0, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)

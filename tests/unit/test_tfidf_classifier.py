@@ -128,8 +128,17 @@ def test_without_embeddings_only_the_training_words_count_as_known(storage):
 
 
 def test_the_unknown_words_check_can_be_switched_off(storage):
-    component = trained(storage, {**EMBEDDED, "unknown_words_fallback": False})
+    component = trained(storage, {**EMBEDDED, "unknown_words_threshold": 0})
     assert parse(component, "zxqv blorp fnord").get("intent")["name"] in EXAMPLES
+
+
+def test_a_confident_guess_from_unknown_words_stands(storage):
+    # "heyo" is not a word of either vocabulary, but its characters say "greet" clearly.
+    component = trained(storage, EMBEDDED)
+    confidence = parse(component, "heyo").get("intent_ranking")[0]["confidence"]
+    assert parse(component, "heyo").get("intent")["name"] == "greet"
+    lower = trained(storage, {**EMBEDDED, "unknown_words_threshold": confidence + 0.01})
+    assert parse(lower, "heyo").get("intent")["name"] == "nlu_fallback"
 
 
 def test_a_button_payload_is_never_turned_into_a_fallback(storage):
