@@ -20,7 +20,7 @@ export ATTUNE_TRACKER_DB ?= var/tracker.db
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
                    attune/safety/risk_lexicon.yml $(shell find attune/nlu attune/policies attune/safety -name '*.py')
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval nlu-report clean
+.PHONY: help install validate train run test test-unit test-stories safety-eval nlu-report nlu-thresholds clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test-stories: train  ## Rasa end-to-end test stories
 
 nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report (slow)
 	$(RASA) test nlu --cross-validation --folds 3 --out var/nlu-report --quiet
+
+nlu-thresholds: install  ## What visitors get at each fallback and soft-net threshold (cross-validation, ~4 min)
+	$(PY) -m attune.nlu_thresholds --out var/reports/nlu_thresholds.json
 
 test: install browser validate train  ## The whole test suite, as CI runs it
 	@start=$$(date +%s); \
