@@ -25,9 +25,8 @@ from attune import speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.resources import crisis_template_variables, load_registry
-
-GET_HELP_BUTTON = {"title": "Get help now", "payload": "/request_crisis_help"}
-RISK_INTENT_PREFIX = "risk_"
+from attune.safety.taxonomy import HELP_BUTTON as GET_HELP_BUTTON
+from attune.safety.taxonomy import RISK_INTENT_PREFIX
 
 
 class PracticeNLG(TemplatedNaturalLanguageGenerator):

@@ -2,9 +2,14 @@
 
 - `clean_text`: only text gets through, without control or invisible characters.
 - `prepare_text`: an over-long message becomes the `/message_too_long` intent (answered kindly,
-  and its text is not stored), unless it contains risk language: then it goes through whole,
-  so the crisis reply still comes.
+  and its text is not stored), unless it contains risk language: then the part that carries the
+  risk goes through (at most the practice's limit), so the crisis reply still comes.
+- `screen_text`: a bounded risk check of any text, however long, for the refusals a visitor can
+  see (rate limit, too large, unreadable): risk is answered with crisis lines, not a refusal.
 - `RateLimiter`: per-sender and per-address limits.
+
+Nothing here does work that grows faster than the text: the risk check reads at most two
+windows of the practice's limit, so a megabyte costs what two long messages cost.
 """
 
 from __future__ import annotations
@@ -47,19 +52,40 @@ def valid_sender(value: Any) -> bool:
     return isinstance(value, str) and bool(SENDER_PATTERN.match(value))
 
 
-def prepare_text(text: str, max_chars: int, has_risk: Callable[[str], bool]) -> str:
+RiskCheck = Callable[[str], Optional[str]]
+
+
+def risk_window(text: str, max_chars: int, risk_intent: RiskCheck) -> Optional[str]:
+    """The part of an over-long text that carries risk, at most `max_chars` long, or None.
+
+    Reads the end first (people often come to it last), then the start; nothing else, so the
+    cost is bounded whatever the length.
+    """
+    if len(text) <= max_chars:
+        return text if risk_intent(text) else None
+    for window in (text[-max_chars:], text[:max_chars]):
+        if risk_intent(window):
+            return window
+    return None
+
+
+def screen_text(text: str, max_chars: int, risk_intent: RiskCheck) -> Optional[str]:
+    """The risk intent of a text of any length (bounded work), or None for no risk."""
+    window = risk_window(text, max_chars, risk_intent)
+    return risk_intent(window) if window is not None else None
+
+
+def prepare_text(text: str, max_chars: int, risk_intent: RiskCheck) -> str:
     """What to hand to Rasa for a cleaned message.
 
     Args:
         text: the cleaned message.
         max_chars: the practice's limit (practice.yml, limits.max_message_chars).
-        has_risk: the risk detector's verdict on a text.
+        risk_intent: the risk detector's intent for a text (None: no risk).
     """
     if len(text) <= max_chars:
         return text
-    if has_risk(text):
-        return text
-    return TOO_LONG_PAYLOAD
+    return risk_window(text, max_chars, risk_intent) or TOO_LONG_PAYLOAD
 
 
 class RateLimiter:
@@ -103,12 +129,14 @@ ADDRESS_LIMIT_FACTOR = 5
 class ChannelGuard:
     """The practice's input limits, shared by every channel of one server process."""
 
-    def __init__(self, max_chars: int, per_minute: int, has_risk: Callable[[str], bool]) -> None:
-        """Limits from practice.yml; `has_risk` is the risk detector's verdict."""
+    def __init__(self, max_chars: int, per_minute: int, risk_intent: RiskCheck) -> None:
+        """Limits from practice.yml; `risk_intent` is the risk detector's intent for a text."""
         self.max_chars = max_chars
         self.by_sender = RateLimiter(per_minute)
         self.by_address = RateLimiter(per_minute * ADDRESS_LIMIT_FACTOR)
-        self._has_risk = has_risk
+        # One refusal notice a minute per sender: a flood is not answered message by message.
+        self.notices = RateLimiter(1)
+        self._risk_intent = risk_intent
 
     @classmethod
     def from_practice(cls) -> "ChannelGuard":
@@ -121,7 +149,7 @@ class ChannelGuard:
         return cls(
             limits.max_message_chars,
             limits.messages_per_minute,
-            lambda text: detector.assess(text).is_risk,
+            lambda text: detector.assess(text).intent,
         )
 
     def admit(self, sender: str, address: Optional[str]) -> bool:
@@ -135,7 +163,16 @@ class ChannelGuard:
         text = clean_text(raw)
         if text is None:
             return None
-        return prepare_text(text, self.max_chars, self._has_risk)
+        return prepare_text(text, self.max_chars, self._risk_intent)
+
+    def screen(self, raw: Any) -> Optional[str]:
+        """The risk intent of a refused message's text (bounded work), or None."""
+        text = clean_text(raw) if isinstance(raw, str) else None
+        return screen_text(text, self.max_chars, self._risk_intent) if text else None
+
+    def notify_refusal(self, sender: str) -> bool:
+        """Whether a non-risk refusal should be told to this sender now (once a minute)."""
+        return self.notices.allow(sender)
 
 
 _shared: Optional[ChannelGuard] = None

@@ -14,6 +14,9 @@ Each app's channel verifies its webhook its own way, then hands the visitor's me
 - plans the replies for the app (`attune.channels.formatting.plan_turn`) and remembers the
   options it offered.
 
+A message over the rate limit is never dropped in silence: `refused_turn` answers one with risk
+with the crisis reply, and tells any other sender once a minute to pause, with the crisis line.
+
 Secrets come from the environment. A channel whose secrets are missing still registers (so an
 empty variable never stops the server), and answers every webhook with 503 "not configured".
 """
@@ -124,6 +127,22 @@ class MessagingInput(InputChannel):
                     if button.get("payload") == payload:
                         return True
         return False
+
+    async def refused_turn(
+        self, request: Request, sender: Text, raw: Any, kind: Optional[Text] = None
+    ) -> List[Outgoing]:
+        """The messages to send for a message refused by the rate limit, planned for this app."""
+        from attune.channels.refusal import answer_refusal
+
+        agent = getattr(request.app.ctx, "agent", None)
+        answer = await answer_refusal(
+            agent, sender, raw, "rate_limited", self.name(),
+            notify=shared_guard().notify_refusal(sender),
+        )
+        outgoing, options = plan_turn(answer.messages, kind or self.kind)
+        if options:
+            self.options.remember(sender, options)
+        return outgoing
 
     async def run_turn(
         self,

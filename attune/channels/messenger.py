@@ -230,11 +230,12 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
         text = self.user_text(sender, raw)
         if text is None:
             return
-        if not self.admit(sender):
-            logger.info("Dropped a Messenger message over the rate limit.")
-            return
         try:
-            outgoing = await self.run_turn(request, on_new_message, sender, text)
+            if self.admit(sender):
+                outgoing = await self.run_turn(request, on_new_message, sender, text)
+            else:
+                logger.info("A Messenger message was over the rate limit.")
+                outgoing = await self.refused_turn(request, sender, raw)
         except Exception:
             self.recent_ids.forget(f"facebook:{message_id}")
             logger.exception("Could not handle a Messenger message.")

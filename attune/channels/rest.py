@@ -105,20 +105,69 @@ def authorised(request: Request, token: Optional[Text]) -> bool:
     return hmac.compare_digest(presented.encode(), expected.encode())
 
 
+# A body refused as too large is still read for risk up to this size (its words are checked,
+# never stored or logged); anything bigger is refused unread.
+SCREEN_BODY_BYTES = 1024 * 1024
+
+
 def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[HTTPResponse]]:
     """The JSON object of the request, or the error response to send instead."""
+    body, status, message = read_json(request)
+    return (body, None) if body is not None else (None, error(status, message))
+
+
+def read_json(request: Request) -> Tuple[Optional[Dict[Text, Any]], int, Text]:
+    """The JSON object of the request, or None with the HTTP status and explanation."""
     if len(request.body or b"") > MAX_BODY_BYTES:
-        return None, error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        return None, 413, f"The request body is larger than {MAX_BODY_BYTES} bytes."
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        return None, error(400, "Send the message as JSON with Content-Type: application/json.")
+        return None, 400, "Send the message as JSON with Content-Type: application/json."
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[..."
-        return None, error(400, "The body is not valid JSON.")
+        return None, 400, "The body is not valid JSON (UTF-8)."
     if not isinstance(body, dict):
-        return None, error(400, 'The body must be a JSON object: {"sender": ..., "message": ...}.')
-    return body, None
+        return None, 400, 'The body must be a JSON object: {"sender": ..., "message": ...}.'
+    return body, 200, ""
+
+
+def salvage_field(raw: Optional[bytes], key: Text) -> Optional[Text]:
+    """A text field of a body that was refused (too large, bad encoding), for the risk check.
+
+    Undecodable bytes become U+FFFD, so the words around them can still be read.
+    """
+    if not raw or len(raw) > SCREEN_BODY_BYTES:
+        return None
+    try:
+        body = json.loads(raw.decode("utf-8", errors="replace"))
+    except (ValueError, RecursionError):
+        return None
+    value = body.get(key) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None
+
+
+async def refuse(
+    request: Request,
+    status: int,
+    reason: Text,
+    message: Text,
+    sender: Optional[Text],
+    text: Any,
+    channel: Text,
+) -> HTTPResponse:
+    """A refusal that answers risk first.
+
+    A message with risk gets the crisis reply (200, as a normal turn's replies); any other
+    gets the error, whose text names the crisis line.
+    """
+    from attune.channels.refusal import answer_refusal, crisis_reminder
+
+    agent = getattr(request.app.ctx, "agent", None)
+    answer = await answer_refusal(agent, sender or "anonymous", text, reason, channel)
+    if not answer.crisis:
+        return error(status, f"{message} {crisis_reminder()}")
+    return response.json([{"recipient_id": sender, **reply} for reply in answer.messages])
 
 
 class GuardedRestInput(RestInput):
@@ -150,9 +199,14 @@ class GuardedRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             if not authorised(request, token):
                 return error(403, "This endpoint needs a valid bearer token.")
-            body, problem = parse_body(request)
-            if problem is not None:
-                return problem
+            body, status, problem = read_json(request)
+            if body is None:
+                reason = "too_large" if status == 413 else "unreadable"
+                raw = request.body
+                return await refuse(
+                    request, status, reason, problem, salvage_field(raw, "sender"),
+                    salvage_field(raw, "message"), self.name(),
+                )
             sender = body.get("sender")
             if not valid_sender(sender):
                 return error(400, "'sender' must be 1-128 letters, digits or . _ : @ + -")
@@ -164,17 +218,28 @@ class GuardedRestInput(RestInput):
             if message_id is not None and not valid_message_id(message_id):
                 return error(400, "'message_id' must be 1-128 letters, digits or . _ : @ + -")
             if not guard.admit(sender, caller_address(request)):
-                return error(429, "Too many messages. Please wait a minute and try again.")
+                return await refuse(
+                    request, 429, "rate_limited",
+                    "Too many messages. Please wait a minute and try again.",
+                    sender, body.get("message"), self.name(),
+                )
             collector = CollectingOutputChannel()
             message = UserMessage(
                 text, collector, sender, input_channel=self.name(), message_id=message_id
             )
             replayed = None
-            if message_id is None:
-                await on_new_message(message)
-            else:
-                agent = getattr(request.app.ctx, "agent", None)
-                replayed = await handle_once(agent, message, on_new_message)
+            try:
+                if message_id is None:
+                    await on_new_message(message)
+                else:
+                    agent = getattr(request.app.ctx, "agent", None)
+                    replayed = await handle_once(agent, message, on_new_message)
+            except Exception:  # noqa: BLE001 - the visitor still gets an answer, risk first
+                logger.exception("Could not handle a REST message.")
+                return await refuse(
+                    request, 500, "server_error", "The message could not be handled.",
+                    sender, text, self.name(),
+                )
             return response.json(collector.messages if replayed is None else replayed)
 
         return blueprint

@@ -10,6 +10,10 @@ What differs from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6.21):
   any origin;
 - messages are cleaned, rate-limited and length-checked like every channel
   (`attune.channels.guard`); malformed events are dropped without their content reaching a log;
+  a refused message with risk is answered with the crisis reply (`attune.channels.refusal`);
+- a socket.io packet is capped at 64 KiB before it is parsed, and whatever `metadata` a client
+  sends is dropped: nothing the visitor was not told about is stored, and nothing unbounded
+  reaches the redaction that runs when the conversation is saved;
 - `POST /webhooks/socketio/webhook` ({"session_id", "message"}) answers like the REST channel,
   for the widget's fallback when a socket cannot connect; it has the same session-id rules
   and limits, and needs no token because it can only speak as a random session id.
@@ -33,8 +37,9 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from rasa.core.channels.channel import CollectingOutputChannel
 
 from attune import log_privacy
-from attune.channels.guard import shared_guard
-from attune.channels.rest import caller_address, error, parse_body
+from attune.channels.guard import MAX_BODY_BYTES, shared_guard
+from attune.channels.refusal import answer_refusal
+from attune.channels.rest import caller_address, error, read_json, refuse, salvage_field
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,11 @@ def accepted_session_id(candidate: Any) -> Text:
     if isinstance(candidate, str) and SESSION_ID_PATTERN.match(candidate):
         return candidate
     return new_session_id()
+
+
+def app_agent(request: Any) -> Any:
+    """The Rasa agent of the server a Sanic request arrived at, or None."""
+    return getattr(getattr(getattr(request, "app", None), "ctx", None), "agent", None)
 
 
 def allowed_origins() -> List[Text]:
@@ -78,7 +88,11 @@ class WebChatInput(SocketIOInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         """The socket.io server and its event handlers."""
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=allowed_origins(),
+            max_http_buffer_size=MAX_BODY_BYTES,
+        )
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions: Dict[Text, Text] = {}  # socket id -> confirmed session id
@@ -89,9 +103,14 @@ class WebChatInput(SocketIOInput):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body, problem = parse_body(request)
-            if problem is not None:
-                return problem
+            body, status, problem = read_json(request)
+            if body is None:
+                reason = "too_large" if status == 413 else "unreadable"
+                raw = request.body
+                return await refuse(
+                    request, status, reason, problem, None, salvage_field(raw, "message"),
+                    self.name(),
+                )
             session_id = body.get("session_id")
             if not isinstance(session_id, str) or not SESSION_ID_PATTERN.match(session_id):
                 return error(400, "'session_id' must be a random id of 22-64 URL-safe characters.")
@@ -100,11 +119,22 @@ class WebChatInput(SocketIOInput):
             if text is None:
                 return error(400, "'message' must be a string.")
             if not guard.admit(session_id, caller_address(request)):
-                return error(429, "Too many messages. Please wait a minute and try again.")
+                return await refuse(
+                    request, 429, "rate_limited",
+                    "Too many messages. Please wait a minute and try again.",
+                    session_id, body.get("message"), self.name(),
+                )
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(text, collector, session_id, input_channel=self.name())
-            )
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, session_id, input_channel=self.name())
+                )
+            except Exception:  # noqa: BLE001 - the visitor still gets an answer, risk first
+                logger.exception("Could not handle a website message.")
+                return await refuse(
+                    request, 500, "server_error", "The message could not be handled.",
+                    session_id, text, self.name(),
+                )
             return response.json(collector.messages)
 
         @sio.on("connect", namespace=self.namespace)
@@ -146,20 +176,33 @@ class WebChatInput(SocketIOInput):
             # connection is the Sanic request it keeps beside it.
             connection = (sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
             address = caller_address(connection) if connection is not None else None
+            output = WebChatOutput(sio, self.bot_message_evt, self.namespace)
             if not guard.admit(session_id, address):
-                await sio.emit(
-                    "rate_limited", {"retry_after_seconds": 60}, room=sid, namespace=self.namespace
+                answer = await answer_refusal(
+                    app_agent(connection), session_id, data.get("message"),
+                    "rate_limited", self.name(), notify=guard.notify_refusal(session_id),
                 )
+                if answer.crisis:
+                    for reply in answer.messages:
+                        await output.send_response(session_id, reply)
+                else:
+                    notice = answer.messages[0]["text"] if answer.messages else None
+                    await sio.emit(
+                        "rate_limited", {"retry_after_seconds": 60, "text": notice},
+                        room=sid, namespace=self.namespace,
+                    )
                 return
-            metadata = data.get(self.metadata_key)
-            message = UserMessage(
-                text,
-                WebChatOutput(sio, self.bot_message_evt, self.namespace),
-                session_id,
-                input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else None,
-            )
-            await on_new_message(message)
+            # Client metadata is never passed on: it would be stored with the conversation.
+            message = UserMessage(text, output, session_id, input_channel=self.name())
+            try:
+                await on_new_message(message)
+            except Exception:  # noqa: BLE001 - the visitor still gets an answer, risk first
+                logger.exception("Could not handle a website message.")
+                answer = await answer_refusal(
+                    app_agent(connection), session_id, text, "server_error", self.name()
+                )
+                for reply in answer.messages:
+                    await output.send_response(session_id, reply)
 
         return blueprint
 

@@ -256,10 +256,11 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
         text = self.user_text(sender, raw)
         if text is None:
             return
-        if not self.admit(sender):
-            logger.info("Dropped a Telegram message over the rate limit.")
-            return
-        outgoing = await self.run_turn(request, on_new_message, sender, text)
+        if self.admit(sender):
+            outgoing = await self.run_turn(request, on_new_message, sender, text)
+        else:
+            logger.info("A Telegram message was over the rate limit.")
+            outgoing = await self.refused_turn(request, sender, raw)
         bot = self.bot()
         for item in outgoing:
             await bot.deliver(sender, item)

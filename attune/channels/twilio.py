@@ -162,13 +162,17 @@ class VerifiedTwilioInput(MessagingInput, TwilioInput):
             text = self.user_text(conversation, form.get("Body"))
             if text is None:
                 return twiml([])
-            if not self.admit(conversation):
-                return error(429, "Too many messages. Please wait a minute and try again.")
             kind = "whatsapp" if sender.startswith(WHATSAPP_PREFIX) else "sms"
             try:
-                outgoing = await self.run_turn(
-                    request, on_new_message, conversation, text, kind=kind
-                )
+                if self.admit(conversation):
+                    outgoing = await self.run_turn(
+                        request, on_new_message, conversation, text, kind=kind
+                    )
+                else:
+                    logger.info("A Twilio message was over the rate limit.")
+                    outgoing = await self.refused_turn(
+                        request, conversation, form.get("Body"), kind=kind
+                    )
             except Exception:
                 self.recent_ids.forget(f"twilio:{message_id}")
                 logger.exception("Could not handle a Twilio message.")

@@ -36,7 +36,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-RISK_INTENT_PREFIX = "risk_"
+from attune.safety.taxonomy import RISK_INTENT_PREFIX
+
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (4) and every other built-in policy
 TURNS_FILE = "crisis_turns.json"
 # Actions Rasa runs by itself after every user message; they are not part of a crisis turn.

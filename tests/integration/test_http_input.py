@@ -74,14 +74,52 @@ def test_the_widget_http_fallback_speaks_only_as_a_random_session(stack):
     assert "automated assistant" in reply_text(json.loads(text))
 
 
-def test_one_sender_flooding_is_told_to_wait(stack):
-    sender = new_sender()
-    body = json.dumps({"sender": sender, "message": "/help"}).encode()
-    codes = [post(f"{stack.rasa_url}/webhooks/rest/webhook", body)[0] for _ in range(45)]
-    assert 429 in codes
-    assert codes[0] == 200
+def test_a_flooding_visitor_is_told_to_wait_but_risk_still_gets_the_crisis_lines(stack):
+    # One flood serves both routes: the limit is kept per conversation id across channels
+    # (and each flood spends the suite's shared per-address budget).
+    visitor = new_session_id()
+    rest, web = (f"{stack.rasa_url}/webhooks/{route}/webhook" for route in ("rest", "socketio"))
+    flood = json.dumps({"sender": visitor, "message": "/help"}).encode()
+    answers = [post(rest, flood) for _ in range(45)]
+    codes = [code for code, _ in answers]
+    assert 429 in codes and codes[0] == 200
+    refusal = json.loads(answers[codes.index(429)][1])["error"]
+    assert "9-8-8" in refusal and "9-1-1" in refusal
+
+    risk = "I want to kill myself"
+    for url, key in ((rest, "sender"), (web, "session_id")):
+        code, text = post(url, json.dumps({key: visitor, "message": risk}).encode())
+        assert code == 200, url
+        replies = json.loads(text)
+        assert "9-8-8" in reply_text(replies)
+        assert "/request_crisis_help" in [b["payload"] for r in replies for b in r.get("buttons", [])]
     # another visitor is not affected
     assert reply_text(stack.send(new_sender(), "hello"))
+
+
+@pytest.mark.parametrize("route", ["rest", "socketio"])
+def test_a_huge_risk_message_gets_crisis_lines_not_a_413(stack, route):
+    key = "sender" if route == "rest" else "session_id"
+    text = "We argued again and I keep replaying it. " * 2500 + "I want to kill myself."
+    code, answer = post(
+        f"{stack.rasa_url}/webhooks/{route}/webhook",
+        json.dumps({key: new_session_id(), "message": text}).encode(),
+    )
+    assert code == 200 and "9-8-8" in reply_text(json.loads(answer))
+
+
+def test_a_huge_message_without_risk_gets_a_413_that_names_the_crisis_line(stack):
+    code, answer = post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json.dumps({"sender": new_sender(), "message": "hello there " * 9000}).encode(),
+    )
+    assert code == 413 and "9-8-8" in json.loads(answer)["error"]
+
+
+def test_a_risk_message_with_broken_encoding_gets_crisis_lines_not_a_400(stack):
+    body = b'{"sender": "' + new_sender().encode() + b'", "message": "\xff\xfe I want to kill myself"}'
+    code, answer = post(f"{stack.rasa_url}/webhooks/rest/webhook", body)
+    assert code == 200 and "9-8-8" in reply_text(json.loads(answer))
 
 
 def post_with_id(stack, sender: str, text: str, message_id) -> Tuple[int, object]:

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from attune.stack import DEFAULT_MODEL, REPO_ROOT, free_port
-from tests.conftest import RunningStack, practice_file_for_tests
+from tests.conftest import TEST_MESSAGES_PER_MINUTE, RunningStack, practice_file_for_tests
 from tests.fakes.api_server import FakeApiServer, fake_graph_api, fake_telegram_api, telegram_method
 
 PUBLIC_BASE_URL = "https://bot.example.ca"
@@ -493,3 +493,47 @@ def test_first_contact_gets_the_privacy_note_once(messaging_stack, telegram_api,
             continue  # the domain has no note yet: first contacts are answered as usual
         assert note in " ".join(" ".join(first).split()), channel
         assert note not in " ".join(" ".join(second).split()), channel
+
+
+# --------------------------------------------------------------------------- over the rate limit
+# A sender over the limit is never dropped in silence: risk gets the crisis reply, anything
+# else one notice a minute that names the crisis line.
+
+
+def test_a_flooding_telegram_chat_still_gets_crisis_lines_and_one_pause_notice(
+    messaging_stack, telegram_api
+):
+    chat = new_chat()
+    for _ in range(TEST_MESSAGES_PER_MINUTE):
+        send_telegram(messaging_stack, telegram_update(chat, "/help"))
+    before = len(telegram_api.snapshot())
+    send_telegram(messaging_stack, telegram_update(chat, "hello again"))
+    send_telegram(messaging_stack, telegram_update(chat, "hello once more"))
+    notices = telegram_texts(telegram_api, chat, before)
+    assert len(notices) == 1 and "pause" in notices[0] and CRISIS_NUMBER in notices[0]
+
+    before = len(telegram_api.snapshot())
+    assert send_telegram(messaging_stack, telegram_update(chat, RISK_MESSAGE)) == 200
+    assert CRISIS_NUMBER in "\n".join(telegram_texts(telegram_api, chat, before))
+
+
+def test_a_flooding_sms_sender_still_gets_crisis_lines(messaging_stack):
+    phone = new_phone()
+    for _ in range(TEST_MESSAGES_PER_MINUTE):
+        send_twilio(messaging_stack, phone, "menu")
+    status, replies = send_twilio(messaging_stack, phone, "what else")
+    assert status == 200 and len(replies) == 1 and CRISIS_NUMBER in replies[0]
+    status, replies = send_twilio(messaging_stack, phone, "and more")
+    assert status == 200 and replies == [], "a flood is told once a minute, not each time"
+    status, replies = send_twilio(messaging_stack, phone, RISK_MESSAGE)
+    assert status == 200 and CRISIS_NUMBER in "\n".join(replies)
+
+
+def test_a_flooding_messenger_sender_still_gets_crisis_lines(messaging_stack, graph_api):
+    psid = uuid.uuid4().hex
+    for _ in range(TEST_MESSAGES_PER_MINUTE):
+        send_messenger(messaging_stack, messenger_delivery(psid, "menu"))
+    before = len(messenger_sent(graph_api, psid))
+    assert send_messenger(messaging_stack, messenger_delivery(psid, RISK_MESSAGE)) == 200
+    sent = messenger_sent(graph_api, psid)[before:]
+    assert CRISIS_NUMBER in "\n".join(m.get("text", "") for m in sent)

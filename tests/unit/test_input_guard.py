@@ -11,13 +11,14 @@ from attune.channels.guard import (
     ChannelGuard,
     RateLimiter,
     prepare_text,
+    screen_text,
     valid_sender,
 )
 from attune.channels.rest import authorised, caller_address, is_loopback
 
 
-def fake_risk(text: str) -> bool:
-    return "kill myself" in text
+def fake_risk(text: str):
+    return "risk_suicide" if "kill myself" in text else None
 
 
 def test_a_message_within_the_limit_goes_through_unchanged():
@@ -28,9 +29,39 @@ def test_an_over_long_message_becomes_the_too_long_intent_and_its_text_is_droppe
     assert prepare_text("blah " * 1000, 2000, fake_risk) == TOO_LONG_PAYLOAD
 
 
-def test_an_over_long_message_with_risk_goes_through_whole_so_crisis_lines_come():
+def test_an_over_long_message_with_risk_at_the_end_hands_on_the_part_with_the_risk():
     text = "blah " * 1000 + " i want to kill myself"
-    assert prepare_text(text, 2000, fake_risk) == text
+    prepared = prepare_text(text, 2000, fake_risk)
+    assert prepared.endswith("i want to kill myself") and len(prepared) == 2000
+
+
+def test_an_over_long_message_with_risk_at_the_start_hands_on_the_start():
+    text = "i want to kill myself. " + "blah " * 1000
+    assert prepare_text(text, 2000, fake_risk).startswith("i want to kill myself")
+
+
+def test_the_risk_check_of_a_huge_text_reads_two_windows_only():
+    seen = []
+
+    def counting(text):
+        seen.append(len(text))
+        return None
+
+    assert screen_text("a" * 1_000_000, 2000, counting) is None
+    assert seen == [2000, 2000]
+
+
+def test_screen_names_the_risk_of_a_refused_message_of_any_length():
+    guard = ChannelGuard(max_chars=100, per_minute=2, risk_intent=fake_risk)
+    assert guard.screen("x" * 500_000 + " kill myself") == "risk_suicide"
+    assert guard.screen("hello") is None
+    assert guard.screen({"not": "text"}) is None
+
+
+def test_a_flood_is_told_to_pause_once_a_minute_not_message_by_message():
+    guard = ChannelGuard(max_chars=100, per_minute=2, risk_intent=fake_risk)
+    assert [guard.notify_refusal("s1") for _ in range(3)] == [True, False, False]
+    assert guard.notify_refusal("s2")
 
 
 def test_rate_limit_counts_a_sliding_minute_per_key():
@@ -50,7 +81,7 @@ def test_rate_limiter_forgets_the_oldest_keys_instead_of_growing_without_bound()
 
 
 def test_guard_limits_an_address_more_loosely_than_a_sender():
-    guard = ChannelGuard(max_chars=100, per_minute=2, has_risk=fake_risk)
+    guard = ChannelGuard(max_chars=100, per_minute=2, risk_intent=fake_risk)
     assert guard.admit("s1", "10.0.0.1") and guard.admit("s1", "10.0.0.1")
     assert not guard.admit("s1", "10.0.0.1")
     # other visitors behind the same address still get through for a while
@@ -58,7 +89,7 @@ def test_guard_limits_an_address_more_loosely_than_a_sender():
 
 
 def test_guard_refuses_anything_that_is_not_text():
-    guard = ChannelGuard(max_chars=100, per_minute=2, has_risk=fake_risk)
+    guard = ChannelGuard(max_chars=100, per_minute=2, risk_intent=fake_risk)
     assert guard.prepare({"text": "hi"}) is None
     assert guard.prepare("  hi\x00 ") == "hi"
 

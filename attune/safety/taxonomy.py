@@ -1,0 +1,42 @@
+"""The crisis vocabulary: what each risk intent is, and the reply that answers it first.
+
+Pure, no Rasa imports. `data/rules/safety.yml` holds each risk intent's whole crisis turn and
+`domain.yml` its words; this module names the first response of each turn so that code outside
+the dialogue (a channel refusing a message, the audit) answers the same way. A unit test keeps
+the three in step.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+RISK_INTENT_PREFIX = "risk_"
+# The "Get help now" button's payload, and the intent it carries.
+HELP_PAYLOAD = "/request_crisis_help"
+HELP_INTENT = "request_crisis_help"
+# The button that keeps help one tap away after any risk message.
+HELP_BUTTON = {"title": "Get help now", "payload": HELP_PAYLOAD}
+
+# Risk intent -> the response that opens its crisis turn.
+CRISIS_RESPONSES: Dict[str, str] = {
+    "risk_suicide": "utter_crisis_suicide",
+    "risk_self_harm": "utter_crisis_self_harm",
+    "risk_abuse": "utter_crisis_abuse",
+    "risk_child_abuse": "utter_crisis_child_abuse",
+    "risk_harm_others": "utter_crisis_harm_others",
+    "risk_emergency": "utter_crisis_emergency",
+    "risk_third_party": "utter_crisis_third_party",
+    "risk_check_in": "utter_check_in_gently",
+}
+# The answer to "Get help now" and to risk whose kind is not known.
+GENERAL_CRISIS_RESPONSE = "utter_crisis_general"
+
+
+def is_risk_intent(intent: Optional[str]) -> bool:
+    """Whether an intent carries risk (a crisis reply or the gentle check-in)."""
+    return bool(intent) and str(intent).startswith(RISK_INTENT_PREFIX)
+
+
+def crisis_response(intent: Optional[str]) -> str:
+    """The response that opens the crisis turn of a risk intent."""
+    return CRISIS_RESPONSES.get(intent or "", GENERAL_CRISIS_RESPONSE)

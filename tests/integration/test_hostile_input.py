@@ -1,0 +1,187 @@
+"""A hostile message cannot freeze the server, and a refusal never hides the crisis lines.
+
+These tests run their own stack: they flood it on purpose, and every request here comes from
+127.0.0.1, so they must not spend the shared stack's per-address budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import urllib.request
+from typing import Any, Dict, Iterator, List
+
+import pytest
+import socketio
+
+from attune.channels.socketio import new_session_id
+from attune.stack import DEFAULT_MODEL, REPO_ROOT, free_port
+from tests.conftest import (
+    TEST_MESSAGES_PER_MINUTE,
+    RunningStack,
+    new_sender,
+    practice_file_for_tests,
+    reply_text,
+)
+
+RISK = "I want to kill myself"
+
+
+@pytest.fixture(scope="module")
+def hostile_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    if not DEFAULT_MODEL.is_file():
+        pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
+    workdir = tmp_path_factory.mktemp("hostile")
+    web_port = free_port()
+    running = RunningStack(
+        model=DEFAULT_MODEL,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=web_port,
+        tracker_db=workdir / "tracker.db",
+        log_dir=REPO_ROOT / "var" / "test-logs" / "hostile",
+        extra_env={
+            "ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}",
+            "ATTUNE_PRACTICE_FILE": str(
+                practice_file_for_tests(workdir, f"http://127.0.0.1:{web_port}")
+            ),
+        },
+    )
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+class WebVisitor:
+    """A website visitor on socket.io (long-polling: this aiohttp cannot open its websocket)."""
+
+    def __init__(self, stack: RunningStack) -> None:
+        self.url = stack.rasa_url
+        self.origin = stack.web_url
+        self.session_id = new_session_id()
+        self.replies: List[Dict[str, Any]] = []
+        self.refusals: List[Dict[str, Any]] = []
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.client.on("bot_uttered", self.replies.append)
+        self.client.on("rate_limited", self.refusals.append)
+
+    async def connect(self) -> None:
+        confirmed = asyncio.Event()
+        self.client.on("session_confirm", lambda *_: confirmed.set())
+        await self.client.connect(
+            self.url, transports=["polling"], socketio_path="socket.io",
+            headers={"Origin": self.origin},
+        )
+        await self.client.emit("session_request", {"session_id": self.session_id})
+        await asyncio.wait_for(confirmed.wait(), 30)
+
+    async def say(self, text: str, **extra: Any) -> None:
+        await self.client.emit(
+            "user_uttered", {"message": text, "session_id": self.session_id, **extra}
+        )
+
+    async def wait_for(self, condition, timeout: float = 60) -> None:
+        for _ in range(int(timeout * 10)):
+            if condition():
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError("the expected socket.io event never came")
+
+
+def run(coro):
+    return asyncio.new_event_loop().run_until_complete(coro)
+
+
+def stored_events(stack: RunningStack, sender: str) -> List[Dict[str, Any]]:
+    with sqlite3.connect(stack.tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+def test_client_metadata_is_never_stored(hostile_stack):
+    async def scenario() -> WebVisitor:
+        visitor = WebVisitor(hostile_stack)
+        await visitor.connect()
+        await visitor.say("hi", customData={"note": "secret-" + "x" * 40_000})
+        await visitor.wait_for(lambda: visitor.replies)
+        await visitor.client.disconnect()
+        return visitor
+
+    visitor = run(scenario())
+    assert "automated assistant" in " ".join(r.get("text", "") for r in visitor.replies)
+    assert "secret-" not in json.dumps(stored_events(hostile_stack, visitor.session_id))
+
+
+def test_an_oversized_socket_packet_is_dropped_and_other_visitors_are_served(hostile_stack):
+    results: Dict[str, Any] = {}
+
+    async def attacker() -> None:
+        visitor = WebVisitor(hostile_stack)
+        await visitor.connect()
+        try:
+            await visitor.say("y" * 900_000)
+            await asyncio.sleep(2)
+        finally:
+            await visitor.client.disconnect()
+        results["attacker_replies"] = visitor.replies
+
+    thread = threading.Thread(target=lambda: run(attacker()))
+    thread.start()
+    # A liveness bound, not a speed measurement (bench/hostile.py measures the stall).
+    replies = hostile_stack.send(new_sender(), "hello", timeout=20)
+    thread.join(60)
+    assert "automated assistant" in reply_text(replies)
+    assert results["attacker_replies"] == []
+
+
+def test_a_flooding_website_visitor_gets_one_notice_then_crisis_lines_for_risk(hostile_stack):
+    async def scenario() -> WebVisitor:
+        visitor = WebVisitor(hostile_stack)
+        await visitor.connect()
+        for _ in range(TEST_MESSAGES_PER_MINUTE):
+            # One at a time: long-polling would batch them into one oversized payload.
+            before = len(visitor.replies)
+            await visitor.say("/help")
+            await visitor.wait_for(lambda: len(visitor.replies) > before)
+        await visitor.say("one more")
+        await visitor.wait_for(lambda: visitor.refusals)
+        before = len(visitor.replies)
+        await visitor.say(RISK)
+        await visitor.wait_for(lambda: len(visitor.replies) > before)
+        await visitor.client.disconnect()
+        visitor.replies = visitor.replies[before:]
+        return visitor
+
+    visitor = run(scenario())
+    assert "9-8-8" in visitor.refusals[0]["text"]
+    assert "9-8-8" in " ".join(r.get("text", "") for r in visitor.replies)
+
+
+def test_hostile_http_bodies_never_stall_another_visitor(hostile_stack):
+    def hostile(body: bytes) -> None:
+        request = urllib.request.Request(
+            f"{hostile_stack.rasa_url}/webhooks/rest/webhook", data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=60).read()
+        except Exception:  # noqa: BLE001 - refusals are expected; only the others matter
+            pass
+
+    bodies = [
+        json.dumps({"sender": new_sender(), "message": "a" * 900_000}).encode(),
+        json.dumps({"sender": new_sender(), "message": "1 " * 400_000}).encode(),
+        b'{"sender": "x", "message": "' + b"\xff" * 500_000 + b'"}',
+        b"[" * 500_000,
+    ]
+    threads = [threading.Thread(target=hostile, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    replies = hostile_stack.send(new_sender(), "what is anxious attachment?", timeout=20)
+    for thread in threads:
+        thread.join(60)
+    assert reply_text(replies)
