@@ -17,13 +17,15 @@ from rasa_sdk.types import DomainDict
 
 from attune.handoff.contacts import check_contact, contact_example
 from attune.handoff.mailer import Mailer, consent_text
-from attune.handoff.outbox import Outbox
+from attune.handoff.outbox import Outbox, Submission
 from attune.handoff.sealed import mask, seal, unseal
 from attune.handoff.store import CallbackDetails, CallbackStore
 from attune.practice import Practice, load_practice
 from attune.reflection import QUESTION_SLOTS, answered_count, build_summary
 
 SKIPPED = "skipped"
+# The ids of the call-back requests this conversation sent (deleted with it on request).
+REQUEST_IDS_SLOT = "callback_request_ids"
 CALLBACK_SLOTS = (
     "callback_alias",
     "callback_method",
@@ -217,24 +219,26 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(response="utter_callback_not_sent")
             return cleared_slots()
         practice = load_practice()
-        delivered = await asyncio.to_thread(submit, details, practice)
+        result = await asyncio.to_thread(submit, details, practice)
         dispatcher.utter_message(
-            response="utter_callback_sent" if delivered else "utter_callback_saved_not_sent_yet",
+            response="utter_callback_sent" if result.delivered else "utter_callback_saved_not_sent_yet",
             contact_hint=mask(details.contact),
         )
-        return cleared_slots()
+        # The request's id (random, nothing personal) stays with the conversation, so that
+        # "delete my conversation" deletes the request too (attune/tracker_store.py).
+        sent = list(tracker.get_slot(REQUEST_IDS_SLOT) or [])
+        return cleared_slots() + [SlotSet(REQUEST_IDS_SLOT, sent + [result.request.id])]
 
 
-def submit(details: CallbackDetails, practice: Practice) -> bool:
-    """Stores the request and tries its email once; True if the email went out."""
+def submit(details: CallbackDetails, practice: Practice) -> Submission:
+    """Stores the request and tries its email once."""
     outbox = Outbox(CallbackStore(), Mailer(practice).send)
-    result = outbox.submit(
+    return outbox.submit(
         details,
         consent_given=True,
         consent_text=consent_text(details, practice),
         retention_days=practice.retention_days,
     )
-    return result.delivered
 
 
 class ActionCancelCallback(Action):

@@ -6,7 +6,8 @@ same options as Rasa's SQL store: SQLite by default, PostgreSQL in production).
   they are written (`attune.privacy.redact`).
 - "Delete my conversation": when a conversation contains the confirmation reply
   `utter_conversation_deleted`, the store deletes every stored event of that conversation
-  instead of saving, so the erasure needs no action server and cannot be undone by a later save.
+  instead of saving, so the erasure needs no action server and cannot be undone by a later save;
+  any call-back request the conversation sent is deleted with it (its id is in a slot).
 - On SQLite, deleted words are overwritten, and the write-ahead log makes saves cheaper
   (`attune.privacy.sqlite`).
 Retention (deleting conversations older than practice.yml's `retention_days`) is a separate
@@ -29,6 +30,8 @@ from attune.privacy.redact import redact_event
 logger = logging.getLogger(__name__)
 
 ERASURE_CONFIRMATION = "utter_conversation_deleted"
+# Set by the call-back form when it sends a request (actions/handoff.py).
+REQUEST_IDS_SLOT = "callback_request_ids"
 
 
 def erasure_confirmed(tracker: DialogueStateTracker) -> bool:
@@ -37,6 +40,20 @@ def erasure_confirmed(tracker: DialogueStateTracker) -> bool:
         isinstance(event, ActionExecuted) and event.action_name == ERASURE_CONFIRMATION
         for event in tracker.events
     )
+
+
+def erase_callback_requests(tracker: DialogueStateTracker) -> int:
+    """Deletes the call-back requests this conversation sent (their ids are in a slot)."""
+    ids = tracker.get_slot(REQUEST_IDS_SLOT) or []
+    if not ids:
+        return 0
+    from attune.handoff.store import CallbackStore
+
+    try:
+        return CallbackStore().delete_requests(list(ids))
+    except Exception:  # noqa: BLE001 - the conversation is erased; say so in the log
+        logger.exception("Could not delete this conversation's call-back requests.")
+        return 0
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
@@ -51,6 +68,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         if erasure_confirmed(tracker):
             await self.stream_events(tracker)
             self.erase(tracker.sender_id)
+            erase_callback_requests(tracker)
             return
         await super().save(tracker)
 

@@ -17,7 +17,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional, Sequence
 
 import sqlalchemy as sa
 
@@ -319,6 +319,22 @@ class CallbackStore:
         if changed:
             logger.info("Call-back request %s marked handled", request_id)
         return bool(changed)
+
+    def delete_requests(self, request_ids: Sequence[str]) -> int:
+        """Deletes these requests and their outbox rows (a visitor's erasure); returns how many.
+
+        An email already sent stays with the practice; nothing of it is kept here.
+        """
+        ids = [str(i) for i in request_ids if i]
+        if not ids:
+            return 0
+        with self.engine.begin() as connection:
+            connection.execute(outbox.delete().where(outbox.c.request_id.in_(ids)))
+            deleted = connection.execute(
+                callback_requests.delete().where(callback_requests.c.id.in_(ids))
+            ).rowcount
+        logger.info("Deleted %d call-back request(s) at the visitor's request", deleted)
+        return int(deleted)
 
     def delete_expired(self, now: Optional[datetime] = None) -> int:
         """Deletes every request past its ``delete_after``, with its outbox row.

@@ -47,9 +47,10 @@ def redact_event(event: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a serialised Rasa event with contact details removed from what people wrote.
 
     User messages: the text, the parse data's text and entity values, and metadata.
-    Slot events: the value. Bot replies: the text, because some repeat what the visitor gave
-    (the call-back consent question names the contact); the practice's own numbers in a stored
-    reply are masked too, which costs nothing. Other events carry no visitor input.
+    Slot events: the value. Bot replies: the text, the metadata and the data, because some
+    repeat what the visitor gave (the call-back consent question names the contact, in its
+    text and in the template value Rasa keeps in the metadata); the practice's own numbers in
+    a stored reply are masked too, which costs nothing. Other events carry no visitor input.
     """
     kind = event.get("event")
     if kind not in {"user", "slot", "bot"}:
@@ -58,6 +59,11 @@ def redact_event(event: Dict[str, Any]) -> Dict[str, Any]:
     if kind == "bot":
         if isinstance(event.get("text"), str):
             event["text"] = redact_text(event["text"])
+        # An action's template values travel in the metadata (the consent question's
+        # `consent` names the contact), and buttons in the data.
+        for key in ("metadata", "data"):
+            if event.get(key):
+                event[key] = _redact_value(event[key])
         return event
     if kind == "slot":
         event["value"] = _redact_value(event.get("value"))

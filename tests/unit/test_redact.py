@@ -55,3 +55,16 @@ def test_bot_replies_that_repeat_a_contact_are_redacted_too():
 def test_action_events_are_untouched():
     event = {"event": "action", "name": "utter_greet"}
     assert redact_event(event) is event
+
+
+def test_a_consent_question_keeps_no_contact_in_its_stored_metadata():
+    consent = {
+        "event": "bot",
+        "text": "May I send sam@example.com to the practice?",
+        "data": {"buttons": [{"title": "Yes", "payload": "/affirm"}]},
+        "metadata": {"utter_action": "utter_ask_callback_consent",
+                     "consent": "Call-back to sam@example.com, note: call +1 416 979 1234"},
+    }
+    stored = redact_event(consent)
+    assert "sam@example.com" not in str(stored) and "979 1234" not in str(stored)
+    assert stored["metadata"]["utter_action"] == "utter_ask_callback_consent"

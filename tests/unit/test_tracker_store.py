@@ -117,3 +117,22 @@ def test_the_sqlite_tracker_store_uses_the_write_ahead_log(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+async def test_deleting_a_conversation_deletes_the_call_back_request_it_sent(tmp_path, monkeypatch):
+    from attune.handoff.store import CallbackDetails, CallbackStore
+
+    monkeypatch.setenv("ATTUNE_DATABASE_URL", f"sqlite:///{tmp_path / 'attune.db'}")
+    handoff = CallbackStore()
+    details = CallbackDetails(contact_method="email", contact="kim@example.org", voicemail_ok=False,
+                              best_times="evenings", alias="Kim")
+    mine = handoff.save_request(details, consent_given=True, consent_text="yes, send it")
+    other = handoff.save_request(details, consent_given=True, consent_text="yes, send it")
+    store = make_store(tmp_path)
+    tracker = conversation("erase", SlotSet("callback_request_ids", [mine.id]))
+    await store.save(tracker)
+    tracker.update(ActionExecuted("utter_conversation_deleted"))
+    await store.save(tracker)
+
+    assert handoff.get_request(mine.id) is None
+    assert handoff.get_request(other.id) is not None, "another visitor's request is kept"
