@@ -1,14 +1,19 @@
-"""Safety layer 1: the risk detector as a Rasa NLU graph component.
+"""Safety layer 1: the word lists and the trained risk model, as a Rasa NLU graph component.
 
 It runs on every message, after the intent classifier and the FallbackClassifier, and is the
-only source of `risk_*` intents: when the detector finds risk it overrides the intent with
-confidence 1.0; when it finds none, any `risk_*` guess of the intent classifier is removed, so
-that the reviewed word lists in `attune/safety/risk_lexicon.yml` decide alone and their
-measured recall and false-alarm rate (README, "Safety") are what visitors get from it.
+only source of `risk_*` intents. Two readers decide together
+(`attune.safety.risk_model.combine`):
+- the reviewed word lists (`attune/safety/risk_lexicon.yml`, `attune.safety.detector`), for
+  explicit statements and negated or past risk;
+- the risk model (`attune.safety.risk_model`), which reads meaning: the whole message from the
+  sentence vector the intent classifier handed on (one encoder pass for both), and a long
+  message sentence by sentence too. Its thresholds, chosen on cross-validation, give the
+  crisis reply, the emergency-first reply only for danger now, or the gentle check-in.
+Any `risk_*` guess of the intent classifier is removed when neither reader finds risk.
+Two consecutive messages are read together after this component (`attune.safety.context`).
 
-A second, softer net: when the detector finds nothing but the intent classifier is fairly sure
-the message is about risk, the visitor gets the gentle check-in with the lines visible (never
-an alarm). The README reports what each net catches.
+Without the model (`use_model: false`), the word lists decide alone, with the intent
+classifier's risk guesses as a softer net that can only give the gentle check-in.
 
 The lexicon is copied into the trained model, so a model always carries the exact lists it was
 tested with, and editing the lists changes the fingerprint and retrains this component.
@@ -36,7 +41,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import numpy as np
+
+from attune.nlu.sentence_encoder import shared_encoder
+from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
+from attune.safety import context
 from attune.safety.detector import RiskAssessment, RiskDetector
+from attune.safety.risk_model import ModelVerdict, RiskModel, combine, shared_risk_model
 
 RISK_INTENT_PREFIX = "risk_"
 # The parse data key under which the assessment is kept with the message (never its text).
@@ -76,11 +87,16 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         `fallback_threshold`: when a `risk_*` guess of the classifier is removed and the next
         intent is less confident than this, the message becomes `nlu_fallback`.
 
-        `soft_net_threshold`: when the detector finds nothing but the intent classifier ranks
-        a risk intent at least this high, the message gets the gentle check-in
-        (`risk_check_in`: lines visible, no alarm). None turns this second net off.
+        `soft_net_threshold`: without the risk model, when the detector finds nothing but the
+        intent classifier ranks a risk intent at least this high, the message gets the gentle
+        check-in (`risk_check_in`: lines visible, no alarm). None turns this net off.
+
+        `use_model`: read every message with the trained risk model too
+        (attune/safety/risk_model.py), whose own thresholds decide; the graver of the word
+        lists' and the model's decisions stands.
         """
-        return {"lexicon": None, "fallback_threshold": 0.45, "soft_net_threshold": 0.7}
+        return {"lexicon": None, "fallback_threshold": 0.45, "soft_net_threshold": 0.7,
+                "use_model": True}
 
     def __init__(
         self,
@@ -94,6 +110,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._detector = detector
+        if config.get("use_model", True):
+            context.install()
 
     @classmethod
     def _lexicon_source(cls, config: Dict[Text, Any]) -> Path:
@@ -146,10 +164,23 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Checks every message for risk and overrides or cleans its intent."""
+        model = shared_risk_model() if self._config.get("use_model", True) else None
         for message in messages:
             text = message.get(TEXT) or ""
             assessment = self.detector.assess(text)
             data = _assessment_data(assessment)
+            if model is not None:
+                verdict = model_verdict(model, message, text)
+                data["model"] = verdict.as_data() if verdict else None
+                intent = combine(assessment.intent, verdict, model.thresholds)
+                if verdict is not None and intent == verdict.intent and intent != assessment.intent:
+                    data["source"] = "model"
+                message.set(RISK_KEY, data, add_to_output=True)
+                if intent:
+                    _override_intent(message, intent)
+                else:
+                    _remove_risk_guesses(message, self._config["fallback_threshold"])
+                continue
             guess = _classifier_risk_guess(message)
             data["classifier_guess"] = guess
             message.set(RISK_KEY, data, add_to_output=True)
@@ -167,6 +198,25 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             else:
                 _remove_risk_guesses(message, self._config["fallback_threshold"])
         return messages
+
+
+_PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def model_verdict(model: RiskModel, message: Message, text: Text) -> Optional[ModelVerdict]:
+    """The risk model's reading of a message: the whole (its vector handed on by the intent
+    classifier, else encoded here) and, for a long message, each sentence."""
+    if not text.strip() or _PAYLOAD.match(text.strip()):
+        return None
+    encoder = shared_encoder()
+    readings = model.readings(text)
+    whole = message.get(SENTENCE_VECTOR_KEY)
+    if whole is None:
+        vectors = encoder.encode(readings)
+    else:
+        rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
+        vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
+    return model.verdict(model.scores(vectors))
 
 
 def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:

@@ -164,6 +164,8 @@ class SentenceEncoder:
         self._max_length = max_length
         self.fingerprint = fingerprint
         w = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64}
+        self._raw_embeddings = {k: v for k, v in w.items() if k.startswith("embeddings.")}
+        self._raw_layers: List[Dict[str, np.ndarray]] = []
         self._words = w["embeddings.word_embeddings.weight"]
         self._positions = w["embeddings.position_embeddings.weight"]
         self._segment = w["embeddings.token_type_embeddings.weight"][0]
@@ -172,6 +174,7 @@ class SentenceEncoder:
         index = 0
         while f"encoder.layer.{index}.attention.self.query.weight" in w:
             p = f"encoder.layer.{index}."
+            self._raw_layers.append({k[len(p):]: v for k, v in w.items() if k.startswith(p)})
             qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
             qkv_bias = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
             self._layers.append((
@@ -227,6 +230,20 @@ class SentenceEncoder:
             x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, *norm2)
         return x
 
+    def with_overlay(self, overlay: Dict[str, np.ndarray], fingerprint: str) -> "SentenceEncoder":
+        """This encoder with some layers replaced by fine-tuned ones (same weight names).
+
+        The risk model (attune/safety/risk_model.py) fine-tunes the upper layers; the lower
+        ones stay as published. `fingerprint` names the result, so a classifier trained on one
+        encoder refuses another.
+        """
+        merged = {f"encoder.layer.{i}.{name}": value for i, layer in enumerate(self._raw_layers)
+                  for name, value in layer.items()}
+        merged.update({k: v for k, v in overlay.items() if k.startswith("encoder.layer.")})
+        merged.update(self._raw_embeddings)
+        return SentenceEncoder(merged, self._tokenizer, heads=self._heads,
+                               max_length=self._max_length, fingerprint=fingerprint)
+
     def encode(self, texts: Iterable[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text, in the order given."""
         encoded = [self._tokenizer.encode(t or "", self._max_length) for t in texts]
@@ -259,9 +276,19 @@ def file_fingerprint(path: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def shared_encoder() -> SentenceEncoder:
-    """One encoder per process: the weights are 87 MiB, read once."""
+def base_encoder() -> SentenceEncoder:
+    """The published model, read once per process (87 MiB)."""
     return SentenceEncoder.load()
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder:
+    """The encoder the assistant runs: the published model with the risk model's fine-tuned
+    upper layers (attune/safety/risk_model.py), so one pass gives the intent classifier its
+    vector and the risk heads theirs."""
+    from attune.safety.risk_model import model_encoder
+
+    return model_encoder()
 
 
 def weights_summary() -> Tuple[str, int]:

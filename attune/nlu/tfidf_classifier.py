@@ -32,7 +32,7 @@ import json
 import logging
 import re
 import unicodedata
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -49,6 +49,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from attune.nlu import sentence_encoder
+
+# The message attribute under which each message's sentence vector is handed to the risk
+# component (attune/nlu/risk_component.py): one encoder pass serves both.
+SENTENCE_VECTOR_KEY = "sentence_vector"
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +107,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     def _embedding_weight(self) -> float:
         return float(self._config["embedding_weight"])
 
-    def _features(self, texts: List[Text], fit: bool = False) -> csr_matrix:
-        """The n-gram columns, then the weighted embedding columns when embeddings are on."""
+    def _features(self, texts: List[Text], fit: bool = False) -> Tuple[csr_matrix, List[Optional[np.ndarray]]]:
+        """The n-gram columns, then the weighted embedding columns when embeddings are on;
+        and each text's sentence vector (None where none was computed)."""
         assert self._vectorizers is not None
         blocks = [v.fit_transform(texts) if fit else v.transform(texts) for v in self._vectorizers]
+        vectors: List[Optional[np.ndarray]] = [None] * len(texts)
         if self._embedding_weight > 0:
             encoder = sentence_encoder.shared_encoder()
             # A button's "/intent" payload is decided by Rasa's RegexMessageHandler after the
@@ -114,9 +120,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             embed = [i for i, t in enumerate(texts) if fit or not self._is_intent_payload(t)]
             dense = np.zeros((len(texts), encoder.dimension), dtype=np.float64)
             if embed:
-                dense[embed] = encoder.encode([texts[i] for i in embed])
+                encoded = encoder.encode([texts[i] for i in embed])
+                dense[embed] = encoded
+                for row, i in enumerate(embed):
+                    vectors[i] = encoded[row]
             blocks.append(csr_matrix(dense * self._embedding_weight))
-        return csr_matrix(hstack(blocks))
+        return csr_matrix(hstack(blocks)), vectors
 
     def _is_intent_payload(self, text: Text) -> bool:
         if not text.startswith(INTENT_MESSAGE_PREFIX) or self._model is None:
@@ -180,7 +189,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         texts = [e.get(TEXT) for e in examples]
         labels = [e.get(INTENT) for e in examples]
         self._vectorizers, self._model, self._training_words = _vectorizers(self._config), None, None
-        features = self._features(texts, fit=True)
+        features, _ = self._features(texts, fit=True)
         model = LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
                                    max_iter=int(self._config["max_iter"]), random_state=42)
         model.fit(features, labels)
@@ -247,11 +256,14 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None or self._vectorizers is None or not messages:
             return messages
         texts = [m.get(TEXT) or "" for m in messages]
-        features = self._features(texts)
+        features, vectors = self._features(texts)
         probabilities = self._model.predict_proba(features)
         classes = self._model.classes_
         length = int(self._config["ranking_length"])
-        for message, row in zip(messages, probabilities):
+        for message, row, vector in zip(messages, probabilities, vectors):
+            if vector is not None:
+                # Handed to the risk model (one encoder pass for both); never in the output.
+                message.set(SENTENCE_VECTOR_KEY, vector)
             order = np.argsort(-row)
             ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             text = message.get(TEXT) or ""

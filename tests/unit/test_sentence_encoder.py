@@ -19,7 +19,7 @@ REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "mini
 
 @pytest.fixture(scope="module")
 def encoder() -> sentence_encoder.SentenceEncoder:
-    return sentence_encoder.shared_encoder()
+    return sentence_encoder.base_encoder()
 
 
 @pytest.mark.parametrize("case", REFERENCE, ids=lambda c: (c["text"][:30] or "empty"))

@@ -1,0 +1,102 @@
+"""Two consecutive messages read together, so risk spread over two turns is caught.
+
+"what's the tallest building downtown" then "asking for me. i'm done." hold no risk one by one.
+Rasa's NLU reads one message at a time, with no conversation, so this step runs right after
+it, in the Rasa server's message processor, where the conversation is at hand: when the
+message did not already get a crisis reply and either it or the visitor's previous message
+(in this session) left any trace of risk in the model's scores (`gate`), the risk model reads
+both together, and a graver decision replaces the intent before anything is stored or
+answered. It costs one more encoder pass, on the few messages past the gate.
+
+Installed once per process by the risk component (`install`); the processor method it wraps
+is Rasa 3.6's `MessageProcessor.parse_message`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional, Text
+
+from attune.safety.risk_model import CHECK_IN, RiskModel, graver
+from attune.safety.taxonomy import is_risk_intent
+
+logger = logging.getLogger(__name__)
+
+RISK_KEY = "risk"
+# The model's lowest score, on either message, that makes the two worth reading together.
+DEFAULT_GATE = 0.02
+_installed = False
+
+
+def previous_user_message(tracker: Any) -> Optional[Any]:
+    """The visitor's last message before this one, in the current session, or None."""
+    from rasa.shared.core.events import SessionStarted, UserUttered
+
+    for event in reversed(getattr(tracker, "events", []) or []):
+        if isinstance(event, SessionStarted):
+            return None
+        if isinstance(event, UserUttered) and (event.text or "").strip():
+            return event
+    return None
+
+
+def model_risk(parse_data: Optional[Dict[Text, Any]]) -> float:
+    """The risk model's score recorded in a message's parse data (0 when none)."""
+    model = ((parse_data or {}).get(RISK_KEY) or {}).get("model") or {}
+    return float(model.get("risk") or 0.0)
+
+
+def read_together(
+    parse_data: Dict[Text, Any], previous: Any, model: RiskModel, encoder: Any, gate: float = DEFAULT_GATE
+) -> Optional[str]:
+    """The graver intent that reading the previous and this message together gives, or None
+    when it changes nothing. Updates `parse_data` in place when it does."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    if is_risk_intent(intent) and intent != CHECK_IN:
+        return None
+    text = parse_data.get("text") or ""
+    if previous is None or not text.strip() or text.startswith("/"):
+        return None
+    if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
+        return None
+    verdict = model.verdict(model.scores(encoder.encode([f"{previous.text}\n{text}"])))
+    current = intent if is_risk_intent(intent) else None
+    decided = graver(current, verdict.intent)
+    if decided == current or decided is None:
+        return None
+    top = {"name": decided, "confidence": 1.0}
+    ranking = [e for e in parse_data.get("intent_ranking") or [] if e.get("name") != decided]
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + ranking
+    risk = dict(parse_data.get(RISK_KEY) or {})
+    risk["two_turns"] = {**verdict.as_data(), "read": "two_turns"}
+    risk["source"] = "two_turns"
+    parse_data[RISK_KEY] = risk
+    return decided
+
+
+def install() -> None:
+    """Wraps Rasa's MessageProcessor.parse_message once per process."""
+    global _installed
+    if _installed:
+        return
+    from rasa.core.processor import MessageProcessor
+
+    from attune.nlu.sentence_encoder import shared_encoder
+    from attune.safety.risk_model import shared_risk_model
+
+    original = MessageProcessor.parse_message
+
+    async def parse_message(self: Any, message: Any, tracker: Any = None,
+                            only_output_properties: bool = True) -> Dict[Text, Any]:
+        parse_data = await original(self, message, tracker, only_output_properties)
+        model = shared_risk_model()
+        if tracker is not None and model is not None:
+            try:
+                read_together(parse_data, previous_user_message(tracker), model, shared_encoder())
+            except Exception:  # noqa: BLE001 - the single-message decision already stands
+                logger.exception("Could not read two messages together for risk.")
+        return parse_data
+
+    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    _installed = True

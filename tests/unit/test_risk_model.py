@@ -1,0 +1,218 @@
+"""The risk model: how scores become replies, how a long or two-part message is read, and
+that the shipped weights are the ones the repository's data and command produced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from attune.safety import context
+from attune.safety.corpus import fingerprint, read_corpus
+from attune.safety.risk_model import (
+    MODEL_DIR,
+    ModelVerdict,
+    RiskModel,
+    Thresholds,
+    combine,
+    decide,
+    graver,
+    shared_risk_model,
+    split_sentences,
+)
+
+ROOT = Path(__file__).parents[2]
+T = Thresholds(crisis=0.6, check_in=0.3, immediate=0.5, veto=0.05)
+
+
+def scores(risk=0.0, **others):
+    base = {"risk": risk, "suicide": 0.0, "self_harm": 0.0, "abuse": 0.0, "harm_others": 0.0,
+            "immediate_danger": 0.0, "other": 0.0, "child": 0.0}
+    base.update(others)
+    return base
+
+
+@pytest.mark.parametrize("given,expected", [
+    (scores(0.1, suicide=0.9), None),
+    (scores(0.4, suicide=0.9), "risk_check_in"),
+    (scores(0.9, suicide=0.9), "risk_suicide"),
+    (scores(0.9, abuse=0.8, suicide=0.3), "risk_abuse"),
+    (scores(0.9, abuse=0.8, child=0.7), "risk_child_abuse"),
+    (scores(0.9, suicide=0.9, other=0.8), "risk_third_party"),
+    (scores(0.9, suicide=0.9, immediate_danger=0.7), "risk_emergency"),
+    (scores(0.9, harm_others=0.9), "risk_harm_others"),
+])
+def test_scores_become_the_reply_a_visitor_gets(given, expected):
+    assert decide(given, T) == expected
+
+
+def verdict(**kw):
+    s = scores(**kw)
+    return ModelVerdict(s, decide(s, T))
+
+
+def test_an_explicit_word_list_match_stands_when_the_model_reads_some_risk():
+    assert combine("risk_suicide", verdict(risk=0.2), T) == "risk_suicide"
+
+
+def test_a_word_list_match_the_model_reads_as_no_risk_at_all_is_set_aside():
+    # "this commute is killing me": the phrase matched, the meaning has no risk.
+    assert combine("risk_suicide", verdict(risk=0.01), T) is None
+
+
+def test_the_emergency_first_reply_needs_danger_now():
+    panic = verdict(risk=0.7, suicide=0.2, abuse=0.1, immediate_danger=0.1)
+    assert combine("risk_emergency", panic, T) == "risk_suicide"
+    overdose = verdict(risk=0.95, suicide=0.9, immediate_danger=0.9)
+    assert combine("risk_emergency", overdose, T) == "risk_emergency"
+
+
+def test_negated_risk_gets_the_check_in_unless_the_model_reads_current_risk():
+    assert combine("risk_check_in", verdict(risk=0.01), T) == "risk_check_in"
+    assert combine("risk_check_in", verdict(risk=0.9, suicide=0.9), T) == "risk_suicide"
+
+
+def test_the_model_alone_can_give_the_crisis_reply_and_the_graver_decision_wins():
+    assert combine(None, verdict(risk=0.9, self_harm=0.9), T) == "risk_self_harm"
+    assert combine("risk_suicide", verdict(risk=0.9, suicide=0.9, immediate_danger=0.9), T) == "risk_emergency"
+    assert combine("risk_abuse", None, T) == "risk_abuse", "without a model the word lists decide"
+
+
+def test_graver_orders_none_check_in_crisis_and_emergency():
+    assert graver(None, "risk_check_in") == "risk_check_in"
+    assert graver("risk_check_in", "risk_abuse") == "risk_abuse"
+    assert graver("risk_abuse", "risk_emergency") == "risk_emergency"
+    assert graver("risk_abuse", "risk_suicide") == "risk_abuse"
+
+
+def test_a_long_message_is_read_sentence_by_sentence_and_the_last_line_counts():
+    model = RiskModel(("risk",), np.zeros((1, 2)), np.zeros(1), T)
+    text = "We met at work two years ago and it was lovely at first. " * 4 + "I am done, tonight."
+    readings = model.readings(text)
+    assert readings[0] == text and readings[-1] == "I am done, tonight."
+    found = model.verdict([scores(0.1), scores(0.05), scores(0.95, suicide=0.9)])
+    assert found.intent == "risk_suicide" and found.read == "sentence"
+
+
+def test_a_short_message_is_read_whole_only():
+    model = RiskModel(("risk",), np.zeros((1, 2)), np.zeros(1), T)
+    assert model.readings("i can't do this anymore. goodbye.") == ["i can't do this anymore. goodbye."]
+
+
+def test_sentences_of_a_very_long_message_keep_the_start_and_the_end():
+    parts = split_sentences(" ".join(f"Sentence {n}." for n in range(40)))
+    assert parts[0] == "Sentence 0." and parts[-1] == "Sentence 39." and len(parts) == 12
+
+
+class FakeModel:
+    thresholds = T
+
+    def __init__(self, joined_scores):
+        self.joined_scores = joined_scores
+
+    def scores(self, vectors):
+        return [self.joined_scores]
+
+    def verdict(self, readings):
+        return ModelVerdict(readings[0], decide(readings[0], T), "whole")
+
+
+class FakeEncoder:
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return np.zeros((len(texts), 2))
+
+
+def parse(text, risk=0.0, intent="ask_height"):
+    return {"text": text, "intent": {"name": intent, "confidence": 0.8},
+            "intent_ranking": [{"name": intent, "confidence": 0.8}],
+            "risk": {"model": {"risk": risk}}}
+
+
+def test_risk_spread_over_two_messages_is_caught_when_they_are_read_together():
+    previous = SimpleNamespace(text="what's the tallest building downtown", parse_data=parse("", 0.05))
+    data = parse("asking for me. i'm done.", risk=0.2)
+    encoder = FakeEncoder()
+    decided = context.read_together(data, previous, FakeModel(scores(0.95, suicide=0.9)), encoder)
+    assert decided == "risk_suicide"
+    assert data["intent"]["name"] == "risk_suicide" and data["risk"]["source"] == "two_turns"
+    assert encoder.seen == ["what's the tallest building downtown\nasking for me. i'm done."]
+
+
+def test_two_messages_without_any_trace_of_risk_are_not_read_again():
+    previous = SimpleNamespace(text="hi", parse_data=parse("", 0.001))
+    encoder = FakeEncoder()
+    assert context.read_together(parse("what does a session cost", 0.001), previous,
+                                 FakeModel(scores(0.99, suicide=0.9)), encoder) is None
+    assert encoder.seen == []
+
+
+def test_a_message_that_already_got_a_crisis_reply_is_left_alone():
+    data = parse("i want to die", 0.99, intent="risk_suicide")
+    previous = SimpleNamespace(text="x", parse_data=parse("", 0.9))
+    assert context.read_together(data, previous, FakeModel(scores(0.99, immediate_danger=0.9)), FakeEncoder()) is None
+
+
+# ------------------------------------------------------------------------- the shipped model
+
+META = json.loads((MODEL_DIR / "risk_model.json").read_text())
+
+
+def test_the_shipped_weights_were_trained_on_the_data_in_this_repository():
+    files = [ROOT / name for name in META["data_files"]]
+    current = sorted((ROOT / "data" / "risk").glob("*.jsonl")) + sorted((ROOT / "data" / "nlu").glob("*.yml"))
+    assert sorted(files) == sorted(current), "data files were added or removed: run `make risk-model`"
+    assert fingerprint(files) == META["data_sha256"], "the training data changed: run `make risk-model`"
+
+
+def test_the_shipped_weights_are_the_ones_the_metadata_describes():
+    from attune.nlu.sentence_encoder import file_fingerprint
+
+    assert file_fingerprint(MODEL_DIR / "risk_model.safetensors") == META["weights_sha256"]
+    assert set(META["thresholds"]) >= {"crisis", "check_in", "immediate", "veto"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("i want to kill myself", "crisis"),
+    ("I've been cutting again, my arms are a mess", "crisis"),
+    ("what does a first session cost?", "none"),
+    ("I burnt the toast again lol", "none"),
+])
+def test_the_shipped_model_reads_clear_messages_as_a_person_would(text, expected):
+    from attune.nlu.sentence_encoder import shared_encoder
+
+    model = shared_risk_model()
+    found = model.verdict(model.scores(shared_encoder().encode(model.readings(text))))
+    got = "none" if found.intent is None else ("check_in" if found.intent == "risk_check_in" else "crisis")
+    assert got == expected
+
+
+# ------------------------------------------------------------------------- the corpora
+
+SEALED = sorted((ROOT / "tests" / "safety" / "sealed").glob("*.jsonl"))
+# The sealed sets as their writers left them (sha256). Never edited: they are read only by
+# `make safety-sealed`.
+SEALED_SHA256 = {
+    "sealed_a_first_contact.jsonl": "20bdb2852df74b533ccdd1ce83797227fa5eb47b712b1795d76ea11b1ae2b9fa",
+    "sealed_b_night_chat.jsonl": "a2776150ab1c5b2b2486b6519d660add2c3d8a383dd65be0005831a6dbc2cc42",
+    "sealed_c_personas.jsonl": "bb97cb30740608420b482bc1ad6ce2e34a602f67310c43a992747ee771e10721",
+}
+
+
+def test_the_sealed_sets_are_unchanged_since_their_writers_finished():
+    import hashlib
+
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SEALED} == SEALED_SHA256
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "risk").glob("*.jsonl")) + SEALED, ids=lambda p: p.name)
+def test_every_corpus_reads_and_names_its_origin(path):
+    corpus = read_corpus(path)
+    assert corpus.origin and "written" in corpus.origin[0]
+    assert len(corpus.items) >= 300
