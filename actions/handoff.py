@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from attune.handoff.contacts import check_contact, contact_example
 from attune.handoff.mailer import Mailer, consent_text
 from attune.handoff.outbox import Outbox, Submission
+from attune.handoff.sealed import PREFIX as SEALED_PREFIX
 from attune.handoff.sealed import mask, seal, unseal
 from attune.handoff.store import CallbackDetails, CallbackStore
 from attune.practice import Practice, load_practice
@@ -83,10 +84,15 @@ def details_from(tracker: Tracker) -> Optional[CallbackDetails]:
         voicemail_ok=bool(tracker.get_slot("callback_voicemail_ok")),
         best_times=optional_text(tracker.get_slot("callback_best_times")) or "any time",
         alias=optional_text(tracker.get_slot("callback_alias")),
-        note=optional_text(tracker.get_slot("callback_note")),
+        note=optional_text(opened(tracker.get_slot("callback_note"))),
         reflection_summary=summary,
         share_summary=bool(summary and tracker.get_slot("callback_share_summary")),
     )
+
+
+def opened(value: Any) -> Any:
+    """A sealed slot value opened; any other value as it is."""
+    return unseal(value) if isinstance(value, str) and value.startswith(SEALED_PREFIX) else value
 
 
 def cleared_slots() -> List[EventType]:
@@ -157,9 +163,13 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_note(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Free text, kept short, or skipped."""
+        """Free text, kept short and sealed like the contact, or skipped.
+
+        The stored conversation would otherwise redact a number the visitor chose to put in
+        the note, and the practice would get "[phone number removed]".
+        """
         text = optional_text(value)
-        return {"callback_note": text[:500] if text else SKIPPED}
+        return {"callback_note": seal(text[:500]) if text else SKIPPED}
 
 
 class ActionAskCallbackContact(Action):

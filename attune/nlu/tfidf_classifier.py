@@ -53,6 +53,18 @@ from attune.nlu import sentence_encoder
 # The message attribute under which each message's sentence vector is handed to the risk
 # component (attune/nlu/risk_component.py): one encoder pass serves both.
 SENTENCE_VECTOR_KEY = "sentence_vector"
+# A message that is only an email address or a phone number is an answer (the call-back form's
+# contact question), never one of these commands: "stop.the.noise@example.com" must not
+# cancel the form and wipe what was entered.
+COMMAND_INTENTS = frozenset({"cancel_request", "stop_reflection", "delete_conversation", "restart",
+                             "goodbye", "deny"})
+
+
+def is_contact_only(text: Text) -> bool:
+    """Whether the whole message is one email address or one phone number."""
+    from attune.privacy.redact import is_contact_only as contact_only
+
+    return contact_only(text)
 
 logger = logging.getLogger(__name__)
 
@@ -267,6 +279,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             order = np.argsort(-row)
             ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             text = message.get(TEXT) or ""
+            if is_contact_only(text):
+                ranking = [e for e in ranking if e[INTENT_NAME_KEY] not in COMMAND_INTENTS]
             if self._unreadable(text, ranking[0][PREDICTED_CONFIDENCE_KEY]):
                 ranking.insert(0, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0})
             message.set(INTENT, ranking[0], add_to_output=True)

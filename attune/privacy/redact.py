@@ -28,6 +28,15 @@ _EMAIL = re.compile(
 _PHONE = re.compile(r"(?<![\w+(])\+?\(?\d(?:[\s().-]{0,3}\d){6,14}(?!\w)")
 
 
+def is_contact_only(text: str) -> bool:
+    """Whether a whole message is one email address or one phone number (bounded: the
+    patterns cannot match more than a few hundred characters)."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 400:
+        return False
+    return bool(_EMAIL.fullmatch(stripped) or _PHONE.fullmatch(stripped))
+
+
 def redact_text(text: str) -> str:
     """The text with email addresses and phone numbers replaced by a marker."""
     return _PHONE.sub(PHONE_MARK, _EMAIL.sub(EMAIL_MARK, text))

@@ -104,3 +104,24 @@ async def test_consented_request_is_stored_and_the_visitor_told_when_email_is_do
     [request] = CallbackStore().list_requests()
     assert request.contact == "robin@gmail.com"
     assert dispatcher.messages[0]["response"] == "utter_callback_saved_not_sent_yet"
+
+
+def test_a_number_in_the_consented_note_reaches_the_practice_as_written():
+    from actions.handoff import ValidateCallbackForm, details_from
+    from attune.handoff.sealed import seal
+
+    validated = ValidateCallbackForm().validate_callback_note(
+        "call my work line 416-555-0142 after 5", None, None, {}
+    )
+    assert "416-555-0142" not in validated["callback_note"], "stored sealed, never in the clear"
+
+    class Slots:
+        def __init__(self, values):
+            self.values = values
+
+        def get_slot(self, name):
+            return self.values.get(name)
+
+    tracker = Slots({"callback_contact": seal("kim@example.org"), "callback_method": "email",
+                     "callback_note": validated["callback_note"]})
+    assert details_from(tracker).note == "call my work line 416-555-0142 after 5"

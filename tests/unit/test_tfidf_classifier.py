@@ -23,6 +23,7 @@ EXAMPLES = {
                       "why do I need so much reassurance", "tell me about the anxious style",
                       "what does anxiously attached mean"],
     "greet": ["hi", "hello there", "hey", "good morning", "hiya"],
+    "cancel_request": ["stop", "cancel that", "stop it now", "never mind, cancel", "stop please"],
 }
 
 
@@ -185,3 +186,11 @@ def test_button_payloads_are_not_embedded_but_typed_text_is(storage, monkeypatch
     parse(component, "/ not a button, just typed")
     parse(component, "hello")
     assert seen == ["/ not a button, just typed", "hello"]
+
+
+@pytest.mark.parametrize("contact", ["stopitnow@example.com", "stop.that@mail.ca", "+1 416 555 0142"])
+def test_an_email_or_phone_number_alone_is_never_read_as_a_command(storage, contact):
+    component = trained(storage)
+    assert parse(component, "stop it now").get("intent")["name"] == "cancel_request"
+    ranking = parse(component, contact).get("intent_ranking")
+    assert "cancel_request" not in [entry["name"] for entry in ranking]
