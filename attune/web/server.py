@@ -34,7 +34,9 @@ GREET_PAYLOAD = "/greet"
 HELP_PAYLOAD = "/request_crisis_help"
 
 # Only plain file names directly inside web/: no folders, no dot files, no "..".
-_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:js|css|html|png|svg|ico|txt)$")
+# File names the site serves: short, lower-case, one known extension (a longer name is a 404,
+# never a file-system error).
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,100}\.(?:js|css|html|png|svg|ico|txt)$")
 _TEMPLATES = {"index.html", "embed-demo.html"}  # filled in at start, never served raw
 _CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",

@@ -99,6 +99,7 @@ def test_widget_files_are_served_for_other_sites_to_embed(server):
 @pytest.mark.parametrize("path", [
     "/../practice.yml", "/%2e%2e/practice.yml", "/..%2fpractice.yml", "/web/../practice.yml",
     "/../attune/web/server.py", "//etc/passwd", "/.gitignore", "/index.html.bak", "/nothing.js",
+    "/" + "a" * 300 + ".js", "/" + "b" * 5000 + ".css",
 ])
 def test_anything_outside_the_web_folder_is_not_found(server, path):
     status, _, body = fetch(server, path)
