@@ -25,7 +25,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 TRAIN_VENV := .venv-train
 TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval safety-sealed nlu-report nlu-thresholds risk-model risk-thresholds clean
+.PHONY: help install validate train run test test-unit test-stories safety-eval safety-sealed safety-holdout nlu-report nlu-thresholds risk-model risk-thresholds clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,19 +63,15 @@ test-unit: install  ## Fast tests of pure logic, actions and components
 safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus
 	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
 
-safety-holdout: train  ## Recall on held-out sets never used for tuning (reported, not a gate)
-	@for set in holdout_v1 holdout_v2_test; do \
-	  echo "== $$set: detector alone"; \
-	  { $(PY) -m attune.safety.evaluate --corpus tests/safety/holdout/$$set.yml --out var/reports/$$set.json \
-	    --min-recall 0 --max-false-alarms 1 || true; } | grep -E "overall recall|false-alarm rate|explicit misses"; \
-	  echo "== $$set: whole pipeline (detector + soft net)"; \
-	  { $(PY) -m attune.safety.evaluate --model $(MODEL) --corpus tests/safety/holdout/$$set.yml \
-	    --out var/reports/$$set.pipeline.json --min-recall 0 --max-false-alarms 1 2>/dev/null || true; } \
-	    | grep -E "overall recall|false-alarm rate|check-in on negatives"; \
-	done
+safety-holdout: safety-sealed  ## Same as safety-sealed (the older held-out sets are among its reported sets)
 
-safety-sealed: train  ## Whole assistant through REST on the sealed sets (gates CI: recall 0.95, false alarms 0.03)
-	$(PY) -m evaluation.sealed --out var/reports/sealed.json
+# What CI holds every sealed set to (README, "Safety").
+SEALED_MIN_RECALL ?= 0.95
+SEALED_MAX_FALSE_ALARMS ?= 0.03
+
+safety-sealed: train  ## Whole assistant through REST on the sealed sets, the gate corpus and the older held-out sets
+	$(PY) -m evaluation.sealed --out var/reports/sealed.json \
+	  --min-recall $(SEALED_MIN_RECALL) --max-false-alarms $(SEALED_MAX_FALSE_ALARMS)
 
 $(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
 	@command -v python3.11 >/dev/null || { echo "make risk-model needs python3.11 (PyTorch 2.13 CPU)"; exit 1; }

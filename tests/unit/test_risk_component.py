@@ -1,4 +1,5 @@
-"""The risk component: the detector decides; the soft net only ever adds a gentle check-in."""
+"""The risk component: the word lists and the risk model decide together; without the model,
+the classifier's soft net only ever adds a gentle check-in."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ class FakeDetector:
         return RiskAssessment(category, None, "self", "current", ("fake",) if category else ())
 
 
-def component(intent: Optional[str]) -> RiskDetectorComponent:
-    config = RiskDetectorComponent.get_default_config()
+def component(intent: Optional[str], use_model: bool = False) -> RiskDetectorComponent:
+    config = {**RiskDetectorComponent.get_default_config(), "use_model": use_model}
     return RiskDetectorComponent(config, None, None, detector=FakeDetector(intent))
 
 
@@ -59,3 +60,30 @@ def test_form_answers_that_are_not_sentences_never_trip_the_soft_net(text):
 @pytest.mark.parametrize("text,expected", [("call me at 416-979-1234 please", True), ("416 979 1234", False), ("ok", False)])
 def test_wordiness(text, expected):
     assert is_wordy(text) is expected
+
+
+
+# ------------------------------------------------------------------ with the trained model
+
+
+def test_the_model_catches_what_the_word_lists_miss():
+    text = "I found a home for the dog, wrote a letter to each of the kids, and picked saturday"
+    [m] = component(None, use_model=True).process([message(text, [{"name": "greet", "confidence": 0.4}])])
+    assert m.get("intent")["name"].startswith("risk_") and m.get("intent")["name"] != "risk_check_in"
+    assert m.get("risk")["source"] == "model" and text not in str(m.get("risk"))
+
+
+def test_a_word_list_match_on_an_idiom_is_set_aside_when_the_model_reads_no_risk():
+    ranking = [{"name": "ask_booking", "confidence": 0.6}]
+    [m] = component("risk_suicide", use_model=True).process(
+        [message("can I book an evening session, this commute is killing me", ranking)]
+    )
+    assert m.get("intent")["name"] == "ask_booking"
+
+
+def test_panic_about_a_partner_gets_no_alarm():
+    ranking = [{"name": "ask_anxious_attachment", "confidence": 0.7}]
+    [m] = component(None, use_model=True).process(
+        [message("when he doesn't text back I panic, my chest gets tight and I can't breathe", ranking)]
+    )
+    assert not m.get("intent")["name"].startswith("risk_")
