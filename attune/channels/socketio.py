@@ -5,7 +5,9 @@ What differs from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6.21):
   python-socketio >= 5.10, so the browser never receives replies: RasaHQ/rasa#13027);
 - a session id must be long and random (at least 128 bits); anything else is replaced by a
   fresh server-made one, so nobody can pick a short, guessable id;
-- a connection may only send messages as the session it was confirmed for;
+- a connection may only send messages as the session it was confirmed for, and a session is
+  bound to one live connection: a second connection asking for the same id gets a fresh one,
+  and the HTTP route refuses (409) to speak in a session that a socket holds;
 - browser origins come from the practice's allow-list (`website.allowed_origins`), instead of
   any origin;
 - messages are cleaned, rate-limited and length-checked like every channel
@@ -96,6 +98,7 @@ class WebChatInput(SocketIOInput):
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions: Dict[Text, Text] = {}  # socket id -> confirmed session id
+        holders: Dict[Text, Text] = {}  # confirmed session id -> the one socket bound to it
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -114,6 +117,9 @@ class WebChatInput(SocketIOInput):
             session_id = body.get("session_id")
             if not isinstance(session_id, str) or not SESSION_ID_PATTERN.match(session_id):
                 return error(400, "'session_id' must be a random id of 22-64 URL-safe characters.")
+            if session_id in holders:
+                # The widget uses this route only when its socket cannot connect.
+                return error(409, "This session is open on a live connection; send it there.")
             guard = shared_guard()
             text = guard.prepare(body.get("message"))
             if text is None:
@@ -143,17 +149,27 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: Text) -> None:
-            sessions.pop(sid, None)
+            session_id = sessions.pop(sid, None)
+            if session_id is not None and holders.get(session_id) == sid:
+                holders.pop(session_id, None)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = accepted_session_id(requested)
+            if holders.get(session_id, sid) != sid:
+                # Bound to another live connection: whoever knows the id cannot take it over
+                # (read its replies, speak in it). This connection gets a fresh one.
+                logger.warning("Refused a second connection for a session in use.")
+                session_id = new_session_id()
             previous = sessions.get(sid)
             if previous and previous != session_id:
                 await sio.leave_room(sid, previous, namespace=self.namespace)
+                if holders.get(previous) == sid:
+                    holders.pop(previous, None)
             await sio.enter_room(sid, session_id, namespace=self.namespace)
             sessions[sid] = session_id
+            holders[session_id] = sid
             await sio.emit(
                 "session_confirm", session_id, room=sid, namespace=self.namespace
             )

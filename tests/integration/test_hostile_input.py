@@ -10,6 +10,7 @@ import asyncio
 import json
 import sqlite3
 import threading
+import urllib.error
 import urllib.request
 from typing import Any, Dict, Iterator, List
 
@@ -71,7 +72,13 @@ class WebVisitor:
 
     async def connect(self) -> None:
         confirmed = asyncio.Event()
-        self.client.on("session_confirm", lambda *_: confirmed.set())
+        self.confirmed: List[str] = []
+
+        def on_confirm(session_id: str) -> None:
+            self.confirmed.append(session_id)
+            confirmed.set()
+
+        self.client.on("session_confirm", on_confirm)
         await self.client.connect(
             self.url, transports=["polling"], socketio_path="socket.io",
             headers={"Origin": self.origin},
@@ -185,3 +192,34 @@ def test_hostile_http_bodies_never_stall_another_visitor(hostile_stack):
     for thread in threads:
         thread.join(60)
     assert reply_text(replies)
+
+
+def test_a_known_session_id_cannot_be_taken_over_by_a_second_connection(hostile_stack):
+    async def scenario():
+        owner = WebVisitor(hostile_stack)
+        await owner.connect()
+        intruder = WebVisitor(hostile_stack)
+        intruder.session_id = owner.session_id
+        await intruder.connect()
+        confirmed = intruder.confirmed
+        await owner.say("hello")
+        await owner.wait_for(lambda: owner.replies)
+        await asyncio.sleep(1)
+        body = json.dumps({"session_id": owner.session_id, "message": "hi"}).encode()
+        request = urllib.request.Request(
+            f"{hostile_stack.rasa_url}/webhooks/socketio/webhook", data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=30)
+            status = 200
+        except urllib.error.HTTPError as failure:
+            status = failure.code
+        await intruder.client.disconnect()
+        await owner.client.disconnect()
+        return confirmed, intruder.replies, status, owner
+
+    confirmed, intruder_replies, status, owner = run(scenario())
+    assert confirmed and confirmed[-1] != owner.session_id, "the intruder got a fresh session"
+    assert intruder_replies == [], "and none of the owner's replies"
+    assert status == 409
