@@ -1,8 +1,8 @@
 """Safety layer 1: the word lists and the trained risk model, as a Rasa NLU graph component.
 
 It runs on every message, after the intent classifier and the FallbackClassifier, and is the
-only source of `risk_*` intents. Two readers decide together
-(`attune.safety.risk_model.combine`):
+only source of `risk_*` intents. Two readers decide together, weighed by the risk model's
+stacker (`attune.safety.risk_model.combine`):
 - the reviewed word lists (`attune/safety/risk_lexicon.yml`, `attune.safety.detector`), for
   explicit statements and negated or past risk;
 - the risk model (`attune.safety.risk_model`), which reads meaning: the whole message from the
@@ -47,7 +47,7 @@ from attune.nlu.sentence_encoder import shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune.safety import context
 from attune.safety.detector import RiskAssessment, RiskDetector
-from attune.safety.risk_model import ModelVerdict, RiskModel, combine, shared_risk_model
+from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
 
 RISK_INTENT_PREFIX = "risk_"
 # The parse data key under which the assessment is kept with the message (never its text).
@@ -170,9 +170,9 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             assessment = self.detector.assess(text)
             data = _assessment_data(assessment)
             if model is not None:
-                verdict = model_verdict(model, message, text)
+                verdict = model_verdict(model, message, text, assessment.intent)
                 data["model"] = verdict.as_data() if verdict else None
-                intent = combine(assessment.intent, verdict, model.thresholds)
+                intent = verdict.intent if verdict is not None else assessment.intent
                 if verdict is not None and intent == verdict.intent and intent != assessment.intent:
                     data["source"] = "model"
                 message.set(RISK_KEY, data, add_to_output=True)
@@ -203,9 +203,11 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
 _PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def model_verdict(model: RiskModel, message: Message, text: Text) -> Optional[ModelVerdict]:
-    """The risk model's reading of a message: the whole (its vector handed on by the intent
-    classifier, else encoded here) and, for a long message, each sentence."""
+def model_verdict(model: RiskModel, message: Message, text: Text,
+                  lexicon: Optional[Text]) -> Optional[ModelVerdict]:
+    """The decision of both readers on a message: the model reads the whole (its vector
+    handed on by the intent classifier, else encoded here) and, for a long message, each
+    sentence; the stacker weighs its scores with the word lists' intent (`lexicon`)."""
     if not text.strip() or _PAYLOAD.match(text.strip()):
         return None
     encoder = shared_encoder()
@@ -216,7 +218,7 @@ def model_verdict(model: RiskModel, message: Message, text: Text) -> Optional[Mo
     else:
         rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
-    return model.verdict(model.scores(vectors))
+    return model.verdict(model.scores(vectors), readings, lexicon)
 
 
 def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:

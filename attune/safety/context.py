@@ -59,7 +59,8 @@ def read_together(
         return None
     if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
         return None
-    verdict = model.verdict(model.scores(encoder.encode([f"{previous.text}\n{text}"])))
+    joined = f"{previous.text}\n{text}"
+    verdict = model.verdict(model.scores(encoder.encode([joined])), [joined])
     current = intent if is_risk_intent(intent) else None
     decided = graver(current, verdict.intent)
     if decided == current or decided is None:

@@ -45,7 +45,7 @@ class Thresholds:
     crisis: float
     check_in: float
     immediate: float
-    veto: float = 0.0
+    past_check_in: float = 1.0
     other: float = 0.5
     child: float = 0.5
 
@@ -57,10 +57,11 @@ class ModelVerdict:
     scores: Dict[str, float]
     intent: Optional[str] = None
     read: str = "whole"  # "whole", "sentence" or "two_turns": which reading decided
+    p: Optional[float] = None  # the probability of risk the decision used (stacked)
 
     @property
     def risk(self) -> float:
-        return self.scores.get("risk", 0.0)
+        return self.scores.get("risk", 0.0) if self.p is None else self.p
 
     def as_data(self) -> Dict[str, object]:
         return {"intent": self.intent, "risk": round(self.risk, 4), "read": self.read,
@@ -75,9 +76,10 @@ def split_sentences(text: str) -> List[str]:
     return parts
 
 
-def decide(scores: Dict[str, float], thresholds: Thresholds) -> Optional[str]:
-    """The risk intent for a set of scores, or None for no risk."""
-    risk = scores.get("risk", 0.0)
+def decide(scores: Dict[str, float], thresholds: Thresholds, p: Optional[float] = None) -> Optional[str]:
+    """The risk intent for a set of scores (and the probability of risk `p`, default the
+    model's own "risk" output), or None for no risk."""
+    risk = scores.get("risk", 0.0) if p is None else p
     if risk < thresholds.check_in:
         return None
     if risk < thresholds.crisis:
@@ -106,32 +108,61 @@ def graver(a: Optional[str], b: Optional[str]) -> Optional[str]:
     return a if rank_a >= rank_b else b
 
 
+# The word lists' decisions the stacker reads, in its feature order.
+LEXICON_INTENTS = ("risk_suicide", "risk_self_harm", "risk_abuse", "risk_child_abuse",
+                   "risk_harm_others", "risk_emergency", "risk_third_party", CHECK_IN)
+
+
+def stack_features(scores: Dict[str, float], outputs: Sequence[str], lexicon: Optional[str],
+                   words: int) -> np.ndarray:
+    """What the stacker reads: the model's outputs (as logits), the word lists' decision
+    (one-hot), and the message's length."""
+    probabilities = np.clip(np.array([scores.get(name, 0.0) for name in outputs]), 1e-4, 1 - 1e-4)
+    logits = np.log(probabilities / (1 - probabilities))
+    matched = np.array([1.0 if lexicon == name else 0.0 for name in LEXICON_INTENTS])
+    return np.concatenate([logits, matched, [min(words, 300) / 100.0]])
+
+
+@dataclass(frozen=True)
+class Stacker:
+    """Logistic regression over `stack_features`, trained on the cross-validation scores
+    (training/risk_model/thresholds.py): one probability of risk from both readers."""
+
+    weights: np.ndarray
+    bias: float
+
+    def probability(self, scores: Dict[str, float], outputs: Sequence[str], lexicon: Optional[str],
+                    words: int) -> float:
+        z = float(stack_features(scores, outputs, lexicon, words) @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
 def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds: Thresholds) -> Optional[str]:
-    """What the visitor gets, from the word lists' intent and the model's verdict.
+    """What the visitor gets, from the word lists' intent and the model's verdict, whose `p`
+    already weighs both (the stacker).
 
     - Without a verdict (no model, a button payload), the word lists decide alone.
-    - The word lists' gentle check-in (negated or past risk) stands, unless the model reads
-      current risk.
-    - A crisis match of the word lists stands unless the model reads almost no risk in the
-      message (`veto`): that is how idioms, games and panic about a partner tripped them.
-    - The emergency-first reply needs danger now: when the word lists say emergency but the
-      model does not read immediate danger, the reply for the model's category is given.
-    - Otherwise the graver of the two decisions.
+    - `p` at or above `crisis`: the crisis reply; its kind is the word lists' when they name
+      one (their rules route precisely: a child's disclosure, someone else at risk), else the
+      model's strongest category.
+    - The emergency-first reply only when the model reads danger happening now.
+    - `p` at or above `check_in`: the gentle check-in. The word lists' reading of negated or
+      past risk ("I'm not suicidal, just tired") gets the check-in too, its designed answer,
+      when `p` is at least `past_check_in`: alone it fired on 1 % of everyday messages ("I'm
+      not gonna kill him lol").
     """
     if verdict is None:
         return lexicon
-    model = verdict.intent
-    if lexicon is None:
-        return model
-    if lexicon == CHECK_IN:
-        return graver(CHECK_IN, model)
-    if verdict.risk < thresholds.veto:
-        return None
-    if lexicon == EMERGENCY and verdict.scores.get("immediate_danger", 0.0) < thresholds.immediate:
-        lexicon = decide({**verdict.scores, "risk": 1.0, "immediate_danger": 0.0}, thresholds)
-        if model == EMERGENCY:
-            return model
-    return graver(lexicon, model)
+    scores, p = verdict.scores, verdict.risk
+    if p >= thresholds.crisis:
+        if scores.get("immediate_danger", 0.0) >= thresholds.immediate:
+            return EMERGENCY
+        if lexicon and lexicon not in (CHECK_IN, EMERGENCY):
+            return lexicon
+        return decide({**scores, "immediate_danger": 0.0}, thresholds, p=1.0)
+    if p >= thresholds.check_in or (lexicon == CHECK_IN and p >= thresholds.past_check_in):
+        return CHECK_IN
+    return None
 
 
 @dataclass
@@ -143,6 +174,7 @@ class RiskModel:
     bias: np.ndarray
     thresholds: Thresholds
     meta: Dict[str, object] = field(default_factory=dict)
+    stacker: Optional[Stacker] = None
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> "RiskModel":
@@ -151,8 +183,16 @@ class RiskModel:
         meta = json.loads((directory / META).read_text(encoding="utf-8"))
         tensors = load_file(str(directory / WEIGHTS))
         thresholds = Thresholds(**meta["thresholds"])
+        stacked = meta.get("stacker")
+        stacker = Stacker(np.array(stacked["weights"], dtype=np.float64), float(stacked["bias"])) if stacked else None
         return cls(tuple(meta["outputs"]), tensors["risk_head.weight"].astype(np.float32),
-                   tensors["risk_head.bias"].astype(np.float32), thresholds, meta)
+                   tensors["risk_head.bias"].astype(np.float32), thresholds, meta, stacker)
+
+    def probability(self, scores: Dict[str, float], lexicon: Optional[str], words: int) -> float:
+        """The probability of risk both readers give (the model's own without a stacker)."""
+        if self.stacker is None:
+            return scores.get("risk", 0.0)
+        return self.stacker.probability(scores, self.outputs, lexicon, words)
 
     def scores(self, units: np.ndarray) -> List[Dict[str, float]]:
         """Probabilities per output for each unit sentence vector."""
@@ -167,14 +207,20 @@ class RiskModel:
         sentences = split_sentences(text)
         return [text] + (sentences if len(sentences) > 1 else [])
 
-    def verdict(self, readings_scores: Sequence[Dict[str, float]]) -> ModelVerdict:
-        """The decision from the scores of the readings of one message (whole first)."""
-        whole = readings_scores[0]
-        best = ModelVerdict(whole, decide(whole, self.thresholds), "whole")
-        for scores in readings_scores[1:]:
-            intent = decide(scores, self.thresholds)
-            if graver(best.intent, intent) != best.intent:
-                best = ModelVerdict(scores, intent, "sentence")
+    def verdict(self, readings_scores: Sequence[Dict[str, float]], readings: Optional[Sequence[str]] = None,
+                lexicon: Optional[str] = None) -> ModelVerdict:
+        """The decision for one message from the scores of its readings (whole first) and the
+        word lists' intent for the whole; the gravest reading decides."""
+        texts = list(readings) if readings is not None else [""] * len(readings_scores)
+        best: Optional[ModelVerdict] = None
+        for n, (scores, text) in enumerate(zip(readings_scores, texts)):
+            matched = lexicon if n == 0 else None
+            p = self.probability(scores, matched, len(text.split()))
+            found = ModelVerdict(scores, None, "whole" if n == 0 else "sentence", p)
+            found = ModelVerdict(scores, combine(matched, found, self.thresholds), found.read, p)
+            if best is None or graver(best.intent, found.intent) != best.intent:
+                best = found
+        assert best is not None
         return best
 
 

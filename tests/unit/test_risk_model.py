@@ -25,7 +25,7 @@ from attune.safety.risk_model import (
 )
 
 ROOT = Path(__file__).parents[2]
-T = Thresholds(crisis=0.6, check_in=0.3, immediate=0.5, veto=0.05)
+T = Thresholds(crisis=0.6, check_in=0.3, immediate=0.5, past_check_in=0.05)
 
 
 def scores(risk=0.0, **others):
@@ -50,15 +50,17 @@ def test_scores_become_the_reply_a_visitor_gets(given, expected):
 
 
 def verdict(**kw):
+    """A verdict whose probability of risk (both readers weighed) is `risk`."""
     s = scores(**kw)
-    return ModelVerdict(s, decide(s, T))
+    return ModelVerdict(s, None, "whole", p=s["risk"])
 
 
-def test_an_explicit_word_list_match_stands_when_the_model_reads_some_risk():
-    assert combine("risk_suicide", verdict(risk=0.2), T) == "risk_suicide"
+def test_a_word_list_match_with_enough_weight_keeps_the_lists_own_routing():
+    # A child's disclosure matched by the lists is answered with the youth lines.
+    assert combine("risk_child_abuse", verdict(risk=0.9, abuse=0.9, child=0.1), T) == "risk_child_abuse"
 
 
-def test_a_word_list_match_the_model_reads_as_no_risk_at_all_is_set_aside():
+def test_a_word_list_match_the_readers_weigh_as_no_risk_is_set_aside():
     # "this commute is killing me": the phrase matched, the meaning has no risk.
     assert combine("risk_suicide", verdict(risk=0.01), T) is None
 
@@ -71,8 +73,10 @@ def test_the_emergency_first_reply_needs_danger_now():
 
 
 def test_negated_risk_gets_the_check_in_unless_the_model_reads_current_risk():
-    assert combine("risk_check_in", verdict(risk=0.01), T) == "risk_check_in"
+    assert combine("risk_check_in", verdict(risk=0.1), T) == "risk_check_in"
     assert combine("risk_check_in", verdict(risk=0.9, suicide=0.9), T) == "risk_suicide"
+    # "I'm not gonna kill him lol": read as negated by the lists, no risk at all by the model.
+    assert combine("risk_check_in", verdict(risk=0.01), T) is None
 
 
 def test_the_model_alone_can_give_the_crisis_reply_and_the_graver_decision_wins():
@@ -116,7 +120,7 @@ class FakeModel:
     def scores(self, vectors):
         return [self.joined_scores]
 
-    def verdict(self, readings):
+    def verdict(self, readings, texts=None, lexicon=None):
         return ModelVerdict(readings[0], decide(readings[0], T), "whole")
 
 
@@ -175,7 +179,8 @@ def test_the_shipped_weights_are_the_ones_the_metadata_describes():
     from attune.nlu.sentence_encoder import file_fingerprint
 
     assert file_fingerprint(MODEL_DIR / "risk_model.safetensors") == META["weights_sha256"]
-    assert set(META["thresholds"]) >= {"crisis", "check_in", "immediate", "veto"}
+    assert set(META["thresholds"]) >= {"crisis", "check_in", "immediate", "past_check_in"}
+    assert len(META["stacker"]["weights"]) == len(META["outputs"]) + 9
 
 
 @pytest.mark.parametrize("text,expected", [
