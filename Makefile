@@ -83,9 +83,11 @@ $(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
 risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~45 min on 2 cores)
 	$(TRAIN_PY) -m training.risk_model.train --folds 4 --epochs 3 --seed 13
 	$(PY) -m training.risk_model.thresholds
+	$(PY) -m training.risk_model.readings
 
-risk-thresholds: install  ## Re-choose the risk model's thresholds from its last cross-validation
+risk-thresholds: install  ## Re-choose the risk model's stacker and thresholds (its last cross-validation, the dev set)
 	$(PY) -m training.risk_model.thresholds
+	$(PY) -m training.risk_model.readings
 
 test-stories: train  ## Rasa end-to-end test stories
 	@mkdir -p var/test

@@ -170,7 +170,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             assessment = self.detector.assess(text)
             data = _assessment_data(assessment)
             if model is not None:
-                verdict = model_verdict(model, message, text, assessment.intent)
+                verdict = model_verdict(model, message, text, assessment)
                 data["model"] = verdict.as_data() if verdict else None
                 intent = verdict.intent if verdict is not None else assessment.intent
                 if verdict is not None and intent == verdict.intent and intent != assessment.intent:
@@ -204,10 +204,10 @@ _PAYLOAD = re.compile(r"^/[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def model_verdict(model: RiskModel, message: Message, text: Text,
-                  lexicon: Optional[Text]) -> Optional[ModelVerdict]:
+                  assessment: RiskAssessment) -> Optional[ModelVerdict]:
     """The decision of both readers on a message: the model reads the whole (its vector
     handed on by the intent classifier, else encoded here) and, for a long message, each
-    sentence; the stacker weighs its scores with the word lists' intent (`lexicon`)."""
+    sentence; the stacker weighs its scores with the word lists' decision (`assessment`)."""
     if not text.strip() or _PAYLOAD.match(text.strip()):
         return None
     encoder = shared_encoder()
@@ -218,7 +218,7 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
     else:
         rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
-    return model.verdict(model.scores(vectors), readings, lexicon)
+    return model.verdict(model.scores(vectors), readings, assessment.intent, assessment.subcategory)
 
 
 def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:

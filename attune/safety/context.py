@@ -60,7 +60,7 @@ def read_together(
     if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
         return None
     joined = f"{previous.text}\n{text}"
-    verdict = model.verdict(model.scores(encoder.encode([joined])), [joined])
+    verdict = model.verdict(model.scores(encoder.encode([joined])), [joined], two_turns=True)
     current = intent if is_risk_intent(intent) else None
     decided = graver(current, verdict.intent)
     if decided == current or decided is None:

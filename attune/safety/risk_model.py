@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -46,6 +46,18 @@ class Thresholds:
     check_in: float
     immediate: float
     past_check_in: float = 1.0
+    word_lists: float = 1.0
+    word_lists_emergency: float = 1.0
+    immediate_word_lists: float = 1.0
+    # Extra readings (a sentence of a long message, two messages together) are extra chances to
+    # cross a threshold: each answers only from its own (training/risk_model/readings.py).
+    sentence: float = 1.0
+    two_turns: float = 1.0
+
+    def for_extra_reading(self, floor: float) -> "Thresholds":
+        """These thresholds for an extra reading whose own threshold is `floor`."""
+        return replace(self, crisis=max(self.crisis, floor), check_in=max(self.check_in, floor),
+                       word_lists=1.0, word_lists_emergency=1.0, past_check_in=1.0)
     other: float = 0.5
     child: float = 0.5
 
@@ -137,29 +149,45 @@ class Stacker:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds: Thresholds) -> Optional[str]:
+def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds: Thresholds,
+            lexicon_tag: Optional[str] = None) -> Optional[str]:
     """What the visitor gets, from the word lists' intent and the model's verdict, whose `p`
     already weighs both (the stacker).
 
     - Without a verdict (no model, a button payload), the word lists decide alone.
-    - `p` at or above `crisis`: the crisis reply; its kind is the word lists' when they name
-      one (their rules route precisely: a child's disclosure, someone else at risk), else the
-      model's strongest category.
-    - The emergency-first reply only when the model reads danger happening now.
+    - `p` at or above `crisis`: the crisis reply; the emergency-first one when the model reads
+      danger happening now or the word lists name an emergency; otherwise of the word lists'
+      kind when they name one (their rules route precisely: a child's disclosure, someone else
+      at risk), else the model's strongest category.
+    - A crisis match of the word lists (an explicit statement: "I was raped", "I keep having
+      homicidal thoughts") stands from `word_lists` on: only when both readers together weigh
+      the message as almost certainly without risk is it set aside ("this commute is killing
+      me"). Their emergency match ("my husband collapsed and isn't breathing") stands from
+      `word_lists_emergency` on when the model reads some danger now (`immediate_word_lists`)
+      or the lists name an overdose: "I can't breathe when he doesn't text back" matched them
+      too, and the model reads no danger now in it.
     - `p` at or above `check_in`: the gentle check-in. The word lists' reading of negated or
       past risk ("I'm not suicidal, just tired") gets the check-in too, its designed answer,
-      when `p` is at least `past_check_in`: alone it fired on 1 % of everyday messages ("I'm
-      not gonna kill him lol").
+      from `past_check_in` on: alone it fired on 1 % of everyday messages ("I'm not gonna kill
+      him lol").
     """
     if verdict is None:
         return lexicon
     scores, p = verdict.scores, verdict.risk
+    immediate = scores.get("immediate_danger", 0.0)
+    lists_emergency = lexicon == EMERGENCY and (
+        immediate >= thresholds.immediate_word_lists or lexicon_tag == "overdose")
+    crisis_match = lexicon not in (None, CHECK_IN, EMERGENCY)
     if p >= thresholds.crisis:
-        if scores.get("immediate_danger", 0.0) >= thresholds.immediate:
+        if immediate >= thresholds.immediate or lists_emergency:
             return EMERGENCY
-        if lexicon and lexicon not in (CHECK_IN, EMERGENCY):
+        if crisis_match:
             return lexicon
         return decide({**scores, "immediate_danger": 0.0}, thresholds, p=1.0)
+    if lists_emergency and p >= thresholds.word_lists_emergency:
+        return EMERGENCY
+    if crisis_match and p >= thresholds.word_lists:
+        return lexicon
     if p >= thresholds.check_in or (lexicon == CHECK_IN and p >= thresholds.past_check_in):
         return CHECK_IN
     return None
@@ -208,16 +236,24 @@ class RiskModel:
         return [text] + (sentences if len(sentences) > 1 else [])
 
     def verdict(self, readings_scores: Sequence[Dict[str, float]], readings: Optional[Sequence[str]] = None,
-                lexicon: Optional[str] = None) -> ModelVerdict:
-        """The decision for one message from the scores of its readings (whole first) and the
-        word lists' intent for the whole; the gravest reading decides."""
+                lexicon: Optional[str] = None, lexicon_tag: Optional[str] = None,
+                two_turns: bool = False) -> ModelVerdict:
+        """The decision for one message from the scores of its readings (whole first, then
+        its sentences) and the word lists' decision on the whole; the gravest reading decides.
+        `two_turns`: the one reading is two messages together (its own threshold)."""
         texts = list(readings) if readings is not None else [""] * len(readings_scores)
         best: Optional[ModelVerdict] = None
         for n, (scores, text) in enumerate(zip(readings_scores, texts)):
             matched = lexicon if n == 0 else None
             p = self.probability(scores, matched, len(text.split()))
-            found = ModelVerdict(scores, None, "whole" if n == 0 else "sentence", p)
-            found = ModelVerdict(scores, combine(matched, found, self.thresholds), found.read, p)
+            read = "two_turns" if two_turns else ("whole" if n == 0 else "sentence")
+            thresholds = self.thresholds
+            if read != "whole":
+                floor = self.thresholds.two_turns if two_turns else self.thresholds.sentence
+                thresholds = thresholds.for_extra_reading(floor)
+            found = ModelVerdict(scores, None, read, p)
+            tag = lexicon_tag if n == 0 else None
+            found = ModelVerdict(scores, combine(matched, found, thresholds, tag), read, p)
             if best is None or graver(best.intent, found.intent) != best.intent:
                 best = found
         assert best is not None

@@ -4,6 +4,7 @@ that the shipped weights are the ones the repository's data and command produced
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -93,12 +94,14 @@ def test_graver_orders_none_check_in_crisis_and_emergency():
 
 
 def test_a_long_message_is_read_sentence_by_sentence_and_the_last_line_counts():
-    model = RiskModel(("risk",), np.zeros((1, 2)), np.zeros(1), T)
+    model = RiskModel(("risk",), np.zeros((1, 2)), np.zeros(1), replace(T, sentence=0.9))
     text = "We met at work two years ago and it was lovely at first. " * 4 + "I am done, tonight."
     readings = model.readings(text)
     assert readings[0] == text and readings[-1] == "I am done, tonight."
     found = model.verdict([scores(0.1), scores(0.05), scores(0.95, suicide=0.9)])
     assert found.intent == "risk_suicide" and found.read == "sentence"
+    # A sentence is one more chance to cross a threshold: it answers only from its own.
+    assert model.verdict([scores(0.1), scores(0.85, suicide=0.9)]).intent is None
 
 
 def test_a_short_message_is_read_whole_only():
@@ -120,7 +123,7 @@ class FakeModel:
     def scores(self, vectors):
         return [self.joined_scores]
 
-    def verdict(self, readings, texts=None, lexicon=None):
+    def verdict(self, readings, texts=None, lexicon=None, two_turns=False):
         return ModelVerdict(readings[0], decide(readings[0], T), "whole")
 
 

@@ -15,6 +15,9 @@ and runs the word lists on the same text. Then:
    get any answer at all (the crisis reply, the check-in band, or the word lists' check-in for
    negated or past risk, which stands from `past_check_in` on); `past_check_in` is the value
    that keeps the most recall, then shows the lines to the most negated or past messages;
+   `word_lists`, from which a crisis match of the word lists stands, is set first: half the
+   lowest probability the readers give an explicit statement of the word lists' own corpus
+   (their guarantee: no explicit statement there is ever missed);
 4. `immediate`: the lowest score of the model's "danger now" output at which no message
    without risk, and at most 5 % of risk messages without danger now, would get the
    emergency-first reply.
@@ -28,7 +31,7 @@ import argparse
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -85,13 +88,50 @@ def fit_stacker(rows: List[Dict], labels: np.ndarray, outputs: List[str], seed: 
     return oof, Stacker(final.coef_[0].astype(np.float64), float(final.intercept_[0]))
 
 
-def choose(pops: Dict[str, List[Dict]], outputs: List[str]) -> Thresholds:
+def explicit_floors(outputs: List[str], stacker: Stacker, detector) -> Tuple[float, float]:
+    """(`word_lists`, `word_lists_emergency`): the explicit statements of the word lists' own
+    corpus (tests/safety/risk_corpus.yml, the corpus their guarantee is defined on) all keep
+    their crisis reply; each floor is half the lowest probability the readers give any of them
+    (emergencies apart: the model was trained on few)."""
+    import yaml
+
+    from attune.nlu.sentence_encoder import shared_encoder
+    from attune.safety.risk_model import shared_risk_model
+
+    model, encoder = shared_risk_model(), shared_encoder()
+    items = yaml.safe_load((ROOT / "tests" / "safety" / "risk_corpus.yml").read_text(encoding="utf-8"))
+    lowest_p = {"crisis": 1.0, "emergency": 1.0}
+    for item in items:
+        if item.get("kind") != "explicit" or item["expected"] in ("none", CHECK_IN):
+            continue
+        lexicon = detector.assess(item["text"]).intent
+        if lexicon is None or lexicon == CHECK_IN:
+            continue
+        scores = model.scores(encoder.encode([item["text"]]))[0]
+        p = stacker.probability(scores, outputs, lexicon, len(item["text"].split()))
+        key = "emergency" if lexicon == EMERGENCY else "crisis"
+        lowest_p[key] = min(lowest_p[key], p)
+    return max(0.0005, lowest_p["crisis"] / 2), max(0.0005, lowest_p["emergency"] / 2)
+
+
+def choose(pops: Dict[str, List[Dict]], outputs: List[str], word_lists: float = 1.0,
+           word_lists_emergency: float = 1.0) -> Thresholds:
     immediate_i = outputs.index("immediate_danger")
     none, risk = pops["none"], pops["risk"]
     crisis = lowest(GRID, lambda t: rate(none, lambda r: r["p"] >= t) <= CRISIS_FALSE_ALARMS)
 
+    # The word lists' emergency match needs the model to read some danger now: the lowest
+    # level at which no message without risk would get the emergency-first reply.
+    def lists_emergency(row: Dict, level: float) -> bool:
+        return (row["lexicon"] == EMERGENCY and row["p"] >= word_lists_emergency
+                and (row["scores"][immediate_i] >= level or row.get("tag") == "overdose"))
+
+    immediate_word_lists = lowest(GRID, lambda t: rate(none, lambda r: lists_emergency(r, t)) == 0)
+
     def answered(row: Dict, check_in: float, past: float) -> bool:
-        return row["p"] >= check_in or (row["lexicon"] == CHECK_IN and row["p"] >= past)
+        matched = row["lexicon"] not in (None, CHECK_IN, EMERGENCY)
+        return (row["p"] >= check_in or (row["lexicon"] == CHECK_IN and row["p"] >= past)
+                or (matched and row["p"] >= word_lists) or lists_emergency(row, immediate_word_lists))
 
     best = None
     for past in (1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01):
@@ -106,7 +146,9 @@ def choose(pops: Dict[str, List[Dict]], outputs: List[str]) -> Thresholds:
     immediate = lowest(GRID, lambda t: (
         rate(none, lambda r: r["p"] >= crisis and r["scores"][immediate_i] >= t) == 0
         and rate(not_now, lambda r: r["scores"][immediate_i] >= t) <= 0.05))
-    return Thresholds(crisis=crisis, check_in=check_in, immediate=immediate, past_check_in=past_check_in)
+    return Thresholds(crisis=crisis, check_in=check_in, immediate=immediate, past_check_in=past_check_in,
+                      word_lists=word_lists, word_lists_emergency=word_lists_emergency,
+                      immediate_word_lists=immediate_word_lists)
 
 
 def rate(rows: List[Dict], hit) -> float:
@@ -127,7 +169,7 @@ def simulate(pops: Dict[str, List[Dict]], outputs: List[str], thresholds: Thresh
             return row["lexicon"]
         if mode == "model alone":
             return combine(None, ModelVerdict(scores, None, "whole", row["scores"][0]), thresholds)
-        return combine(row["lexicon"], ModelVerdict(scores, None, "whole", row["p"]), thresholds)
+        return combine(row["lexicon"], ModelVerdict(scores, None, "whole", row["p"]), thresholds, row.get("tag"))
 
     results: Dict[str, object] = {}
     for mode in ("word lists alone", "model alone", "both (stacked)"):
@@ -161,7 +203,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     outputs, rows = data["outputs"], data["rows"]
     detector = RiskDetector.load()
     for row in rows:
-        row["lexicon"] = detector.assess(row["text"]).intent
+        assessment = detector.assess(row["text"])
+        row["lexicon"], row["tag"] = assessment.intent, assessment.subcategory
     pops = populations(rows)
     labelled = pops["risk"] + pops["none"]
     labels = np.array([1] * len(pops["risk"]) + [0] * len(pops["none"]))
@@ -171,7 +214,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for row in pops["negated_or_past"]:
         row["p"] = stacker.probability(dict(zip(outputs, row["scores"])), outputs, row["lexicon"],
                                        len(row["text"].split()))
-    thresholds = choose(pops, outputs)
+    word_lists, word_lists_emergency = explicit_floors(outputs, stacker, detector)
+    thresholds = choose(pops, outputs, word_lists, word_lists_emergency)
     figures = simulate(pops, outputs, thresholds)
     print(json.dumps({"thresholds": asdict(thresholds), "cross_validation": figures}, indent=2))
     meta_path = MODEL_DIR / META

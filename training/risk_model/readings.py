@@ -1,0 +1,99 @@
+"""Chooses the thresholds of the extra readings on a dev set: `make risk-thresholds`.
+
+    python -m training.risk_model.readings [--dev tests/safety/dev/dev_long_two_turn.jsonl]
+
+A long message is also read sentence by sentence, and two consecutive messages together. Each
+extra reading is one more chance for a message without risk to cross a threshold chosen for
+whole messages, so each gets its own: the lowest probability at which no long message (or
+pair) without risk in the dev set is answered because of that reading, which keeps the most
+of the risk the reading exists for. The dev set (written by an independent writer for this,
+never part of training or of a sealed set) may be read and tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from attune.safety.corpus import Item, read_corpus
+from attune.safety.risk_model import META, MODEL_DIR, RiskModel, shared_risk_model
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "safety" / "dev" / "dev_long_two_turn.jsonl"
+CANDIDATES = [round(x, 3) for x in np.arange(0.5, 1.0, 0.01)] + [0.995, 0.999, 1.01]
+
+
+def whole_intent(model: RiskModel, encoder, detector, text: str) -> Optional[str]:
+    assessment = detector.assess(text)
+    return model.verdict(model.scores(encoder.encode([text])), [text], assessment.intent,
+                         assessment.subcategory).intent
+
+
+def best_extra_p(model: RiskModel, encoder, texts: List[str]) -> float:
+    """The highest probability any of the extra readings gives."""
+    if not texts:
+        return 0.0
+    scores = model.scores(encoder.encode(texts))
+    return max(model.probability(s, None, len(t.split())) for s, t in zip(scores, texts))
+
+
+def choose(rows: List[Dict]) -> float:
+    """The lowest threshold at which no row without risk is answered through this reading."""
+    negatives = [r for r in rows if not r["risk"] and not r["whole"]]
+    for threshold in CANDIDATES:
+        if all(r["extra_p"] < threshold for r in negatives):
+            return threshold
+    return CANDIDATES[-1]
+
+
+def report(rows: List[Dict], threshold: float) -> Dict[str, object]:
+    risk = [r for r in rows if r["risk"]]
+    none = [r for r in rows if not r["risk"]]
+    return {
+        "risk_items": len(risk),
+        "risk_caught_whole_reading": sum(1 for r in risk if r["whole"]),
+        "risk_caught_with_this_reading": sum(1 for r in risk if r["whole"] or r["extra_p"] >= threshold),
+        "no_risk_items": len(none),
+        "no_risk_answered_whole_reading": sum(1 for r in none if r["whole"]),
+        "no_risk_answered_with_this_reading": sum(1 for r in none if r["whole"] or r["extra_p"] >= threshold),
+    }
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.risk_model.readings")
+    parser.add_argument("--dev", type=Path, default=DEV)
+    args = parser.parse_args(argv)
+    from attune.nlu.sentence_encoder import shared_encoder
+    from attune.safety.detector import RiskDetector
+
+    model, encoder, detector = shared_risk_model(), shared_encoder(), RiskDetector.load()
+    items: List[Item] = [i for i in read_corpus(args.dev).items if not i.no_current_risk]
+    sentences, pairs = [], []
+    for item in items:
+        if item.is_two_turn:
+            first, second = item.turns
+            whole = bool(whole_intent(model, encoder, detector, first) or whole_intent(model, encoder, detector, second))
+            pairs.append({"risk": item.is_risk, "whole": whole,
+                          "extra_p": best_extra_p(model, encoder, [f"{first}\n{second}"])})
+        elif len(item.text.split()) >= 25:
+            readings = model.readings(item.text)
+            whole = bool(whole_intent(model, encoder, detector, item.text))
+            sentences.append({"risk": item.is_risk, "whole": whole,
+                              "extra_p": best_extra_p(model, encoder, readings[1:])})
+    sentence_t, pair_t = choose(sentences), choose(pairs)
+    figures = {"sentence": report(sentences, sentence_t), "two_turns": report(pairs, pair_t)}
+    print(json.dumps({"sentence": sentence_t, "two_turns": pair_t, "dev": figures}, indent=2))
+    meta_path = MODEL_DIR / META
+    meta = json.loads(meta_path.read_text())
+    meta["thresholds"].update({"sentence": sentence_t, "two_turns": pair_t})
+    meta["dev_readings"] = {"set": str(args.dev.relative_to(ROOT)), **figures}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
