@@ -34,6 +34,8 @@ META = "risk_model.json"
 CATEGORY_OUTPUTS = ("suicide", "self_harm", "abuse", "harm_others")
 # A message is also read sentence by sentence from this many words on.
 SENTENCE_READING_MIN_WORDS = 25
+# A message this long is weighed against the `long` threshold.
+LONG_WORDS = 60
 MAX_SENTENCES = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -53,6 +55,13 @@ class Thresholds:
     # cross a threshold: each answers only from its own (training/risk_model/readings.py).
     sentence: float = 1.0
     two_turns: float = 1.0
+    # A long message (LONG_WORDS or more) is weighed against its own threshold: long messages
+    # about a relationship carry intense words far more often than short ones.
+    long: float = 0.0
+
+    def for_long_message(self) -> "Thresholds":
+        """These thresholds for a long message."""
+        return replace(self, crisis=max(self.crisis, self.long), check_in=max(self.check_in, self.long))
 
     def for_extra_reading(self, floor: float) -> "Thresholds":
         """These thresholds for an extra reading whose own threshold is `floor`."""
@@ -248,6 +257,8 @@ class RiskModel:
             p = self.probability(scores, matched, len(text.split()))
             read = "two_turns" if two_turns else ("whole" if n == 0 else "sentence")
             thresholds = self.thresholds
+            if len(text.split()) >= LONG_WORDS:
+                thresholds = thresholds.for_long_message()
             if read != "whole":
                 floor = self.thresholds.two_turns if two_turns else self.thresholds.sentence
                 thresholds = thresholds.for_extra_reading(floor)

@@ -1,4 +1,5 @@
-"""Chooses the thresholds of the extra readings on a dev set: `make risk-thresholds`.
+"""Chooses the thresholds of long messages and of the extra readings on a dev set:
+`make risk-thresholds`.
 
     python -m training.risk_model.readings [--dev tests/safety/dev/dev_long_two_turn.jsonl]
 
@@ -8,6 +9,12 @@ whole messages, so each gets its own: the lowest probability at which no long me
 pair) without risk in the dev set is answered because of that reading, which keeps the most
 of the risk the reading exists for. The dev set (written by an independent writer for this,
 never part of training or of a sealed set) may be read and tuned on.
+
+Long messages themselves (60 words or more) are weighed against their own threshold: the
+lowest at which at most 2 % of the dev set's long messages without risk get any answer, the
+same budget as for every message in cross-validation (where long messages without risk were
+too few, 280, and too mild to show it: 3.9 % there, 18 % on the dev set at the general
+threshold).
 """
 
 from __future__ import annotations
@@ -18,13 +25,14 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from dataclasses import replace
 
 from attune.safety.corpus import Item, read_corpus
 from attune.safety.risk_model import META, MODEL_DIR, RiskModel, shared_risk_model
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "safety" / "dev" / "dev_long_two_turn.jsonl"
-CANDIDATES = [round(x, 3) for x in np.arange(0.5, 1.0, 0.01)] + [0.995, 0.999, 1.01]
+CANDIDATES = [round(float(x), 3) for x in np.arange(0.5, 1.0, 0.01)] + [0.995, 0.999, 1.01]
 
 
 def whole_intent(model: RiskModel, encoder, detector, text: str) -> Optional[str]:
@@ -39,6 +47,32 @@ def best_extra_p(model: RiskModel, encoder, texts: List[str]) -> float:
         return 0.0
     scores = model.scores(encoder.encode(texts))
     return max(model.probability(s, None, len(t.split())) for s, t in zip(scores, texts))
+
+
+def choose_long(model: RiskModel, encoder, detector, items: List[Item]) -> float:
+    """The `long` threshold (written into the model's metadata at once, so that the sentence
+    and two-turn readings are chosen with it in force)."""
+    from attune.safety.risk_model import LONG_WORDS
+
+    long_items = [i for i in items if len(i.text.split()) >= LONG_WORDS]
+    rows = []
+    for item in long_items:
+        assessment = detector.assess(item.text)
+        scores = model.scores(encoder.encode([item.text]))[0]
+        rows.append((item.is_risk, model.probability(scores, assessment.intent, len(item.text.split()))))
+    negatives = [p for risk, p in rows if not risk]
+    threshold = float(next((t for t in CANDIDATES if sum(p >= t for p in negatives) <= 0.02 * len(negatives)), 1.01))
+    meta_path = MODEL_DIR / META
+    meta = json.loads(meta_path.read_text())
+    meta["thresholds"]["long"] = threshold
+    meta["dev_long"] = {
+        "no_risk_long": len(negatives), "answered": int(sum(p >= threshold for p in negatives)),
+        "risk_long": len(rows) - len(negatives),
+        "caught": int(sum(1 for risk, p in rows if risk and p >= threshold)),
+    }
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    model.thresholds = replace(model.thresholds, long=threshold)
+    return threshold
 
 
 def choose(rows: List[Dict]) -> float:
@@ -72,6 +106,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     model, encoder, detector = shared_risk_model(), shared_encoder(), RiskDetector.load()
     items: List[Item] = [i for i in read_corpus(args.dev).items if not i.no_current_risk]
+    long_t = choose_long(model, encoder, detector, [i for i in items if not i.is_two_turn])
     sentences, pairs = [], []
     for item in items:
         if item.is_two_turn:
@@ -86,7 +121,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                               "extra_p": best_extra_p(model, encoder, readings[1:])})
     sentence_t, pair_t = choose(sentences), choose(pairs)
     figures = {"sentence": report(sentences, sentence_t), "two_turns": report(pairs, pair_t)}
-    print(json.dumps({"sentence": sentence_t, "two_turns": pair_t, "dev": figures}, indent=2))
+    print(json.dumps({"long": long_t, "sentence": sentence_t, "two_turns": pair_t, "dev": figures}, indent=2))
     meta_path = MODEL_DIR / META
     meta = json.loads(meta_path.read_text())
     meta["thresholds"].update({"sentence": sentence_t, "two_turns": pair_t})
