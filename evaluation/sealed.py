@@ -194,15 +194,17 @@ def score(name: str, items: Sequence[Item], outcomes: Sequence[str]) -> SetRepor
 def practice_file(directory: Path) -> Path:
     """The shipped practice.yml with a rate limit that lets the evaluation through."""
     data = yaml.safe_load((REPO_ROOT / "practice.yml").read_text())
-    data.setdefault("limits", {})["messages_per_minute"] = 10000
+    data.setdefault("limits", {})["messages_per_minute"] = 600
     path = directory / "practice.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 
 
-def send(url: str, sender: str, text: str) -> List[Dict]:
+def send(url: str, sender: str, text: str, address: str) -> List[Dict]:
+    """One message over REST; a refusal (429 and the like) raises, never counts as an answer."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
+    request = urllib.request.Request(url, data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as answer:
         return json.loads(answer.read())
 
@@ -219,10 +221,12 @@ def stored_intents(database: Path, sender: str) -> List[Optional[str]]:
 def run_items(stack: Stack, items: Sequence[Item]) -> List[str]:
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
     results = []
-    for item in items:
+    for n, item in enumerate(items):
         sender = uuid.uuid4().hex
         for turn in item.turns:
-            send(url, sender, turn)
+            # Each conversation as its own visitor address (a documentation-range header
+            # value, no traffic goes there), so the per-address limit never refuses one.
+            send(url, sender, turn, f"203.0.113.{n % 250}")
         results.append(outcome(stored_intents(stack.tracker_db, sender)))
     return results
 
@@ -251,6 +255,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "reports" / "sealed.json")
     parser.add_argument("--min-recall", type=float, default=0.95)
     parser.add_argument("--max-false-alarms", type=float, default=0.03)
+    parser.add_argument("--max-emergency-without-risk", type=int, default=0,
+                        help="emergency-first replies to items without risk a sealed set may have")
     parser.add_argument("--gate", type=Path, default=GATE, help="the word lists' corpus (0.98, no explicit miss)")
     parser.add_argument("--reported", nargs="*", type=Path, default=REPORTED, help="measured, never gated")
     args = parser.parse_args(argv)
@@ -269,6 +275,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             model=args.model, rasa_port=free_port(), actions_port=free_port(), web_port=None,
             tracker_db=work / "tracker.db", log_dir=REPO_ROOT / "var" / "test-logs" / "sealed",
             extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{work / 'attune.db'}",
+                       "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
                        "ATTUNE_PRACTICE_FILE": str(practice_file(work))},
         )
         stack.start()
@@ -295,7 +302,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             failed.append(f"{report.name}: recall {rate:.3f} < {args.min_recall}")
         if alarms > args.max_false_alarms:
             failed.append(f"{report.name}: false alarms {alarms:.3f} > {args.max_false_alarms}")
-        if report.emergency_on_none.hits:
+        if report.emergency_on_none.hits > args.max_emergency_without_risk:
             failed.append(f"{report.name}: {report.emergency_on_none.hits} emergency-first replies without risk")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({r.name: {"role": roles[r.name], **r.as_dict()} for r in reports}, indent=2) + "\n")

@@ -117,6 +117,9 @@ def decide(scores: Dict[str, float], thresholds: Thresholds, p: Optional[float] 
 
 CHECK_IN = "risk_check_in"
 EMERGENCY = "risk_emergency"
+# Word-list rules for plain first-person statements ("I want to kill myself", "I'm going to
+# hurt him"): their match always stands, whatever the model reads.
+EXPLICIT_TAGS = frozenset({"explicit", "intent"})
 _SEVERITY = {None: 0, CHECK_IN: 1}
 
 
@@ -168,8 +171,8 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
       danger happening now or the word lists name an emergency; otherwise of the word lists'
       kind when they name one (their rules route precisely: a child's disclosure, someone else
       at risk), else the model's strongest category.
-    - A crisis match of the word lists (an explicit statement: "I was raped", "I keep having
-      homicidal thoughts") stands from `word_lists` on: only when both readers together weigh
+    - A crisis match of the word lists' rules for plain statements ("I want to kill myself")
+      always stands. Any other crisis match ("I was raped") stands from `word_lists` on: only when both readers together weigh
       the message as almost certainly without risk is it set aside ("this commute is killing
       me"). Their emergency match ("my husband collapsed and isn't breathing") stands from
       `word_lists_emergency` on when the model reads some danger now (`immediate_word_lists`)
@@ -195,7 +198,7 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
         return decide({**scores, "immediate_danger": 0.0}, thresholds, p=1.0)
     if lists_emergency and p >= thresholds.word_lists_emergency:
         return EMERGENCY
-    if crisis_match and p >= thresholds.word_lists:
+    if crisis_match and (p >= thresholds.word_lists or lexicon_tag in EXPLICIT_TAGS):
         return lexicon
     if p >= thresholds.check_in or (lexicon == CHECK_IN and p >= thresholds.past_check_in):
         return CHECK_IN

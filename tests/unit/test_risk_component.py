@@ -67,7 +67,7 @@ def test_wordiness(text, expected):
 
 
 def test_the_model_catches_what_the_word_lists_miss():
-    text = "I found a home for the dog, wrote a letter to each of the kids, and picked saturday"
+    text = "I found homes for both dogs, left a letter for each of my kids in the desk, and Saturday is the day."
     [m] = component(None, use_model=True).process([message(text, [{"name": "greet", "confidence": 0.4}])])
     assert m.get("intent")["name"].startswith("risk_"), "the crisis lines are shown"
     assert m.get("risk")["source"] == "model" and text not in str(m.get("risk"))

@@ -39,6 +39,7 @@ from attune.safety.corpus import NO_CURRENT_RISK_KINDS
 from attune.safety.risk_model import (
     CHECK_IN,
     EMERGENCY,
+    EXPLICIT_TAGS,
     META,
     MODEL_DIR,
     ModelVerdict,
@@ -131,7 +132,8 @@ def choose(pops: Dict[str, List[Dict]], outputs: List[str], word_lists: float = 
     def answered(row: Dict, check_in: float, past: float) -> bool:
         matched = row["lexicon"] not in (None, CHECK_IN, EMERGENCY)
         return (row["p"] >= check_in or (row["lexicon"] == CHECK_IN and row["p"] >= past)
-                or (matched and row["p"] >= word_lists) or lists_emergency(row, immediate_word_lists))
+                or (matched and (row["p"] >= word_lists or row.get("tag") in EXPLICIT_TAGS))
+                or lists_emergency(row, immediate_word_lists))
 
     best = None
     for past in (1.0, 0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01):
