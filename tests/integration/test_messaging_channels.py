@@ -542,24 +542,39 @@ def test_a_flooding_messenger_sender_still_gets_crisis_lines(messaging_stack, gr
 # --------------------------------------------------------------------------- hostile but signed
 
 
-def test_a_replay_with_characters_shifted_between_twilio_fields_is_refused(messaging_stack):
+def test_a_replay_with_characters_shifted_between_twilio_fields_is_not_answered_twice(messaging_stack):
     phone, sid = new_phone(), "SM" + uuid.uuid4().hex
     status, replies = send_twilio(messaging_stack, phone, "What is attachment?", sid=sid)
     assert status == 200 and replies
-    # The signature runs the fields together: "MessageSid<sid>NumMedia0" signs the same as
-    # "MessageSid<sid>N" + "umMedia0". Such a shifted replay is refused, not answered twice.
+    # The signature runs sorted fields together without separators: moving "MessageSid<sid>"
+    # into the value of the field before it (FromZip) signs the same.
+    url = f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook"
     params = twilio_params(phone, "What is attachment?", sid)
-    signature = twilio_sign(TWILIO_TOKEN, f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook", params)
-    shifted = {k: v for k, v in params.items() if k not in ("MessageSid", "NumMedia")}
-    shifted.update({"MessageSid": sid + "N", "umMedia": "0"})
-    assert twilio_sign(TWILIO_TOKEN, f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook", shifted) == signature
+    shifted = {k: v for k, v in params.items() if k != "MessageSid"}
+    shifted["FromZip"] = params["FromZip"] + "MessageSid" + sid
+    assert twilio_sign(TWILIO_TOKEN, url, shifted) == twilio_sign(TWILIO_TOKEN, url, params)
     status, _ = post(
         f"{messaging_stack.rasa_url}/webhooks/twilio/webhook",
         urllib.parse.urlencode(shifted).encode(),
-        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
+        {"Content-Type": "application/x-www-form-urlencoded",
+         "X-Twilio-Signature": twilio_sign(TWILIO_TOKEN, url, shifted)},
+    )
+    assert status in (200, 400)
+    assert stored_user_texts(messaging_stack, twilio_conversation(phone)) == ["What is attachment?"]
+
+
+def test_a_twilio_message_id_not_of_twilios_form_is_refused(messaging_stack):
+    url = f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook"
+    phone = new_phone()
+    params = twilio_params(phone, "hello", "SM" + uuid.uuid4().hex + "N")
+    status, _ = post(
+        f"{messaging_stack.rasa_url}/webhooks/twilio/webhook",
+        urllib.parse.urlencode(params).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded",
+         "X-Twilio-Signature": twilio_sign(TWILIO_TOKEN, url, params)},
     )
     assert status == 400
-    assert stored_user_texts(messaging_stack, twilio_conversation(phone)) == ["What is attachment?"]
+    assert stored_user_texts(messaging_stack, twilio_conversation(phone)) == []
 
 
 @pytest.mark.parametrize("delivery", [
