@@ -44,6 +44,9 @@ def hostile_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         tracker_db=workdir / "tracker.db",
         log_dir=REPO_ROOT / "var" / "test-logs" / "hostile",
         extra_env={
+            # Requests may name their visitor's address (documentation range 203.0.113.0/24,
+            # a header only): the fuzz test gives each request its own rate-limit budget.
+            "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
             "ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}",
             "ATTUNE_PRACTICE_FILE": str(
                 practice_file_for_tests(workdir, f"http://127.0.0.1:{web_port}")
@@ -223,3 +226,58 @@ def test_a_known_session_id_cannot_be_taken_over_by_a_second_connection(hostile_
     assert confirmed and confirmed[-1] != owner.session_id, "the intruder got a fresh session"
     assert intruder_replies == [], "and none of the owner's replies"
     assert status == 409
+
+
+def hostile_bodies(count: int, seed: int):
+    """Generated hostile request bodies: broken bytes, odd JSON, wrong types, invisible and
+    surrogate characters, payload tricks, risk words, sizes around every limit."""
+    import random
+
+    rng = random.Random(seed)
+    tricky = ["\u202e", "\u200b", "\x00", "\ud800", "\U0001f600", "/greet{\"x\": 1}", "/risk_suicide",
+              "i want to kill myself", "kms", "<script>", "%s%n", "\\u0000", "' OR 1=1 --", "é" * 50]
+    for n in range(count):
+        kind = n % 8
+        sender = rng.choice([new_sender(), "", "../x", "a" * 200, 5, None, ["x"]])
+        if kind == 0:
+            yield bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 3000))), "application/json"
+        elif kind == 1:
+            depth = rng.randint(1, 3000)
+            yield (b"[" * depth + b"]" * rng.choice([0, depth])), "application/json"
+        elif kind == 2:
+            value = rng.choice([1, 1.5, None, True, [], {}, {"$gt": ""}, ["a"] * 50])
+            yield json.dumps({"sender": sender, "session_id": sender, "message": value}).encode(), "application/json"
+        elif kind == 3:
+            text = "".join(rng.choice(tricky) for _ in range(rng.randint(1, 30)))
+            yield json.dumps({"sender": sender, "session_id": sender, "message": text}).encode(), "application/json"
+        elif kind == 4:
+            size = rng.choice([1999, 2000, 2001, 65_000, 66_000, 200_000])
+            yield json.dumps({"sender": new_sender(), "message": "a" * size}).encode(), "application/json"
+        elif kind == 5:
+            yield b'{"sender": "x", "message": "' + bytes([rng.randint(128, 255)]) * 20 + b'"}', "application/json"
+        elif kind == 6:
+            yield json.dumps({"sender": new_sender(), "message": "hi"}).encode(), rng.choice(
+                ["text/plain", "", "application/x-www-form-urlencoded", "multipart/form-data"])
+        else:
+            keys = {"".join(rng.choice("abc$._") for _ in range(rng.randint(0, 8))): rng.random() for _ in range(20)}
+            yield json.dumps(keys).encode(), "application/json"
+
+
+def test_ten_thousand_hostile_requests_get_no_server_error_and_the_server_keeps_answering(hostile_stack):
+    statuses: Dict[int, int] = {}
+    routes = ["/webhooks/rest/webhook", "/webhooks/socketio/webhook"]
+    for n, (body, content_type) in enumerate(hostile_bodies(10_000, seed=20261202)):
+        headers = {"X-Forwarded-For": f"203.0.113.{n % 250}"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(f"{hostile_stack.rasa_url}{routes[n % 2]}", data=body, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as failure:
+            status = failure.code
+        statuses[status] = statuses.get(status, 0) + 1
+        assert status < 500, f"request {n} got {status}"
+    assert sum(statuses.values()) == 10_000
+    # Still answering, with a fresh conversation.
+    assert "automated assistant" in reply_text(hostile_stack.send(new_sender(), "hello", timeout=20))
