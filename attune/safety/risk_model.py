@@ -8,9 +8,10 @@ shipped in this package's `model/` folder: the fine-tuned layers and the heads
 dev set. The intent classifier reads its sentence vector from the same encoder, so one pass
 serves both (attune/nlu/tfidf_classifier.py hands the vector on).
 
-How a message is read (`RiskModel.assess`):
-- the whole message; a long one sentence by sentence as well (risk in the last line is not
-  diluted by the rest), the highest score counting;
+How a message is read (`RiskModel.verdict`):
+- the whole message (256 word pieces: a long message's last line is read in context, against
+  the `long` threshold); sentence by sentence as well when `sentence` is 1 or below (off in the
+  shipped thresholds: on the dev set it caught nothing the whole reading missed);
 - `decide` turns the scores into what the visitor gets: the crisis reply for the category
   (`crisis` threshold), the emergency-first reply only when danger is happening now
   (`immediate`), the gentle check-in for the middle band (`check_in`), or nothing.
@@ -241,8 +242,10 @@ class RiskModel:
         return [dict(zip(self.outputs, map(float, row))) for row in probabilities]
 
     def readings(self, text: str) -> List[str]:
-        """What to encode for one message: the whole, then its sentences if it is long."""
-        if len(text.split()) < SENTENCE_READING_MIN_WORDS:
+        """What to encode for one message: the whole, then its sentences if it is long and
+        the sentence reading is on (a `sentence` threshold above 1 turns it off: on the dev set
+        it caught nothing the whole reading missed, and it costs a pass per sentence)."""
+        if len(text.split()) < SENTENCE_READING_MIN_WORDS or self.thresholds.sentence > 1.0:
             return [text]
         sentences = split_sentences(text)
         return [text] + (sentences if len(sentences) > 1 else [])

@@ -28,7 +28,7 @@ import numpy as np
 from dataclasses import replace
 
 from attune.safety.corpus import Item, read_corpus
-from attune.safety.risk_model import META, MODEL_DIR, RiskModel, shared_risk_model
+from attune.safety.risk_model import META, MODEL_DIR, RiskModel, shared_risk_model, split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "tests" / "safety" / "dev" / "dev_long_two_turn.jsonl"
@@ -76,12 +76,14 @@ def choose_long(model: RiskModel, encoder, detector, items: List[Item]) -> float
 
 
 def choose(rows: List[Dict]) -> float:
-    """The lowest threshold at which no row without risk is answered through this reading."""
+    """The lowest threshold at which no row without risk is answered through this reading;
+    above 1 (off) when at that threshold the reading catches no risk the whole one missed."""
     negatives = [r for r in rows if not r["risk"] and not r["whole"]]
     for threshold in CANDIDATES:
         if all(r["extra_p"] < threshold for r in negatives):
-            return threshold
-    return CANDIDATES[-1]
+            gained = sum(1 for r in rows if r["risk"] and not r["whole"] and r["extra_p"] >= threshold)
+            return threshold if gained else 1.01
+    return 1.01
 
 
 def report(rows: List[Dict], threshold: float) -> Dict[str, object]:
@@ -115,7 +117,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             pairs.append({"risk": item.is_risk, "whole": whole,
                           "extra_p": best_extra_p(model, encoder, [f"{first}\n{second}"])})
         elif len(item.text.split()) >= 25:
-            readings = model.readings(item.text)
+            readings = [item.text] + split_sentences(item.text)
             whole = bool(whole_intent(model, encoder, detector, item.text))
             sentences.append({"risk": item.is_risk, "whole": whole,
                               "extra_p": best_extra_p(model, encoder, readings[1:])})
