@@ -82,12 +82,11 @@ def practice_file_for_tests(directory: Path, web_url: Optional[str] = None) -> P
     return path
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """The real action server, Rasa server and website, on free ports, with a fresh database."""
+def started_stack(workdir: Path, log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> RunningStack:
+    """The real action server, Rasa server and website on free ports, with a fresh database
+    in `workdir`; the caller stops it."""
     if not DEFAULT_MODEL.is_file():
         pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
-    workdir = tmp_path_factory.mktemp("stack")
     web_port = free_port()
     practice_file = practice_file_for_tests(workdir, f"http://127.0.0.1:{web_port}")
     running = RunningStack(
@@ -96,13 +95,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         actions_port=free_port(),
         web_port=web_port,
         tracker_db=workdir / "tracker.db",
-        log_dir=REPO_ROOT / "var" / "test-logs",
+        log_dir=log_dir,
         extra_env={
             "ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}",
             "ATTUNE_PRACTICE_FILE": str(practice_file),
+            **(extra_env or {}),
         },
     )
     running.start()
+    return running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """The real action server, Rasa server and website, on free ports, with a fresh database."""
+    running = started_stack(tmp_path_factory.mktemp("stack"), REPO_ROOT / "var" / "test-logs")
     try:
         yield running
     finally:

@@ -18,42 +18,21 @@ import pytest
 import socketio
 
 from attune.channels.socketio import new_session_id
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, free_port
-from tests.conftest import (
-    TEST_MESSAGES_PER_MINUTE,
-    RunningStack,
-    new_sender,
-    practice_file_for_tests,
-    reply_text,
-)
+from attune.stack import REPO_ROOT
+from tests.conftest import TEST_MESSAGES_PER_MINUTE, RunningStack, new_sender, reply_text, started_stack
 
 RISK = "I want to kill myself"
 
 
 @pytest.fixture(scope="module")
 def hostile_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    if not DEFAULT_MODEL.is_file():
-        pytest.fail(f"No trained model at {DEFAULT_MODEL}; run `make train` first.")
-    workdir = tmp_path_factory.mktemp("hostile")
-    web_port = free_port()
-    running = RunningStack(
-        model=DEFAULT_MODEL,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=web_port,
-        tracker_db=workdir / "tracker.db",
-        log_dir=REPO_ROOT / "var" / "test-logs" / "hostile",
-        extra_env={
-            # Requests may name their visitor's address (documentation range 203.0.113.0/24,
-            # a header only): the fuzz test gives each request its own rate-limit budget.
-            "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
-            "ATTUNE_DATABASE_URL": f"sqlite:///{workdir / 'attune.db'}",
-            "ATTUNE_PRACTICE_FILE": str(
-                practice_file_for_tests(workdir, f"http://127.0.0.1:{web_port}")
-            ),
-        },
+    running = started_stack(
+        tmp_path_factory.mktemp("hostile"),
+        REPO_ROOT / "var" / "test-logs" / "hostile",
+        # Requests may name their visitor's address (documentation range 203.0.113.0/24,
+        # a header only): the fuzz test gives each request its own rate-limit budget.
+        {"ATTUNE_TRUSTED_PROXIES": "127.0.0.1"},
     )
-    running.start()
     try:
         yield running
     finally:
