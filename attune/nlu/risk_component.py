@@ -5,10 +5,11 @@ only source of `risk_*` intents. Two readers decide together, weighed by the ris
 stacker (`attune.safety.risk_model.combine`):
 - the reviewed word lists (`attune/safety/risk_lexicon.yml`, `attune.safety.detector`), for
   explicit statements and negated or past risk;
-- the risk model (`attune.safety.risk_model`), which reads meaning: the whole message from the
-  sentence vector the intent classifier handed on (one encoder pass for both), and a long
-  message sentence by sentence too. Its thresholds, chosen on cross-validation, give the
-  crisis reply, the emergency-first reply only for danger now, or the gentle check-in.
+- the risk model (`attune.safety.risk_model`), which reads meaning from the sentence vector
+  the intent classifier handed on (one encoder pass for both). Its thresholds, chosen on
+  cross-validation and a dev set, give the crisis reply, the emergency-first reply only for
+  danger now, or the gentle check-in.
+If the model fails on a message, the word lists decide alone for it.
 Any `risk_*` guess of the intent classifier is removed when neither reader finds risk.
 Two consecutive messages are read together after this component (`attune.safety.context`).
 
@@ -21,6 +22,7 @@ tested with, and editing the lists changes the fingerprint and retrains this com
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -48,6 +50,8 @@ from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune.safety import context
 from attune.safety.detector import RiskAssessment, RiskDetector
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
+
+logger = logging.getLogger(__name__)
 
 RISK_INTENT_PREFIX = "risk_"
 # The parse data key under which the assessment is kept with the message (never its text).
@@ -92,8 +96,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         check-in (`risk_check_in`: lines visible, no alarm). None turns this net off.
 
         `use_model`: read every message with the trained risk model too
-        (attune/safety/risk_model.py), whose own thresholds decide; the graver of the word
-        lists' and the model's decisions stands.
+        (attune/safety/risk_model.py): its stacker weighs the model's scores with the word
+        lists' decision (`combine`).
         """
         return {"lexicon": None, "fallback_threshold": 0.45, "soft_net_threshold": 0.7,
                 "use_model": True}
@@ -170,7 +174,11 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             assessment = self.detector.assess(text)
             data = _assessment_data(assessment)
             if model is not None:
-                verdict = model_verdict(model, message, text, assessment)
+                try:
+                    verdict = model_verdict(model, message, text, assessment)
+                except Exception:  # noqa: BLE001 - a failing model must never skip the word lists
+                    logger.exception("The risk model failed on a message; the word lists decide alone.")
+                    verdict = None
                 data["model"] = verdict.as_data() if verdict else None
                 intent = verdict.intent if verdict is not None else assessment.intent
                 if verdict is not None and intent == verdict.intent and intent != assessment.intent:

@@ -87,3 +87,16 @@ def test_panic_about_a_partner_gets_no_alarm():
         [message("when he doesn't text back I panic, my chest gets tight and I can't breathe", ranking)]
     )
     assert not m.get("intent")["name"].startswith("risk_")
+
+
+def test_a_failing_model_never_skips_the_word_lists(monkeypatch):
+    import attune.nlu.risk_component as risk_component
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("model failure")
+
+    monkeypatch.setattr(risk_component, "model_verdict", broken)
+    [m] = component("risk_suicide", use_model=True).process(
+        [message("i want to die", [{"name": "greet", "confidence": 0.9}])]
+    )
+    assert m.get("intent") == {"name": "risk_suicide", "confidence": 1.0}
