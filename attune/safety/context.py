@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional, Text
 
 from attune.safety.risk_model import CHECK_IN, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
+from attune.safety.windows import last_reading
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ def read_together(
         return None
     if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
         return None
-    joined = f"{previous.text}\n{text}"
+    # A long first message would push this one out of the encoder's reach: read the end.
+    joined = last_reading(f"{previous.text}\n{text}")
     verdict = model.verdict(model.scores(encoder.encode([joined])), [joined], two_turns=True)
     current = intent if is_risk_intent(intent) else None
     decided = graver(current, verdict.intent)

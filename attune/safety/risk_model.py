@@ -10,8 +10,9 @@ serves both (attune/nlu/tfidf_classifier.py hands the vector on).
 
 How a message is read (`RiskModel.verdict`):
 - the whole message (256 word pieces: a long message's last line is read in context, against
-  the `long` threshold); sentence by sentence as well when `sentence` is 1 or below (off in the
-  shipped thresholds: on the dev set it caught nothing the whole reading missed);
+  the `long` threshold); a message longer than that also in windows that reach its end
+  (attune.safety.windows), each weighed as a long message; sentence by sentence as well when
+  `sentence` is 1 or below (off in the shipped thresholds: on the dev set it caught nothing the whole reading missed);
 - `decide` turns the scores into what the visitor gets: the crisis reply for the category
   (`crisis` threshold), the emergency-first reply only when danger is happening now
   (`immediate`), the gentle check-in for the middle band (`check_in`), or nothing.
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+
+from attune.safety.windows import extra_windows
 
 MODEL_DIR = Path(__file__).with_name("model")
 WEIGHTS = "risk_model.safetensors"
@@ -78,7 +81,7 @@ class ModelVerdict:
 
     scores: Dict[str, float]
     intent: Optional[str] = None
-    read: str = "whole"  # "whole", "sentence" or "two_turns": which reading decided
+    read: str = "whole"  # "whole", "window", "sentence" or "two_turns": which reading decided
     p: Optional[float] = None  # the probability of risk the decision used (stacked)
 
     @property
@@ -242,13 +245,16 @@ class RiskModel:
         return [dict(zip(self.outputs, map(float, row))) for row in probabilities]
 
     def readings(self, text: str) -> List[str]:
-        """What to encode for one message: the whole, then its sentences if it is long and
-        the sentence reading is on (a `sentence` threshold above 1 turns it off: on the dev set
-        it caught nothing the whole reading missed, and it costs a pass per sentence)."""
+        """What to encode for one message: the whole; then, for a message longer than the
+        whole reading covers, its windows (attune.safety.windows); then its sentences if it is
+        long and the sentence reading is on (a `sentence` threshold above 1 turns it off: on
+        the dev set it caught nothing the whole reading missed, and it costs a pass per
+        sentence)."""
+        readings = [text] + extra_windows(text)
         if len(text.split()) < SENTENCE_READING_MIN_WORDS or self.thresholds.sentence > 1.0:
-            return [text]
+            return readings
         sentences = split_sentences(text)
-        return [text] + (sentences if len(sentences) > 1 else [])
+        return readings + (sentences if len(sentences) > 1 else [])
 
     def verdict(self, readings_scores: Sequence[Dict[str, float]], readings: Optional[Sequence[str]] = None,
                 lexicon: Optional[str] = None, lexicon_tag: Optional[str] = None,
@@ -257,15 +263,19 @@ class RiskModel:
         its sentences) and the word lists' decision on the whole; the gravest reading decides.
         `two_turns`: the one reading is two messages together (its own threshold)."""
         texts = list(readings) if readings is not None else [""] * len(readings_scores)
+        windows = len(extra_windows(texts[0])) if texts else 0
         best: Optional[ModelVerdict] = None
         for n, (scores, text) in enumerate(zip(readings_scores, texts)):
             matched = lexicon if n == 0 else None
             p = self.probability(scores, matched, len(text.split()))
-            read = "two_turns" if two_turns else ("whole" if n == 0 else "sentence")
+            read = "two_turns" if two_turns else ("whole" if n == 0 else "window" if n <= windows else "sentence")
             thresholds = self.thresholds
             if len(text.split()) >= LONG_WORDS:
                 thresholds = thresholds.for_long_message()
-            if read != "whole":
+            if read == "window":
+                # A window is read as a long message of its own; the word lists read the whole.
+                thresholds = replace(thresholds, word_lists=1.0, word_lists_emergency=1.0, past_check_in=1.0)
+            elif read != "whole":
                 floor = self.thresholds.two_turns if two_turns else self.thresholds.sentence
                 thresholds = thresholds.for_extra_reading(floor)
             found = ModelVerdict(scores, None, read, p)

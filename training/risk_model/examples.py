@@ -2,6 +2,12 @@
 
 Pure Python. Every example carries its risk targets with a mask (a target the data does not
 say is left out of the loss, never guessed) and, for NLU examples, the intent.
+
+`composed` builds long messages for training only, out of a fold's own training messages:
+everyday and intense relationship messages run together (no risk), and the same with one risk
+message at the end or inside (its labels). The writers' long messages are few beside the short
+ones; composing teaches that length and intensity are not risk, and that one sentence of risk
+anywhere in a long message is. They are never scored or counted in cross-validation.
 """
 
 from __future__ import annotations
@@ -10,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import random
+
 import yaml
 
-from attune.safety.corpus import CATEGORIES, Item, normalised, read_corpora
+from attune.safety.corpus import CATEGORIES, NO_CURRENT_RISK_KINDS, Item, normalised, read_corpora
+from attune.safety.windows import WHOLE_WORDS, last_reading
 
 ROOT = Path(__file__).resolve().parents[2]
 RISK_DATA = ROOT / "data" / "risk"
@@ -44,6 +53,7 @@ class Example:
     intent: int  # -1: no intent label
     group: str  # what the example is, for reports: a corpus kind or an NLU intent
     source: str
+    turns: int = 1
 
 
 def _risk_targets(values: Dict[str, Optional[float]], is_risk: bool) -> Tuple[List[float], List[float]]:
@@ -69,7 +79,7 @@ def from_item(item: Item) -> Example:
         values["other"] = 1.0 if item.who == "other" else 0.0
         values["child"] = (1.0 if item.abuse_kind == "child" else 0.0) if "abuse" in item.labels else None
     targets, mask = _risk_targets(values, item.is_risk)
-    return Example(item.joined, targets, mask, -1, item.kind, item.source)
+    return Example(last_reading(item.joined), targets, mask, -1, item.kind, item.source, len(item.turns))
 
 
 def nlu_examples(paths: Sequence[Path]) -> Tuple[List[Example], List[str]]:
@@ -116,3 +126,51 @@ def load_examples(
         seen.add(key)
         unique.append(example)
     return unique, intents, risk_files + nlu_files
+
+
+# Pieces of a composed message: a writer's single message, not negated or past risk (which
+# would make the whole ambiguous), not already long.
+COMPOSED_PIECE_MAX_WORDS = 60
+COMPOSED_RISK_MAX_WORDS = 40
+COMPOSED_GROUPS = ("composed_none", "composed_risk")
+_SEPARATORS = (" ", " ", "\n", "\n\n", " ... ")
+
+
+def composed(examples: Sequence[Example], indexes: Sequence[int], count: int, seed: int) -> List[Example]:
+    """`count` long messages built from `examples[indexes]` (a fold's training part): about
+    three in five without risk, the rest with one risk message at the end (three times in
+    four) or inside. Each stays within what the encoder reads whole."""
+    rng = random.Random(seed)
+    corpus = [examples[i] for i in indexes if not examples[i].source.startswith("nlu:") and examples[i].turns == 1]
+    fillers = [e for e in corpus if not e.targets[0] and e.group not in NO_CURRENT_RISK_KINDS
+               and len(e.text.split()) <= COMPOSED_PIECE_MAX_WORDS]
+    risks = [e for e in corpus if e.targets[0] and e.group != "long_last_line"
+             and len(e.text.split()) <= COMPOSED_RISK_MAX_WORDS]
+    if not fillers or not risks:
+        return []
+    out: List[Example] = []
+    for n in range(count):
+        with_risk = n % 5 >= 3
+        pieces: List[Example] = []
+        words = 0
+        budget = rng.randint(70, WHOLE_WORDS - (COMPOSED_RISK_MAX_WORDS if with_risk else 0))
+        while words < budget:
+            piece = rng.choice(fillers)
+            if words + len(piece.text.split()) > budget and len(pieces) >= 2:
+                break
+            pieces.append(piece)
+            words += len(piece.text.split())
+        if with_risk:
+            risk = rng.choice(risks)
+            at = len(pieces) if rng.random() < 0.75 else rng.randint(1, len(pieces))
+            pieces.insert(at, risk)
+            targets, mask = list(risk.targets), list(risk.mask)
+        else:
+            targets, mask = _risk_targets({}, False)
+        text = pieces[0].text
+        for piece in pieces[1:]:
+            text += rng.choice(_SEPARATORS) + piece.text
+        if rng.random() < 0.3:
+            text = text.lower()
+        out.append(Example(last_reading(text), targets, mask, -1, COMPOSED_GROUPS[with_risk], "composed"))
+    return out

@@ -1,9 +1,12 @@
 """Trains the risk model and exports it for the assistant: `make risk-model`.
 
-    python -m training.risk_model.train [--folds 5] [--epochs 3] [--seed 13]
+    python -m training.risk_model.train [--folds 5] [--epochs 3] [--seed 13] [--composed 1000]
+                                        [--smoke N]
 
 1. Reads the writers' corpora (data/risk/*.jsonl) and the NLU data (data/nlu/*.yml), drops
    exact duplicates, then near-duplicates (cosine >= 0.95 of the published sentence vectors).
+   Every training part (each fold's, and the final one) adds `--composed` long messages built
+   from its own messages (training.risk_model.examples.composed).
 2. Cross-validation: trains one model per fold and keeps every example's out-of-fold scores
    (var/risk-model/oof.json), from which `training.risk_model.thresholds` chooses the
    thresholds. Sealed sets are never read here.
@@ -37,7 +40,7 @@ from attune.nlu.sentence_encoder import (
 )
 from attune.safety.corpus import fingerprint
 from training.risk_model.encoder import Lower, Upper, pad
-from training.risk_model.examples import OUTPUTS, ROOT, Example, load_examples
+from training.risk_model.examples import OUTPUTS, ROOT, Example, composed, load_examples
 
 OUT_DIR = ROOT / "attune" / "safety" / "model"
 WORK_DIR = ROOT / "var" / "risk-model"
@@ -173,6 +176,18 @@ def predict(upper: Upper, cached: List[torch.Tensor], indexes: List[int]) -> np.
     return out
 
 
+def with_composed(examples: List[Example], cached: List[torch.Tensor], indexes: List[int], lower: Lower,
+                  count: int, seed: int) -> Tuple[List[Example], List[torch.Tensor], List[int]]:
+    """The examples, their cache and the training indexes, plus `count` long messages composed
+    from `indexes` alone (so nothing of a held-out fold leaks into its training)."""
+    extra = composed(examples, indexes, count, seed)
+    if not extra:
+        return examples, cached, indexes
+    extra_cached = cache_lower(lower, tokenize([e.text for e in extra]))
+    start = len(examples)
+    return examples + extra, cached + extra_cached, indexes + list(range(start, start + len(extra)))
+
+
 def folds_of(examples: List[Example], folds: int, seed: int) -> List[List[int]]:
     """Stratified by group (corpus kind or intent), so each fold sees every kind."""
     rng = random.Random(seed)
@@ -195,6 +210,10 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--composed", type=int, default=1000,
+                        help="long messages composed from each training part (training only)")
+    parser.add_argument("--smoke", type=int, default=0,
+                        help="check the whole run on this many examples; nothing is written")
     args = parser.parse_args(list(argv) or None)
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
@@ -202,6 +221,8 @@ def main(argv: Sequence[str] = ()) -> int:
     started = time.time()
 
     examples, intents, files = load_examples()
+    if args.smoke:
+        examples = random.Random(args.seed).sample(examples, min(args.smoke, len(examples)))
     base_dir = model_directory()
     weights = load_file(str(base_dir / WEIGHTS_FILE))
     ids = tokenize([e.text for e in examples])
@@ -225,9 +246,14 @@ def main(argv: Sequence[str] = ()) -> int:
         for fold, held_out in enumerate(folds_of(examples, args.folds, args.seed)):
             held = set(held_out)
             train_idx = [i for i in range(len(examples)) if i not in held]
-            upper = train_upper(weights, examples, cached, train_idx, len(intents), args.epochs,
+            fold_examples, fold_cached, train_idx = with_composed(
+                examples, cached, train_idx, lower, args.composed, args.seed + fold)
+            upper = train_upper(weights, fold_examples, fold_cached, train_idx, len(intents), args.epochs,
                                 args.seed + fold, log=f"fold {fold + 1}/{args.folds} ")
             oof[held_out] = predict(upper, cached, held_out)
+        if args.smoke:
+            print(f"smoke run: {len(examples)} examples, nothing written ({time.time() - started:.0f} s)")
+            return 0
         (WORK_DIR / "oof.json").write_text(json.dumps({
             "outputs": list(OUTPUTS),
             "rows": [
@@ -238,7 +264,9 @@ def main(argv: Sequence[str] = ()) -> int:
         }))
         print(f"out-of-fold scores in {WORK_DIR / 'oof.json'} ({time.time() - started:.0f} s)", flush=True)
 
-    upper = train_upper(weights, examples, cached, list(range(len(examples))), len(intents),
+    all_examples, all_cached, all_idx = with_composed(
+        examples, cached, list(range(len(examples))), lower, args.composed, args.seed)
+    upper = train_upper(weights, all_examples, all_cached, all_idx, len(intents),
                         args.epochs, args.seed, log="final ")
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     exported = {k: v.astype(np.float16) for k, v in upper.export().items()}
@@ -256,6 +284,7 @@ def main(argv: Sequence[str] = ()) -> int:
         "near_duplicates_dropped": len(drop),
         "seed": args.seed,
         "epochs": args.epochs,
+        "composed_per_training_part": args.composed,
         "trained_seconds": round(time.time() - started),
         "weights_sha256": file_fingerprint(OUT_DIR / "risk_model.safetensors"),
         **report,
