@@ -210,6 +210,7 @@ SEALED_SHA256 = {
     "sealed_a_first_contact.jsonl": "20bdb2852df74b533ccdd1ce83797227fa5eb47b712b1795d76ea11b1ae2b9fa",
     "sealed_b_night_chat.jsonl": "a2776150ab1c5b2b2486b6519d660add2c3d8a383dd65be0005831a6dbc2cc42",
     "sealed_c_personas.jsonl": "bb97cb30740608420b482bc1ad6ce2e34a602f67310c43a992747ee771e10721",
+    "sealed_d_messaging.jsonl": "69754f76fe6a8b1ed072e20a4768fdded1887145446051adb5db88e0052193e3",
 }
 
 
