@@ -6,7 +6,9 @@ server: crisis replies and the way to a therapist need no action server. It read
 the server with a message that names the field.
 
 After any risk message in a conversation it adds a "Get help now" button to every later reply
-that has none, so help stays one tap away even after "I'm fine".
+that has none, so help stays one tap away even after "I'm fine". Once the visitor has said
+where they are (slot `visitor_region`), every reply lists that region's lines instead of the
+practice's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from rasa.utils.endpoints import EndpointConfig
 from attune import speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
-from attune.safety.resources import crisis_template_variables, load_registry
+from attune.safety.regions import UNKNOWN
+from attune.safety.resources import (
+    Registry,
+    crisis_template_variables,
+    format_lines,
+    load_registry,
+    resources_for,
+)
 from attune.safety.taxonomy import HELP_BUTTON as GET_HELP_BUTTON
 from attune.safety.taxonomy import RISK_INTENT_PREFIX
 
@@ -44,20 +53,44 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         self.practice = practice or load_practice()
         registry = load_registry()
+        self._registry = registry
         self._clock = clock
+        home = self.practice.region
+        self._home = home.country + (f"-{home.subdivision}" if home.subdivision else "")
+        directory = registry.international
         self._fixed_variables: Dict[Text, Text] = {
             **template_variables(self.practice),
             **crisis_template_variables(registry, self.practice),
+            **region_variables(registry, self._home),
             "max_message_chars": str(self.practice.limits.max_message_chars),
+            "international_directory": f"{directory.name} ({directory.url})" if directory else "findahelpline.com",
         }
+        self._regions: Dict[Text, Dict[Text, Text]] = {}
 
-    def variables(self) -> Dict[Text, Text]:
-        """Every placeholder a response may use, as of now."""
+    def variables(self, tracker: Optional[DialogueStateTracker] = None) -> Dict[Text, Text]:
+        """Every placeholder a response may use, as of now: the crisis lines of the region
+        the visitor said they are in (slot `visitor_region`), else the practice's."""
         variables = dict(self._fixed_variables)
+        region = tracker.get_slot("visitor_region") if tracker is not None else None
+        if region and region != self._home and region != UNKNOWN:
+            variables.update(self._region(region))
+        kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
+        variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
         variables["open_status"] = open_status(
             self.practice, self._clock(), variables["crisis_line_primary"]
         )
         return variables
+
+    def _region(self, code: Text) -> Dict[Text, Text]:
+        """The crisis variables of a region, once per region; none for a code the registry
+        does not know (a slot value from before a registry change)."""
+        if code not in self._regions:
+            try:
+                self._regions[code] = {**crisis_template_variables(self._registry, code),
+                                       **region_variables(self._registry, code)}
+            except ValueError:
+                self._regions[code] = {}
+        return self._regions[code]
 
     async def generate(
         self,
@@ -68,11 +101,22 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[Text, Any]]:
         """Renders a response; after a crisis turn, keeps help one tap away."""
         response = await super().generate(
-            utter_action, tracker, output_channel, **{**self.variables(), **kwargs}
+            utter_action, tracker, output_channel, **{**self.variables(tracker), **kwargs}
         )
         if response is not None and crisis_seen(tracker):
             response = with_help_button(response)
         return response
+
+
+def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
+    """`region_name` and `lines_here_<kind>` (the lines for each crisis kind) of a region."""
+    country, _, subdivision = code.partition("-")
+    found, sub = registry.locate(country, subdivision or None)
+    variables = {"region_name": sub.name if sub else found.name}
+    for kind in ("suicide", "self_harm", "abuse", "child_abuse", "harm_others", "emergency",
+                 "third_party", "general"):
+        variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
+    return variables
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

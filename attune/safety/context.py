@@ -58,6 +58,11 @@ def read_together(
     text = parse_data.get("text") or ""
     if previous is None or not text.strip() or text.startswith("/"):
         return None
+    # The previous message already got a crisis reply: reading it again with this one ("what
+    # do i do now") would only repeat that reply instead of answering the follow-up.
+    earlier = ((getattr(previous, "parse_data", None) or {}).get("intent") or {}).get("name")
+    if is_risk_intent(earlier) and earlier != CHECK_IN:
+        return None
     if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
         return None
     # A long first message would push this one out of the encoder's reach: read the end.

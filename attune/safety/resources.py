@@ -36,6 +36,7 @@ CATEGORIES: Tuple[str, ...] = (
     "third_party",
     "check_in",
     "general",
+    "poison",
 )
 # Categories whose template variable (crisis_lines_<category>) the bot's words use.
 TEMPLATE_CATEGORIES: Tuple[str, ...] = (
@@ -49,7 +50,7 @@ TEMPLATE_CATEGORIES: Tuple[str, ...] = (
     "check_in",
 )
 # Someone may be in danger right now: the emergency number goes first.
-EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others")
+EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others", "poison")
 CONTACT_KINDS: Tuple[str, ...] = ("call", "text", "tty", "chat")
 NON_CRISIS_MARKER = "not crisis support"
 # A verification_note starting with this makes `python -m attune.practice check` warn.
@@ -256,11 +257,24 @@ class Country:
 
 
 @dataclass(frozen=True)
+class Directory:
+    """A directory of crisis lines in most countries: offered to a visitor somewhere the
+    registry has no lines for."""
+
+    name: str
+    url: str
+    last_verified: Optional[date]
+    source: str
+    verification_note: str
+
+
+@dataclass(frozen=True)
 class Registry:
-    """All crisis resources, by country."""
+    """All crisis resources, by country, and the directory for everywhere else."""
 
     countries: Mapping[str, Country] = field(hash=False)
     source_path: Optional[Path] = None
+    international: Optional[Directory] = None
 
     def all_resources(self) -> List[Resource]:
         """Every resource, national ones first, in file order."""
@@ -341,9 +355,10 @@ class _RegistryParser:
         if not isinstance(data, dict):
             raise RegistryError([f"{self.label} must be a mapping with a 'countries' section"])
         for key in data:
-            if key not in ("schema_version", "countries"):
+            if key not in ("schema_version", "countries", "international"):
                 self.fail(
-                    str(key), "is not a registry setting (expected schema_version, countries)"
+                    str(key),
+                    "is not a registry setting (expected schema_version, countries, international)",
                 )
         if data.get("schema_version") != 1:
             self.fail("schema_version", f"must be 1 (got {data.get('schema_version')!r})")
@@ -356,9 +371,32 @@ class _RegistryParser:
                 country = self._country(code, body)
                 if country:
                     countries[country.code] = country
+        international = self._directory(data.get("international"))
         if self.problems:
             raise RegistryError(self.problems)
-        return Registry(countries=countries, source_path=path)
+        return Registry(countries=countries, source_path=path, international=international)
+
+    def _directory(self, raw: Any) -> Optional[Directory]:
+        if raw is None:
+            return None
+        where = "international"
+        if not isinstance(raw, dict):
+            self.fail(where, "must have a name, url, last_verified, source and verification_note")
+            return None
+        self._unknown(raw, ("name", "url", "last_verified", "source", "verification_note"), where)
+        name = self._text(raw, "name", where)
+        url = raw.get("url")
+        if not _is_https(url):
+            self.fail(f"{where}.url", "must be an https:// address")
+        source = raw.get("source")
+        if not _is_https(source):
+            self.fail(f"{where}.source", "must be an https:// address")
+        note = self._text(raw, "verification_note", where)
+        verified = self._date(raw.get("last_verified"), f"{where}.last_verified")
+        if not (name and _is_https(url) and _is_https(source) and note):
+            return None
+        return Directory(name=name, url=str(url), last_verified=verified, source=str(source),
+                         verification_note=note)
 
     def _country(self, code: Any, body: Any) -> Optional[Country]:
         where = f"countries.{code}"
@@ -809,7 +847,10 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
     Returns:
         ``crisis_lines_<category>`` for each of :data:`TEMPLATE_CATEGORIES`, plus
         ``emergency_number`` (e.g. ``9-1-1``), ``crisis_line_primary`` (e.g.
-        ``call or text 9-8-8``) and ``crisis_line_primary_name``.
+        ``call or text 9-8-8``), ``crisis_line_primary_name``, ``crisis_line_abuse`` and
+        ``crisis_line_child_abuse`` (the first line for that kind, named, for a sentence),
+        ``poison_help`` (the poison centre, named) and ``crisis_text_options`` (the lines
+        that take texts or chats).
     """
     country, subdivision = _region_of(where)
     found, _ = registry.locate(country, subdivision)
@@ -822,7 +863,52 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
     variables["emergency_number"] = found.emergency.first("call").value
     variables["crisis_line_primary"] = contact_phrase(found.primary)
     variables["crisis_line_primary_name"] = found.primary.name
+    for category in ("abuse", "child_abuse"):
+        first = next(r for r in resources_for(registry, country, subdivision, category) if not r.is_emergency)
+        variables[f"crisis_line_{category}"] = named_contact(first)
+    variables["poison_help"] = poison_help(registry, country, subdivision)
+    variables["crisis_text_options"] = text_options(registry, country, subdivision)
     return variables
+
+
+def named_contact(resource: Resource) -> str:
+    """A line by name with how to reach it, e.g. ``Kids Help Phone (call 1-800-668-6868 or
+    text CONNECT to 686868)``: one line inside a sentence."""
+    return f"{resource.name} ({contact_phrase(resource)})"
+
+
+def poison_help(registry: Registry, country: str, subdivision: Optional[str]) -> str:
+    """Who gives advice about something swallowed, in a sentence: the region's poison centre,
+    else the emergency number."""
+    for resource in resources_for(registry, country, subdivision, "poison"):
+        if "poison" in resource.categories and not resource.is_emergency:
+            return named_contact(resource)
+    found, _ = registry.locate(country, subdivision)
+    return f"Emergency services ({found.emergency.first('call').value})"
+
+
+# The kinds of line a person who cannot call is offered.
+_QUIET_CATEGORIES = ("suicide", "abuse", "child_abuse", "general")
+
+
+def text_options(registry: Registry, country: str, subdivision: Optional[str], bullet: str = "• ") -> str:
+    """The crisis lines of a region that take texts or chats, with only those ways to reach
+    them; a plain sentence when there are none."""
+    found, sub = registry.locate(country, subdivision)
+    lines = []
+    for resource in list(found.resources) + list(sub.resources if sub else ()):
+        quiet = [c for c in resource.contacts if c.kind in ("text", "chat")]
+        if not quiet or resource.is_emergency or not resource.is_crisis_line:
+            continue
+        if not (resource.primary or set(resource.categories) & set(_QUIET_CATEGORIES)):
+            continue
+        ways = [c.note or f"text {c.value}" if c.kind == "text" else f"chat at {c.value}" for c in quiet]
+        when = " (24/7)" if resource.available_24_7 else f", {resource.hours}"
+        lines.append(f"{bullet}{resource.name}: {_join_or(ways)}{when}")
+    if not lines:
+        return (f"None of the lines I know here take texts yet. If you can, call "
+                f"{contact_phrase(found.primary)}, or {found.emergency.first('call').value} in an emergency.")
+    return "\n".join(lines)
 
 
 def banner(registry: Registry, country: str, subdivision: Optional[str] = None) -> Dict[str, Any]:

@@ -160,6 +160,17 @@ def test_two_messages_without_any_trace_of_risk_are_not_read_again():
     assert encoder.seen == []
 
 
+def test_a_follow_up_to_a_message_that_already_got_a_crisis_reply_is_read_alone():
+    # "what do i do" after "my friend wants to kill herself": the follow-up is answered, not
+    # the crisis reply repeated.
+    previous = SimpleNamespace(text="my friend told me she wants to kill herself",
+                               parse_data={**parse("", 0.99, intent="risk_third_party")})
+    encoder = FakeEncoder()
+    data = parse("what do i do", 0.05, intent="ask_next_step")
+    assert context.read_together(data, previous, FakeModel(scores(0.99, suicide=0.9, other=0.9)), encoder) is None
+    assert data["intent"]["name"] == "ask_next_step" and encoder.seen == []
+
+
 def test_a_message_that_already_got_a_crisis_reply_is_left_alone():
     data = parse("i want to die", 0.99, intent="risk_suicide")
     previous = SimpleNamespace(text="x", parse_data=parse("", 0.9))

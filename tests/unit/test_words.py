@@ -199,3 +199,24 @@ def test_the_grade_check_tells_hard_text_from_easy_text():
 
 def test_the_length_check_counts_a_placeholder_as_one_word():
     assert len(words("Call {crisis_line_primary} or book at {booking_url}.")) == 6
+
+
+# The crisis turns and what follows them are read by people in distress: grade 6 at most.
+CRISIS_MAX_GRADE = 6.0
+_CRISIS_RESPONSES = re.compile(
+    r"^(utter_crisis_|utter_ask_safe|utter_ask_how|utter_not_safe|utter_glad_safe|"
+    r"utter_respect_denial|utter_check_in_gently|utter_next_step|utter_refuse_hospital|"
+    r"utter_cant_call|utter_quick_exit_reminder|utter_stop_hotlines|utter_feeling_calmer)"
+)
+CRISIS_BUBBLES = [(where, text) for where, text in BUBBLES if _CRISIS_RESPONSES.match(where)]
+
+
+def test_the_crisis_turns_are_all_checked():
+    names = {where.split("[")[0] for where, _ in CRISIS_BUBBLES}
+    assert {"utter_crisis_suicide", "utter_next_step", "utter_refuse_hospital", "utter_cant_call",
+            "utter_stop_hotlines", "utter_not_safe"} <= names
+
+
+@pytest.mark.parametrize("where,text", CRISIS_BUBBLES, ids=[where for where, _ in CRISIS_BUBBLES])
+def test_each_crisis_bubble_reads_at_grade_6_or_lower(where: str, text: str):
+    assert reading_grade(text) <= CRISIS_MAX_GRADE, f"{where}: grade {reading_grade(text):.1f}"

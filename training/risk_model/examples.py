@@ -30,9 +30,11 @@ NLU_DATA = ROOT / "data" / "nlu"
 # The model's outputs: any risk, each category, "about someone else", "a child is abused".
 OUTPUTS: Tuple[str, ...] = ("risk",) + CATEGORIES + ("other", "child")
 
-# NLU intents that answer the safety question inside a crisis conversation: the dialogue reads
-# them, so the risk model learns nothing from them.
-SAFETY_ANSWERS = frozenset({"not_safe", "deny_risk", "confirm_safe"})
+# NLU intents that answer the safety question inside a crisis conversation ("he's in the next
+# room, i can't talk"): the dialogue reads them in the light of what came before, so the risk
+# model learns nothing from them. ("No ambulance" is learnt as it is, without risk: alone it
+# has none, and after a crisis reply the dialogue answers it with the options that remain.)
+SAFETY_ANSWERS = frozenset({"not_safe", "deny_risk", "confirm_safe", "cant_call"})
 # What each risk intent of the NLU data says about the outputs (None: not said, masked).
 _NLU_RISK: Dict[str, Dict[str, Optional[float]]] = {
     "risk_suicide": {"suicide": 1.0},

@@ -1,0 +1,75 @@
+"""Where the visitor says they are, as a Rasa NLU entity: `region` ("CA-QC", "GB", "unknown").
+
+Runs on every message after the classifiers (attune.safety.regions does the reading): "i'm in
+quebec" or a message that is only "vancouver" gives the entity; the `visitor_region` slot takes
+it (domain.yml), and from then on attune.nlg lists that region's crisis lines, in the same turn
+too, so "i'm in quebec and i can't go on" is answered with Quebec's lines. A place the registry
+has no lines for gives `unknown` only when the classifier read the message as the visitor
+saying where they are (`share_location`): "i'm in a bad place" names no place at all.
+Needs no training and no action server.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from attune.safety.regions import UNKNOWN, find_place
+from attune.safety.resources import Registry, load_registry
+
+REGION_ENTITY = "region"
+SHARE_LOCATION_INTENT = "share_location"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class RegionExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds a `region` entity when the visitor places themselves somewhere."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    def __init__(self, registry: Optional[Registry] = None) -> None:
+        self._registry = registry
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RegionExtractor":
+        return cls()
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = load_registry()
+        return self._registry
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            entity = region_entity(self.registry, message.get(TEXT) or "",
+                                   (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
+            if entity is not None:
+                message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+        return messages
+
+
+def region_entity(registry: Registry, text: Text, intent: Optional[Text]) -> Optional[Dict[Text, Any]]:
+    """The `region` entity for a message, or None."""
+    if not text or text.startswith("/"):
+        return None
+    place = find_place(registry, text)
+    if place is None or (place.code == UNKNOWN and intent != SHARE_LOCATION_INTENT):
+        return None
+    return {"entity": REGION_ENTITY, "value": place.code, "start": 0, "end": len(text),
+            "extractor": "RegionExtractor"}

@@ -1,0 +1,181 @@
+"""Where a visitor says they are, so that the crisis lines shown are theirs. Pure Python.
+
+A visitor to a Toronto practice may be in Quebec, in Texas or in Ireland. When they say so
+("i'm in quebec", "i live in texas", "we're in the uk", or just "vancouver"), `find_place`
+names the region in the crisis registry's codes ("CA-QC", "US-TX", "GB"); the Rasa side
+(attune/nlu/region_component.py) turns that into the `visitor_region` slot, and every later
+reply lists that region's lines (attune/nlg.py).
+
+It reads a place only where the visitor places themselves: after "I'm in", "I live in",
+"we're in", "I'm from", "based in", "here in", or as a short message that is only a place.
+"My ex moved to Alberta" leaves the region alone.
+A place the registry does not cover is reported as `UNKNOWN` when the visitor clearly named
+one ("i'm in ireland"): the reply then says plainly that there are no lines for it and
+offers the international directory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterator, Optional, Tuple
+
+from attune.safety.resources import Registry
+
+UNKNOWN = "unknown"
+
+# Other names people use for the registry's countries and regions. Codes are the registry's.
+COUNTRY_ALIASES: Dict[str, str] = {
+    "canada": "CA", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
+    "the states": "US", "america": "US", "the us": "US", "uk": "GB", "the uk": "GB",
+    "u.k.": "GB", "united kingdom": "GB", "britain": "GB", "great britain": "GB",
+    "australia": "AU", "oz": "AU",
+}
+SUBDIVISION_ALIASES: Dict[str, str] = {
+    # Canada
+    "bc": "CA-BC", "b.c.": "CA-BC", "sask": "CA-SK", "nfld": "CA-NL", "newfoundland": "CA-NL",
+    "labrador": "CA-NL", "pei": "CA-PE", "p.e.i.": "CA-PE", "nwt": "CA-NT", "quebec city": "CA-QC",
+    "québec": "CA-QC", "toronto": "CA-ON", "ottawa": "CA-ON", "hamilton": "CA-ON",
+    "mississauga": "CA-ON", "london ontario": "CA-ON", "montreal": "CA-QC", "montréal": "CA-QC",
+    "gatineau": "CA-QC", "vancouver": "CA-BC", "victoria bc": "CA-BC", "calgary": "CA-AB",
+    "edmonton": "CA-AB", "winnipeg": "CA-MB", "regina": "CA-SK", "saskatoon": "CA-SK",
+    "halifax": "CA-NS", "fredericton": "CA-NB", "moncton": "CA-NB", "st. john's": "CA-NL",
+    "charlottetown": "CA-PE", "whitehorse": "CA-YT", "yellowknife": "CA-NT", "iqaluit": "CA-NU",
+    # United States
+    "nyc": "US-NY", "new york city": "US-NY", "los angeles": "US-CA", "la": "US-CA",
+    "san francisco": "US-CA", "chicago": "US-IL", "houston": "US-TX", "dallas": "US-TX",
+    "austin": "US-TX", "miami": "US-FL", "seattle": "US-WA", "boston": "US-MA",
+    "philadelphia": "US-PA", "atlanta": "US-GA", "phoenix": "US-AZ", "denver": "US-CO",
+    "detroit": "US-MI", "washington dc": "US-DC", "washington d.c.": "US-DC", "dc": "US-DC",
+    # United Kingdom
+    "england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR",
+    "london": "GB-ENG", "manchester": "GB-ENG", "birmingham": "GB-ENG", "glasgow": "GB-SCT",
+    "edinburgh": "GB-SCT", "cardiff": "GB-WLS", "belfast": "GB-NIR",
+    # Australia
+    "sydney": "AU-NSW", "melbourne": "AU-VIC", "brisbane": "AU-QLD", "perth": "AU-WA",
+    "adelaide": "AU-SA", "hobart": "AU-TAS", "canberra": "AU-ACT", "darwin": "AU-NT",
+}
+# Places people name that the registry has no lines for: reported as UNKNOWN.
+UNCOVERED_PLACES = frozenset({
+    "ireland", "new zealand", "india", "mexico", "france", "germany", "spain", "italy",
+    "portugal", "netherlands", "belgium", "sweden", "norway", "denmark", "finland", "poland",
+    "brazil", "argentina", "chile", "colombia", "peru", "philippines", "china", "japan",
+    "korea", "south korea", "south africa", "nigeria", "kenya", "ghana", "egypt", "pakistan",
+    "bangladesh", "sri lanka", "nepal", "vietnam", "thailand", "malaysia", "singapore",
+    "indonesia", "turkey", "israel", "iran", "iraq", "lebanon", "jamaica", "trinidad",
+    "dubai", "uae", "saudi arabia", "qatar", "ukraine", "russia", "greece", "switzerland",
+    "austria", "hong kong", "taiwan", "europe", "asia", "africa", "dublin", "paris",
+    "berlin", "madrid", "rome", "mumbai", "delhi", "manila", "lagos", "auckland",
+})
+# Where a visitor places themselves: the place follows one of these.
+_SELF_PLACED = re.compile(
+    r"\b(?:i'?m|i am|im|we'?re|we are|i live|we live|i'?m living|living|i'?m based|based|"
+    r"i'?m from|i am from|i reside|we reside|here|currently|staying|i'?m staying|"
+    r"i (?:just )?moved|we (?:just )?moved)\s+(?P<not>not\s+)?(?:in|at|from|to)?\s*"
+    r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
+    re.IGNORECASE,
+)
+# A message that is only a place: at most this many words.
+PLACE_ONLY_MAX_WORDS = 4
+# Upper-case codes that are also common words or ambiguous: never read as a place.
+_AMBIGUOUS_CODES = frozenset({"ON", "IN", "OR", "ME", "OK", "HI", "DE", "LA", "MA", "PA", "AL",
+                              "CO", "ID", "MI", "MO", "NE", "OH", "CA", "SA", "WA", "NT", "US"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place the visitor named: its region code ("CA-QC", "GB") or UNKNOWN, and its name."""
+
+    code: str
+    name: str
+
+    @property
+    def covered(self) -> bool:
+        return self.code != UNKNOWN
+
+    @property
+    def country(self) -> str:
+        return self.code.split("-")[0]
+
+    @property
+    def subdivision(self) -> Optional[str]:
+        return self.code.split("-", 1)[1] if "-" in self.code else None
+
+
+def names(registry: Registry) -> Dict[str, Tuple[str, str]]:
+    """Every name (lower case) the finder knows: name -> (region code, display name)."""
+    known: Dict[str, Tuple[str, str]] = {}
+    for code, country in registry.countries.items():
+        known[country.name.lower()] = (code, country.name)
+        for sub_code, sub in country.subdivisions.items():
+            known[sub.name.lower()] = (f"{code}-{sub_code}", sub.name)
+    for alias, code in COUNTRY_ALIASES.items():
+        if code in registry.countries:
+            known.setdefault(alias, (code, registry.countries[code].name))
+    for alias, code in SUBDIVISION_ALIASES.items():
+        country, sub = code.split("-", 1)
+        found = registry.countries.get(country)
+        if found and sub in found.subdivisions:
+            known.setdefault(alias, (code, found.subdivisions[sub].name))
+    return known
+
+
+def _codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
+    """Upper-case subdivision codes ("BC", "NY", "QLD") that are safe to read as places."""
+    out: Dict[str, Tuple[str, str]] = {}
+    for code, country in registry.countries.items():
+        for sub_code, sub in country.subdivisions.items():
+            if len(sub_code) >= 2 and sub_code not in _AMBIGUOUS_CODES:
+                out.setdefault(sub_code, (f"{code}-{sub_code}", sub.name))
+    return out
+
+
+def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
+    """Every subdivision code, the ambiguous ones too: read only when the visitor wrote
+    nothing but the code, in capitals, right after placing themselves ("i'm in ON")."""
+    return {sub_code: (f"{code}-{sub_code}", sub.name)
+            for code, country in registry.countries.items()
+            for sub_code, sub in country.subdivisions.items()}
+
+
+def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
+    """The stretches of a message that may be the visitor's own place, best first, and
+    whether the visitor placed themselves there in words ("i'm in ...")."""
+    for match in _SELF_PLACED.finditer(text):
+        if not match.group("not"):  # "i'm not in canada"
+            yield match.group("place"), True
+    if len(text.split()) <= PLACE_ONLY_MAX_WORDS:
+        yield text, False
+
+
+def _longest_known(stretch: str, known: Dict[str, Tuple[str, str]]) -> Optional[Tuple[str, str]]:
+    lowered = " " + re.sub(r"\s+", " ", stretch.lower()) + " "
+    best: Optional[Tuple[str, str]] = None
+    best_length = 0
+    for name, found in known.items():
+        if len(name) > best_length and re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", lowered):
+            best, best_length = found, len(name)
+    return best
+
+
+def find_place(registry: Registry, text: str) -> Optional[Place]:
+    """The place the visitor says they are in, or None when they name none."""
+    text = (text or "")[:300]
+    known = names(registry)
+    codes = _codes(registry)
+    for stretch, placed in _candidates(text):
+        found = _longest_known(stretch, known)
+        if found is None:
+            found = next((codes[w] for w in re.findall(r"\b[A-Z]{2,3}\b", stretch) if w in codes), None)
+        if found is None and placed:
+            # "i'm in ny": right after "in", a code in any case is a place.
+            first = stretch.split()[0].upper() if stretch.split() else ""
+            found = codes.get(first) or (_all_codes(registry).get(first) if stretch.strip() == first.strip() and first.isupper() else None)
+        if found is not None:
+            return Place(code=found[0], name=found[1])
+        lowered = stretch.lower()
+        uncovered = next((p for p in sorted(UNCOVERED_PLACES, key=len, reverse=True)
+                          if re.search(r"\b" + re.escape(p) + r"\b", lowered)), None)
+        if uncovered is not None:
+            return Place(code=UNKNOWN, name=uncovered.title())
+    return None

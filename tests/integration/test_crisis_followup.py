@@ -1,0 +1,110 @@
+"""After the crisis reply, through the REST channel, as a visitor would meet it: every turn
+gives a concrete next step for this kind of crisis, help stays one tap away, a "no" is
+respected, and the lines are those of where the visitor is.
+
+The turns themselves are checked by the end-to-end stories (tests/stories/
+test_crisis_followup.yml); these tests read the words the visitor gets.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List
+
+from tests.conftest import new_sender, reply_payloads, reply_text
+
+HELP = "/request_crisis_help"
+PHONE_NUMBER = re.compile(r"\b\d[\d -]{2,}\d\b")
+
+
+def conversation(stack, *messages: str) -> List[list]:
+    sender = new_sender()
+    return [stack.send(sender, message) for message in messages]
+
+
+def test_someone_else_at_risk_gets_steps_for_the_helper_then_a_question_about_the_helper(stack):
+    _, steps = conversation(stack, "my best friend told me tonight she wants to kill herself",
+                            "what do i do")
+    text = reply_text(steps)
+    assert "Ask them straight out" in text and "does not put the idea in their head" in text
+    assert "Stay with them" in text and "9-1-1" in text
+    assert "helps people who are worried about someone" in text and "9-8-8" in text
+    assert "how are you holding up" in text.lower()
+    assert {"/confirm_safe", HELP} <= set(reply_payloads(steps))
+
+
+def test_refusing_the_hospital_after_an_overdose_gets_the_poison_centre_without_a_lecture(stack):
+    _, refused = conversation(stack, "i just took all my pills", "im not going to the hospital")
+    text = reply_text(refused)
+    assert "Ontario Poison Centre" in text and "1-844-764-7669" in text
+    assert "stay with you" in text
+    assert not re.search(r"\byou (?:must|should|need to)\b", text, re.IGNORECASE)
+    assert {"/cant_call", HELP} <= set(reply_payloads(refused))
+
+
+def test_someone_who_cannot_call_gets_the_lines_that_take_texts(stack):
+    _, quiet = conversation(stack, "i want to kill myself", "i cant call anyone")
+    text = reply_text(quiet)
+    assert "text 9-8-8" in text and "text CONNECT to 686868" in text
+    assert "call 1-800" not in text, "a voice-only line was offered to someone who cannot call"
+    assert "delete this chat" in text  # REST: no page to leave, so how to leave no trace
+    assert HELP in reply_payloads(quiet)
+
+
+def test_no_more_numbers_is_respected_until_new_risk_appears(stack):
+    _, declined, next_step, new_risk = conversation(
+        stack, "i want to kill myself", "stop sending me numbers", "what do i do now",
+        "i have the pills in my hand right now")
+    assert "won't keep sending numbers" in reply_text(declined)
+    assert not PHONE_NUMBER.search(reply_text(declined) + reply_text(next_step))
+    assert "put anything you might use to hurt yourself out of reach" in reply_text(next_step)
+    assert HELP in reply_payloads(declined) and HELP in reply_payloads(next_step)
+    # New risk: the full crisis reply, lines and all.
+    assert "9-1-1" in reply_text(new_risk) and "9-8-8" in reply_text(new_risk)
+
+
+def test_not_safe_after_an_abuse_disclosure_gets_safety_steps_and_the_abuse_line(stack):
+    _, not_safe = conversation(stack, "my husband hits me", "/not_safe")
+    text = reply_text(not_safe)
+    assert "9-1-1" in text and "Assaulted Women's Helpline" in text
+    assert "a room with a way out" in text
+
+
+def test_a_joke_after_a_crisis_reply_is_respected_and_help_stays_on_screen(stack):
+    _, joke = conversation(stack, "i want to kms", "jk jk")
+    assert "sorry if I got that wrong" in reply_text(joke)
+    assert HELP in reply_payloads(joke)
+
+
+def test_a_denial_with_no_crisis_reply_before_it_apologises_for_nothing_and_shows_help(stack):
+    (denial,) = conversation(stack, "you misunderstood")
+    text = reply_text(denial)
+    assert "sorry" not in text.lower()
+    assert "9-8-8" in text and HELP in reply_payloads(denial)
+
+
+def test_when_things_ease_the_way_to_a_therapist_is_offered(stack):
+    _, calmer = conversation(stack, "i want to die", "i feel a bit calmer now")
+    assert "glad" in reply_text(calmer)
+    assert {"/request_callback", HELP} <= set(reply_payloads(calmer))
+
+
+def test_a_visitor_in_another_province_gets_that_provinces_lines_from_then_on(stack):
+    _, here, _, refused = conversation(stack, "i want to kill myself", "i'm in quebec",
+                                       "i just took all my pills", "no ambulance")
+    assert "lines for Quebec" in reply_text(here)
+    assert "Centre antipoison du Québec" in reply_text(refused)
+    assert "Ontario Poison Centre" not in reply_text(refused)
+
+
+def test_a_place_named_in_the_risk_message_itself_gets_its_lines_in_the_same_turn(stack):
+    (crisis,) = conversation(stack, "i live in texas and i want to kill myself")
+    text = reply_text(crisis)
+    assert "988 Suicide & Crisis Lifeline" in text and "9-8-8" not in text
+
+
+def test_a_place_without_lines_is_said_plainly_with_the_international_directory(stack):
+    _, here = conversation(stack, "i want to kill myself", "i'm in ireland")
+    text = reply_text(here)
+    assert "don't have crisis lines for that place" in text and "findahelpline.com" in text
+    assert HELP in reply_payloads(here)
