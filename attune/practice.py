@@ -847,6 +847,12 @@ def practice_warnings(
                 f"Crisis entry {resource.id} ({resource.name}) must be verified before launch; "
                 "see `python -m attune.safety.resources`."
             )
+    directory = registry.international
+    if directory is not None and directory.verification_note.upper().startswith(UNVERIFIED_MARKER):
+        warnings.append(
+            f"The international directory ({directory.name}, offered to visitors somewhere the "
+            "registry has no lines for) must be verified before launch."
+        )
     return warnings
 
 

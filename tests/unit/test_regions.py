@@ -1,0 +1,94 @@
+"""Where the visitor says they are, and the lines that go with it: a visitor to an Ontario
+practice who is in Quebec, Texas or Ireland gets their own region's lines, or a plain answer
+that there are none, and a place mentioned about someone else changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from attune.nlu.region_component import region_entity
+from attune.safety.regions import UNKNOWN, find_place
+from attune.safety.resources import (
+    RegistryError,
+    crisis_template_variables,
+    load_registry,
+    poison_help,
+    text_options,
+)
+
+REGISTRY = load_registry()
+
+
+@pytest.mark.parametrize("text,code", [
+    ("im in quebec", "CA-QC"),
+    ("I reside in British Columbia.", "CA-BC"),
+    ("i live in texas actually", "US-TX"),
+    ("we're in the UK", "GB"),
+    ("i'm in scotland", "GB-SCT"),
+    ("vancouver", "CA-BC"),
+    ("sask", "CA-SK"),
+    ("i'm in NY rn", "US-NY"),
+    ("i'm in ny", "US-NY"),
+    ("im in ON", "CA-ON"),
+    ("i just moved to calgary", "CA-AB"),
+    ("i'm not in canada, i'm in new york", "US-NY"),
+    ("australia", "AU"),
+    ("i live in texas and i want to kill myself", "US-TX"),
+])
+def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
+    place = find_place(REGISTRY, text)
+    assert place is not None and place.code == code and place.covered
+
+
+@pytest.mark.parametrize("text", [
+    "my ex moved to alberta last year",
+    "i'm in a bad place",
+    "i'm in love with him",
+    "i'm in pain",
+    "i'm in the bathroom, he's outside the door",
+    "i'm in on the plan",
+    "we watched a film set in texas",
+    "i want to kill myself",
+])
+def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
+    assert find_place(REGISTRY, text) is None
+
+
+def test_a_place_without_lines_is_named_as_unknown_only_when_the_visitor_is_saying_where_they_are():
+    assert find_place(REGISTRY, "i'm in ireland").code == UNKNOWN
+    assert region_entity(REGISTRY, "i'm in ireland", "share_location")["value"] == UNKNOWN
+    # The classifier read something else: no entity, the practice's lines stay.
+    assert region_entity(REGISTRY, "i'm in ireland", "greet") is None
+    assert region_entity(REGISTRY, "i'm in quebec", "risk_suicide")["value"] == "CA-QC"
+    assert region_entity(REGISTRY, "/share_location", "share_location") is None
+
+
+def test_each_region_has_a_poison_line_or_the_emergency_number():
+    assert poison_help(REGISTRY, "CA", "ON") == "Ontario Poison Centre (call 1-844-764-7669)"
+    assert "Centre antipoison" in poison_help(REGISTRY, "CA", "QC")
+    assert poison_help(REGISTRY, "US", None) == "Poison Help (call 1-800-222-1222)"
+    assert poison_help(REGISTRY, "CA", "NB") == "Emergency services (9-1-1)"
+
+
+def test_someone_who_cannot_call_is_offered_only_ways_to_text_or_chat():
+    options = text_options(REGISTRY, "CA", "ON")
+    assert "text 9-8-8" in options and "text CONNECT to 686868" in options
+    assert "call" not in options
+    us = text_options(REGISTRY, "US", None)
+    assert "text HOME to 741741" in us and "text START to 88788" in us
+
+
+def test_crisis_variables_name_the_first_line_for_abuse_and_for_a_child():
+    variables = crisis_template_variables(REGISTRY, "CA-ON")
+    assert variables["crisis_line_abuse"].startswith("Assaulted Women's Helpline (call ")
+    assert variables["crisis_line_child_abuse"].startswith("Kids Help Phone (call ")
+
+
+def test_the_international_directory_must_be_a_checked_https_address(tmp_path):
+    assert REGISTRY.international is not None and REGISTRY.international.url.startswith("https://")
+    text = (REGISTRY.source_path.read_text(encoding="utf-8")
+            .replace("url: https://findahelpline.com", "url: http://findahelpline.com"))
+    path = tmp_path / "crisis_resources.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RegistryError, match="international.url"):
+        load_registry(path)
