@@ -34,6 +34,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -50,6 +51,7 @@ from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune.safety import context
 from attune.safety.detector import RiskAssessment, RiskDetector
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
+from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +188,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                 message.set(RISK_KEY, data, add_to_output=True)
                 if intent:
                     _override_intent(message, intent)
+                    _mark_harm_target(message, intent, text)
                 else:
                     _remove_risk_guesses(message, self._config["fallback_threshold"])
                 continue
@@ -195,6 +198,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             threshold = self._config.get("soft_net_threshold")
             if assessment.intent:
                 _override_intent(message, assessment.intent)
+                _mark_harm_target(message, assessment.intent, text)
             elif (
                 guess
                 and threshold is not None
@@ -261,6 +265,16 @@ def _classifier_risk_guess(message: Message) -> Optional[Dict[Text, Any]]:
         if name.startswith(RISK_INTENT_PREFIX):
             return {"intent": name, "confidence": round(float(entry.get(PREDICTED_CONFIDENCE_KEY, 0.0)), 4)}
     return None
+
+
+def _mark_harm_target(message: Message, intent: Text, text: Text) -> None:
+    """For harm to others, who is at risk (entity `harm_target`): a child in the writer's care
+    gets the immediate safe step first (domain.yml, utter_crisis_harm_others)."""
+    if intent != "risk_harm_others":
+        return
+    entity = {"entity": HARM_TARGET_ENTITY, "value": harm_target(text), "start": 0, "end": len(text),
+              "extractor": "RiskDetectorComponent"}
+    message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
 
 
 def _override_intent(message: Message, intent_name: Text) -> None:

@@ -8,6 +8,7 @@ the three in step.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Optional
 
 RISK_INTENT_PREFIX = "risk_"
@@ -40,3 +41,20 @@ def is_risk_intent(intent: Optional[str]) -> bool:
 def crisis_response(intent: Optional[str]) -> str:
     """The response that opens the crisis turn of a risk intent."""
     return CRISIS_RESPONSES.get(intent or "", GENERAL_CRISIS_RESPONSE)
+
+
+# Harm to others, when the one at risk is a child in the writer's care ("I'm scared I'll shake
+# the baby"): the reply leads with the immediate safe step (put the child down somewhere safe,
+# step away), then the lines. The entity and slot are `harm_target`.
+HARM_TARGET_ENTITY = "harm_target"
+_CHILD_IN_CARE = re.compile(
+    r"\b(?:bab(?:y|ies)|newborn|infant|toddler|the kids?|my (?:little )?(?:son|daughter|kids?|"
+    r"child(?:ren)?|boy|girl|twins|stepson|stepdaughter|grandson|granddaughter))\b",
+    re.IGNORECASE,
+)
+
+
+def harm_target(text: str) -> str:
+    """Who a harm-to-others message is about: "child" for a child in the writer's care, else
+    "someone"."""
+    return "child" if _CHILD_IN_CARE.search(text[:4000]) else "someone"

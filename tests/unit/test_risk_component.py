@@ -17,7 +17,7 @@ class FakeDetector:
         self.intent = intent
 
     def assess(self, text: str) -> RiskAssessment:
-        category = {"risk_suicide": "suicide"}.get(self.intent or "")
+        category = {"risk_suicide": "suicide", "risk_harm_others": "harm_others"}.get(self.intent or "")
         return RiskAssessment(category, None, "self", "current", ("fake",) if category else ())
 
 
@@ -100,3 +100,21 @@ def test_a_failing_model_never_skips_the_word_lists(monkeypatch):
         [message("i want to die", [{"name": "greet", "confidence": 0.9}])]
     )
     assert m.get("intent") == {"name": "risk_suicide", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text,target", [
+    ("i'm so close to shaking the baby, he won't stop screaming", "child"),
+    ("i'm scared i'll hurt my son, i can't take it anymore", "child"),
+    ("i'm going to hurt my coworker tomorrow", "someone"),
+])
+def test_harm_to_others_says_whether_a_child_in_the_writers_care_is_at_risk(text, target):
+    # A parent at the edge gets the immediate safe step first (domain.yml, harm_target: child).
+    [m] = component("risk_harm_others").process([message(text, [{"name": "greet", "confidence": 0.5}])])
+    assert m.get("intent")["name"] == "risk_harm_others"
+    assert [e["value"] for e in m.get("entities") if e["entity"] == "harm_target"] == [target]
+
+
+def test_no_harm_target_for_other_kinds_of_risk():
+    [m] = component("risk_suicide").process([message("i want to die, the baby deserves better",
+                                                     [{"name": "greet", "confidence": 0.5}])])
+    assert not [e for e in m.get("entities") or [] if e["entity"] == "harm_target"]
