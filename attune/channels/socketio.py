@@ -95,6 +95,11 @@ class WebChatInput(SocketIOInput):
             cors_allowed_origins=allowed_origins(),
             max_http_buffer_size=MAX_BODY_BYTES,
         )
+        # Rasa's server answers CORS for every route (Sanic-CORS, `--cors` with the same
+        # origins: attune/stack.py and every deployment); engine.io adding its own headers
+        # gave polling answers Access-Control-Allow-Origin twice, which browsers reject.
+        # engine.io still refuses a connection from an origin not on the list.
+        sio.eio._cors_headers = lambda environ: []
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions: Dict[Text, Text] = {}  # socket id -> confirmed session id

@@ -260,3 +260,27 @@ def test_ten_thousand_hostile_requests_get_no_server_error_and_the_server_keeps_
     assert sum(statuses.values()) == 10_000
     # Still answering, with a fresh conversation.
     assert "automated assistant" in reply_text(hostile_stack.send(new_sender(), "hello", timeout=20))
+
+
+def polling_handshake(stack: RunningStack, origin: str):
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers
+
+
+def test_a_polling_answer_carries_one_cors_header_for_the_practices_website(hostile_stack):
+    # Two Access-Control-Allow-Origin headers make a browser reject the answer: the widget's
+    # fallback transport would never work.
+    status, headers = polling_handshake(hostile_stack, hostile_stack.web_url)
+    assert status == 200
+    assert headers.get_all("Access-Control-Allow-Origin") == [hostile_stack.web_url]
+
+
+def test_a_polling_connection_from_another_website_is_refused(hostile_stack):
+    status, headers = polling_handshake(hostile_stack, "https://evil.example")
+    assert status == 400
+    assert not headers.get_all("Access-Control-Allow-Origin")
