@@ -23,7 +23,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from attune import speedups
+from attune import remote_actions, speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.regions import UNKNOWN
@@ -50,6 +50,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
     ) -> None:
         """Loads and validates the practice file and the registry."""
         speedups.apply()
+        remote_actions.install()
         super().__init__((domain or Domain.empty()).responses)
         self.practice = practice or load_practice()
         registry = load_registry()
