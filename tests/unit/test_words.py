@@ -14,45 +14,13 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
+from attune.style import judging_phrases
+
 REPO = Path(__file__).resolve().parents[2]
 MAX_WORDS = 60
 MAX_GRADE = 8.0
 
-# Words that judge a person or a reaction. Matched as whole words, any case.
-JUDGING_WORDS = [
-    r"needy", r"clingy", r"clingi\w*", r"toxic", r"crazy", r"insane", r"psycho\w*",
-    r"overreact\w*", r"over-react\w*", r"manipulat\w*", r"dramatic", r"hysterical",
-    r"attention[- ]seeking", r"pathetic", r"broken", r"damaged", r"narcissis\w*",
-    r"codependent", r"co-dependent", r"selfish", r"weak", r"immature", r"unstable",
-    r"committed suicide",
-]
-# Sentences that label or diagnose the visitor, or tell them what to do.
-LABELLING_PATTERNS = [
-    r"\byou(?:'re| are)\s+(?:an?\s+|so\s+|very\s+|clearly\s+|probably\s+)?"
-    r"(?:avoidant|anxious(?:ly)?|insecure(?:ly)?|secure(?:ly)?|disorgani[sz]ed|fearful|"
-    r"preoccupied|dismissive|attached|narcissist|borderline|depressed|traumati[sz]ed)\b",
-    r"\byou(?:'ve| have| have got|'ve got)\s+(?:an?\s+|some\s+)?(?:\w+\s+){0,2}"
-    r"(?:attachment|style|pattern|disorder|condition|issues|problem|trauma|ptsd|bpd|"
-    r"adhd|depression|anxiety|wound)s?\b",
-    r"\byour\s+(?:attachment\s+)?style\s+is\b",
-    r"\byou\s+should\b",
-    r"\byou\s+need\s+to\b",
-    r"\bwhat'?s wrong with you\b",
-]
-_JUDGING = re.compile(r"\b(?:" + "|".join(JUDGING_WORDS) + r")\b", re.IGNORECASE)
-_LABELLING = [re.compile(pattern, re.IGNORECASE) for pattern in LABELLING_PATTERNS]
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
-# --------------------------------------------------------------------------- the checks
-
-
-def judging_phrases(text: str) -> List[str]:
-    """The judging words and labels found in a text."""
-    found = [match.group(0) for match in _JUDGING.finditer(text)]
-    for pattern in _LABELLING:
-        found += [match.group(0) for match in pattern.finditer(text)]
-    return found
 
 
 def _plain(text: str) -> str:
