@@ -60,3 +60,14 @@ def test_a_set_with_an_unknown_tag_is_refused(tmp_path):
     path.write_text("# origin\n" + json.dumps({"id": "x", "turns": [{"visitor": "hi", "expect": ["vibes"]}]}))
     with pytest.raises(ValueError, match="vibes"):
         read_set(path)
+
+
+def test_the_sealed_conversations_are_unchanged_and_read_without_error():
+    import hashlib
+
+    from evaluation.crisis_conversations import SETS
+
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SETS} == {
+        "sealed_multiturn_crisis.jsonl": "4c2ea9411a38d617321f4a5163187e1a73a2cc4c86cab4f0f1c2f4e1cda74967",
+    }
+    assert all(len(read_set(path)) >= 40 for path in SETS)
