@@ -6,7 +6,8 @@ it (domain.yml), and from then on attune.nlg lists that region's crisis lines, i
 too, so "i'm in quebec and i can't go on" is answered with Quebec's lines. A place the registry
 has no lines for gives `unknown` only when the classifier read the message as the visitor
 saying where they are (`share_location`): "i'm in a bad place" names no place at all.
-Needs no training and no action server.
+When the classifier is unsure of a message in which the visitor places themselves, the
+message is read as `share_location`. Needs no training and no action server.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from attune.safety.regions import UNKNOWN, find_place
@@ -26,6 +34,9 @@ from attune.safety.resources import Registry, load_registry
 
 REGION_ENTITY = "region"
 SHARE_LOCATION_INTENT = "share_location"
+# Below this confidence, a message in which the visitor places themselves is read as saying
+# where they are.
+UNSURE_BELOW = 0.6
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -57,10 +68,19 @@ class RegionExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            entity = region_entity(self.registry, message.get(TEXT) or "",
-                                   (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
-            if entity is not None:
-                message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+            intent = message.get(INTENT) or {}
+            entity = region_entity(self.registry, message.get(TEXT) or "", intent.get(INTENT_NAME_KEY))
+            if entity is None:
+                continue
+            message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+            # "i'm in montreal, does that change anything?": the classifier is unsure, the place
+            # is not. (A risk message is still read by the risk detector after this.)
+            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < UNSURE_BELOW:
+                top = {INTENT_NAME_KEY: SHARE_LOCATION_INTENT, PREDICTED_CONFIDENCE_KEY: UNSURE_BELOW}
+                ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
+                           if e.get(INTENT_NAME_KEY) != SHARE_LOCATION_INTENT]
+                message.set(INTENT, top, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
         return messages
 
 

@@ -737,12 +737,16 @@ def resources_for(
         )
     found, sub = registry.locate(country, subdivision)
     pool = list(found.resources) + list(sub.resources if sub else ())
-    chosen = [r for r in pool if category in r.categories or r.primary or r.is_emergency]
+    # An emergency may be an overdose or a poisoning: the poison centre comes with it.
+    chosen = [r for r in pool if category in r.categories or r.primary or r.is_emergency
+              or (category == "emergency" and "poison" in r.categories)]
 
     def rank(item: Tuple[int, Resource]) -> Tuple[int, int]:
         position, resource = item
         if resource.is_emergency:
             group = 0 if category in EMERGENCY_FIRST else 4
+        elif category in ("emergency", "poison") and "poison" in resource.categories:
+            group = 1
         elif not resource.is_crisis_line:
             group = 5
         elif category in resource.listed_first_for:

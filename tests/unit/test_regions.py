@@ -92,3 +92,21 @@ def test_the_international_directory_must_be_a_checked_https_address(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RegistryError, match="international.url"):
         load_registry(path)
+
+
+def test_an_unsure_classifier_reads_a_message_placing_the_visitor_as_saying_where_they_are():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from attune.nlu.region_component import RegionExtractor
+
+    extractor = RegionExtractor(REGISTRY)
+    unsure = Message({"text": "i'm in montreal, does that change anything",
+                      "intent": {"name": "ask_counselling", "confidence": 0.31},
+                      "intent_ranking": [{"name": "ask_counselling", "confidence": 0.31}]})
+    sure = Message({"text": "i'm in montreal, how much is a session",
+                    "intent": {"name": "ask_fees", "confidence": 0.9},
+                    "intent_ranking": [{"name": "ask_fees", "confidence": 0.9}]})
+    extractor.process([unsure, sure])
+    assert unsure.get("intent")["name"] == "share_location"
+    assert sure.get("intent")["name"] == "ask_fees"
+    assert [e["value"] for e in sure.get("entities")] == ["CA-QC"]
