@@ -143,6 +143,32 @@
 
   function digitsOf(s) { return String(s || '').replace(/[^\d+]/g, ''); }
 
+  /* A safety plan the assistant offers: headings only. What the visitor writes in it stays
+     in this page: it is never sent, never put in storage, and leaves only as a download or
+     an email the visitor writes to themselves. */
+  function safetyPlanOf(data) {
+    var custom = data && data.custom;
+    var raw = (data && data.safety_plan) || (custom && ((custom.data && custom.data.safety_plan) || custom.safety_plan));
+    if (!raw || typeof raw !== 'object' || !Array.isArray(raw.sections)) return null;
+    var clip = function (v, n) { return typeof v === 'string' ? v.slice(0, n) : ''; };
+    var sections = raw.sections.slice(0, 8).map(function (x) {
+      return { heading: clip(x && x.heading, 80), prompt: clip(x && x.prompt, 160) };
+    }).filter(function (x) { return x.heading; });
+    return sections.length ? { title: clip(raw.title, 80) || 'My safety plan', sections: sections } : null;
+  }
+
+  var planFieldSeq = 0;
+
+  function safetyPlanText(plan, values) {
+    var out = [plan.title, ''];
+    plan.sections.forEach(function (section, i) {
+      out.push((i + 1) + '. ' + section.heading);
+      out.push(values[i] ? values[i] : '');
+      out.push('');
+    });
+    return out.join('\n');
+  }
+
   function telLink(href, label, extraClass) {
     return h('a', { href: href, className: 'attune-tel' + (extraClass ? ' ' + extraClass : '') }, label);
   }
@@ -550,14 +576,17 @@
       var who = m.from === 'user' ? 'You' : 'Assistant';
       node = h('div', { className: 'attune-msg attune-msg--' + (m.from === 'user' ? 'user' : 'bot') });
       node.appendChild(h('span', { className: 'attune-visually-hidden' }, who + ': '));
-      var bubble = h('p', { className: 'attune-bubble' });
-      renderRichText(bubble, m.text || '', this.cfg);
-      node.appendChild(bubble);
+      if (m.text || !m.safetyPlan) {
+        var bubble = h('p', { className: 'attune-bubble' });
+        renderRichText(bubble, m.text || '', this.cfg);
+        node.appendChild(bubble);
+      }
       if (m.image) {
         var href = safeHttpUrl(m.image, null);
         // Images are linked, not loaded: loading them would be a request to a third party.
         if (href) node.appendChild(h('p', { className: 'attune-bubble' }, h('a', { href: href, target: '_blank', rel: 'noopener noreferrer' }, 'Open image')));
       }
+      if (m.safetyPlan) node.appendChild(this.renderSafetyPlan(m.safetyPlan));
       if (m.from === 'user' && m.pending) {
         node.appendChild(h('span', { className: 'attune-pending' }, 'Not sent yet, will send when connected'));
       }
@@ -576,6 +605,34 @@
     this.log.appendChild(node);
     this.scrollToEnd();
     return node;
+  };
+
+  Widget.prototype.renderSafetyPlan = function (plan) {
+    var card = h('section', { className: 'attune-plan', 'aria-label': plan.title });
+    card.appendChild(h('p', { className: 'attune-plan-title' }, plan.title));
+    card.appendChild(h('p', { className: 'attune-plan-note' },
+      'Only on this screen: nothing you write here is sent or saved.'));
+    var fields = [];
+    var download = h('a', { className: 'attune-plan-action', download: 'my-safety-plan.txt' }, 'Download');
+    var email = h('a', { className: 'attune-plan-action' }, 'Email it to myself');
+    var refresh = function () {
+      var text = safetyPlanText(plan, fields.map(function (f) { return f.value; }));
+      download.setAttribute('href', 'data:text/plain;charset=utf-8,' + encodeURIComponent(text));
+      email.setAttribute('href', 'mailto:?subject=' + encodeURIComponent(plan.title) +
+        '&body=' + encodeURIComponent(text));
+    };
+    plan.sections.forEach(function (section, i) {
+      var id = 'attune-plan-' + (++planFieldSeq) + '-' + i;
+      card.appendChild(h('label', { className: 'attune-plan-heading', 'for': id }, (i + 1) + '. ' + section.heading));
+      if (section.prompt) card.appendChild(h('p', { className: 'attune-plan-prompt' }, section.prompt));
+      var field = h('textarea', { id: id, className: 'attune-plan-field', rows: '2', maxlength: '1000',
+        autocomplete: 'off', oninput: refresh });
+      fields.push(field);
+      card.appendChild(field);
+    });
+    refresh();
+    card.appendChild(h('div', { className: 'attune-plan-actions' }, download, email));
+    return card;
   };
 
   Widget.prototype.scrollToEnd = function () {
@@ -604,7 +661,9 @@
     var att = data.attachment;
     if (att && att.type === 'image' && att.payload && att.payload.src) m.image = att.payload.src;
     if (typeof data.image === 'string') m.image = data.image;
-    if (!m.text && !m.image && !(m.buttons && m.buttons.length)) return;  // unknown custom payload
+    var plan = safetyPlanOf(data);
+    if (plan) m.safetyPlan = plan;
+    if (!m.text && !m.image && !m.safetyPlan && !(m.buttons && m.buttons.length)) return;  // unknown custom payload
     this.botSinceSend = true;
     this.addMessage(m);
     if (!this.inFlight) this.setTyping(false);

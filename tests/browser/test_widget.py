@@ -200,6 +200,39 @@ def test_get_help_now_shows_lines_at_once(driver, web):
     assert web.site.banner["tel"] in hrefs and web.site.banner["emergencyTel"] in hrefs
 
 
+def test_a_safety_plan_is_written_on_screen_and_never_leaves_it_unless_the_visitor_takes_it(driver, web, backend):
+    open_chat(driver, web)
+    wait_for_bot_messages(driver, 1)
+    wait_until_quiet(driver)
+    driver.execute_script("window.AttuneWidget.send('/make_safety_plan', 'Make a safety plan');")
+    fields = wait_for(driver, lambda b: b.find_elements(By.CSS_SELECTOR, ".attune-plan-field"), REPLY_TIMEOUT,
+                      "the safety plan never appeared")
+    assert len(fields) == 5
+    card = driver.find_element(By.CSS_SELECTOR, ".attune-plan")
+    assert "nothing you write here is sent or saved" in card.text
+    fields[0].send_keys("can't sleep, stop eating")
+    fields[3].send_keys("my sister Ana")
+    wait_until_quiet(driver)
+    # Typing in the plan sent nothing and stored nothing.
+    assert "my sister Ana" not in driver.execute_script("return JSON.stringify(window.sessionStorage);")
+    if hasattr(backend, "received"):
+        assert not [m for m in backend.received if "Ana" in m]
+    else:
+        import sqlite3
+
+        with sqlite3.connect(backend.tracker_db) as db:
+            stored = " ".join(row[0] for row in db.execute("SELECT data FROM events"))
+        assert "my sister Ana" not in stored
+    # What leaves, leaves only by the visitor's hand: a download or an email to themselves.
+    links = {a.text: a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, ".attune-plan-action")}
+    assert "my%20sister%20Ana" in links["Download"] and links["Download"].startswith("data:text/plain")
+    assert links["Email it to myself"].startswith("mailto:?subject=") and "my%20sister%20Ana" in links["Email it to myself"]
+    # After a reload the headings are back, the words are gone.
+    driver.refresh()
+    fields = wait_for(driver, lambda b: b.find_elements(By.CSS_SELECTOR, ".attune-plan-field"), 20)
+    assert all(not f.get_attribute("value") for f in fields)
+
+
 # --------------------------------------------------------------------------- access and layout
 
 
