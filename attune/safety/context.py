@@ -8,6 +8,10 @@ message did not already get a crisis reply and either it or the visitor's previo
 both together, and a graver decision replaces the intent before anything is stored or
 answered. It costs one more encoder pass, on the few messages past the gate.
 
+The same step reads every later message in the light of a crisis reply already given: one
+the intent classifier is unsure of (`unsure_after_crisis`) is not guessed at but answered
+with a crisis-aware question.
+
 Installed once per process by the risk component (`install`); the processor method it wraps
 is Rasa 3.6's `MessageProcessor.parse_message`.
 """
@@ -83,6 +87,44 @@ def read_together(
     return decided
 
 
+# After a crisis reply, a message the intent classifier is unsure of is not guessed at ("i'm
+# feeling sick" after an overdose must never read as "feeling calmer"): it gets the crisis-aware
+# question instead (UNSURE_AFTER_CRISIS: domain.yml and data/rules/crisis_followup.yml).
+UNSURE_AFTER_CRISIS = "unsure_after_crisis"
+CRISIS_UNSURE_BELOW = 0.6
+
+
+def crisis_shown(tracker: Any) -> bool:
+    """Whether a crisis reply was given in this conversation (the help button counts)."""
+    from rasa.shared.core.events import UserUttered
+
+    for event in getattr(tracker, "events", []) or []:
+        if isinstance(event, UserUttered):
+            name = event.intent_name or ""
+            if (is_risk_intent(name) and name != CHECK_IN) or name == "request_crisis_help":
+                return True
+    return False
+
+
+def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """Turns an unsure reading after a crisis reply into UNSURE_AFTER_CRISIS. Returns whether
+    it did."""
+    intent = parse_data.get("intent") or {}
+    name = intent.get("name") or ""
+    text = (parse_data.get("text") or "").strip()
+    if not text or text.startswith("/") or is_risk_intent(name) or name == "request_crisis_help":
+        return False
+    if float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW and name != "nlu_fallback":
+        return False
+    if not crisis_shown(tracker):
+        return False
+    top = {"name": UNSURE_AFTER_CRISIS, "confidence": 1.0}
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
+                                            if e.get("name") != UNSURE_AFTER_CRISIS]
+    return True
+
+
 def install() -> None:
     """Wraps Rasa's MessageProcessor.parse_message once per process."""
     global _installed
@@ -104,6 +146,8 @@ def install() -> None:
                 read_together(parse_data, previous_user_message(tracker), model, shared_encoder())
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
+        if tracker is not None:
+            unsure_after_crisis(parse_data, tracker)
         return parse_data
 
     MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]

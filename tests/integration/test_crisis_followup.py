@@ -108,3 +108,36 @@ def test_a_place_without_lines_is_said_plainly_with_the_international_directory(
     text = reply_text(here)
     assert "don't have crisis lines for that place" in text and "findahelpline.com" in text
     assert HELP in reply_payloads(here)
+
+
+def test_a_parent_at_the_edge_gets_the_safe_step_before_the_lines(stack):
+    (crisis,) = conversation(stack, "i'm so close to shaking the baby, he won't stop screaming")
+    text = reply_text(crisis)
+    assert "put the child down somewhere safe" in text and "step out of the room" in text
+    assert text.index("put the child down") < text.index("9-8-8")
+
+
+def test_danger_now_after_an_abuse_disclosure_is_read_as_the_abusers(stack):
+    _, _, scared = conversation(stack, "my husband beats me", "/not_safe", "i'm scared")
+    assert "Assaulted Women's Helpline" in reply_text(scared) and "9-1-1" in reply_text(scared)
+
+
+def test_a_helper_whose_person_may_be_in_danger_is_told_how_to_get_help_to_them(stack):
+    _, not_safe = conversation(stack, "my friend told me tonight she wants to kill herself", "/not_safe")
+    text = reply_text(not_safe)
+    assert "If you think they are in danger now, call 9-1-1" in text
+    assert "go to a place where there are other people" not in text
+
+
+def test_after_a_crisis_reply_a_message_not_understood_gets_the_crisis_aware_question(stack):
+    _, unsure = conversation(stack, "i just took all my pills", "zxqv blorp fnord")
+    text = reply_text(unsure)
+    assert "If you are in danger or feel worse, please call 9-1-1 now" in text
+    assert {"/confirm_safe", "/not_safe", "/cant_call"} <= set(reply_payloads(unsure))
+
+
+def test_the_safety_plan_offer_follows_when_things_ease(stack):
+    _, _, plan = conversation(stack, "i want to die", "i feel a bit calmer now", "/make_safety_plan")
+    text = reply_text(plan)
+    assert "My warning signs" in text and "safer" in text  # REST: the headings to copy
+    assert "/request_callback" in reply_payloads(plan)

@@ -236,3 +236,29 @@ def test_every_corpus_reads_and_names_its_origin(path):
     corpus = read_corpus(path)
     assert corpus.origin and "written" in corpus.origin[0]
     assert len(corpus.items) >= 300
+
+
+def tracker_with(*intents):
+    from rasa.shared.core.events import UserUttered
+
+    return SimpleNamespace(events=[UserUttered("x", {"name": name, "confidence": 1.0}) for name in intents])
+
+
+@pytest.mark.parametrize("intent,confidence,expected", [
+    ("feeling_calmer", 0.36, "unsure_after_crisis"),  # "i'm feeling sick" after an overdose
+    ("nlu_fallback", 0.3, "unsure_after_crisis"),
+    ("feeling_calmer", 0.9, "feeling_calmer"),
+    ("risk_suicide", 0.4, "risk_suicide"),
+])
+def test_after_a_crisis_reply_an_unsure_reading_is_not_guessed_at(intent, confidence, expected):
+    data = {"text": "i'm feeling sick", "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}]}
+    context.unsure_after_crisis(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == expected
+
+
+def test_without_a_crisis_reply_or_for_a_button_the_reading_stands():
+    data = {"text": "i'm feeling sick", "intent": {"name": "feeling_calmer", "confidence": 0.36}}
+    assert not context.unsure_after_crisis(data, tracker_with("greet", "risk_check_in"))
+    button = {"text": "/confirm_safe", "intent": {"name": "confirm_safe", "confidence": 0.5}}
+    assert not context.unsure_after_crisis(button, tracker_with("risk_suicide"))
