@@ -35,7 +35,7 @@ from attune.safety.resources import (
     resources_for,
 )
 from attune.safety.taxonomy import HELP_BUTTON as GET_HELP_BUTTON
-from attune.safety.taxonomy import RISK_INTENT_PREFIX
+from attune.safety.taxonomy import CRISIS_RESPONSES, GENERAL_CRISIS_RESPONSE, RISK_INTENT_PREFIX
 
 
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
@@ -104,9 +104,33 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         response = await super().generate(
             utter_action, tracker, output_channel, **{**self.variables(tracker), **kwargs}
         )
+        if response is not None and utter_action in _CRISIS_REPLIES:
+            response = await self._with_language_note(response, tracker, output_channel, kwargs)
         if response is not None and crisis_seen(tracker):
             response = with_help_button(response)
         return response
+
+    async def _with_language_note(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                                  output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """A crisis reply to a visitor writing in French or Spanish opens with a short note in
+        their language: the emergency number and the lines that answer in it."""
+        language = tracker.get_slot("visitor_language")
+        if language not in ("fr", "es"):
+            return response
+        variables = {**self.variables(tracker), **kwargs}
+        name = f"utter_language_note_{language}"
+        if not variables.get("lines_in_french" if language == "fr" else "lines_in_spanish"):
+            name += "_none"
+        note = await super().generate(name, tracker, output_channel, **variables)
+        if not note or not note.get("text"):
+            return response
+        response = copy.deepcopy(response)
+        response["text"] = note["text"] + "\n\n" + (response.get("text") or "")
+        return response
+
+
+# The replies a language note is put before: every crisis reply.
+_CRISIS_REPLIES = frozenset(set(CRISIS_RESPONSES.values()) - {"utter_check_in_gently"}) | {GENERAL_CRISIS_RESPONSE}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:

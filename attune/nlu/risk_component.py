@@ -51,7 +51,11 @@ from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune.safety import context
 from attune.safety.detector import RiskAssessment, RiskDetector
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
+from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
+
+LANGUAGE_ENTITY = "language"
+UNREADABLE_INTENT = "unreadable_language"
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +189,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                 intent = verdict.intent if verdict is not None else assessment.intent
                 if verdict is not None and intent == verdict.intent and intent != assessment.intent:
                     data["source"] = "model"
+                intent = _other_language(message, text, intent, data)
                 message.set(RISK_KEY, data, add_to_output=True)
                 if intent:
                     _override_intent(message, intent)
@@ -194,11 +199,12 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                 continue
             guess = _classifier_risk_guess(message)
             data["classifier_guess"] = guess
+            language_intent = _other_language(message, text, assessment.intent, data)
             message.set(RISK_KEY, data, add_to_output=True)
             threshold = self._config.get("soft_net_threshold")
-            if assessment.intent:
-                _override_intent(message, assessment.intent)
-                _mark_harm_target(message, assessment.intent, text)
+            if language_intent:
+                _override_intent(message, language_intent)
+                _mark_harm_target(message, language_intent, text)
             elif (
                 guess
                 and threshold is not None
@@ -265,6 +271,34 @@ def _classifier_risk_guess(message: Message) -> Optional[Dict[Text, Any]]:
         if name.startswith(RISK_INTENT_PREFIX):
             return {"intent": name, "confidence": round(float(entry.get(PREDICTED_CONFIDENCE_KEY, 0.0)), 4)}
     return None
+
+
+_LANGUAGE_RISK_INTENTS = {"suicide": "risk_suicide", "self_harm": "risk_self_harm", "abuse": "risk_abuse",
+                          "harm_others": "risk_harm_others"}
+
+
+def _other_language(message: Message, text: Text, intent: Optional[Text], data: Dict[Text, Any]) -> Optional[Text]:
+    """The intent once French, Spanish and unreadable messages are considered
+    (attune.safety.languages): the core risk phrases of French and Spanish give the crisis
+    reply when the English readers found nothing, and a message Attune cannot read gets the
+    lines (`unreadable_language`). Marks the message's language (entity `language`), so the
+    crisis replies add a note in it."""
+    if not text.strip() or _PAYLOAD.match(text.strip()):
+        return intent
+    language = language_of(text)
+    answered = intent is not None and intent != SOFT_NET_INTENT  # a crisis reply already
+    found = None if answered else risk_in(text, language if language in (FRENCH, SPANISH) else None)
+    if found is not None:
+        language = found[0]
+        intent = _LANGUAGE_RISK_INTENTS[found[1]]
+        data["source"] = "language"
+    elif language == UNREADABLE and not intent:
+        intent = UNREADABLE_INTENT
+    if language:
+        entity = {"entity": LANGUAGE_ENTITY, "value": language, "start": 0, "end": len(text),
+                  "extractor": "RiskDetectorComponent"}
+        message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+    return intent
 
 
 def _mark_harm_target(message: Message, intent: Text, text: Text) -> None:

@@ -871,8 +871,29 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         first = next(r for r in resources_for(registry, country, subdivision, category) if not r.is_emergency)
         variables[f"crisis_line_{category}"] = named_contact(first)
     variables["poison_help"] = poison_help(registry, country, subdivision)
+    variables["lines_in_french"] = lines_in_language(registry, country, subdivision, "French")
+    variables["lines_in_spanish"] = lines_in_language(registry, country, subdivision, "Spanish")
     variables["crisis_text_options"] = text_options(registry, country, subdivision)
     return variables
+
+
+def lines_in_language(registry: Registry, country: str, subdivision: Optional[str], language: str) -> str:
+    """The region's crisis lines that answer in `language` (a registry language name, e.g.
+    "French"), as "• name: numbers" lines with no English words; "" when there are none."""
+    found, sub = registry.locate(country, subdivision)
+    lines = []
+    for resource in list(found.resources) + list(sub.resources if sub else ()):
+        if resource.is_emergency or not resource.is_crisis_line or "poison" in resource.categories:
+            continue
+        if language.lower() not in [name.lower() for name in resource.languages]:
+            continue
+        numbers = []
+        for contact in resource.contacts:
+            if contact.kind in ("call", "text") and contact.value not in numbers:
+                numbers.append(contact.value)
+        if numbers:
+            lines.append(f"• {resource.name}: {' / '.join(numbers)}")
+    return "\n".join(lines)
 
 
 def named_contact(resource: Resource) -> str:

@@ -141,3 +141,16 @@ def test_the_safety_plan_offer_follows_when_things_ease(stack):
     text = reply_text(plan)
     assert "My warning signs" in text and "safer" in text  # REST: the headings to copy
     assert "/request_callback" in reply_payloads(plan)
+
+
+def test_risk_written_in_french_gets_the_lines_with_a_note_in_french(stack):
+    (crisis,) = conversation(stack, "je veux mourir, je n'en peux plus")
+    text = reply_text(crisis)
+    assert text.startswith("Je lis surtout l'anglais") and "composez le 9-1-1" in text
+    assert "9-8-8 Suicide Crisis Helpline: 9-8-8" in text
+
+
+def test_a_message_attune_cannot_read_gets_the_lines_in_english(stack):
+    (reply,) = conversation(stack, "أريد أن أموت")
+    text = reply_text(reply)
+    assert "I can only read English, French and Spanish" in text and "9-8-8" in text

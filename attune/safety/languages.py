@@ -1,0 +1,118 @@
+"""Risk written in French or Spanish, and messages Attune cannot read. Pure Python.
+
+Attune's readers (the word lists and the risk model) read English. In Canada 9-8-8 also
+answers in French, and in the US 988 in Spanish, so a visitor who writes "je veux mourir" or
+"me quiero morir" must get the crisis lines at once, with a short note in their language.
+`language_of` tells French and Spanish (and text that is neither English nor either of them,
+such as another script) from English by their most common words; `risk_in` knows the core
+risk phrases of both languages, reviewed like the English word lists: plain statements of a
+wish to die or to end one's life, self-harm, being hit, threatened or raped, and threats to
+kill. They are deliberately few and plain; anything subtler in these languages is beyond
+Attune, and the README says so.
+
+A message in a language Attune cannot read at all gets the lines with a note in English
+(`UNREADABLE`): it cannot be checked for risk, so help is shown rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Dict, List, Optional, Tuple
+
+FRENCH, SPANISH, UNREADABLE = "fr", "es", "other"
+
+_FRENCH_WORDS = frozenset("""
+je j tu il elle nous vous ils elles suis es est sommes êtes sont ai as avons avez ont pas ne
+n plus me m te t se s mon ma mes ton ta tes son sa ses le la les l des du un une et ou mais
+donc car que qu qui quoi pour dans avec sans sur chez ce c cet cette ça cela très trop veux
+veut peux peut dois fait faire été être avoir mourir vie jour jours nuit encore toujours
+jamais rien personne aussi comme quand parce aujourd hui ici voilà oui non merci bonjour
+""".split())
+_SPANISH_WORDS = frozenset("""
+yo tú tu él ella nosotros ustedes ellos ellas soy eres es somos son estoy estás está estamos
+están he has ha hemos han no ya me te se mi mis tu tus su sus el la los las lo un una unos
+unas y o pero que qué quien para por con sin sobre muy más quiero quiere puedo puede tengo
+tiene hacer vida día días noche todavía siempre nunca nada nadie también como cuando porque
+aquí hoy sí gracias hola del al
+""".split())
+_ENGLISH_WORDS = frozenset("""
+i i'm im me my mine you your he she it we they them his her their is am are was were be been
+have has had do does did not no don't can't the a an and or but so if to of in on at for with
+from about this that what why how when where who just want feel like know think really
+""".split())
+# Words both languages share with each other or with English; they tell nothing.
+_SHARED = frozenset({"me", "no", "a", "se", "te", "la", "tu", "es", "un", "de", "en", "y", "o",
+                     "si", "he", "has", "ha", "son", "ne", "ma", "la", "lo", "mi", "al", "con"})
+
+# Core risk phrases, on accent-free lower-case text. Each: (pattern, category).
+_FR: List[Tuple[str, str]] = [
+    (r"\b(?:me suicider|suicidaire)\b", "suicide"),
+    (r"\b(?:veux|vais|envie de|pense a|pense a me|voudrais|aimerais) (?:me )?(?:tuer|mourir|disparaitre pour toujours)\b", "suicide"),
+    (r"\bme tuer\b", "suicide"),
+    (r"\ben finir\b", "suicide"),
+    (r"\bmettre fin a (?:mes jours|ma vie)\b", "suicide"),
+    (r"\b(?:plus envie de vivre|veux plus vivre|veux pas vivre|ne veux plus etre la|marre de vivre)\b", "suicide"),
+    (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
+    (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
+    (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
+    (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),
+]
+_ES: List[Tuple[str, str]] = [
+    (r"\b(?:suicidarme|suicidio|suicida)\b", "suicide"),
+    (r"\b(?:me quiero morir|quiero morir(?:me)?|quiero matarme|voy a matarme|me voy a matar|matarme)\b", "suicide"),
+    (r"\b(?:quitarme la vida|acabar con mi vida|terminar con mi vida|no quiero vivir|ya no quiero vivir|no quiero seguir viviendo)\b", "suicide"),
+    (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
+    (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
+    (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
+]
+_PATTERNS: Dict[str, List[Tuple["re.Pattern[str]", str]]] = {
+    FRENCH: [(re.compile(p), c) for p, c in _FR],
+    SPANISH: [(re.compile(p), c) for p, c in _ES],
+}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+MAX_CHARS = 4000
+
+
+def plain(text: str) -> str:
+    """Lower case, accents removed, apostrophes straightened."""
+    text = text[:MAX_CHARS].replace("’", "'").lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text[:MAX_CHARS] if c.isalpha()]
+    if not letters:
+        return 1.0
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return latin / len(letters)
+
+
+def language_of(text: str) -> Optional[str]:
+    """FRENCH, SPANISH, UNREADABLE, or None for English (or too little to tell)."""
+    letters = sum(1 for c in text[:MAX_CHARS] if c.isalpha())
+    if letters >= 2 and _latin_share(text) < 0.5:
+        return UNREADABLE
+    words = [w.split("'")[0] for w in _WORD.findall(text[:MAX_CHARS].lower())]
+    if len(words) < 3:
+        return None
+    english = sum(1 for w in words if w in _ENGLISH_WORDS and w not in _SHARED)
+    french = sum(1 for w in words if w in _FRENCH_WORDS and w not in _SHARED)
+    spanish = sum(1 for w in words if w in _SPANISH_WORDS and w not in _SHARED)
+    best, count = max(((FRENCH, french), (SPANISH, spanish)), key=lambda pair: pair[1])
+    if count >= 2 and count >= 0.4 * len(words) and count > english and count > min(french, spanish):
+        return best
+    return None
+
+
+def risk_in(text: str, language: Optional[str] = None) -> Optional[Tuple[str, str]]:
+    """(language, risk category) of the first core risk phrase of French or Spanish found in
+    a message (both are tried when `language` is None: a short "me quiero morir" is too short
+    to tell by its words), or None."""
+    languages = [language] if language in _PATTERNS else list(_PATTERNS)
+    flat = plain(text)
+    for name in languages:
+        for pattern, category in _PATTERNS[name]:
+            if pattern.search(flat):
+                return name, category
+    return None

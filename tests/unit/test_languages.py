@@ -1,0 +1,88 @@
+"""Risk written in French or Spanish gets the crisis reply; a message Attune cannot read gets
+the lines; everyday French, Spanish and English are left alone."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from attune.nlu.risk_component import RiskDetectorComponent
+from attune.safety.detector import RiskAssessment
+from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
+
+
+@pytest.mark.parametrize("text,category", [
+    ("je veux mourir", "suicide"),
+    ("Je ne veux plus vivre, je suis fatiguée de tout", "suicide"),
+    ("je vais me suicider ce soir", "suicide"),
+    ("j'ai envie d'en finir", "suicide"),
+    ("je suis en train de me couper", "self_harm"),
+    ("mon mari me frappe quand il boit", "abuse"),
+    ("me quiero morir", "suicide"),
+    ("ya no quiero vivir, estoy cansada", "suicide"),
+    ("quiero quitarme la vida", "suicide"),
+    ("mi esposo me pega", "abuse"),
+    ("lo voy a matar cuando llegue", "harm_others"),
+])
+def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
+    found = risk_in(text, None)
+    assert found is not None and found[1] == category
+
+
+@pytest.mark.parametrize("text", [
+    "bonjour, je voudrais prendre un rendez-vous",
+    "quiero hacer una cita con un terapeuta",
+    "je suis mort de rire",
+    "suicide prevention month at work",
+    "i could kill him lol",
+])
+def test_everyday_french_spanish_and_english_hold_no_such_phrase(text):
+    assert risk_in(text, None) is None
+
+
+@pytest.mark.parametrize("text,language", [
+    ("bonjour, je voudrais prendre un rendez-vous avec vous", FRENCH),
+    ("hola, quiero hacer una cita para la semana que viene", SPANISH),
+    ("أريد أن أموت", UNREADABLE),
+    ("我想死", UNREADABLE),
+    ("i love him but he pulls away when i get close", None),
+    ("ok", None),
+    ("🙂🙂🙂", None),
+])
+def test_the_language_is_told_by_its_common_words_or_its_script(text, language):
+    assert language_of(text) == language
+
+
+class NoRisk:
+    def assess(self, text: str) -> RiskAssessment:
+        return RiskAssessment(None, None, "self", "current", ())
+
+
+def process(text: str) -> Message:
+    config = {**RiskDetectorComponent.get_default_config(), "use_model": False}
+    [message] = RiskDetectorComponent(config, None, None, detector=NoRisk()).process(
+        [Message({"text": text, "intent": {"name": "greet", "confidence": 0.5},
+                  "intent_ranking": [{"name": "greet", "confidence": 0.5}]})])
+    return message
+
+
+def languages(message: Message) -> list:
+    return [e["value"] for e in message.get("entities") or [] if e["entity"] == "language"]
+
+
+def test_a_french_risk_message_gets_the_crisis_reply_and_is_marked_french():
+    message = process("je veux mourir, je n'en peux plus")
+    assert message.get("intent")["name"] == "risk_suicide" and languages(message) == ["fr"]
+    assert message.get("risk")["source"] == "language"
+
+
+def test_a_message_attune_cannot_read_gets_the_lines():
+    message = process("أريد أن أموت")
+    assert message.get("intent")["name"] == "unreadable_language" and languages(message) == ["other"]
+
+
+def test_everyday_spanish_is_marked_but_not_alarmed():
+    message = process("hola, quiero hacer una cita para la semana que viene")
+    assert message.get("intent")["name"] == "greet" and languages(message) == ["es"]
