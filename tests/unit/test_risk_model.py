@@ -184,7 +184,8 @@ META = json.loads((MODEL_DIR / "risk_model.json").read_text())
 
 def test_the_shipped_weights_were_trained_on_the_data_in_this_repository():
     files = [ROOT / name for name in META["data_files"]]
-    current = sorted((ROOT / "data" / "risk").glob("*.jsonl")) + sorted((ROOT / "data" / "nlu").glob("*.yml"))
+    current = (sorted((ROOT / "data" / "risk").glob("*.jsonl"))
+               + sorted((ROOT / "training" / "risk_model" / "nlu_snapshot").glob("*.yml")))
     assert sorted(files) == sorted(current), "data files were added or removed: run `make risk-model`"
     assert fingerprint(files) == META["data_sha256"], "the training data changed: run `make risk-model`"
 

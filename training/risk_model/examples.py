@@ -25,7 +25,11 @@ from attune.safety.windows import WHOLE_WORDS, last_reading
 
 ROOT = Path(__file__).resolve().parents[2]
 RISK_DATA = ROOT / "data" / "risk"
-NLU_DATA = ROOT / "data" / "nlu"
+# The NLU examples the model learns from (as "no risk", as risk intents, and as intents for the
+# encoder's second task) are a copy of data/nlu taken by `make risk-model` when it trains, so
+# the conversation's NLU data can grow without the committed weights ceasing to be
+# reproducible from the repository's own files.
+NLU_DATA = ROOT / "training" / "risk_model" / "nlu_snapshot"
 
 # The model's outputs: any risk, each category, "about someone else", "a child is abused".
 OUTPUTS: Tuple[str, ...] = ("risk",) + CATEGORIES + ("other", "child")

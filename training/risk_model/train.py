@@ -3,7 +3,8 @@
     python -m training.risk_model.train [--folds 5] [--epochs 3] [--seed 13] [--composed 1000]
                                         [--smoke N]
 
-1. Reads the writers' corpora (data/risk/*.jsonl) and the NLU data (data/nlu/*.yml), drops
+1. Reads the writers' corpora (data/risk/*.jsonl) and the NLU data as of training
+   (training/risk_model/nlu_snapshot/, copied from data/nlu by `make risk-model`), drops
    exact duplicates, then near-duplicates (cosine >= 0.95 of the published sentence vectors).
    Every training part (each fold's, and the final one) adds `--composed` long messages built
    from its own messages (training.risk_model.examples.composed).
