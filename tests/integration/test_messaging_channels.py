@@ -594,3 +594,41 @@ def test_signed_but_malformed_messenger_deliveries_get_a_400(messaging_stack, de
 ])
 def test_signed_but_malformed_telegram_updates_get_a_400(messaging_stack, update):
     assert send_telegram(messaging_stack, update) == 400
+
+
+def test_signed_hostile_payloads_on_the_three_webhooks_get_no_server_error(messaging_stack, telegram_api, graph_api):
+    """Bodies that pass each platform's signature check but are broken, wrongly typed or
+    hostile inside (the fuzz set of tests/integration/test_hostile_input.py, 600 per
+    platform): a clean 4xx or an answer, never a 5xx, and each channel still answers."""
+    import random
+
+    from tests.integration.test_hostile_input import hostile_bodies
+
+    rng = random.Random(20261202)
+    tricky = ["\u202e", "\u200b", "\x00", "\U0001f600", "/greet", "i want to kill myself", "<script>",
+              "%s%n", "' OR 1=1 --", "é" * 50, "a" * 3000, "SM" + "0" * 32, "\ufffd" * 10]
+    statuses: Dict[int, int] = {}
+    for n, (body, _) in enumerate(hostile_bodies(600, seed=7)):
+        tg = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+        status, _ = post(f"{messaging_stack.rasa_url}/webhooks/telegram/webhook", body, tg, timeout=30)
+        statuses[status] = statuses.get(status, 0) + 1
+        assert status < 500, f"telegram body {n} got {status}"
+        fb = {"Content-Type": "application/json", "X-Hub-Signature-256": meta_sign(body)}
+        status, _ = post(f"{messaging_stack.rasa_url}/webhooks/facebook/webhook", body, fb, timeout=30)
+        assert status < 500, f"messenger body {n} got {status}"
+        params = twilio_params(rng.choice(["+14165550100", "", "whatsapp:", "x" * 300, "\x00"]),
+                               "".join(rng.choice(tricky) for _ in range(rng.randint(0, 5))),
+                               rng.choice(["SM" + uuid.uuid4().hex, "", "../../x", "\u202e"]))
+        params[rng.choice(list(params))] = rng.choice(tricky)
+        signed = twilio_sign(TWILIO_TOKEN, f"{PUBLIC_BASE_URL}/webhooks/twilio/webhook", params)
+        status, _ = post(f"{messaging_stack.rasa_url}/webhooks/twilio/webhook",
+                         urllib.parse.urlencode(params).encode(),
+                         {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signed},
+                         timeout=30)
+        assert status < 500, f"twilio params {n} got {status}"
+    # Every channel still answers a visitor.
+    chat = new_chat()
+    assert send_telegram(messaging_stack, telegram_update(chat, "hi")) == 200
+    phone = new_phone()
+    status, replies = send_twilio(messaging_stack, phone, "hi")
+    assert status == 200 and replies
