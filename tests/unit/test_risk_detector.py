@@ -775,7 +775,10 @@ def test_reassurance_seeking_is_not_burdensomeness(detector):
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 # Intents whose examples are risk messages or answers to "are you safe right now?".
-RISK_ADJACENT_INTENTS = {"not_safe", "request_crisis_help", "deny_risk", "confirm_safe"}
+# Answers inside a crisis conversation ("i won't call 911", "i feel sick"): said after the
+# crisis reply, where the word lists flagging them only repeats help that is already shown.
+RISK_ADJACENT_INTENTS = {"not_safe", "request_crisis_help", "deny_risk", "confirm_safe",
+                         "refuse_hospital", "cant_call", "feeling_worse", "stop_hotlines"}
 # Non-risk examples that may be flagged on purpose, each with its reason. None at present.
 ACCEPTED_FLAGS: Dict[str, str] = {}
 
