@@ -70,5 +70,6 @@ def test_the_sealed_conversations_are_unchanged_and_read_without_error():
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SETS} == {
         "sealed_multiturn_crisis.jsonl": "4c2ea9411a38d617321f4a5163187e1a73a2cc4c86cab4f0f1c2f4e1cda74967",
         "sealed_multiturn_crisis_n.jsonl": "c8442ccdc5eb0415a96b92da91480558df6f24623884cbe3bcd13c62cf4eb7fe",
+        "sealed_multiturn_crisis_o.jsonl": "7b182326320b8423066711a96597980c36ebadeb80083dcc4faaab2ce87c2f7a",
     }
     assert all(len(read_set(path)) >= 40 for path in SETS)
