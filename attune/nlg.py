@@ -75,6 +75,13 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         region = tracker.get_slot("visitor_region") if tracker is not None else None
         if region and region != self._home and region != UNKNOWN:
             variables.update(self._region(region))
+        elif region == UNKNOWN:
+            # Somewhere the registry has no lines for: the practice's lines stay (the visitor
+            # may be travelling, or calling for someone here), with the way to local ones.
+            elsewhere = ("\n• In another country: your local emergency number, and "
+                         f"{variables['international_directory']} lists free lines in most countries.")
+            for key in [k for k in variables if k.startswith("crisis_lines_")]:
+                variables[key] += elsewhere
         kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
         variables["open_status"] = open_status(
@@ -87,10 +94,14 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         does not know (a slot value from before a registry change)."""
         if code not in self._regions:
             try:
-                self._regions[code] = {**crisis_template_variables(self._registry, code),
-                                       **region_variables(self._registry, code)}
+                found = {**crisis_template_variables(self._registry, code),
+                         **region_variables(self._registry, code)}
             except ValueError:
-                self._regions[code] = {}
+                found = {}
+            # The lists say whose lines they are: the visitor named another place.
+            for key in [k for k in found if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
+                found[key] = f"Where you are ({found['region_name']}):\n{found[key]}"
+            self._regions[code] = found
         return self._regions[code]
 
     async def generate(
@@ -106,6 +117,9 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         )
         if response is not None and utter_action in _CRISIS_REPLIES:
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
+        if (response is not None and utter_action in _NOTED_REPLIES
+                and not tracker.get_slot("hotlines_declined")):
+            response = await self._with_notes(response, tracker, output_channel, kwargs)
         if response is not None and crisis_seen(tracker):
             response = with_help_button(response)
         return response
@@ -129,8 +143,44 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         return response
 
 
+    async def _with_notes(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                          output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """A reply that shows lines adds the line for what the visitor told us and the reply
+        lacks: the abuse line (abuse read beside another kind of risk), the Poison Centre
+        (something swallowed), the youth line (a visitor under 18)."""
+        variables = {**self.variables(tracker), **kwargs}
+        text = response.get("text") or ""
+        notes = []
+        for slot, name, line in _NOTES:
+            value = tracker.get_slot(slot)
+            if not value:
+                continue
+            contact = variables.get(line if not (slot == "abuse_disclosed" and value == "child")
+                                    else "crisis_line_child_abuse") or ""
+            if not contact or contact.split(" (")[0] in text:
+                continue
+            note = await super().generate(name, tracker, output_channel, **variables)
+            if note and note.get("text"):
+                notes.append(note["text"])
+        if not notes:
+            return response
+        response = copy.deepcopy(response)
+        response["text"] = "\n\n".join([text] + notes) if text else "\n\n".join(notes)
+        return response
+
+
+# Slot, note, and the line it names: added to a reply that shows lines but not that one.
+_NOTES = (
+    ("abuse_disclosed", "utter_note_abuse_line", "crisis_line_abuse"),
+    ("swallowed", "utter_note_poison", "poison_help"),
+    ("young", "utter_note_youth_line", "crisis_line_youth"),
+)
+
 # The replies a language note is put before: every crisis reply.
 _CRISIS_REPLIES = frozenset(set(CRISIS_RESPONSES.values()) - {"utter_check_in_gently"}) | {GENERAL_CRISIS_RESPONSE}
+# The replies that show lines, so may add the ones the visitor's situation calls for.
+_NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
+                                    "utter_feeling_worse", "utter_cant_call"}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:

@@ -18,7 +18,11 @@ What differs from `rasa.core.channels.socketio.SocketIOInput` (Rasa 3.6.21):
   reaches the redaction that runs when the conversation is saved;
 - `POST /webhooks/socketio/webhook` ({"session_id", "message"}) answers like the REST channel,
   for the widget's fallback when a socket cannot connect; it has the same session-id rules
-  and limits, and needs no token because it can only speak as a random session id.
+  and limits, and needs no token because it can only speak as a random session id;
+- a malformed engine.io or socket.io packet (what no socket.io client sends: a frame that is
+  not a packet, broken JSON, an event that is not a name, a client sending the reserved
+  `connect` or `disconnect` events) closes its own connection with one log line, instead of
+  a traceback from inside the libraries; every other connection goes on.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from engineio.async_drivers.sanic import WebSocket as SanicWebSocket
 from socketio import AsyncServer
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -46,6 +51,60 @@ from attune.channels.rest import caller_address, error, read_json, refuse, salva
 logger = logging.getLogger(__name__)
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+# Engine.io packet types a client may send over the websocket: open..noop, as ASCII digits
+# (Python's int() would also take other scripts' digits).
+ENGINEIO_PACKET_TYPES = frozenset("0123456")
+# Event names only the server raises; a client sending them would run their handlers.
+RESERVED_EVENTS = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
+
+
+class PacketCheckedWebSocket(SanicWebSocket):
+    """engine.io's Sanic websocket, refusing frames that are not engine.io packets.
+
+    engine.io decodes a text frame outside any error handling (python-engineio 4.x): an empty
+    frame or one that does not start with a packet type ends the connection with a traceback.
+    Returning None here is how a closed connection looks to engine.io: it closes this one
+    connection cleanly.
+    """
+
+    async def wait(self) -> Any:
+        data = await super().wait()
+        if isinstance(data, str) and (not data or data[0] not in ENGINEIO_PACKET_TYPES):
+            logger.warning("Closed a websocket that sent a frame that is not an engine.io packet.")
+            return None
+        return data
+
+
+class CheckedAsyncServer(AsyncServer):
+    """python-socketio's server, closing a connection that sends a malformed packet."""
+
+    async def _handle_eio_message(self, eio_sid: Text, data: Any) -> None:
+        if eio_sid in self._binary_packet and not isinstance(data, bytes):
+            # A binary event announced attachments; text in their place would be swallowed as
+            # one, and every later message with it.
+            self._binary_packet.pop(eio_sid, None)
+            await self.drop_connection(eio_sid, "text where a binary attachment was announced")
+            return
+        try:
+            await super()._handle_eio_message(eio_sid, data)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as failure:
+            await self.drop_connection(eio_sid, f"a malformed socket.io packet ({type(failure).__name__})")
+
+    async def _handle_event(self, eio_sid: Text, namespace: Any, id: Any, data: Any) -> None:
+        if not (isinstance(data, list) and data and isinstance(data[0], str)
+                and data[0] not in RESERVED_EVENTS):
+            await self.drop_connection(eio_sid, "an event that is not a name, or a reserved one")
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
+
+    async def drop_connection(self, eio_sid: Text, what: Text) -> None:
+        """Closes one connection; nothing the client sent reaches the log."""
+        logger.warning("Closed a socket.io connection that sent %s.", what)
+        try:
+            await self.eio.disconnect(eio_sid)
+        except Exception:  # noqa: BLE001 - it may already be gone
+            logger.info("The connection was already closed.")
 
 
 def new_session_id() -> Text:
@@ -90,11 +149,12 @@ class WebChatInput(SocketIOInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         """The socket.io server and its event handlers."""
-        sio = AsyncServer(
+        sio = CheckedAsyncServer(
             async_mode="sanic",
             cors_allowed_origins=allowed_origins(),
             max_http_buffer_size=MAX_BODY_BYTES,
         )
+        sio.eio._async = {**sio.eio._async, "websocket": PacketCheckedWebSocket}
         # Rasa's server answers CORS for every route (Sanic-CORS, `--cors` with the same
         # origins: attune/stack.py and every deployment); engine.io adding its own headers
         # gave polling answers Access-Control-Allow-Origin twice, which browsers reject.
@@ -159,7 +219,7 @@ class WebChatInput(SocketIOInput):
                 holders.pop(session_id, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any = None) -> None:
+        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = accepted_session_id(requested)
             if holders.get(session_id, sid) != sid:
@@ -180,7 +240,7 @@ class WebChatInput(SocketIOInput):
             )
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any = None) -> None:
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
             session_id = sessions.get(sid)
             if not isinstance(data, dict) or session_id is None:
                 logger.info("Dropped a socket.io message without a confirmed session.")

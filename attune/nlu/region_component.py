@@ -4,8 +4,9 @@ Runs on every message after the classifiers (attune.safety.regions does the read
 quebec" or a message that is only "vancouver" gives the entity; the `visitor_region` slot takes
 it (domain.yml), and from then on attune.nlg lists that region's crisis lines, in the same turn
 too, so "i'm in quebec and i can't go on" is answered with Quebec's lines. A place the registry
-has no lines for gives `unknown` only when the classifier read the message as the visitor
-saying where they are (`share_location`): "i'm in a bad place" names no place at all.
+has no lines for ("studying in Germany") gives `unknown`: the practice's lines stay, with the
+way to local ones (the international directory). Only named places count: "i'm in a bad
+place" names none (attune.safety.regions).
 When the classifier is unsure of a message in which the visitor places themselves, the
 message is read as `share_location`. Needs no training and no action server.
 """
@@ -89,7 +90,7 @@ def region_entity(registry: Registry, text: Text, intent: Optional[Text]) -> Opt
     if not text or text.startswith("/"):
         return None
     place = find_place(registry, text)
-    if place is None or (place.code == UNKNOWN and intent != SHARE_LOCATION_INTENT):
+    if place is None:
         return None
     return {"entity": REGION_ENTITY, "value": place.code, "start": 0, "end": len(text),
             "extractor": "RegionExtractor"}

@@ -53,8 +53,16 @@ from attune.safety.detector import RiskAssessment, RiskDetector
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
+from attune.safety.visitor_facts import mentions_swallowing, says_young
 
 LANGUAGE_ENTITY = "language"
+# Facts that add a line to crisis replies (domain.yml slots of the same names, attune/nlg.py).
+SWALLOWED_ENTITY = "swallowed"
+YOUNG_ENTITY = "young"
+ABUSE_SEEN_ENTITY = "abuse_seen"
+# A risk message read mainly as another kind still shows the abuse line from this score of
+# the model's abuse output (multi-label: "he hit me again and I'd be better off dead").
+ABUSE_ALSO_SCORE = 0.5
 UNREADABLE_INTENT = "unreadable_language"
 
 logger = logging.getLogger(__name__)
@@ -191,6 +199,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                     data["source"] = "model"
                 intent = _other_language(message, text, intent, data)
                 message.set(RISK_KEY, data, add_to_output=True)
+                _mark_facts(message, text, intent, verdict)
                 if intent:
                     _override_intent(message, intent)
                     _mark_harm_target(message, intent, text)
@@ -201,6 +210,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             data["classifier_guess"] = guess
             language_intent = _other_language(message, text, assessment.intent, data)
             message.set(RISK_KEY, data, add_to_output=True)
+            _mark_facts(message, text, language_intent, None)
             threshold = self._config.get("soft_net_threshold")
             if language_intent:
                 _override_intent(message, language_intent)
@@ -309,6 +319,27 @@ def _mark_harm_target(message: Message, intent: Text, text: Text) -> None:
     entity = {"entity": HARM_TARGET_ENTITY, "value": harm_target(text), "start": 0, "end": len(text),
               "extractor": "RiskDetectorComponent"}
     message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+
+
+def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict]) -> None:
+    """Entities for what changes the lines a crisis reply adds (attune.safety.visitor_facts):
+    something swallowed, a young visitor, and abuse read beside another kind of risk."""
+    if not text.strip() or _PAYLOAD.match(text.strip()):
+        return
+    found = []
+    if mentions_swallowing(text):
+        found.append((SWALLOWED_ENTITY, "yes"))
+    if says_young(text):
+        found.append((YOUNG_ENTITY, "yes"))
+    if (verdict is not None and intent and intent.startswith("risk_")
+            and intent not in ("risk_abuse", "risk_child_abuse")
+            and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE):
+        child = verdict.scores.get("child", 0.0) >= 0.5
+        found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
+    if found:
+        entities = [{"entity": name, "value": value, "start": 0, "end": len(text),
+                     "extractor": "RiskDetectorComponent"} for name, value in found]
+        message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
 
 
 def _override_intent(message: Message, intent_name: Text) -> None:

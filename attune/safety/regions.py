@@ -66,12 +66,14 @@ UNCOVERED_PLACES = frozenset({
     "dubai", "uae", "saudi arabia", "qatar", "ukraine", "russia", "greece", "switzerland",
     "austria", "hong kong", "taiwan", "europe", "asia", "africa", "dublin", "paris",
     "berlin", "madrid", "rome", "mumbai", "delhi", "manila", "lagos", "auckland",
+    "méxico", "españa", "perú", "colombie", "mexique", "espagne", "allemagne", "belgique", "suisse",
 })
 # Where a visitor places themselves: the place follows one of these.
 _SELF_PLACED = re.compile(
     r"\b(?:i'?m|i am|im|we'?re|we are|i live|we live|i'?m living|living|i'?m based|based|"
     r"i'?m from|i am from|i reside|we reside|here|currently|staying|i'?m staying|"
-    r"i (?:just )?moved|we (?:just )?moved)\s+(?P<not>not\s+)?(?:in|at|from|to)?\s*"
+    r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
+    r"vivo|estoy|j'?habite|je (?:suis|vis|reste))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )

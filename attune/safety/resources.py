@@ -853,8 +853,9 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         ``emergency_number`` (e.g. ``9-1-1``), ``crisis_line_primary`` (e.g.
         ``call or text 9-8-8``), ``crisis_line_primary_name``, ``crisis_line_abuse`` and
         ``crisis_line_child_abuse`` (the first line for that kind, named, for a sentence),
-        ``poison_help`` (the poison centre, named) and ``crisis_text_options`` (the lines
-        that take texts or chats).
+        ``poison_help`` (the poison centre, named), ``crisis_line_youth`` (the first line
+        for young people, named; "" where the registry has none) and ``crisis_text_options``
+        (the lines that take texts or chats).
     """
     country, subdivision = _region_of(where)
     found, _ = registry.locate(country, subdivision)
@@ -871,6 +872,9 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         first = next(r for r in resources_for(registry, country, subdivision, category) if not r.is_emergency)
         variables[f"crisis_line_{category}"] = named_contact(first)
     variables["poison_help"] = poison_help(registry, country, subdivision)
+    youth = [r for r in resources_for(registry, country, subdivision, "suicide")
+             if "youth" in r.audience and not r.is_emergency]
+    variables["crisis_line_youth"] = named_contact(youth[0]) if youth else ""
     variables["lines_in_french"] = lines_in_language(registry, country, subdivision, "French")
     variables["lines_in_spanish"] = lines_in_language(registry, country, subdivision, "Spanish")
     variables["crisis_text_options"] = text_options(registry, country, subdivision)

@@ -284,3 +284,154 @@ def test_a_polling_connection_from_another_website_is_refused(hostile_stack):
     status, headers = polling_handshake(hostile_stack, "https://evil.example")
     assert status == 400
     assert not headers.get_all("Access-Control-Allow-Origin")
+
+
+def hostile_frames(count: int, seed: int):
+    """Generated hostile websocket frames for the socket.io server: broken engine.io and
+    socket.io packets, wrong types, unknown events and namespaces, binary junk, frames over the
+    size limit, tricky and risk texts inside well-formed messages."""
+    import random
+
+    rng = random.Random(seed)
+    tricky = ["\u202e", "\u200b", "\x00", "\U0001f600", "/greet{\"x\": 1}", "/risk_suicide", "kms",
+              "i want to kill myself", "<script>", "%s%n", "' OR 1=1 --", "é" * 50, "\\ud800"]
+    events = ["user_uttered", "session_request", "bot_uttered", "disconnect", "connect", "", "x" * 300]
+    for n in range(count):
+        kind = n % 10
+        if kind == 0:
+            yield bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 2000)))
+        elif kind == 1:
+            yield "".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(0, 300)))
+        elif kind == 2:
+            yield rng.choice(["", "4", "42", "42[", "42[]", "42{}", "43", "44", "46", "49", "5", "6",
+                              "40/admin,", "41", "451-[\"user_uttered\",{\"_placeholder\":true,\"num\":0}]",
+                              "42[\"user_uttered\"]", "0", "1", "2", "3probe", "42" + "[" * 3000])
+        elif kind == 3:
+            value = rng.choice([1, 1.5, None, True, [], {}, {"$gt": ""}, ["a"] * 50, "x" * 3000])
+            yield "42" + json.dumps([rng.choice(events), value])
+        elif kind == 4:
+            text = "".join(rng.choice(tricky) for _ in range(rng.randint(1, 30)))
+            yield "42" + json.dumps(["user_uttered", {"message": text, "session_id": rng.choice([None, "x", 5])}])
+        elif kind == 5:
+            size = rng.choice([1999, 2000, 2001, 30_000, 60_000])
+            yield "42" + json.dumps(["user_uttered", {"message": "a " * (size // 2)}])
+        elif kind == 6:
+            yield "42" + json.dumps(["session_request", rng.choice(
+                [{"session_id": "../x"}, {"session_id": ["x"]}, {"session_id": "a" * 300}, "x", 7, None])])
+        elif kind == 7:
+            keys = {"".join(rng.choice("abc$._") for _ in range(rng.randint(0, 8))): rng.random() for _ in range(20)}
+            yield "42" + json.dumps(["user_uttered", {"message": "hi", "metadata": keys, "customData": keys}])
+        elif kind == 8:
+            yield "42" + json.dumps([rng.choice(events)] + [rng.random() for _ in range(rng.randint(0, 40))])
+        else:
+            yield "4" * rng.randint(1, 10) + "".join(rng.choice("[]{}\",:0123") for _ in range(rng.randint(0, 200)))
+
+
+class SocketFrames:
+    """A raw socket.io connection over the websocket transport (engine.io 4), for frames no
+    well-behaved client would send."""
+
+    def __init__(self, stack: RunningStack) -> None:
+        self.url = stack.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        self.origin = stack.web_url
+        self.socket = None
+        self.session_id = new_session_id()
+
+    async def open(self) -> None:
+        import websockets
+
+        self.socket = await websockets.connect(self.url, origin=self.origin, max_size=2 ** 22)
+        assert (await self.socket.recv()).startswith("0{")  # engine.io open
+        await self.socket.send("40")
+        assert (await self.socket.recv()).startswith("40")
+        assert await self.settled()
+
+    async def settled(self) -> bool:
+        """Asks for this connection's session again and waits for the confirmation: True once
+        the server has read everything sent before on this connection, False if it closed it."""
+        deadline = asyncio.get_running_loop().time() + 30
+        try:
+            await self.emit("session_request", {"session_id": self.session_id})
+            while True:
+                remaining = deadline - asyncio.get_running_loop().time()
+                frame = await asyncio.wait_for(self.socket.recv(), max(remaining, 0.01))
+                if frame == "2":
+                    await self.socket.send("3")
+                elif frame in ("1", "41"):  # engine.io close, socket.io disconnect
+                    return False
+                elif isinstance(frame, str) and frame.startswith('42["session_confirm"'):
+                    return True
+        except asyncio.TimeoutError:
+            raise
+        except Exception:  # noqa: BLE001 - closed by the server
+            return False
+
+    async def emit(self, event: str, data: Any) -> None:
+        await self.socket.send("42" + json.dumps([event, data]))
+
+    async def send_raw(self, frame: Any) -> bool:
+        """Sends one frame; False when the server has closed this connection."""
+        try:
+            await asyncio.wait_for(self.socket.send(frame), 30)
+            return True
+        except Exception:  # noqa: BLE001 - a closed connection is an acceptable answer
+            return False
+
+    async def replies(self, until, timeout: float = 60) -> List[Dict[str, Any]]:
+        """The bot's replies until `until(replies)` holds; answers the server's pings."""
+        got: List[Dict[str, Any]] = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not until(got):
+            remaining = deadline - asyncio.get_running_loop().time()
+            assert remaining > 0, f"no complete answer over the websocket; got {got}"
+            frame = await asyncio.wait_for(self.socket.recv(), remaining)
+            if frame == "2":
+                await self.socket.send("3")
+            elif isinstance(frame, str) and frame.startswith("42"):
+                event, *args = json.loads(frame[2:])
+                if event == "bot_uttered":
+                    got.extend(args)
+        return got
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+
+
+def test_two_thousand_hostile_websocket_frames_leave_the_server_answering_with_crisis_lines(hostile_stack):
+    """The websocket transport, which the widget uses first: junk and malformed packets close
+    at most the sender's own connection, never the server, and a visitor on a fresh connection
+    still gets the crisis lines at once."""
+
+    async def scenario():
+        read = closed = 0
+        hostile = SocketFrames(hostile_stack)
+        await hostile.open()
+        for frame in hostile_frames(2_000, seed=20261203):
+            assert await hostile.send_raw(frame)
+            read += 1
+            # The client's own close ("1") or namespace disconnect ("41..."): nothing to settle.
+            said_goodbye = isinstance(frame, str) and (frame == "1" or frame.startswith("41"))
+            if said_goodbye or not await hostile.settled():
+                closed += 1
+                await hostile.close()
+                hostile = SocketFrames(hostile_stack)
+                await hostile.open()
+        await hostile.close()
+        visitor = SocketFrames(hostile_stack)
+        await visitor.open()
+        await visitor.emit("user_uttered", {"message": RISK})
+        replies = await visitor.replies(lambda got: any("9-8-8" in r.get("text", "") for r in got))
+        await visitor.close()
+        return read, closed, replies
+
+    log_file = hostile_stack.log_dir / "rasa.log"
+    before = log_file.stat().st_size if log_file.exists() else 0
+    read, closed, replies = run(scenario())
+    assert read == 2_000
+    assert closed >= 100, "malformed packets close their own connection"
+    assert "9-8-8" in " ".join(r.get("text", "") for r in replies)
+    # Every frame was read without an unhandled error in the server.
+    with open(log_file, "rb") as log:
+        log.seek(before)
+        assert b"Traceback" not in log.read()

@@ -54,12 +54,15 @@ def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None
 
 
-def test_a_place_without_lines_is_named_as_unknown_only_when_the_visitor_is_saying_where_they_are():
+def test_a_place_without_lines_is_named_as_unknown_in_any_message_that_places_the_visitor():
     assert find_place(REGISTRY, "i'm in ireland").code == UNKNOWN
     assert region_entity(REGISTRY, "i'm in ireland", "share_location")["value"] == UNKNOWN
-    # The classifier read something else: no entity, the practice's lines stay.
-    assert region_entity(REGISTRY, "i'm in ireland", "greet") is None
+    # Said inside a disclosure, it still counts: the reply adds the way to local lines.
+    assert region_entity(REGISTRY, "I'm Canadian, studying in Germany, and I feel like killing myself",
+                          "risk_suicide")["value"] == UNKNOWN
+    assert region_entity(REGISTRY, "vivo en México, no en Canadá", "greet")["value"] == UNKNOWN
     assert region_entity(REGISTRY, "i'm in quebec", "risk_suicide")["value"] == "CA-QC"
+    assert region_entity(REGISTRY, "je suis au Québec", None)["value"] == "CA-QC"
     assert region_entity(REGISTRY, "/share_location", "share_location") is None
 
 

@@ -1,0 +1,49 @@
+"""What a visitor mentions that adds a line to crisis replies: something swallowed (the Poison
+Centre), being under 18 (the youth line)."""
+
+import pytest
+
+from attune.safety.visitor_facts import mentions_swallowing, says_young
+
+
+@pytest.mark.parametrize("text", [
+    "I take many pills tonight because I am very tired of life",
+    "took the whole bottle of tylenol an hour ago",
+    "i swallowed a bunch of my sleeping pills",
+    "I think I OD'd",
+    "had like 20 of my antidepressants with vodka",
+    "j'ai pris des comprimés",
+    "me tomé unas pastillas",
+])
+def test_something_swallowed_is_noticed(text):
+    assert mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", [
+    "i want to die", "he took my phone", "I had a bad day at work", "pill-shaped pillow lol",
+    "taking a break from the group chat",
+])
+def test_other_messages_mention_nothing_swallowed(text):
+    assert not mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", [
+    "im 16", "I'm only 14", "i am 15 years old", "sorry my english is better for typing. im 14",
+    "I'm in grade 9", "im in high school", "13 yo", "tengo 15 años", "j'ai 16 ans",
+])
+def test_a_visitor_under_18_is_noticed(text):
+    assert says_young(text)
+
+
+@pytest.mark.parametrize("text", [
+    "im 16 minutes late", "I'm 34", "im 100% done", "I'm 18 now", "my son is 14",
+    "im in grade school memories", "I was 15 when it started",
+])
+def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
+    assert not says_young(text)
+
+
+def test_huge_input_is_read_in_bounded_time():
+    # No nested repetition: a megabyte of near-matches is read without backtracking blow-up.
+    assert not mentions_swallowing("took " + "a " * 500_000)
+    assert not says_young("im " * 300_000)
