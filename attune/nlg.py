@@ -75,12 +75,16 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         region = tracker.get_slot("visitor_region") if tracker is not None else None
         if region and region != self._home and region != UNKNOWN:
             variables.update(self._region(region))
+        elif region == self._home:
+            # The visitor named the practice's own region: the lists say so.
+            for key in [k for k in variables if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
+                variables[key] = f"Where you are ({variables['region_name']}):\n{variables[key]}"
         elif region == UNKNOWN:
             # Somewhere the registry has no lines for: the practice's lines stay (the visitor
             # may be travelling, or calling for someone here), with the way to local ones.
             elsewhere = ("\n• In another country: your local emergency number, and "
                          f"{variables['international_directory']} lists free lines in most countries.")
-            for key in [k for k in variables if k.startswith("crisis_lines_")]:
+            for key in [k for k in variables if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
                 variables[key] += elsewhere
         kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])

@@ -118,6 +118,7 @@ class Checker:
     registry: Registry
     booking_url: str
     practice_phone: str
+    practice_name: str = "\u0000"  # no name: never found in a reply
 
     def __post_init__(self) -> None:
         self.known = Registered.of(self.registry)
@@ -138,7 +139,9 @@ class Checker:
                                         for p in HELPER_STEPS) >= 2,
             "safety_steps": lambda: any(re.search(p, text, re.IGNORECASE) for p in SAFETY_STEPS),
             "human_path": lambda: self.booking_url in text or digits(self.practice_phone) in numbers_in(text)
-            or bool({"/request_callback", "/request_human"} & set(payloads)),
+            or bool({"/request_callback", "/request_human"} & set(payloads))
+            # the call-back request itself, begun in this reply
+            or (self.practice_name in text and bool(re.search(r"\b(?:contact|call) you\b", text))),
             "other_region": lambda: self._other_region(text, visitor if find_place(self.registry, visitor)
                                                        else place_said),
         }
@@ -260,7 +263,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("No conversation sets found.", file=sys.stderr)
         return 2
     practice = load_practice()
-    checker = Checker(load_registry(), practice.booking_url, practice.contact.phone)
+    checker = Checker(load_registry(), practice.booking_url, practice.contact.phone, practice.name)
     sets = {path.stem: read_set(path) for path in args.sets}
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)

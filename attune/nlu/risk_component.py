@@ -199,7 +199,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                     data["source"] = "model"
                 intent = _other_language(message, text, intent, data)
                 message.set(RISK_KEY, data, add_to_output=True)
-                _mark_facts(message, text, intent, verdict)
+                _mark_facts(message, text, intent, verdict, data["signals"])
                 if intent:
                     _override_intent(message, intent)
                     _mark_harm_target(message, intent, text)
@@ -210,7 +210,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             data["classifier_guess"] = guess
             language_intent = _other_language(message, text, assessment.intent, data)
             message.set(RISK_KEY, data, add_to_output=True)
-            _mark_facts(message, text, language_intent, None)
+            _mark_facts(message, text, language_intent, None, data["signals"])
             threshold = self._config.get("soft_net_threshold")
             if language_intent:
                 _override_intent(message, language_intent)
@@ -321,9 +321,11 @@ def _mark_harm_target(message: Message, intent: Text, text: Text) -> None:
     message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
 
 
-def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict]) -> None:
+def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict],
+                signals: List[Text]) -> None:
     """Entities for what changes the lines a crisis reply adds (attune.safety.visitor_facts):
-    something swallowed, a young visitor, and abuse read beside another kind of risk."""
+    something swallowed, a young visitor, and abuse read beside another kind of risk (by the
+    model, or by the word lists' abuse phrases: "he hit me again and I'd be better off dead")."""
     if not text.strip() or _PAYLOAD.match(text.strip()):
         return
     found = []
@@ -331,10 +333,10 @@ def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: O
         found.append((SWALLOWED_ENTITY, "yes"))
     if says_young(text):
         found.append((YOUNG_ENTITY, "yes"))
-    if (verdict is not None and intent and intent.startswith("risk_")
-            and intent not in ("risk_abuse", "risk_child_abuse")
-            and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE):
-        child = verdict.scores.get("child", 0.0) >= 0.5
+    abuse_read = (verdict is not None and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE) or any(
+        str(signal).startswith("abuse_") for signal in signals)
+    if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
+        child = verdict is not None and verdict.scores.get("child", 0.0) >= 0.5
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
     if found:
         entities = [{"entity": name, "value": value, "start": 0, "end": len(text),

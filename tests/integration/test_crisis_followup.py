@@ -129,11 +129,50 @@ def test_a_helper_whose_person_may_be_in_danger_is_told_how_to_get_help_to_them(
     assert "go to a place where there are other people" not in text
 
 
-def test_after_a_crisis_reply_a_message_not_understood_gets_the_crisis_aware_question(stack):
+def test_after_an_overdose_a_message_not_understood_gets_the_emergency_number_and_the_poison_centre(stack):
     _, unsure = conversation(stack, "i just took all my pills", "zxqv blorp fnord")
     text = reply_text(unsure)
-    assert "If you are in danger or feel worse, please call 9-1-1 now" in text
-    assert {"/confirm_safe", "/not_safe", "/cant_call"} <= set(reply_payloads(unsure))
+    assert "call 9-1-1 now" in text and "Ontario Poison Centre (call 1-844-764-7669)" in text
+    assert {"/request_callback", "/request_crisis_help"} <= set(reply_payloads(unsure))
+
+
+def test_after_hotlines_were_declined_a_message_not_understood_gets_no_numbers_but_a_way_to_a_person(stack):
+    *_, unsure = conversation(stack, "i want to die", "stop sending me hotline numbers", "zxqv blorp fnord")
+    text = reply_text(unsure)
+    assert not re.search(r"\d-\d", text) and "listening" in text
+    assert {"/request_callback", "/request_crisis_help"} <= set(reply_payloads(unsure))
+
+
+def test_after_an_abuse_disclosure_a_message_not_understood_gets_a_safety_step_and_the_abuse_line(stack):
+    _, unsure = conversation(stack, "my husband hits me and tonight he choked me", "zxqv blorp fnord")
+    text = reply_text(unsure)
+    assert "room with a way out" in text and "Assaulted Women's Helpline" in text
+
+
+def test_abuse_read_beside_suicide_adds_the_abuse_line_to_the_crisis_reply(stack):
+    (crisis,) = conversation(stack, "he hit me again tonight and I keep thinking I'd be better off dead")
+    text = reply_text(crisis)
+    assert "9-8-8" in text and "If someone is hurting you, Assaulted Women's Helpline" in text
+
+
+def test_a_young_visitor_gets_the_youth_line_and_pills_bring_the_poison_centre(stack):
+    _, young = conversation(stack, "i want to die", "im 14")
+    assert "Kids Help Phone" in reply_text(young)
+    (crisis,) = conversation(stack, "I take many pills tonight because I am very tired of life")
+    assert "Ontario Poison Centre" in reply_text(crisis)
+
+
+def test_a_place_named_in_the_disclosure_is_named_in_the_reply(stack):
+    (texas,) = conversation(stack, "I keep thinking about suicide. I live in Texas now")
+    assert "Where you are (Texas)" in reply_text(texas) and "988" in reply_text(texas)
+    (germany,) = conversation(stack, "I'm Canadian, studying in Germany, and I feel like killing myself")
+    text = reply_text(germany)
+    assert "9-8-8" in text and "findahelpline.com" in text
+
+
+def test_a_denial_taken_back_gets_the_lines_again(stack):
+    *_, again = conversation(stack, "i want to kill myself", "jk lol", "actually i wasnt joking")
+    assert "9-8-8" in reply_text(again)
 
 
 def test_the_safety_plan_offer_follows_when_things_ease(stack):
