@@ -68,6 +68,16 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         }
         self._regions: Dict[Text, Dict[Text, Text]] = {}
 
+    def for_crisis_kind(self, utter_action: Text, tracker: DialogueStateTracker) -> Text:
+        """After a crisis reply, `<response>__<crisis kind>` when the domain has one: "I'm
+        safe" or "forget it" about a friend at risk, or after an abuse disclosure, needs other
+        words than the same message about oneself."""
+        if not tracker.get_slot("crisis_shown"):
+            return utter_action
+        kind = tracker.get_slot("crisis_kind")
+        specific = f"{utter_action}__{kind}"
+        return specific if kind and specific in self.responses else utter_action
+
     def variables(self, tracker: Optional[DialogueStateTracker] = None) -> Dict[Text, Text]:
         """Every placeholder a response may use, as of now: the crisis lines of the region
         the visitor said they are in (slot `visitor_region`), else the practice's."""
@@ -116,6 +126,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         """Renders a response; after a crisis turn, keeps help one tap away."""
+        utter_action = self.for_crisis_kind(utter_action, tracker)
         response = await super().generate(
             utter_action, tracker, output_channel, **{**self.variables(tracker), **kwargs}
         )

@@ -77,3 +77,21 @@ def test_help_button_is_not_added_twice():
 @pytest.mark.parametrize("intents,expected", [(("greet",), False), (("greet", "risk_check_in"), True)])
 def test_crisis_seen(intents, expected):
     assert crisis_seen(tracker_with(*intents)) is expected
+
+
+def test_after_a_crisis_about_someone_else_the_kind_specific_answer_is_chosen():
+    from attune.nlg import PracticeNLG
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.core.events import SlotSet
+
+    domain = Domain.load("domain.yml")
+    nlg = PracticeNLG(domain=domain)
+    tracker = DialogueStateTracker.from_events("t", [], slots=domain.slots)
+    assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe"
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe__third_party"
+    # A kind with no special answer keeps the usual one.
+    tracker.update(SlotSet("crisis_kind", "self_harm"))
+    assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe"
