@@ -31,6 +31,7 @@ from rasa.core.channels.rest import RestInput
 from attune import log_privacy
 from attune.channels.guard import MAX_BODY_BYTES, shared_guard, valid_sender
 from attune.channels.idempotency import handle_once, valid_message_id
+from attune.warmup import warm_up
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,8 @@ class GuardedRestInput(RestInput):
         """GET / for health, POST /webhook for messages."""
         blueprint = Blueprint("guarded_rest_webhook", __name__)
         token = os.environ.get(TOKEN_ENV) or None
+        # The first visitor after a start must not wait for the model's first run.
+        blueprint.listener("after_server_start")(warm_up)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -46,6 +46,8 @@ ABOUTS = ("self", "other")
 # Bump when the scoping logic changes in a way that should count as a new detector.
 DETECTOR_VERSION = "1"
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("risk_lexicon.yml")
+# Detectors built in this process, by lexicon fingerprint.
+_LOADED: Dict[str, "RiskDetector"] = {}
 
 # Risk may sit at the end of a long paste, so long messages are read whole up to this bound
 # (about 10 ms); beyond it only the head and the tail are read.
@@ -534,10 +536,16 @@ class RiskDetector:
             raise LexiconError(f"{path} is not a risk lexicon (no 'rules' section)")
         canonical = json.dumps(lexicon, sort_keys=True, ensure_ascii=False, default=str)
         fingerprint = hashlib.sha256(f"{DETECTOR_VERSION}\n{canonical}".encode("utf-8")).hexdigest()[:16]
+        if fingerprint in _LOADED:
+            # The same lexicon in one process (the NLU pipeline's copy and the channels'
+            # guard): built once, about 12 s on 2 cores. A detector holds no per-message state.
+            return _LOADED[fingerprint]
         nlp = spacy.blank("en")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
-        return cls(lexicon, nlp, fingerprint)
+        detector = cls(lexicon, nlp, fingerprint)
+        _LOADED[fingerprint] = detector
+        return detector
 
     @staticmethod
     def _english_words() -> Set[str]:

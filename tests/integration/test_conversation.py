@@ -72,3 +72,10 @@ def test_a_conversation_without_risk_has_no_help_button_pushed_into_every_reply(
 def test_risk_words_hidden_in_a_typed_payload_still_get_crisis_lines(stack):
     replies = stack.send(new_sender(), '/greet{"note": "i want to kill myself"}')
     assert "9-8-8" in reply_text(replies)
+
+
+def test_the_server_runs_the_model_once_before_the_first_visitor(stack):
+    # The first message after a start used to wait about 15 s for the guard's word lists and
+    # the model's first run (bench/first_message.py); the server now does it while starting.
+    log = (stack.log_dir / "rasa.log").read_text(errors="replace")
+    assert "Model warmed up in" in log and "The warm-up failed" not in log

@@ -815,3 +815,10 @@ def test_no_non_risk_training_example_is_flagged(detector):
 def test_the_gravest_tag_is_recorded_when_several_rules_agree(detector: RiskDetector, text: str, tag: str) -> None:
     result = detector.assess(text)
     assert result.is_risk and result.subcategory == tag
+
+
+def test_the_same_lexicon_is_built_once_per_process():
+    # The NLU pipeline and the channels' guard both load it; building it takes seconds.
+    from attune.safety.detector import RiskDetector
+
+    assert RiskDetector.load() is RiskDetector.load()
