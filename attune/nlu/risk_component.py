@@ -199,18 +199,17 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                     data["source"] = "model"
                 intent = _other_language(message, text, intent, data)
                 message.set(RISK_KEY, data, add_to_output=True)
-                _mark_facts(message, text, intent, verdict, data["signals"])
                 if intent:
                     _override_intent(message, intent)
                     _mark_harm_target(message, intent, text)
                 else:
                     _remove_risk_guesses(message, self._config["fallback_threshold"])
+                _mark_facts(message, text, intent, verdict, data["signals"])
                 continue
             guess = _classifier_risk_guess(message)
             data["classifier_guess"] = guess
             language_intent = _other_language(message, text, assessment.intent, data)
             message.set(RISK_KEY, data, add_to_output=True)
-            _mark_facts(message, text, language_intent, None, data["signals"])
             threshold = self._config.get("soft_net_threshold")
             if language_intent:
                 _override_intent(message, language_intent)
@@ -225,6 +224,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                 _override_intent(message, SOFT_NET_INTENT)
             else:
                 _remove_risk_guesses(message, self._config["fallback_threshold"])
+            _mark_facts(message, text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY), None, data["signals"])
         return messages
 
 
@@ -328,6 +328,19 @@ def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: O
     model, or by the word lists' abuse phrases: "he hit me again and I'd be better off dead")."""
     if not text.strip() or _PAYLOAD.match(text.strip()):
         return
+    try:
+        found = _facts(text, intent, verdict, signals)
+    except Exception:  # noqa: BLE001 - these only add a line; the risk decision stands
+        logger.exception("Could not read the facts that add lines to crisis replies.")
+        return
+    if found:
+        entities = [{"entity": name, "value": value, "start": 0, "end": len(text),
+                     "extractor": "RiskDetectorComponent"} for name, value in found]
+        message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
+
+
+def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], signals: List[Text]) -> List[tuple]:
+    """(entity, value) pairs for `_mark_facts`."""
     found = []
     if mentions_swallowing(text):
         found.append((SWALLOWED_ENTITY, "yes"))
@@ -338,10 +351,7 @@ def _mark_facts(message: Message, text: Text, intent: Optional[Text], verdict: O
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
         child = verdict is not None and verdict.scores.get("child", 0.0) >= 0.5
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
-    if found:
-        entities = [{"entity": name, "value": value, "start": 0, "end": len(text),
-                     "extractor": "RiskDetectorComponent"} for name, value in found]
-        message.set(ENTITIES, list(message.get(ENTITIES) or []) + entities, add_to_output=True)
+    return found
 
 
 def _override_intent(message: Message, intent_name: Text) -> None:
