@@ -131,10 +131,13 @@ clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
 
 # ---------------------------------------------------------------- performance (docs/performance.md)
-.PHONY: bench bench-quick bench-hostile cluster cluster-down cluster-status cluster-bench
+.PHONY: bench bench-quick bench-hostile bench-loop cluster cluster-down cluster-status cluster-bench
 
 bench-hostile: install  ## Cost of 1 MB hostile inputs per pattern, and of the risk model per message
 	$(PY) -m bench.hostile
+
+bench-loop: train  ## How long one 2,000-character message holds the event loop and another visitor's reply
+	$(PY) -m bench.loop_hold
 
 bench: train  ## Latency, throughput, memory, training time vs stock Rasa (same run); JSON in var/reports
 	$(PY) -m bench.run

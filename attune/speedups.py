@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Text
 
+from attune import model_thread
+
 _applied = False
 
 
@@ -38,4 +40,5 @@ def apply() -> None:
             raise error
 
     RemoteAction._validate_action_result = validate_action_result
+    model_thread.install()
     _applied = True

@@ -14,6 +14,7 @@ took.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -41,6 +42,7 @@ async def warm_up(app: Any, *_: Any) -> None:
     started = time.perf_counter()
     try:
         from attune.channels.guard import shared_guard
+        from attune.model_thread import in_model_thread, thread_count
 
         shared_guard()
         parsed = None
@@ -52,7 +54,13 @@ async def warm_up(app: Any, *_: Any) -> None:
                                                               parsed.get("entities") or [])],
             slots=agent.domain.slots,
         )
-        agent.predict_next_with_tracker(tracker)
+        # Every model thread pays its own first call (TensorFlow's per-thread set-up): all of
+        # them at once, so each gets one.
+        await asyncio.gather(*(
+            in_model_thread(agent.predict_next_with_tracker, tracker.copy())
+            for _ in range(thread_count())
+        ))
+        await asyncio.gather(*(agent.parse_message(WARM_UP_MESSAGES[0]) for _ in range(thread_count())))
     except Exception:  # noqa: BLE001 - never stop the server for this
         logger.exception("The warm-up failed; the first message will be slower.")
         return

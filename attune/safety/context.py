@@ -132,22 +132,28 @@ def install() -> None:
         return
     from rasa.core.processor import MessageProcessor
 
+    from attune import model_thread
     from attune.nlu.sentence_encoder import shared_encoder
     from attune.safety.risk_model import shared_risk_model
 
+    model_thread.install()  # first: this wrapper reads what the model threads parsed
     original = MessageProcessor.parse_message
 
-    async def parse_message(self: Any, message: Any, tracker: Any = None,
-                            only_output_properties: bool = True) -> Dict[Text, Any]:
-        parse_data = await original(self, message, tracker, only_output_properties)
+    def in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
         model = shared_risk_model()
-        if tracker is not None and model is not None:
+        if model is not None:
             try:
                 read_together(parse_data, previous_user_message(tracker), model, shared_encoder())
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
+        unsure_after_crisis(parse_data, tracker)
+
+    async def parse_message(self: Any, message: Any, tracker: Any = None,
+                            only_output_properties: bool = True) -> Dict[Text, Any]:
+        parse_data = await original(self, message, tracker, only_output_properties)
         if tracker is not None:
-            unsure_after_crisis(parse_data, tracker)
+            # An encoder pass: beside the event loop too.
+            await model_thread.in_model_thread(in_context, parse_data, tracker)
         return parse_data
 
     MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]

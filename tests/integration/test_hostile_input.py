@@ -10,6 +10,7 @@ import asyncio
 import json
 import sqlite3
 import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any, Dict, Iterator, List
@@ -174,6 +175,29 @@ def test_hostile_http_bodies_never_stall_another_visitor(hostile_stack):
     for thread in threads:
         thread.join(60)
     assert reply_text(replies)
+
+
+def test_a_long_message_being_read_does_not_hold_up_another_visitors_reply(hostile_stack):
+    """Reading a message at the 2,000-character limit is about a second of model work. It runs
+    beside the server's event loop (attune/model_thread.py), so a visitor who writes "hi" just
+    after it is answered while it is still being read, not after it (bench/loop_hold.py
+    measures both)."""
+    finished: List[str] = []
+
+    def long_visitor() -> None:
+        # Answered with a written reply alone: no action server call after reading it, so the
+        # only way "hi" can be answered first is being read while this one is.
+        hostile_stack.send(new_sender(), ("I pull away when someone gets close and I do not know why. " * 40)[:2_000])
+        finished.append("long message")
+
+    thread = threading.Thread(target=long_visitor)
+    thread.start()
+    time.sleep(0.2)  # only so that the long message is sent first
+    replies = hostile_stack.send(new_sender(), "hi")
+    finished.append("hi")
+    thread.join(60)
+    assert "automated assistant" in reply_text(replies)
+    assert finished == ["hi", "long message"]
 
 
 def test_a_known_session_id_cannot_be_taken_over_by_a_second_connection(hostile_stack):
