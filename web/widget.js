@@ -173,9 +173,19 @@
     return h('a', { href: href, className: 'attune-tel' + (extraClass ? ' ' + extraClass : '') }, label);
   }
 
-  /* Linkify: http(s) URLs and phone numbers become links, everything else stays text. */
+  /* Linkify: http(s) URLs and phone numbers become links, everything else stays text.
+     One rule for every number in every reply (tests/browser: every line of the registry):
+     - a number is the longest run of digit groups that stands on its own: "9-8-8 (24/7)"
+       gives 9-8-8, not "9-8-8 (24"; nothing glued to letters or slashes ("24/7", "5km");
+     - it is a phone number when it has 7 to 15 digits, is a known short number (the
+       region's lines, 911, 988...), or follows "call", "text", "phone", "dial" or "TTY"
+       ("call 116 123", "text 85258");
+     - after "text" (but not "call or text") it opens the messaging app: sms:, else tel:. */
   var URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
   var PHONE_RE = /\+?\d[\d ().-]{0,18}\d/g;
+  // The verb nearest before a number (greedy start: the last one wins).
+  var VERB_RE = /^[\s\S]*\b(call|text|phone|dial|tty)\b[^.;:!?\n]{0,24}$/i;
+  var GLUED_RE = /[A-Za-z\/]/;
 
   function knownShortNumbers(cfg) {
     var set = {};
@@ -185,25 +195,50 @@
         var d = digitsOf(String(n || '').replace(/^(tel|sms):/, '')).replace(/^\+/, '');
         if (d) set[d] = true;
       });
-    ['911', '988', '999', '112', '000'].forEach(function (n) { set[n] = true; });
+    ['911', '988', '999', '112', '000', '111'].forEach(function (n) { set[n] = true; });
     return set;
+  }
+
+  // The phone numbers in `text`: [{start, end, href}], in order.
+  function findPhones(text, shortNumbers) {
+    var found = [];
+    var match;
+    PHONE_RE.lastIndex = 0;
+    while ((match = PHONE_RE.exec(text)) !== null) {
+      var start = match.index;
+      var raw = match[0];
+      var link = null;
+      if (!GLUED_RE.test(text.charAt(start - 1))) {
+        var before = text.slice(Math.max(0, start - 48), start);
+        var verb = ((before.match(VERB_RE) || [])[1] || '').toLowerCase();
+        if (verb === 'text' && /\bcall or text\s+$/i.test(before)) verb = 'call';
+        for (var end = raw.length; end > 0 && !link; end--) {
+          // Only whole digit groups, and nothing glued after them.
+          if (!/\d/.test(raw.charAt(end - 1)) || /\d/.test(raw.charAt(end))) continue;
+          if (GLUED_RE.test(text.charAt(start + end))) continue;
+          var number = raw.slice(0, end);
+          var digits = number.replace(/\D/g, '');
+          var ok = (digits.length >= 7 && digits.length <= 15) || shortNumbers[digits] ||
+            (verb && digits.length >= 3 && digits.length <= 15);
+          if (!ok) continue;
+          var plus = number.charAt(0) === '+' ? '+' : '';
+          link = { start: start, end: start + end, href: (verb === 'text' ? 'sms:' : 'tel:') + plus + digits };
+        }
+      }
+      if (link) {
+        found.push(link);
+        PHONE_RE.lastIndex = link.end;
+      }
+    }
+    return found;
   }
 
   function appendPhones(parent, text, shortNumbers) {
     var last = 0;
-    text.replace(PHONE_RE, function (match, offset) {
-      var digits = match.replace(/\D/g, '');
-      var ok = (digits.length >= 7 && digits.length <= 15) || shortNumbers[digits];
-      // Don't link numbers glued to letters or slashes ("24/7", "5km").
-      var before = text.charAt(offset - 1);
-      var after = text.charAt(offset + match.length);
-      if (/[A-Za-z\/]/.test(before) || /[A-Za-z\/]/.test(after)) ok = false;
-      if (!ok) return match;
-      parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var plus = match.charAt(0) === '+' ? '+' : '';
-      parent.appendChild(telLink('tel:' + plus + digits, match));
-      last = offset + match.length;
-      return match;
+    findPhones(text, shortNumbers).forEach(function (phone) {
+      parent.appendChild(document.createTextNode(text.slice(last, phone.start)));
+      parent.appendChild(telLink(phone.href, text.slice(phone.start, phone.end)));
+      last = phone.end;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
@@ -372,6 +407,13 @@
     this.escapes = [];
     this.build();
   }
+
+  // A reply's text as the chat shows it (links included), outside the conversation.
+  Widget.prototype.renderText = function (text) {
+    var node = h('div', null);
+    renderRichText(node, text, this.cfg);
+    return node;
+  };
 
   Widget.prototype.save = function () {
     if (!storage || this.exiting) return;

@@ -344,6 +344,44 @@ def test_server_text_with_markup_is_rendered_as_text(driver, fake_web, fake_rasa
     assert hrefs == ["https://example.org/read?a=1", "tel:18006686868"], "only http(s) and phone links"
 
 
+def registry_lines_and_links() -> List[Any]:
+    """Every line of the crisis registry as a reply writes it, with the links it must give."""
+    from attune.practice import load_practice
+    from attune.safety.resources import format_line, load_registry
+
+    cases = []
+    for resource in load_registry().all_resources():
+        calls = {c.digits for c in resource.contacts if c.kind in ("call", "tty")}
+        wanted = set()
+        for contact in resource.contacts:
+            if contact.kind in ("call", "tty"):
+                wanted.add(contact.href)
+            elif contact.kind == "text":
+                # "call or text 9-8-8" opens the dialler; a text-only line the messaging app.
+                wanted.add(f"tel:{contact.digits}" if contact.digits in calls else contact.href)
+        cases.append((format_line(resource), sorted(wanted)))
+    phone = load_practice().contact.phone
+    cases.append((f"You can call the practice at {phone}, Monday to Friday 9-5.", [f"tel:{''.join(ch for ch in phone if ch.isdigit())}"]))
+    cases.append(("A session is 50 minutes and costs $150; 24/7 lines are below.", []))
+    return cases
+
+
+def test_every_number_in_the_registry_is_one_tap_away(driver, fake_web):
+    """Each crisis line's numbers become links exactly as the registry lists them: tel: to
+    call, sms: for a text-only line; "(24/7)", prices and times stay text."""
+    open_chat(driver, fake_web)
+    cases = registry_lines_and_links()
+    rendered = driver.execute_script(
+        "return arguments[0].map(function (t) {"
+        "  return Array.prototype.map.call(window.AttuneWidget.renderText(t).querySelectorAll('a'),"
+        "    function (a) { return a.getAttribute('href'); }); });",
+        [text for text, _ in cases],
+    )
+    wrong = [(text, sorted(set(links)), wanted) for (text, wanted), links in zip(cases, rendered)
+             if sorted(set(links)) != wanted]
+    assert not wrong, f"{len(wrong)} of {len(cases)} lines: {wrong[:3]}"
+
+
 # --------------------------------------------------------------------------- server down (last: slow)
 
 
