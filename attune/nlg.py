@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -26,6 +26,7 @@ from rasa.utils.endpoints import EndpointConfig
 from attune import remote_actions, speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
+from attune.safety.crisis_state import crisis_state
 from attune.safety.regions import UNKNOWN
 from attune.safety.resources import (
     Registry,
@@ -126,17 +127,48 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         """Renders a response; after a crisis turn, keeps help one tap away."""
-        utter_action = self.for_crisis_kind(utter_action, tracker)
-        response = await super().generate(
-            utter_action, tracker, output_channel, **{**self.variables(tracker), **kwargs}
+        state = crisis_state(user_turns(tracker))
+        seen = crisis_seen(tracker)
+        if utter_action in _KIND_CRISIS_REPLIES and state.repeat:
+            utter_action = QUIET_CRISIS_REPLY if state.declined else REPEAT_CRISIS_REPLY
+        elif utter_action == "utter_default" and seen:
+            # Nothing fits after a crisis reply ("no", "k"): this kind's next step, not a shrug.
+            utter_action = "utter_unsure_after_crisis"
+        base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
+        # Whether numbers are declined is read from the whole conversation (crisis_state),
+        # for every response that has a variant without them.
+        filled_slots = {**tracker.current_slot_values(), "hotlines_declined": state.declined}
+        response = self.generate_from_slots(
+            utter_action, filled_slots, output_channel, **{**self.variables(tracker), **kwargs}
         )
-        if response is not None and utter_action in _CRISIS_REPLIES:
+        if response is not None and base in _CRISIS_REPLIES:
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
-        if (response is not None and utter_action in _NOTED_REPLIES
-                and not tracker.get_slot("hotlines_declined")):
+        if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
-        if response is not None and crisis_seen(tracker):
+        if response is not None and base in _STEP_REPLIES:
+            response = await self._with_safety_step(response, tracker, output_channel, kwargs)
+        if response is not None and (seen or state.declined):
             response = with_help_button(response)
+        return response
+
+    async def _with_safety_step(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                                output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """A reply to a message that names a means at hand or a place to step back from adds
+        one concrete step: put it out of reach, or step back (numbers declined or not)."""
+        found = {e.get("entity"): e.get("value") for e in tracker.latest_message.entities or []}
+        variables = {**self.variables(tracker), **kwargs}
+        notes = []
+        if found.get("means"):
+            note = await super().generate("utter_note_means", tracker, output_channel,
+                                          **{**variables, "means": str(found["means"])})
+            notes.append(note)
+        if found.get("risky_place"):
+            notes.append(await super().generate("utter_note_place", tracker, output_channel, **variables))
+        texts = [note["text"] for note in notes if note and note.get("text")]
+        if not texts:
+            return response
+        response = copy.deepcopy(response)
+        response["text"] = "\n\n".join([response.get("text") or ""] + texts).strip()
         return response
 
     async def _with_language_note(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
@@ -162,7 +194,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                           output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
         """A reply that shows lines adds the line for what the visitor told us and the reply
         lacks: the abuse line (abuse read beside another kind of risk), the Poison Centre
-        (something swallowed), the youth line (a visitor under 18)."""
+        (something swallowed), the youth line (a visitor under 18), and the way to local lines
+        for a visitor somewhere the registry does not cover."""
         variables = {**self.variables(tracker), **kwargs}
         text = response.get("text") or ""
         notes = []
@@ -175,6 +208,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             if not contact or contact.split(" (")[0] in text:
                 continue
             note = await super().generate(name, tracker, output_channel, **variables)
+            if note and note.get("text"):
+                notes.append(note["text"])
+        if tracker.get_slot("visitor_region") == UNKNOWN and variables["international_directory"].split(" (")[0] not in text:
+            # Somewhere the registry has no lines for: every reply that shows lines says how
+            # to find local ones.
+            note = await super().generate("utter_note_elsewhere", tracker, output_channel, **variables)
             if note and note.get("text"):
                 notes.append(note["text"])
         if not notes:
@@ -193,9 +232,17 @@ _NOTES = (
 
 # The replies a language note is put before: every crisis reply.
 _CRISIS_REPLIES = frozenset(set(CRISIS_RESPONSES.values()) - {"utter_check_in_gently"}) | {GENERAL_CRISIS_RESPONSE}
+# The crisis reply of each kind (not the help button's, not the check-in).
+_KIND_CRISIS_REPLIES = frozenset(_CRISIS_REPLIES - {GENERAL_CRISIS_RESPONSE})
+# Risk already answered, with nothing new (attune.safety.crisis_state): a short reply that
+# keeps one line in view, or none once the visitor declined numbers.
+REPEAT_CRISIS_REPLY = "utter_crisis_again"
+QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
-                                    "utter_feeling_worse", "utter_cant_call"}
+                                    "utter_feeling_worse", "utter_cant_call", REPEAT_CRISIS_REPLY}
+# The replies that add a step to be safer now when the message names a means or a place.
+_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
@@ -207,6 +254,15 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
                  "third_party", "general"):
         variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
     return variables
+
+
+def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text]]]:
+    """The visitor's messages that count (not ones Rasa reverted), as (intent, entity names)."""
+    return [
+        (event.intent_name, {str(e.get("entity")) for e in event.entities or []})
+        for event in tracker.applied_events()
+        if isinstance(event, UserUttered)
+    ]
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

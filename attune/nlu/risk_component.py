@@ -53,13 +53,24 @@ from attune.safety.detector import RiskAssessment, RiskDetector
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
-from attune.safety.visitor_facts import mentions_swallowing, says_young
+from attune.safety.visitor_facts import (
+    means_at_hand,
+    mentions_swallowing,
+    names_dangerous_place,
+    says_when,
+    says_young,
+)
 
 LANGUAGE_ENTITY = "language"
 # Facts that add a line to crisis replies (domain.yml slots of the same names, attune/nlg.py).
 SWALLOWED_ENTITY = "swallowed"
 YOUNG_ENTITY = "young"
 ABUSE_SEEN_ENTITY = "abuse_seen"
+# A means at hand ("pills", "razor", "gun"), a place to step back from, a time close by: in
+# a risk message only; read by attune.nlg for one safety step, and for what counts as new risk.
+MEANS_ENTITY = "means"
+PLACE_ENTITY = "risky_place"
+SOON_ENTITY = "soon"
 # A risk message read mainly as another kind still shows the abuse line from this score of
 # the model's abuse output (multi-label: "he hit me again and I'd be better off dead").
 ABUSE_ALSO_SCORE = 0.5
@@ -346,8 +357,20 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
         found.append((SWALLOWED_ENTITY, "yes"))
     if says_young(text):
         found.append((YOUNG_ENTITY, "yes"))
+    if intent and intent.startswith("risk_"):
+        means = means_at_hand(text)
+        if means:
+            found.append((MEANS_ENTITY, means))
+        if names_dangerous_place(text):
+            found.append((PLACE_ENTITY, "yes"))
+        if says_when(text):
+            found.append((SOON_ENTITY, "yes"))
     abuse_read = (verdict is not None and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE) or any(
         str(signal).startswith("abuse_") for signal in signals)
+    # About someone else ("my 3 yr old got into the pods"), the model's abuse score alone is
+    # not a disclosure: the line for the one being hurt would be offered to the wrong person.
+    if intent == "risk_third_party":
+        abuse_read = any(str(signal).startswith("abuse_") for signal in signals)
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
         child = verdict is not None and verdict.scores.get("child", 0.0) >= 0.5
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))

@@ -47,6 +47,9 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "austin": "US-TX", "miami": "US-FL", "seattle": "US-WA", "boston": "US-MA",
     "philadelphia": "US-PA", "atlanta": "US-GA", "phoenix": "US-AZ", "denver": "US-CO",
     "detroit": "US-MI", "washington dc": "US-DC", "washington d.c.": "US-DC", "dc": "US-DC",
+    "buffalo": "US-NY", "brooklyn": "US-NY", "manhattan": "US-NY", "san antonio": "US-TX",
+    "san diego": "US-CA", "portland oregon": "US-OR", "minneapolis": "US-MN", "las vegas": "US-NV",
+    "nashville": "US-TN", "new orleans": "US-LA", "orlando": "US-FL", "tampa": "US-FL",
     # United Kingdom
     "england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR",
     "london": "GB-ENG", "manchester": "GB-ENG", "birmingham": "GB-ENG", "glasgow": "GB-SCT",
@@ -67,13 +70,25 @@ UNCOVERED_PLACES = frozenset({
     "austria", "hong kong", "taiwan", "europe", "asia", "africa", "dublin", "paris",
     "berlin", "madrid", "rome", "mumbai", "delhi", "manila", "lagos", "auckland",
     "méxico", "españa", "perú", "colombie", "mexique", "espagne", "allemagne", "belgique", "suisse",
+    # Cities people name instead of their country.
+    "pune", "bangalore", "bengaluru", "chennai", "hyderabad", "kolkata", "karachi", "lahore",
+    "islamabad", "dhaka", "kathmandu", "colombo", "cebu", "davao", "quezon city", "tokyo",
+    "osaka", "seoul", "beijing", "shanghai", "bangkok", "jakarta", "kuala lumpur", "hanoi",
+    "ho chi minh city", "bogotá", "bogota", "medellín", "medellin", "lima", "buenos aires",
+    "santiago", "são paulo", "sao paulo", "rio de janeiro", "mexico city", "guadalajara",
+    "monterrey", "havana", "santo domingo", "port of spain", "tehran", "kabul", "baghdad",
+    "beirut", "tel aviv", "jerusalem", "riyadh", "doha", "abu dhabi", "istanbul", "cairo",
+    "nairobi", "accra", "addis ababa", "johannesburg", "cape town", "amsterdam", "brussels",
+    "stockholm", "oslo", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna",
+    "zurich", "geneva", "warsaw", "prague", "budapest", "kyiv", "kiev", "moscow", "athens",
+    "munich", "frankfurt", "hamburg", "lyon", "marseille", "wellington",
 })
 # Where a visitor places themselves: the place follows one of these.
 _SELF_PLACED = re.compile(
     r"\b(?:i'?m|i am|im|we'?re|we are|i live|we live|i'?m living|living|i'?m based|based|"
     r"i'?m from|i am from|i reside|we reside|here|currently|staying|i'?m staying|"
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
-    r"vivo|estoy|j'?habite|je (?:suis|vis|reste))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
+    r"vivo|estoy|j'?habite|je (?:suis|vis|reste)|chu|j'?suis)\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -140,12 +155,19 @@ def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
             for sub_code, sub in country.subdivisions.items()}
 
 
+# "texas here", "ontario here btw": the place first, at the start of the message.
+_PLACE_HERE = re.compile(r"^\s*(?P<place>[^\d.,!?;:()\n]{2,30}?)\s+here\b", re.IGNORECASE)
+
+
 def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     """The stretches of a message that may be the visitor's own place, best first, and
     whether the visitor placed themselves there in words ("i'm in ...")."""
     for match in _SELF_PLACED.finditer(text):
         if not match.group("not"):  # "i'm not in canada"
             yield match.group("place"), True
+    here = _PLACE_HERE.match(text)
+    if here and len(here.group("place").split()) <= 3:
+        yield here.group("place"), True
     if len(text.split()) <= PLACE_ONLY_MAX_WORDS:
         yield text, False
 

@@ -47,9 +47,17 @@ def crisis_response(intent: Optional[str]) -> str:
 # the baby"): the reply leads with the immediate safe step (put the child down somewhere safe,
 # step away), then the lines. The entity and slot are `harm_target`.
 HARM_TARGET_ENTITY = "harm_target"
+_CHILD_WORDS = (r"(?:my|the|our|her|his)\s+(?:little\s+|own\s+)?(?:son|daughter|kids?|child(?:ren)?|boy|girl|"
+                r"twins|stepson|stepdaughter|grandson|granddaughter)")
+# A baby is always in someone's care; an older child counts when the message is about harming
+# them or about their crying, not when it only mentions them ("she took the kids to her mom's").
 _CHILD_IN_CARE = re.compile(
-    r"\b(?:bab(?:y|ies)|newborn|infant|toddler|the kids?|my (?:little )?(?:son|daughter|kids?|"
-    r"child(?:ren)?|boy|girl|twins|stepson|stepdaughter|grandson|granddaughter))\b",
+    r"\b(?:bab(?:y|ies)|newborn|infant|toddler)\b"
+    r"|\b(?:hurt\w*|harm\w*|hit\w*|shak\w*|slap\w*|throw\w*|smother\w*|drown\w*|strangl\w*|kill\w*|"
+    r"lose it (?:with|on)|lash(?:ing)? out at|snap(?:ping)? at|scream\w* at|yell\w* at|do something to)"
+    r"\s+(?:\w+\s+){0,2}?" + _CHILD_WORDS + r"\b"
+    r"|\b" + _CHILD_WORDS + r"\s+(?:\w+\s+){0,3}?(?:won'?t|wouldn'?t|keeps?|kept|is|was)\s+(?:stop\s+)?"
+    r"(?:crying|screaming|whining)\b",
     re.IGNORECASE,
 )
 

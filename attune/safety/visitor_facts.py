@@ -1,9 +1,13 @@
-"""Two facts a visitor may mention that change which lines a crisis reply should add.
+"""Facts a visitor may mention that change what a crisis reply should add.
 
 - **Something was swallowed** (pills, a bottle, an overdose): the region's Poison Centre,
   which says what to do while help comes, belongs beside the crisis lines, whatever else the
   message was about.
 - **The visitor is young** ("im 16", "I'm in grade 9"): the youth line belongs beside them.
+- **A means at hand** (pills on the counter, a razor, a gun) or **a dangerous place** (a
+  bridge, a balcony railing): the reply adds one concrete step to be safer now (put it out of
+  reach; step back from the edge), and after a "no more numbers" such a message counts as new
+  risk, as does **a time** ("tonight", "right now").
 
 Neither decides whether a message carries risk: that is the risk readers' work
 (`attune.nlu.risk_component`). These only add a line to replies that already show lines
@@ -16,11 +20,13 @@ from __future__ import annotations
 import re
 
 _SWALLOWED = re.compile(
-    r"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|had|drank|downed|popped|chugged|necked)"
+    r"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|had|drank|downed|popped|chugged|necked|"
+    r"bit|bitten|chewed|licked|got\s+into)"
     r"\b(?:\W+\w+){0,6}?\W+"
     r"(?:pills?|tablets?|meds|medications?|medicine|capsules?|painkillers?|sleeping\s+pills|"
     r"tylenol|advil|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|antidepressants?|"
-    r"benzos?|xanax|oxy\w*|bleach|antifreeze|poison|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b",
+    r"benzos?|xanax|oxy\w*|bleach|antifreeze|poison|detergent|(?:dishwasher|laundry|tide|detergent)\s+pods?|"
+    r"button\s+batter(?:y|ies)|cleaner|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b",
     re.IGNORECASE,
 )
 _OVERDOSE = re.compile(
@@ -37,6 +43,25 @@ _YOUNG = re.compile(
     re.IGNORECASE,
 )
 
+# Things a person can put out of reach (singular, as the reply names them).
+_MEANS = re.compile(
+    r"\b(pills?|tablets?|meds|medications?|medicine|tylenol|advil|razors?|blades?|knife|knives|scissors|"
+    r"guns?|pistol|revolver|rifle|shotgun|firearm|weapon|rope|noose|lighter)\b",
+    re.IGNORECASE,
+)
+_MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": "pills", "medication": "pills",
+                "medications": "pills", "medicine": "pills", "tylenol": "pills", "advil": "pills",
+                "razors": "razor", "blades": "blade", "knives": "knife", "guns": "gun", "pistol": "gun",
+                "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon"}
+# Places a person can step back from.
+_PLACE = re.compile(
+    r"\b(?:bridge|ledge|roof|rooftop|railing|balcony|edge|cliff|overpass|tracks|parking\s+garage|"
+    r"tower|platform)\b",
+    re.IGNORECASE,
+)
+_NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|afternoon)|after\s+(?:this|my)\s+shift)\b",
+                  re.IGNORECASE)
+
 # Longer than any message the channels accept; the patterns never see more.
 MAX_CHARS = 4000
 
@@ -50,3 +75,22 @@ def mentions_swallowing(text: str) -> bool:
 def says_young(text: str) -> bool:
     """Whether the visitor says they are under 18 (an age, a school grade)."""
     return bool(_YOUNG.search(text[:MAX_CHARS]))
+
+
+def means_at_hand(text: str) -> str:
+    """The means the message names, as a reply would say it ("pills", "razor", "gun"), or ""."""
+    match = _MEANS.search(text[:MAX_CHARS])
+    if not match:
+        return ""
+    word = match.group(1).lower()
+    return _MEANS_NAMES.get(word, word)
+
+
+def names_dangerous_place(text: str) -> bool:
+    """Whether the message names a place to step back from (a bridge, a railing, tracks)."""
+    return bool(_PLACE.search(text[:MAX_CHARS]))
+
+
+def says_when(text: str) -> bool:
+    """Whether the message puts risk at a time close by ("tonight", "right now")."""
+    return bool(_NOW.search(text[:MAX_CHARS]))

@@ -1,0 +1,60 @@
+"""What the conversation so far means for the next crisis reply.
+
+Two things change a crisis reply once one has been given:
+
+- **"No more numbers."** After the visitor asks for no more hotline numbers (`stop_hotlines`),
+  replies leave the lists out; the "Get help now" button stays. Only *new* risk brings the
+  lines back in full: a kind of risk not answered yet, danger happening now (`risk_emergency`),
+  something swallowed, a means at hand or a place to step back from, or a time close by
+  ("tonight"). The help button and "Actually I wasn't joking" bring them back too.
+- **The same again.** Risk of a kind already answered, with nothing new, gets a short reply
+  that keeps one line and the emergency number in view instead of the same list word for
+  word (visitors read a repeated list as a script).
+
+Read from the visitor's messages alone (intent and entities, attune.nlu.risk_component), so
+it needs no slot and holds in any dialogue state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional, Set, Tuple
+
+from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
+
+STOP_INTENT = "stop_hotlines"
+CHECK_IN_INTENT = "risk_check_in"
+EMERGENCY_INTENT = "risk_emergency"
+# Intents after which the lines are shown in full again.
+RESET_INTENTS = frozenset({HELP_INTENT, "retract_denial"})
+# Entities that make a risk message new risk (attune.nlu.risk_component).
+NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
+
+
+@dataclass(frozen=True)
+class CrisisState:
+    """After the latest message: whether numbers are declined, and whether that message is
+    risk already answered with nothing new."""
+
+    declined: bool = False
+    repeat: bool = False
+
+
+def crisis_state(turns: Iterable[Tuple[Optional[str], Set[str]]]) -> CrisisState:
+    """The state after `turns`, the visitor's messages in order as (intent, entity names)."""
+    declined, repeat = False, False
+    answered: Set[str] = set()
+    for intent, entities in turns:
+        repeat = False
+        if intent == STOP_INTENT:
+            declined = True
+        elif intent in RESET_INTENTS:
+            declined = False
+        elif is_risk_intent(intent) and intent != CHECK_IN_INTENT:
+            new = intent == EMERGENCY_INTENT or intent not in answered or bool(set(entities) & NEW_RISK_ENTITIES)
+            if new:
+                declined = False
+            else:
+                repeat = True
+            answered.add(str(intent))
+    return CrisisState(declined=declined, repeat=repeat)
