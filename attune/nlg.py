@@ -66,6 +66,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             **region_variables(registry, self._home),
             "max_message_chars": str(self.practice.limits.max_message_chars),
             "international_directory": f"{directory.name} ({directory.url})" if directory else "findahelpline.com",
+            # Filled from the message when it names a means ("the pills"); this otherwise.
+            "means": "anything you could use to hurt yourself",
         }
         self._regions: Dict[Text, Dict[Text, Text]] = {}
 
@@ -160,7 +162,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         notes = []
         if found.get("means"):
             note = await super().generate("utter_note_means", tracker, output_channel,
-                                          **{**variables, "means": str(found["means"])})
+                                          **{**variables, "means": f"the {found['means']}"})
             notes.append(note)
         if found.get("risky_place"):
             notes.append(await super().generate("utter_note_place", tracker, output_channel, **variables))

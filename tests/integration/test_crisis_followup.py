@@ -63,6 +63,30 @@ def test_no_more_numbers_is_respected_until_new_risk_appears(stack):
     assert "9-1-1" in reply_text(new_risk) and "9-8-8" in reply_text(new_risk)
 
 
+def test_after_no_more_numbers_the_same_thoughts_again_get_no_list_but_pills_at_hand_do(stack):
+    _, _, again, pills = conversation(
+        stack, "i think about killing myself most days", "please stop sending me hotline numbers",
+        "i think about killing myself most days, same as always",
+        "tonight i got the pills out and they're on the counter")
+    assert not PHONE_NUMBER.search(reply_text(again)), "the same risk again is not new risk"
+    assert HELP in reply_payloads(again)
+    assert "9-8-8" in reply_text(pills) and "9-1-1" in reply_text(pills)
+    assert "put the pills out of reach" in reply_text(pills)
+
+
+def test_the_same_risk_said_again_gets_one_line_instead_of_the_whole_list(stack):
+    first, _, again = conversation(stack, "i want to kill myself", "idk", "i really want to kill myself")
+    assert reply_text(first).count("•") >= 3
+    assert "•" not in reply_text(again) and "9-8-8" in reply_text(again) and "9-1-1" in reply_text(again)
+    assert HELP in reply_payloads(again)
+
+
+def test_no_to_are_you_safe_right_now_gets_the_emergency_step(stack):
+    _, unsafe = conversation(stack, "i want to end my life", "no")
+    assert "9-1-1" in reply_text(unsafe)
+    assert "not sure how to help" not in reply_text(unsafe)
+
+
 def test_not_safe_after_an_abuse_disclosure_gets_safety_steps_and_the_abuse_line(stack):
     _, not_safe = conversation(stack, "my husband hits me", "/not_safe")
     text = reply_text(not_safe)

@@ -25,6 +25,10 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("quiero quitarme la vida", "suicide"),
     ("mi esposo me pega", "abuse"),
     ("lo voy a matar cuando llegue", "harm_others"),
+    ("je suis tannée de vivre honnêtement", "suicide"),
+    ("j'en peux plus de vivre", "suicide"),
+    ("estoy cansada de vivir", "suicide"),
+    ("me tomé todas las pastillas de mi mamá", "suicide"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)

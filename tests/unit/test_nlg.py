@@ -95,3 +95,45 @@ def test_after_a_crisis_about_someone_else_the_kind_specific_answer_is_chosen():
     # A kind with no special answer keeps the usual one.
     tracker.update(SlotSet("crisis_kind", "self_harm"))
     assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe"
+
+
+def tracker_of(*turns) -> DialogueStateTracker:
+    """Turns as (intent, {entity: value}); slots as the domain's mappings would set them."""
+    events = [ActionExecuted("action_listen")]
+    for intent, entities in turns:
+        events.append(UserUttered("...", intent={"name": intent, "confidence": 1.0},
+                                  entities=[{"entity": k, "value": v} for k, v in entities.items()]))
+    return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+
+
+async def test_after_no_more_numbers_the_same_risk_again_gets_no_list_but_keeps_the_button():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {}))
+    response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    assert "9-8-8" not in response["text"] and "9-1-1" not in response["text"]
+    assert GET_HELP_BUTTON in response["buttons"]
+
+
+async def test_after_no_more_numbers_a_means_at_hand_brings_the_lines_back_with_a_safety_step():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills"}))
+    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
+    assert "9-8-8" in text
+    assert "put the pills out of reach" in text
+
+
+async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    first = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]
+    again = (await nlg.generate("utter_crisis_suicide",
+                                tracker_of(("risk_suicide", {}), ("greet", {}), ("risk_suicide", {})), "rest"))["text"]
+    assert first.count("•") >= 3 and "•" not in again
+    assert "9-8-8" in again and "9-1-1" in again
+
+
+async def test_a_message_nothing_fits_after_a_crisis_gets_the_crisis_aware_question():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    after_crisis = await nlg.generate("utter_default", tracker_of(("risk_suicide", {}), ("deny", {})), "rest")
+    without = await nlg.generate("utter_default", tracker_of(("greet", {})), "rest")
+    assert after_crisis["text"] != without["text"]
+    assert "9-1-1" in after_crisis["text"]

@@ -34,6 +34,9 @@ REGISTRY = load_registry()
     ("i'm not in canada, i'm in new york", "US-NY"),
     ("australia", "AU"),
     ("i live in texas and i want to kill myself", "US-TX"),
+    ("texas here. found this site lookin for help", "US-TX"),
+    ("chu à montréal pis j'pense à ça depuis deux jours", "CA-QC"),
+    ("I'm visiting family in Buffalo for the holidays", "US-NY"),
 ])
 def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     place = find_place(REGISTRY, text)
@@ -49,6 +52,8 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     "i'm in on the plan",
     "we watched a film set in texas",
     "i want to kill myself",
+    "nobody here would even notice",
+    "my mom is here now",
 ])
 def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None
@@ -113,3 +118,12 @@ def test_an_unsure_classifier_reads_a_message_placing_the_visitor_as_saying_wher
     assert unsure.get("intent")["name"] == "share_location"
     assert sure.get("intent")["name"] == "ask_fees"
     assert [e["value"] for e in sure.get("entities")] == ["CA-QC"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("I am back in Pune for my sister's wedding", "Pune"),
+    ("hi po, I'm in Cebu now", "Cebu"),
+])
+def test_a_city_outside_the_registry_is_named_as_unknown(text, name):
+    place = find_place(REGISTRY, text)
+    assert place is not None and not place.covered and place.name == name

@@ -106,6 +106,8 @@ def test_a_failing_model_never_skips_the_word_lists(monkeypatch):
     ("i'm so close to shaking the baby, he won't stop screaming", "child"),
     ("i'm scared i'll hurt my son, i can't take it anymore", "child"),
     ("i'm going to hurt my coworker tomorrow", "someone"),
+    # The children are only mentioned, not in the writer's care now: no "put the child down".
+    ("wife left and took the kids to her mama's and i'm going to shoot him", "someone"),
 ])
 def test_harm_to_others_says_whether_a_child_in_the_writers_care_is_at_risk(text, target):
     # A parent at the edge gets the immediate safe step first (domain.yml, harm_target: child).

@@ -3,7 +3,7 @@ Centre), being under 18 (the youth line)."""
 
 import pytest
 
-from attune.safety.visitor_facts import mentions_swallowing, says_young
+from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, says_when, mentions_swallowing, says_young
 
 
 @pytest.mark.parametrize("text", [
@@ -47,3 +47,26 @@ def test_huge_input_is_read_in_bounded_time():
     # No nested repetition: a megabyte of near-matches is read without backtracking blow-up.
     assert not mentions_swallowing("took " + "a " * 500_000)
     assert not says_young("im " * 300_000)
+
+
+@pytest.mark.parametrize("text,means", [
+    ("tonight i got the pills out of the cabinet", "pills"),
+    ("sitting on the bathroom floor with a razor", "razor"),
+    ("my daddy's revolver is on the table", "gun"),
+    ("i took a knife from the kitchen to my room", "knife"),
+    ("i'm thinking about it again", ""),
+])
+def test_a_means_at_hand_is_named_as_a_reply_would_say_it(text, means):
+    assert means_at_hand(text) == means
+
+
+def test_a_dangerous_place_and_a_time_close_by_are_noticed():
+    assert names_dangerous_place("standing on the balcony railing")
+    assert not names_dangerous_place("i keep thinking about it")
+    assert says_when("i'm going to do it tonight") and says_when("on the bridge rn")
+    assert not says_when("it comes in waves")
+
+
+def test_a_child_who_got_into_the_dishwasher_pods_swallowed_something():
+    assert mentions_swallowing("my 3 yr old got into the dishwasher pods, she bit one")
+    assert not mentions_swallowing("he had a pod of peas")

@@ -1,0 +1,46 @@
+"""After "no more numbers", only new risk brings the lists back; risk said again gets one line."""
+
+from __future__ import annotations
+
+from attune.safety.crisis_state import CrisisState, crisis_state
+
+NOTHING: set = set()
+
+
+def turns(*steps):
+    return [(step, NOTHING) if isinstance(step, str) else step for step in steps]
+
+
+def test_no_more_numbers_holds_while_the_same_risk_is_said_again():
+    state = crisis_state(turns("risk_suicide", "stop_hotlines", "risk_suicide"))
+    assert state == CrisisState(declined=True, repeat=True)
+
+
+def test_new_risk_brings_the_lists_back():
+    for new in [("risk_self_harm", NOTHING),          # a kind not answered yet
+                ("risk_emergency", NOTHING),          # danger happening now
+                ("risk_suicide", {"means"}),          # "the pills are on the counter"
+                ("risk_suicide", {"risky_place"}),    # "i'm on the bridge"
+                ("risk_suicide", {"soon"}),           # "tonight"
+                ("risk_suicide", {"swallowed"})]:
+        assert crisis_state(turns("risk_suicide", "stop_hotlines", new)) == CrisisState(False, False), new
+
+
+def test_the_help_button_and_a_retracted_denial_bring_them_back_too():
+    assert not crisis_state(turns("risk_suicide", "stop_hotlines", "request_crisis_help")).declined
+    assert not crisis_state(turns("risk_suicide", "stop_hotlines", "retract_denial")).declined
+
+
+def test_no_more_numbers_lasts_through_ordinary_messages():
+    state = crisis_state(turns("risk_suicide", "stop_hotlines", "greet", "unsure_after_crisis"))
+    assert state == CrisisState(declined=True, repeat=False)
+
+
+def test_risk_said_again_without_a_decline_is_a_repeat_and_the_first_time_is_not():
+    assert crisis_state(turns("risk_suicide")) == CrisisState(False, False)
+    assert crisis_state(turns("risk_suicide", "greet", "risk_suicide")) == CrisisState(False, True)
+
+
+def test_the_gentle_check_in_is_neither_answered_risk_nor_a_repeat():
+    assert crisis_state(turns("risk_check_in", "risk_check_in")) == CrisisState(False, False)
+    assert crisis_state(turns("risk_check_in", "risk_suicide")) == CrisisState(False, False)
