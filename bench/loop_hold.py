@@ -116,6 +116,7 @@ def main(argv: List[str] = None) -> int:
         for shape, seed in SHAPES.items():
             trials = [one_trial(stack, long_message(seed)) for _ in range(args.trials)]
             report[shape] = {key: summary([t[key] for t in trials]) for key in trials[0]}
+            report[shape]["loop_hold_each_ms"] = [round(t["loop_hold_ms"]) for t in trials]
             print(f"{shape}: {report[shape]}")
     finally:
         stack.stop()
