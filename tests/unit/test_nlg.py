@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from attune.nlg import GET_HELP_BUTTON, PracticeNLG, crisis_seen, with_help_button
@@ -137,3 +137,14 @@ async def test_a_message_nothing_fits_after_a_crisis_gets_the_crisis_aware_quest
     without = await nlg.generate("utter_default", tracker_of(("greet", {})), "rest")
     assert after_crisis["text"] != without["text"]
     assert "9-1-1" in after_crisis["text"]
+
+
+async def test_after_an_abuse_disclosure_a_question_about_history_gets_how_to_leave_no_trace():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}), ("ask_privacy", {}))
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    tracker.update(SlotSet("crisis_shown", True))
+    website = (await nlg.generate("utter_privacy", tracker, "socketio"))["text"]
+    phone = (await nlg.generate("utter_privacy", tracker, "rest"))["text"]
+    assert "Quick exit" in website and "history" in website
+    assert "delete this chat's messages" in phone
