@@ -28,6 +28,7 @@ from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.crisis_state import crisis_state
 from attune.safety.regions import UNKNOWN
+from attune.safety.visitor_facts import KNOWN_MEANS
 from attune.safety.resources import (
     Registry,
     crisis_template_variables,
@@ -160,7 +161,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         found = {e.get("entity"): e.get("value") for e in tracker.latest_message.entities or []}
         variables = {**self.variables(tracker), **kwargs}
         notes = []
-        if found.get("means"):
+        if found.get("means") in KNOWN_MEANS:
             note = await super().generate("utter_note_means", tracker, output_channel,
                                           **{**variables, "means": f"the {found['means']}"})
             notes.append(note)

@@ -3,7 +3,8 @@
 Two things change a crisis reply once one has been given:
 
 - **"No more numbers."** After the visitor asks for no more hotline numbers (`stop_hotlines`),
-  replies leave the lists out; the "Get help now" button stays. Only *new* risk brings the
+  replies leave the lists out; the "Get help now" button stays, and a risk message still gets
+  one line (every risk message is answered with a crisis resource). Only *new* risk brings the
   lines back in full: a kind of risk not answered yet, danger happening now (`risk_emergency`),
   something swallowed, a means at hand or a place to step back from, or a time close by
   ("tonight"). The help button and "Actually I wasn't joking" bring them back too.

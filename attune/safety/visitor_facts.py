@@ -53,6 +53,9 @@ _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": 
                 "medications": "pills", "medicine": "pills", "tylenol": "pills", "advil": "pills",
                 "razors": "razor", "blades": "blade", "knives": "knife", "guns": "gun", "pistol": "gun",
                 "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon"}
+# Every name means_at_hand can give: a reply names only these, never an entity value a message
+# could carry in by itself ("/greet{"means": ...}").
+KNOWN_MEANS = frozenset(_MEANS_NAMES.values()) | {"razor", "blade", "knife", "scissors", "rope", "noose", "lighter"}
 # Places a person can step back from.
 _PLACE = re.compile(
     r"\b(?:bridge|ledge|roof|rooftop|railing|balcony|edge|cliff|overpass|tracks|parking\s+garage|"

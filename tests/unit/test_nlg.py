@@ -106,12 +106,21 @@ def tracker_of(*turns) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
 
 
-async def test_after_no_more_numbers_the_same_risk_again_gets_no_list_but_keeps_the_button():
+async def test_after_no_more_numbers_the_same_risk_again_gets_one_line_not_the_list():
+    # A risk message always gets a crisis resource; the opt-out only takes away the list.
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {}))
     response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
-    assert "9-8-8" not in response["text"] and "9-1-1" not in response["text"]
+    assert "•" not in response["text"] and "No list this time" in response["text"]
+    assert "9-8-8" in response["text"]
     assert GET_HELP_BUTTON in response["buttons"]
+
+
+async def test_a_means_value_a_message_carries_in_by_itself_is_never_written_into_a_reply():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {"means": "<b>anything a visitor typed</b>"}))
+    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
+    assert "anything a visitor typed" not in text
 
 
 async def test_after_no_more_numbers_a_means_at_hand_brings_the_lines_back_with_a_safety_step():
