@@ -21,7 +21,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Optional, Text
 
-from attune.safety.risk_model import CHECK_IN, RiskModel, graver
+from attune.safety.crisis_state import NEW_RISK_ENTITIES, crisis_state
+from attune.safety.risk_model import CHECK_IN, EMERGENCY, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
 from attune.safety.windows import last_reading
 
@@ -125,6 +126,84 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# After a crisis reply, most of what the visitor writes is about that crisis, and the risk
+# model reads much of it as risk again: "nooo not calling an ambulance" after an overdose,
+# "we cant call man, everyone gets arrested" about a friend who is not waking up. Answered
+# with a new crisis reply of the model's strongest category, the visitor who refused the
+# ambulance got the suicide list, and a helper got told to put their own pills away.
+# The follow-ups whose every answer carries a crisis resource (a line, the emergency number,
+# the Poison Centre). "I can't call" and "what do I do" only while numbers are not declined:
+# their answers then point to the button instead.
+FOLLOW_UPS_WITH_HELP = frozenset({"refuse_hospital", "cant_call", "not_safe", "feeling_worse", "ask_next_step"})
+_LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
+# The intent classifier's lowest confidence in such a follow-up that wins over the model's
+# reading (chosen on the development conversations: refusals read 0.46-1.0 there).
+FOLLOW_UP_MIN = 0.4
+THIRD_PARTY = "risk_third_party"
+_SELF_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
+
+
+def _crisis_turns(tracker: Any) -> list:
+    """The visitor's earlier messages of this conversation, as (intent, entity names)."""
+    from rasa.shared.core.events import UserUttered
+
+    return [(event.intent_name, {str(e.get("entity")) for e in event.entities or []})
+            for event in getattr(tracker, "events", []) or [] if isinstance(event, UserUttered)]
+
+
+def last_crisis(tracker: Any) -> Optional[str]:
+    """The latest crisis intent of this conversation (the check-in does not count), or None."""
+    for intent, _ in reversed(_crisis_turns(tracker)):
+        if is_risk_intent(intent) and intent != CHECK_IN:
+            return intent
+    return None
+
+
+def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
+    """Reads a message the risk model alone took for new risk in the light of the crisis
+    already answered. Returns the intent it chose, or None when it changed nothing.
+
+    - When the intent classifier reads a follow-up whose answer carries help (refusing the
+      hospital or the police, "I can't call", "what do I do"), that answer is given: it is
+      made for this turn and still names the emergency number or a line.
+    - In a conversation about someone else at risk, suicide or self-harm the model reads stays
+      about them: the helper gets the helper's reply again, with its lines.
+
+    The word lists' own reading always stands ("I want to die too" is the visitor's own), and
+    so do danger happening now and a message that brings new risk (a means at hand, something
+    swallowed, a place to step back from, a time close by).
+    """
+    intent = (parse_data.get("intent") or {}).get("name")
+    if not is_risk_intent(intent) or intent in (CHECK_IN, EMERGENCY):
+        return None
+    risk = parse_data.get(RISK_KEY) or {}
+    if risk.get("source") not in ("model", "two_turns"):
+        return None
+    if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES:
+        return None  # something swallowed, a means, a place, "tonight": new risk, a crisis reply
+    frame = last_crisis(tracker)
+    if frame is None:
+        return None
+    declined = crisis_state(_crisis_turns(tracker)).declined
+    follow_up = next((e for e in parse_data.get("intent_ranking") or []
+                      if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
+    chosen = None
+    if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
+            and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
+            and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)):
+        chosen = str(follow_up["name"])
+    elif frame == THIRD_PARTY and intent in _SELF_KINDS:
+        chosen = THIRD_PARTY
+    if chosen is None:
+        return None
+    top = {"name": chosen, "confidence": 1.0}
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
+                                            if e.get("name") != chosen]
+    parse_data[RISK_KEY] = {**risk, "within_crisis": {"read": intent, "answered": chosen}}
+    return chosen
+
+
 def install() -> None:
     """Wraps Rasa's MessageProcessor.parse_message once per process."""
     global _installed
@@ -146,6 +225,7 @@ def install() -> None:
                 read_together(parse_data, previous_user_message(tracker), model, shared_encoder())
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
+        within_crisis(parse_data, tracker)
         unsure_after_crisis(parse_data, tracker)
 
     async def parse_message(self: Any, message: Any, tracker: Any = None,

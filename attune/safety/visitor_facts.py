@@ -25,8 +25,19 @@ _SWALLOWED = re.compile(
     r"\b(?:\W+\w+){0,6}?\W+"
     r"(?:pills?|tablets?|meds|medications?|medicine|capsules?|painkillers?|sleeping\s+pills|"
     r"tylenol|advil|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|antidepressants?|"
-    r"benzos?|xanax|oxy\w*|bleach|antifreeze|poison|detergent|(?:dishwasher|laundry|tide|detergent)\s+pods?|"
+    r"benzos?|xanax|oxy\w*|seroquel|quetiapine|lithium|adderall|zoloft|sertraline|prozac|fluoxetine|"
+    r"ambien|zopiclone|lorazepam|ativan|clonazepam|klonopin|valium|diazepam|gabapentin|trazodone|"
+    r"melatonin|benadryl|nyquil|gravol|percocet|codeine|morphine|fentanyl|"
+    r"bleach|antifreeze|poison|detergent|(?:dishwasher|laundry|tide|detergent)\s+pods?|"
     r"button\s+batter(?:y|ies)|cleaner|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b",
+    re.IGNORECASE,
+)
+# "took like 15 of my ...", "swallowed 30": a count of something taken, not of minutes.
+_TOOK_COUNT = re.compile(
+    r"\b(?:took|taken|swallowed|downed|popped)\s+(?:like\s+|about\s+|around\s+|maybe\s+|over\s+)?"
+    r"(?:\d{1,3}|a\s+dozen|twenty|thirty|forty|fifty)\b"
+    r"(?!\s*(?:%|percent|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|"
+    r"times|steps|km|kg|lbs?|dollars|bucks|\$|pics|photos|shots?\s+(?:at|on)|tries|attempts?|calls?))",
     re.IGNORECASE,
 )
 _OVERDOSE = re.compile(
@@ -72,7 +83,7 @@ MAX_CHARS = 4000
 def mentions_swallowing(text: str) -> bool:
     """Whether the message says something was swallowed or an overdose was taken."""
     text = text[:MAX_CHARS]
-    return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text))
+    return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text) or _TOOK_COUNT.search(text))
 
 
 def says_young(text: str) -> bool:

@@ -263,3 +263,55 @@ def test_without_a_crisis_reply_or_for_a_button_the_reading_stands():
     assert not context.unsure_after_crisis(data, tracker_with("greet", "risk_check_in"))
     button = {"text": "/confirm_safe", "intent": {"name": "confirm_safe", "confidence": 0.5}}
     assert not context.unsure_after_crisis(button, tracker_with("risk_suicide"))
+
+
+def read_by_model(text, intent, ranking, source="model"):
+    """A message the risk model read as `intent`, with the intent classifier's `ranking` below."""
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}]
+            + [{"name": name, "confidence": c} for name, c in ranking],
+            "risk": {"source": source, "model": {"risk": 0.9}}}
+
+
+def test_refusing_the_ambulance_after_an_overdose_gets_the_refusal_answer_not_another_crisis_list():
+    data = read_by_model("nooo not calling an ambulance my roomate will freak out", "risk_suicide",
+                         [("refuse_hospital", 1.0), ("cant_call", 0.0)])
+    assert context.within_crisis(data, tracker_with("risk_emergency")) == "refuse_hospital"
+    assert data["intent"]["name"] == "refuse_hospital"
+    # What the model read is kept with the message (labels only), for the audit.
+    assert data["risk"]["within_crisis"] == {"read": "risk_suicide", "answered": "refuse_hospital"}
+
+
+def test_in_a_conversation_about_someone_else_the_models_suicide_reading_stays_about_them():
+    data = read_by_model("she said her daughter is simply dramatic", "risk_suicide", [("greet", 0.2)])
+    assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
+
+
+def test_a_follow_up_read_together_with_the_refusal_before_it_is_answered_as_that_follow_up():
+    # "im not going to the hospital" then "what else can i do then": read as one, risk again.
+    data = read_by_model("what else can i do then", "risk_suicide", [("ask_next_step", 0.89)], "two_turns")
+    assert context.within_crisis(data, tracker_with("risk_emergency", "refuse_hospital")) == "ask_next_step"
+
+
+@pytest.mark.parametrize("case", [
+    # The word lists' own reading ("I want to die too") is the visitor's own: it stands.
+    dict(source=None, intents=("risk_third_party",), ranking=[("refuse_hospital", 0.9)]),
+    # No crisis reply yet: a first message is never re-read.
+    dict(source="model", intents=("greet",), ranking=[("refuse_hospital", 0.9)]),
+    # Danger happening now always gets the emergency reply.
+    dict(source="model", intents=("risk_suicide",), ranking=[("refuse_hospital", 0.9)], intent="risk_emergency"),
+    # The classifier is unsure it is a follow-up.
+    dict(source="model", intents=("risk_suicide",), ranking=[("cant_call", 0.2)]),
+    # A follow-up whose answer has no line (feeling calmer) never replaces a risk reading.
+    dict(source="model", intents=("risk_suicide",), ranking=[("feeling_calmer", 0.95)]),
+    # Numbers declined: "I can't call" would point to the button alone; the risk reply keeps a line.
+    dict(source="model", intents=("risk_suicide", "stop_hotlines"), ranking=[("cant_call", 0.9)]),
+    # New risk ("is there anyone who can come tonight"): a crisis reply, whatever the classifier says.
+    dict(source="model", intents=("risk_emergency",), ranking=[("refuse_hospital", 1.0)], entities=["soon"]),
+])
+def test_a_risk_reading_stands_when_the_crisis_so_far_does_not_explain_it(case):
+    intent = case.get("intent", "risk_suicide")
+    data = read_by_model("...", intent, case["ranking"], case["source"])
+    data["entities"] = [{"entity": name, "value": "yes"} for name in case.get("entities", [])]
+    assert context.within_crisis(data, tracker_with(*case["intents"])) is None
+    assert data["intent"]["name"] == intent

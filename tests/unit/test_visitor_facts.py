@@ -14,6 +14,8 @@ from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, sa
     "had like 20 of my antidepressants with vodka",
     "j'ai pris des comprimés",
     "me tomé unas pastillas",
+    "ok so i took like 15 of my seroquel an a bunch of wine",  # a count of something taken
+    "i swallowed 20 of them",
 ])
 def test_something_swallowed_is_noticed(text):
     assert mentions_swallowing(text)
@@ -21,7 +23,8 @@ def test_something_swallowed_is_noticed(text):
 
 @pytest.mark.parametrize("text", [
     "i want to die", "he took my phone", "I had a bad day at work", "pill-shaped pillow lol",
-    "taking a break from the group chat",
+    "taking a break from the group chat", "it took 30 minutes to get here", "took 2 days off work",
+    "i took 3 shots at the bar",
 ])
 def test_other_messages_mention_nothing_swallowed(text):
     assert not mentions_swallowing(text)
