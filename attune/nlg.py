@@ -243,7 +243,8 @@ REPEAT_CRISIS_REPLY = "utter_crisis_again"
 QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
-                                    "utter_feeling_worse", "utter_cant_call", REPEAT_CRISIS_REPLY}
+                                    "utter_feeling_worse", "utter_cant_call", "utter_region_lines",
+                                    "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
 # The replies that add a step to be safer now when the message names a means or a place.
 _STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
 

@@ -19,6 +19,7 @@ is Rasa 3.6's `MessageProcessor.parse_message`.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, Optional, Text
 
 from attune.safety.crisis_state import NEW_RISK_ENTITIES, crisis_state
@@ -134,7 +135,8 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 # The follow-ups whose every answer carries a crisis resource (a line, the emergency number,
 # the Poison Centre). "I can't call" and "what do I do" only while numbers are not declined:
 # their answers then point to the button instead.
-FOLLOW_UPS_WITH_HELP = frozenset({"refuse_hospital", "cant_call", "not_safe", "feeling_worse", "ask_next_step"})
+FOLLOW_UPS_WITH_HELP = frozenset({"refuse_hospital", "cant_call", "not_safe", "feeling_worse", "ask_next_step",
+                                  "lines_did_not_help"})
 _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 # The intent classifier's lowest confidence in such a follow-up that wins over the model's
 # reading (chosen on the development conversations: refusals read 0.46-1.0 there).
@@ -166,15 +168,21 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     - When the intent classifier reads a follow-up whose answer carries help (refusing the
       hospital or the police, "I can't call", "what do I do"), that answer is given: it is
       made for this turn and still names the emergency number or a line.
-    - In a conversation about someone else at risk, suicide or self-harm the model reads stays
-      about them: the helper gets the helper's reply again, with its lines.
+    - In a conversation about someone else at risk, whatever risk the model reads stays about
+      them ("he replied, says he's 'fine'" is not the visitor's abuse, "what if asking puts the
+      idea in his head" is not the visitor's own low mood): the helper's reply again, with
+      its lines.
+    - After an emergency (something swallowed, someone not waking up), suicide or self-harm
+      the model reads does not end it: the emergency reply stays, with the Poison Centre.
+    - The check-in is read the same way: after a crisis reply it is never "if those feelings
+      ever come back".
 
     The word lists' own reading always stands ("I want to die too" is the visitor's own), and
     so do danger happening now and a message that brings new risk (a means at hand, something
     swallowed, a place to step back from, a time close by).
     """
     intent = (parse_data.get("intent") or {}).get("name")
-    if not is_risk_intent(intent) or intent in (CHECK_IN, EMERGENCY):
+    if not is_risk_intent(intent) or intent == EMERGENCY:
         return None
     risk = parse_data.get(RISK_KEY) or {}
     if risk.get("source") not in ("model", "two_turns"):
@@ -192,8 +200,12 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)):
         chosen = str(follow_up["name"])
-    elif frame == THIRD_PARTY and intent in _SELF_KINDS:
+    elif frame == THIRD_PARTY and intent != THIRD_PARTY:
         chosen = THIRD_PARTY
+    elif frame == EMERGENCY and intent in _SELF_KINDS:
+        chosen = EMERGENCY
+    elif intent == CHECK_IN:
+        chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)
     if chosen is None:
         return None
     top = {"name": chosen, "confidence": 1.0}
@@ -202,6 +214,33 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
                                             if e.get("name") != chosen]
     parse_data[RISK_KEY] = {**risk, "within_crisis": {"read": intent, "answered": chosen}}
     return chosen
+
+
+# "no im not safe. happy now?" was read as "I'm safe" (the classifier weighs "safe", not the
+# "not" before it). After a crisis reply, saying one is not safe is answered as that, always.
+NOT_SAFE_INTENT = "not_safe"
+_NOT_SAFE = re.compile(
+    r"\b(?:not|isn'?t|aren'?t|don'?t|doesn'?t|ain'?t|never|nowhere\s+near|far\s+from)\s+(?:feel(?:ing)?\s+|really\s+|very\s+|totally\s+|"
+    r"completely\s+|exactly\s+|that\s+)?safe\b|\bunsafe\b|\bno\s+im\s+not\b",
+    re.IGNORECASE,
+)
+
+
+def says_not_safe(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """Turns a message saying the visitor is not safe into `not_safe` after a crisis reply,
+    whatever the classifier read, unless it already carries risk (answered first). Returns
+    whether it did."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:2000]
+    if is_risk_intent(intent) or intent == NOT_SAFE_INTENT or text.startswith("/"):
+        return False
+    if not _NOT_SAFE.search(text) or not crisis_shown(tracker):
+        return False
+    top = {"name": NOT_SAFE_INTENT, "confidence": 1.0}
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
+                                            if e.get("name") != NOT_SAFE_INTENT]
+    return True
 
 
 def install() -> None:
@@ -226,7 +265,7 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
-        unsure_after_crisis(parse_data, tracker)
+        says_not_safe(parse_data, tracker) or unsure_after_crisis(parse_data, tracker)
 
     async def parse_message(self: Any, message: Any, tracker: Any = None,
                             only_output_properties: bool = True) -> Dict[Text, Any]:

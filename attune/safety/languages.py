@@ -47,6 +47,10 @@ _SHARED = frozenset({"me", "no", "a", "se", "te", "la", "tu", "es", "un", "de", 
 
 # Core risk phrases, on accent-free lower-case text. Each: (pattern, category).
 _FR: List[Tuple[str, str]] = [
+    # Someone else at risk (il/elle veut, va se...), before the first-person phrases.
+    (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va|voudrait|pense a|parle de) (?:se (?:tuer|suicider)|mourir|en finir|mettre fin a ses jours)\b", "third_party"),
+    (r"\b(?:il|elle) (?:ne )?veut (?:plus|pas) vivre\b", "third_party"),
+    (r"\b(?:il|elle) (?:a pris|va prendre) (?:toutes? ses|tous ses) (?:pilules|comprimes|medicaments)\b", "third_party"),
     (r"\b(?:me suicider|suicidaire)\b", "suicide"),
     (r"\b(?:veux|vais|envie de|pense a|pense a me|voudrais|aimerais) (?:me )?(?:tuer|mourir|disparaitre pour toujours)\b", "suicide"),
     (r"\bme tuer\b", "suicide"),
@@ -56,17 +60,24 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|epuise|epuisee) de vivre\b", "suicide"),
     (r"\b(?:en peux plus de vivre|peux plus vivre)\b", "suicide"),
     (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
+    (r"\bje me suis (?:encore )?(?:coupee?|scarifiee?|fait du mal|brulee? expres)\b", "self_harm"),
     (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
     (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),
 ]
 _ES: List[Tuple[str, str]] = [
+    # Someone else at risk (se quiere matar, se va a tomar...), before the first-person phrases.
+    (r"\b(?:se quiere|se va a) (?:matar|suicidar|morir|quitar la vida)\b", "third_party"),
+    (r"\b(?:quiere|va a) (?:matarse|suicidarse|morirse|quitarse la vida)\b", "third_party"),
+    (r"\bno quiere (?:vivir|seguir viviendo)\b", "third_party"),
+    (r"\b(?:se va a tomar|se tomo|va a tomarse|se quiere tomar) (?:todas (?:sus|las)|todo el frasco|un monton de|muchas) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "third_party"),
     (r"\b(?:suicidarme|suicidio|suicida)\b", "suicide"),
     (r"\b(?:me quiero morir|quiero morir(?:me)?|quiero matarme|voy a matarme|me voy a matar|matarme)\b", "suicide"),
     (r"\b(?:quitarme la vida|acabar con mi vida|terminar con mi vida|no quiero vivir|ya no quiero vivir|no quiero seguir viviendo)\b", "suicide"),
     (r"\b(?:cansad[oa]|harta|harto) de vivir\b", "suicide"),
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
+    (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b", "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
 ]

@@ -53,7 +53,10 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     # United Kingdom
     "england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR",
     "london": "GB-ENG", "manchester": "GB-ENG", "birmingham": "GB-ENG", "glasgow": "GB-SCT",
-    "edinburgh": "GB-SCT", "cardiff": "GB-WLS", "belfast": "GB-NIR",
+    "edinburgh": "GB-SCT", "cardiff": "GB-WLS", "belfast": "GB-NIR", "leeds": "GB-ENG",
+    "liverpool": "GB-ENG", "sheffield": "GB-ENG", "bristol": "GB-ENG", "newcastle": "GB-ENG",
+    "nottingham": "GB-ENG", "leicester": "GB-ENG", "brighton": "GB-ENG", "aberdeen": "GB-SCT",
+    "dundee": "GB-SCT", "swansea": "GB-WLS", "derry": "GB-NIR",
     # Australia
     "sydney": "AU-NSW", "melbourne": "AU-VIC", "brisbane": "AU-QLD", "perth": "AU-WA",
     "adelaide": "AU-SA", "hobart": "AU-TAS", "canberra": "AU-ACT", "darwin": "AU-NT",
@@ -88,6 +91,8 @@ _SELF_PLACED = re.compile(
     r"\b(?:i'?m|i am|im|we'?re|we are|i live|we live|i'?m living|living|i'?m based|based|"
     r"i'?m from|i am from|i reside|we reside|here|currently|staying|i'?m staying|"
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
+    r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
+    r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
     r"vivo|estoy|j'?habite|je (?:suis|vis|reste)|chu|j'?suis)\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,

@@ -29,6 +29,13 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("j'en peux plus de vivre", "suicide"),
     ("estoy cansada de vivir", "suicide"),
     ("me tomé todas las pastillas de mi mamá", "suicide"),
+    # Someone else at risk: the helper's reply, not the visitor's own crisis.
+    ("mi hermana me escribió que se va a tomar todas sus pastillas", "third_party"),
+    ("mi hijo dice que no quiere vivir", "third_party"),
+    ("me corté otra vez y no sé qué hacer", "self_harm"),
+    ("je me suis encore coupée hier soir", "self_harm"),
+    ("ma fille m'a dit qu'elle veut mourir", "third_party"),
+    ("mon chum dit qu'il va se tuer ce soir", "third_party"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)

@@ -21,6 +21,8 @@ REGISTRY = load_registry()
 
 @pytest.mark.parametrize("text,code", [
     ("im in quebec", "CA-QC"),
+    ("im 15 and in leeds and ive been burning myself", "GB-ENG"),
+    ("on vacation in orlando with my husband and kids", "US-FL"),
     ("I reside in British Columbia.", "CA-BC"),
     ("i live in texas actually", "US-TX"),
     ("we're in the UK", "GB"),
@@ -46,6 +48,7 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
 @pytest.mark.parametrize("text", [
     "my ex moved to alberta last year",
     "i'm in a bad place",
+    "I'm 34 and in a bad place",
     "i'm in love with him",
     "i'm in pain",
     "i'm in the bathroom, he's outside the door",

@@ -778,7 +778,8 @@ NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 # Answers inside a crisis conversation ("i won't call 911", "i feel sick"): said after the
 # crisis reply, where the word lists flagging them only repeats help that is already shown.
 RISK_ADJACENT_INTENTS = {"not_safe", "request_crisis_help", "deny_risk", "confirm_safe",
-                         "refuse_hospital", "cant_call", "feeling_worse", "stop_hotlines"}
+                         "refuse_hospital", "cant_call", "feeling_worse", "stop_hotlines",
+                         "lines_did_not_help"}
 # Non-risk examples that may be flagged on purpose, each with its reason. None at present.
 ACCEPTED_FLAGS: Dict[str, str] = {}
 

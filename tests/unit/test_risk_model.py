@@ -287,6 +287,24 @@ def test_in_a_conversation_about_someone_else_the_models_suicide_reading_stays_a
     assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
 
 
+@pytest.mark.parametrize("read", ["risk_abuse", "risk_harm_others", "risk_check_in"])
+def test_for_a_helper_every_kind_the_model_reads_stays_about_the_person_they_help(read):
+    # "He replied! Says he's in bed and 'fine'" read as abuse; "what if asking puts the idea in
+    # his head" read as the visitor's own low mood.
+    data = read_by_model("he replied, says he's fine", read, [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
+
+
+def test_after_an_emergency_a_suicide_reading_keeps_the_emergency_reply():
+    data = read_by_model("i just wanted it all to stop", "risk_suicide", [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_emergency")) == "risk_emergency"
+
+
+def test_after_a_crisis_reply_the_check_in_is_the_same_crisis_again_not_if_those_feelings_come_back():
+    data = read_by_model("everything just feels heavy", "risk_check_in", [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "risk_suicide"
+
+
 def test_a_follow_up_read_together_with_the_refusal_before_it_is_answered_as_that_follow_up():
     # "im not going to the hospital" then "what else can i do then": read as one, risk again.
     data = read_by_model("what else can i do then", "risk_suicide", [("ask_next_step", 0.89)], "two_turns")
@@ -315,3 +333,23 @@ def test_a_risk_reading_stands_when_the_crisis_so_far_does_not_explain_it(case):
     data["entities"] = [{"entity": name, "value": "yes"} for name in case.get("entities", [])]
     assert context.within_crisis(data, tracker_with(*case["intents"])) is None
     assert data["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize("text", ["no im not safe. happy now?", "i dont feel safe", "not really safe tbh",
+                                  "it's not safe to talk here", "i feel unsafe"])
+def test_after_a_crisis_reply_saying_one_is_not_safe_is_never_read_as_safe(text):
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9},
+            "intent_ranking": [{"name": "confirm_safe", "confidence": 0.9}]}
+    assert context.says_not_safe(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "not_safe"
+
+
+@pytest.mark.parametrize("text,earlier", [
+    ("yes im safe", ("risk_suicide",)),
+    ("is it safe to take two advil", ("risk_suicide",)),
+    ("i'm not safe", ("greet",)),  # no crisis reply yet: the risk readers answer it
+])
+def test_safe_or_a_question_about_safety_is_left_alone(text, earlier):
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9}}
+    assert not context.says_not_safe(data, tracker_with(*earlier))
+    assert data["intent"]["name"] == "confirm_safe"
