@@ -78,7 +78,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         words than the same message about oneself."""
         if not tracker.get_slot("crisis_shown"):
             return utter_action
-        kind = tracker.get_slot("crisis_kind")
+        kind = follow_up_kind(tracker)
         specific = f"{utter_action}__{kind}"
         return specific if kind and specific in self.responses else utter_action
 
@@ -141,6 +141,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # Whether numbers are declined is read from the whole conversation (crisis_state),
         # for every response that has a variant without them.
         filled_slots = {**tracker.current_slot_values(), "hotlines_declined": state.declined}
+        if base not in _CRISIS_REPLIES:
+            filled_slots["crisis_kind"] = follow_up_kind(tracker)
         response = self.generate_from_slots(
             utter_action, filled_slots, output_channel, **{**self.variables(tracker), **kwargs}
         )
@@ -150,8 +152,26 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_notes(response, tracker, output_channel, kwargs)
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs)
+        if response is not None and base in _FOLLOW_UP_ANSWERS and read_as_risk(tracker):
+            response = await self._with_one_line(response, tracker, output_channel, kwargs)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
+        return response
+
+    async def _with_one_line(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                             output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """A follow-up the risk model read as risk again (attune/safety/context.py) is
+        answered as that follow-up; when the answer names no number, one line is added, so
+        every risk message is answered with a crisis resource."""
+        text = response.get("text") or ""
+        if any(ch.isdigit() for ch in text):
+            return response
+        note = await super().generate("utter_note_one_line", tracker, output_channel,
+                                      **{**self.variables(tracker), **kwargs})
+        if not note or not note.get("text"):
+            return response
+        response = copy.deepcopy(response)
+        response["text"] = "\n\n".join(part for part in (text, note["text"]) if part)
         return response
 
     async def _with_safety_step(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
@@ -245,6 +265,9 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
                                     "utter_feeling_worse", "utter_cant_call", "utter_region_lines",
                                     "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
+# The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
+_FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",
+                                "utter_next_step", "utter_lines_did_not_help", "utter_stop_hotlines"})
 # The replies that add a step to be safer now when the message names a means or a place.
 _STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
 
@@ -267,6 +290,42 @@ def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[
         for event in tracker.applied_events()
         if isinstance(event, UserUttered)
     ]
+
+
+def read_as_risk(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message was read as risk and answered as a crisis follow-up."""
+    parse_data = getattr(tracker.latest_message, "parse_data", None) or {}
+    return bool((parse_data.get("risk") or {}).get("within_crisis"))
+
+
+def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The crisis kind the replies after a crisis reply are written for: the slot
+    `crisis_kind`, except that an emergency in a conversation about someone else at risk
+    ("my mate took something and isn't waking up") is still the helper's: "stay with them",
+    not "stay where someone can see you". The crisis reply itself keeps the emergency's words."""
+    kind = tracker.get_slot("crisis_kind")
+    if kind == "emergency" and about_someone_else(tracker):
+        return "third_party"
+    return kind
+
+
+def about_someone_else(tracker: DialogueStateTracker) -> bool:
+    """Whether this conversation's risk was about someone else: a `risk_third_party` reading,
+    or risk the word lists read as another person's ("my roommate is cutting, she's pale"),
+    unless it is harm the visitor might do to them."""
+    for event in tracker.applied_events():
+        if not isinstance(event, UserUttered):
+            continue
+        name = event.intent_name or ""
+        risk = (event.parse_data or {}).get("risk") or {}
+        if name == "risk_third_party":
+            return True
+        # "about another person" in the word lists' reading of harm to others is its target
+        # ("i'm scared i'm going to hit her"): that visitor is no helper.
+        if (name.startswith(RISK_INTENT_PREFIX) and name != "risk_harm_others"
+                and risk.get("about") == "other" and risk.get("category") != "harm_others"):
+            return True
+    return False
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

@@ -23,7 +23,7 @@ import re
 from typing import Any, Dict, Optional, Text
 
 from attune.safety.crisis_state import NEW_RISK_ENTITIES, crisis_state
-from attune.safety.risk_model import CHECK_IN, EMERGENCY, RiskModel, graver
+from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
 from attune.safety.windows import last_reading
 
@@ -134,9 +134,10 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 # ambulance got the suicide list, and a helper got told to put their own pills away.
 # The follow-ups whose every answer carries a crisis resource (a line, the emergency number,
 # the Poison Centre). "I can't call" and "what do I do" only while numbers are not declined:
-# their answers then point to the button instead.
+# their answers then point to the button instead. "Stop sending numbers" is respected with one
+# line kept (attune/nlg.py adds one to any such answer that names none).
 FOLLOW_UPS_WITH_HELP = frozenset({"refuse_hospital", "cant_call", "not_safe", "feeling_worse", "ask_next_step",
-                                  "lines_did_not_help"})
+                                  "lines_did_not_help", "stop_hotlines"})
 _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 # The intent classifier's lowest confidence in such a follow-up that wins over the model's
 # reading (chosen on the development conversations: refusals read 0.46-1.0 there).
@@ -172,8 +173,9 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
       them ("he replied, says he's 'fine'" is not the visitor's abuse, "what if asking puts the
       idea in his head" is not the visitor's own low mood): the helper's reply again, with
       its lines.
-    - After an emergency (something swallowed, someone not waking up), suicide or self-harm
-      the model reads does not end it: the emergency reply stays, with the Poison Centre.
+    - After an emergency (something swallowed, someone not waking up, a deep cut), whatever
+      the model reads does not end it ("she's telling me don't call anyone" is not abuse):
+      the emergency reply stays, with the Poison Centre.
     - The check-in is read the same way: after a crisis reply it is never "if those feelings
       ever come back".
 
@@ -185,13 +187,17 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if not is_risk_intent(intent) or intent == EMERGENCY:
         return None
     risk = parse_data.get(RISK_KEY) or {}
-    if risk.get("source") not in ("model", "two_turns"):
-        return None
     if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES:
         return None  # something swallowed, a means, a place, "tonight": new risk, a crisis reply
     frame = last_crisis(tracker)
     if frame is None:
         return None
+    if risk.get("source") not in ("model", "two_turns"):
+        # The word lists read it. Beside a helper's conversation their looser rules misread
+        # follow-ups about the other person ("should i take his phone away" as control, "he's
+        # read my message" as abuse); their plain first-person statements always stand.
+        if frame != THIRD_PARTY or risk.get("subcategory") in EXPLICIT_TAGS or risk.get("source"):
+            return None
     declined = crisis_state(_crisis_turns(tracker)).declined
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
                       if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
@@ -202,7 +208,7 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         chosen = str(follow_up["name"])
     elif frame == THIRD_PARTY and intent != THIRD_PARTY:
         chosen = THIRD_PARTY
-    elif frame == EMERGENCY and intent in _SELF_KINDS:
+    elif frame == EMERGENCY and intent != THIRD_PARTY and risk.get("source") in ("model", "two_turns"):
         chosen = EMERGENCY
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)

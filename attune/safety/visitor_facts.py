@@ -64,9 +64,12 @@ _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": 
                 "medications": "pills", "medicine": "pills", "tylenol": "pills", "advil": "pills",
                 "razors": "razor", "blades": "blade", "knives": "knife", "guns": "gun", "pistol": "gun",
                 "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon"}
+# A bottle (of alcohol, after months sober): named only when nothing above is.
+_BOTTLE = re.compile(r"\b(bottle)\b", re.IGNORECASE)
 # Every name means_at_hand can give: a reply names only these, never an entity value a message
 # could carry in by itself ("/greet{"means": ...}").
-KNOWN_MEANS = frozenset(_MEANS_NAMES.values()) | {"razor", "blade", "knife", "scissors", "rope", "noose", "lighter"}
+KNOWN_MEANS = frozenset(_MEANS_NAMES.values()) | {"razor", "blade", "knife", "scissors", "rope", "noose", "lighter",
+                                                  "bottle"}
 # Places a person can step back from.
 _PLACE = re.compile(
     r"\b(?:bridge|ledge|roof|rooftop|railing|balcony|edge|cliff|overpass|tracks|parking\s+garage|"
@@ -93,7 +96,7 @@ def says_young(text: str) -> bool:
 
 def means_at_hand(text: str) -> str:
     """The means the message names, as a reply would say it ("pills", "razor", "gun"), or ""."""
-    match = _MEANS.search(text[:MAX_CHARS])
+    match = _MEANS.search(text[:MAX_CHARS]) or _BOTTLE.search(text[:MAX_CHARS])
     if not match:
         return ""
     word = match.group(1).lower()

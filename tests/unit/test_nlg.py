@@ -157,3 +157,51 @@ async def test_after_an_abuse_disclosure_a_question_about_history_gets_how_to_le
     phone = (await nlg.generate("utter_privacy", tracker, "rest"))["text"]
     assert "Quick exit" in website and "history" in website
     assert "delete this chat's messages" in phone
+
+
+async def test_after_an_emergency_about_someone_else_the_next_steps_are_the_helpers():
+    # "my buddy took something, he's not waking up", then "what do i do": stay with him, not
+    # "stay where someone can see you"; the emergency reply itself keeps its own words.
+    from rasa.shared.core.events import SlotSet
+
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_third_party", {}), ("risk_emergency", {}), ("ask_next_step", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    step = await nlg.generate("utter_next_step", tracker, "rest")
+    assert "Ask them straight out" in step["text"] and "9-1-1" in step["text"]
+    crisis = await nlg.generate("utter_crisis_emergency", tracker, "rest")
+    assert crisis["text"].startswith("This sounds like an emergency") and "Stay with them" in crisis["text"]
+    # The word lists read the emergency as another person's ("my roommate is pale, there is blood").
+    roommate = tracker_of(("risk_emergency", {}), ("ask_next_step", {}))
+    roommate.events[1].parse_data["risk"] = {"about": "other"}
+    roommate.update(SlotSet("crisis_shown", True))
+    roommate.update(SlotSet("crisis_kind", "emergency"))
+    assert "Ask them straight out" in (await nlg.generate("utter_next_step", roommate, "rest"))["text"]
+    # Harm the visitor fears doing to someone ("scared i'm going to hit her", the word lists'
+    # "about another person" names the target): no helper's words, the space step.
+    angry = tracker_of(("risk_emergency", {}))
+    angry.events[1].parse_data["risk"] = {"about": "other", "category": "harm_others"}
+    angry.update(SlotSet("crisis_shown", True))
+    angry.update(SlotSet("crisis_kind", "emergency"))
+    assert "Stay with them" not in (await nlg.generate("utter_crisis_emergency", angry, "rest"))["text"]
+    # The visitor's own emergency keeps the emergency's next step.
+    own = tracker_of(("risk_emergency", {}), ("ask_next_step", {}))
+    own.update(SlotSet("crisis_shown", True))
+    own.update(SlotSet("crisis_kind", "emergency"))
+    assert "Stay where someone can see" in (await nlg.generate("utter_next_step", own, "rest"))["text"]
+
+
+async def test_a_risk_reading_answered_as_stop_sending_numbers_still_keeps_one_line():
+    # "pls stop with the numbers": respected, and since the risk model read risk in it, one
+    # line stays in the answer; the second bubble of the turn gets none.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}))
+    tracker.latest_message.parse_data["risk"] = {"within_crisis": {"read": "risk_suicide", "answered": "stop_hotlines"}}
+    answer = await nlg.generate("utter_stop_hotlines", tracker, "rest")
+    assert "9-8-8" in answer["text"] and "won't keep sending numbers" in answer["text"]
+    reminder = await nlg.generate("utter_quick_exit_reminder", tracker, "rest")
+    assert "9-8-8" not in reminder["text"]
+    # Without a risk reading, "no more numbers" gets none.
+    plain = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}))
+    assert "9-8-8" not in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"]

@@ -295,8 +295,10 @@ def test_for_a_helper_every_kind_the_model_reads_stays_about_the_person_they_hel
     assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
 
 
-def test_after_an_emergency_a_suicide_reading_keeps_the_emergency_reply():
-    data = read_by_model("i just wanted it all to stop", "risk_suicide", [("greet", 0.1)])
+@pytest.mark.parametrize("read", ["risk_suicide", "risk_abuse"])
+def test_after_an_emergency_what_the_model_reads_keeps_the_emergency_reply(read):
+    # "i just wanted it all to stop"; "she's telling me don't call anyone" read as abuse.
+    data = read_by_model("shes telling me dont call anyone", read, [("greet", 0.1)])
     assert context.within_crisis(data, tracker_with("risk_emergency")) == "risk_emergency"
 
 
@@ -313,7 +315,9 @@ def test_a_follow_up_read_together_with_the_refusal_before_it_is_answered_as_tha
 
 @pytest.mark.parametrize("case", [
     # The word lists' own reading ("I want to die too") is the visitor's own: it stands.
-    dict(source=None, intents=("risk_third_party",), ranking=[("refuse_hospital", 0.9)]),
+    dict(source=None, intents=("risk_third_party",), ranking=[("refuse_hospital", 0.9)], subcategory="explicit"),
+    # Outside a helper's conversation, every reading of the word lists stands.
+    dict(source=None, intents=("risk_suicide",), ranking=[("refuse_hospital", 0.9)]),
     # No crisis reply yet: a first message is never re-read.
     dict(source="model", intents=("greet",), ranking=[("refuse_hospital", 0.9)]),
     # Danger happening now always gets the emergency reply.
@@ -331,6 +335,7 @@ def test_a_risk_reading_stands_when_the_crisis_so_far_does_not_explain_it(case):
     intent = case.get("intent", "risk_suicide")
     data = read_by_model("...", intent, case["ranking"], case["source"])
     data["entities"] = [{"entity": name, "value": "yes"} for name in case.get("entities", [])]
+    data["risk"]["subcategory"] = case.get("subcategory")
     assert context.within_crisis(data, tracker_with(*case["intents"])) is None
     assert data["intent"]["name"] == intent
 
@@ -353,3 +358,13 @@ def test_safe_or_a_question_about_safety_is_left_alone(text, earlier):
     data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9}}
     assert not context.says_not_safe(data, tracker_with(*earlier))
     assert data["intent"]["name"] == "confirm_safe"
+
+
+def test_beside_a_helpers_conversation_the_word_lists_looser_readings_stay_about_the_other_person():
+    # "hes in his room. should i take his phone away" matched a rule about control.
+    data = read_by_model("should i take his phone away", "risk_harm_others", [("ask_next_step", 0.57)], None)
+    assert context.within_crisis(data, tracker_with("risk_third_party")) == "ask_next_step"
+    # A plain first-person statement of the word lists is the visitor's own.
+    own = read_by_model("i want to kill myself too", "risk_suicide", [("greet", 0.1)], None)
+    own["risk"]["subcategory"] = "explicit"
+    assert context.within_crisis(own, tracker_with("risk_third_party")) is None

@@ -57,6 +57,8 @@ def test_huge_input_is_read_in_bounded_time():
     ("sitting on the bathroom floor with a razor", "razor"),
     ("my daddy's revolver is on the table", "gun"),
     ("i took a knife from the kitchen to my room", "knife"),
+    ("14 months sober and i just bought a bottle. sitting in the car with it", "bottle"),
+    ("took the whole bottle of tylenol", "pills"),  # what was in it, not the bottle
     ("i'm thinking about it again", ""),
 ])
 def test_a_means_at_hand_is_named_as_a_reply_would_say_it(text, means):
