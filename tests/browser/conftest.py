@@ -55,6 +55,8 @@ def fake_replies(text: str) -> List[Dict[str, Any]]:
         return [{"text": CRISIS}, {"text": "Are you safe right now?"}]
     if text == "/learn_attachment":
         return [{"text": "Attachment patterns are ways of staying close to people that we learned early on."}]
+    if text == "menu please":
+        return [{"text": "Here are some things we can do.", "buttons": MENU}]
     if text == "/say_html":
         return [{"text": 'Look: <img src=x onerror="window.__attune_xss = 1"> <b>bold</b> '
                          "javascript:alert(1) https://example.org/read?a=1 or call 1-800-668-6868."}]
