@@ -57,6 +57,9 @@ class SiteConfig:
     quick_exit_url: str
     rasa_url: str
     banner: Mapping[str, Any]
+    # The longest message the channels take (practice.yml `limits.max_message_chars`): the
+    # widget counts down to it instead of letting a visitor type what would be refused.
+    max_message_chars: int = 2000
 
     def to_json(self) -> Dict[str, Any]:
         """The object the widget reads as ``window.ATTUNE_CONFIG``."""
@@ -69,6 +72,7 @@ class SiteConfig:
             "helpPayload": HELP_PAYLOAD,
             "quickExitUrl": self.quick_exit_url,
             "banner": dict(self.banner),
+            "maxMessageChars": self.max_message_chars,
         }
 
 
@@ -128,6 +132,7 @@ def load_site_config(rasa_url: str, practice_path: Optional[Path] = None) -> Sit
         quick_exit_url=str(practice.quick_exit_url),
         rasa_url=rasa_url.rstrip("/"),
         banner=widget_banner(registry, region.country, getattr(region, "subdivision", None)),
+        max_message_chars=practice.limits.max_message_chars,
     )
 
 

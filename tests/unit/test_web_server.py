@@ -86,6 +86,8 @@ def test_config_script_comes_from_the_practice_file_and_is_never_cached(server):
     assert config["banner"]["tel"].startswith("tel:")
     assert config["banner"]["emergency"]
     assert config["greetPayload"] == "/greet"
+    # The widget's limit is the channels' limit: a visitor never types what would be refused.
+    assert config["maxMessageChars"] == practice.limits.max_message_chars
 
 
 def test_widget_files_are_served_for_other_sites_to_embed(server):
