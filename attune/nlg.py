@@ -137,6 +137,9 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == "utter_default" and seen:
             # Nothing fits after a crisis reply ("no", "k"): this kind's next step, not a shrug.
             utter_action = "utter_unsure_after_crisis"
+        elif utter_action == WELCOME and welcomed(tracker):
+            # "hi" again: a short hello, not the whole introduction once more.
+            utter_action = WELCOME_AGAIN
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
         # Whether numbers are declined is read from the whole conversation (crisis_state),
         # for every response that has a variant without them.
@@ -290,6 +293,23 @@ def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[
         for event in tracker.applied_events()
         if isinstance(event, UserUttered)
     ]
+
+
+WELCOME = "utter_welcome"
+WELCOME_AGAIN = "utter_welcome_again"
+
+
+def welcomed(tracker: DialogueStateTracker) -> bool:
+    """Whether this session already gave the whole welcome."""
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    seen = False
+    for event in tracker.events:
+        if isinstance(event, SessionStarted):
+            seen = False
+        elif isinstance(event, ActionExecuted) and event.action_name == WELCOME:
+            seen = True
+    return seen
 
 
 def read_as_risk(tracker: DialogueStateTracker) -> bool:

@@ -205,3 +205,17 @@ async def test_a_risk_reading_answered_as_stop_sending_numbers_still_keeps_one_l
     # Without a risk reading, "no more numbers" gets none.
     plain = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}))
     assert "9-8-8" not in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"]
+
+
+async def test_hi_again_gets_a_short_hello_not_the_whole_welcome():
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+
+    nlg = nlg_at(datetime.now(timezone.utc))
+    first = tracker_of(("greet", {}))
+    assert "I'm not a therapist" in (await nlg.generate("utter_welcome", first, "rest"))["text"]
+    first.update(ActionExecuted("utter_welcome"))
+    again = await nlg.generate("utter_welcome", first, "rest")
+    assert again["text"].startswith("Hi again") and len(again["text"].split()) < 15
+    # A new session is welcomed in full again.
+    first.update(SessionStarted())
+    assert "I'm not a therapist" in (await nlg.generate("utter_welcome", first, "rest"))["text"]
