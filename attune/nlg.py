@@ -330,22 +330,12 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
 
 
 def about_someone_else(tracker: DialogueStateTracker) -> bool:
-    """Whether this conversation's risk was about someone else: a `risk_third_party` reading,
-    or risk the word lists read as another person's ("my roommate is cutting, she's pale"),
-    unless it is harm the visitor might do to them."""
-    for event in tracker.applied_events():
-        if not isinstance(event, UserUttered):
-            continue
-        name = event.intent_name or ""
-        risk = (event.parse_data or {}).get("risk") or {}
-        if name == "risk_third_party":
-            return True
-        # "about another person" in the word lists' reading of harm to others is its target
-        # ("i'm scared i'm going to hit her"): that visitor is no helper.
-        if (name.startswith(RISK_INTENT_PREFIX) and name != "risk_harm_others"
-                and risk.get("about") == "other" and risk.get("category") != "harm_others"):
-            return True
-    return False
+    """Whether this conversation's risk was read as someone else's (`risk_third_party`).
+
+    Only that reading counts: the word lists' "about another person" also marks the target
+    of harm the visitor fears doing ("i'm scared i'm going to hit her"), who must never be
+    told to stay with them."""
+    return any(intent == "risk_third_party" for intent, _ in user_turns(tracker))
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

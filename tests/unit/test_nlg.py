@@ -172,16 +172,10 @@ async def test_after_an_emergency_about_someone_else_the_next_steps_are_the_help
     assert "Ask them straight out" in step["text"] and "9-1-1" in step["text"]
     crisis = await nlg.generate("utter_crisis_emergency", tracker, "rest")
     assert crisis["text"].startswith("This sounds like an emergency") and "Stay with them" in crisis["text"]
-    # The word lists read the emergency as another person's ("my roommate is pale, there is blood").
-    roommate = tracker_of(("risk_emergency", {}), ("ask_next_step", {}))
-    roommate.events[1].parse_data["risk"] = {"about": "other"}
-    roommate.update(SlotSet("crisis_shown", True))
-    roommate.update(SlotSet("crisis_kind", "emergency"))
-    assert "Ask them straight out" in (await nlg.generate("utter_next_step", roommate, "rest"))["text"]
-    # Harm the visitor fears doing to someone ("scared i'm going to hit her", the word lists'
-    # "about another person" names the target): no helper's words, the space step.
+    # Harm the visitor fears doing to someone ("scared i'm going to hit her": the word lists'
+    # "about another person" names the target): never the helper's "stay with them".
     angry = tracker_of(("risk_emergency", {}))
-    angry.events[1].parse_data["risk"] = {"about": "other", "category": "harm_others"}
+    angry.events[1].parse_data["risk"] = {"about": "other", "category": "immediate_danger"}
     angry.update(SlotSet("crisis_shown", True))
     angry.update(SlotSet("crisis_kind", "emergency"))
     assert "Stay with them" not in (await nlg.generate("utter_crisis_emergency", angry, "rest"))["text"]
