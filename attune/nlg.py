@@ -14,6 +14,7 @@ practice's.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
@@ -155,10 +156,34 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_notes(response, tracker, output_channel, kwargs)
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs)
+        if response is not None and seen and base in _TEXT_NOTE_REPLIES:
+            response = await self._with_text_lines(response, tracker, output_channel, kwargs, state.declined)
         if response is not None and base in _FOLLOW_UP_ANSWERS and read_as_risk(tracker):
             response = await self._with_one_line(response, tracker, output_channel, kwargs)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
+        return response
+
+    async def _with_text_lines(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                               output_channel: Text, kwargs: Dict[Text, Any], declined: bool) -> Dict[Text, Any]:
+        """After a crisis reply, a visitor who asks to text ("can i text instead", "maybe
+        i'll text them") or says they will not or cannot call gets the lines that take texts,
+        whatever the reply was chosen for; once numbers are declined, only when they ask."""
+        text = (getattr(tracker.latest_message, "text", None) or "")[:2000]
+        asks = bool(_ASKS_TO_TEXT.search(text))
+        if not (asks or (not declined and _WILL_NOT_CALL.search(text))):
+            return response
+        variables = {**self.variables(tracker), **kwargs}
+        options = variables.get("crisis_text_options") or ""
+        first = options.split("\n")[0].lstrip("• ").split(":")[0]
+        current = response.get("text") or ""
+        if not options or (first and first in current and "text" in current.lower()):
+            return response
+        note = await super().generate("utter_note_text_lines", tracker, output_channel, **variables)
+        if not note or not note.get("text"):
+            return response
+        response = copy.deepcopy(response)
+        response["text"] = "\n\n".join(part for part in (current, note["text"]) if part)
         return response
 
     async def _with_one_line(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
@@ -271,6 +296,22 @@ _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_ste
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",
                                 "utter_next_step", "utter_lines_did_not_help", "utter_stop_hotlines"})
+# Asking to reach a line in writing, or saying they will not or cannot call (attune/nlg.py,
+# _with_text_lines). Bounded: at most three words between the "not" and the call.
+_ASKS_TO_TEXT = re.compile(
+    r"\b(?:can|could|may|should)\s+i\s+(?:just\s+)?(?:text|message|chat|write)\b"
+    r"|\b(?:i'?ll|i\s+will|i\s+could|i\s+might)\s+(?:just\s+)?(?:text|message)\b"
+    r"|\b(?:text|message|chat)\s+(?:instead|them\s+instead|someone\s+instead)\b"
+    r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b",
+    re.IGNORECASE,
+)
+_WILL_NOT_CALL = re.compile(
+    r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not)\s+(?:\w+\s+){0,3}?"
+    r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b",
+    re.IGNORECASE,
+)
+# The replies a visitor's wish to write instead of call adds the text lines to.
+_TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter_stop_hotlines", QUIET_CRISIS_REPLY})
 # The replies that add a step to be safer now when the message names a means or a place.
 _STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
 
@@ -330,12 +371,25 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
 
 
 def about_someone_else(tracker: DialogueStateTracker) -> bool:
-    """Whether this conversation's risk was read as someone else's (`risk_third_party`).
+    """Whether this conversation's risk was read as someone else's: `risk_third_party`, or a
+    medical emergency the word lists read as another person's ("she took a bunch of tylenol
+    an hour ago"). Not their reading of violence: there "another person" is whom the visitor
+    fears hurting ("i'm scared i'm going to hit her"), who must never be told to stay close."""
+    for event in tracker.applied_events():
+        if not isinstance(event, UserUttered):
+            continue
+        risk = (event.parse_data or {}).get("risk") or {}
+        if event.intent_name == "risk_third_party":
+            return True
+        if (event.intent_name == "risk_emergency" and risk.get("about") == "other"
+                and risk.get("category") == "emergency" and risk.get("subcategory") in _MEDICAL_EMERGENCIES
+                and not any(str(s).startswith("harm_others") for s in risk.get("signals") or [])):
+            return True
+    return False
 
-    Only that reading counts: the word lists' "about another person" also marks the target
-    of harm the visitor fears doing ("i'm scared i'm going to hit her"), who must never be
-    told to stay with them."""
-    return any(intent == "risk_third_party" for intent, _ in user_turns(tracker))
+
+# The word lists' emergencies that are medical: someone else's is the helper's to act on.
+_MEDICAL_EMERGENCIES = frozenset({"overdose", "medical"})
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

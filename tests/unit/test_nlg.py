@@ -172,10 +172,17 @@ async def test_after_an_emergency_about_someone_else_the_next_steps_are_the_help
     assert "Ask them straight out" in step["text"] and "9-1-1" in step["text"]
     crisis = await nlg.generate("utter_crisis_emergency", tracker, "rest")
     assert crisis["text"].startswith("This sounds like an emergency") and "Stay with them" in crisis["text"]
+    # The word lists read an overdose as another person's ("she took a bunch of tylenol").
+    friend = tracker_of(("risk_emergency", {}), ("ask_next_step", {}))
+    friend.events[1].parse_data["risk"] = {"about": "other", "category": "emergency", "subcategory": "overdose"}
+    friend.update(SlotSet("crisis_shown", True))
+    friend.update(SlotSet("crisis_kind", "emergency"))
+    assert "Ask them straight out" in (await nlg.generate("utter_next_step", friend, "rest"))["text"]
     # Harm the visitor fears doing to someone ("scared i'm going to hit her": the word lists'
     # "about another person" names the target): never the helper's "stay with them".
     angry = tracker_of(("risk_emergency", {}))
-    angry.events[1].parse_data["risk"] = {"about": "other", "category": "immediate_danger"}
+    angry.events[1].parse_data["risk"] = {"about": "other", "category": "emergency", "subcategory": "violence",
+                                          "signals": ["harm_others_intent"]}
     angry.update(SlotSet("crisis_shown", True))
     angry.update(SlotSet("crisis_kind", "emergency"))
     assert "Stay with them" not in (await nlg.generate("utter_crisis_emergency", angry, "rest"))["text"]
@@ -213,3 +220,30 @@ async def test_hi_again_gets_a_short_hello_not_the_whole_welcome():
     # A new session is welcomed in full again.
     first.update(SessionStarted())
     assert "I'm not a therapist" in (await nlg.generate("utter_welcome", first, "rest"))["text"]
+
+
+def tracker_saying(*turns):
+    """Turns as (intent, text): what the visitor wrote matters here."""
+    events = [ActionExecuted("action_listen")]
+    for intent, text in turns:
+        events.append(UserUttered(text, intent={"name": intent, "confidence": 1.0}))
+    return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+
+
+@pytest.mark.parametrize("message", ["I'm not calling a hotline at 3am with a newborn asleep on me",
+                                     "idk maybe i'll text them", "can i text instead"])
+async def test_after_a_crisis_a_visitor_who_would_rather_write_gets_the_lines_that_take_texts(message):
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_suicide", "i want to die"), ("refuse_hospital", message))
+    reply = await nlg.generate("utter_refuse_hospital", tracker, "rest")
+    assert "text CONNECT to 686868" in reply["text"]
+
+
+async def test_after_no_more_numbers_only_a_request_to_text_brings_text_lines():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    declined = tracker_saying(("risk_suicide", "i want to die"), ("stop_hotlines", "no more numbers"),
+                              ("unsure_after_crisis", "i dont want to call anyone"))
+    assert "686868" not in (await nlg.generate("utter_unsure_after_crisis", declined, "rest"))["text"]
+    asked = tracker_saying(("risk_suicide", "i want to die"), ("stop_hotlines", "no more numbers"),
+                           ("cant_call", "can i text someone instead"))
+    assert "686868" in (await nlg.generate("utter_cant_call", asked, "rest"))["text"]

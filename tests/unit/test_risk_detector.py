@@ -71,10 +71,23 @@ def test_explicit_self_harm(detector, text):
         "I'm just a burden to my family",
         "I can't go on like this",
         "there's no reason for me to stay alive",
+        "lately I keep thinking everyone would manage fine without me",
+        "tonight I started writing goodbye letters",
+        "panic attack and i just wanted to die for a minute there",
+        "caught myself thinking about just going into a pole on the highway",
     ],
 )
 def test_indirect_and_passive_ideation(detector, text):
     assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", [
+    "my team will manage fine without me while I'm away",
+    "im writing goodbye cards to my coworkers before I retire",
+    "this cake is to die for",
+])
+def test_farewells_and_absences_at_work_are_not_risk(detector, text):
+    assert intent_of(detector, text) is None
 
 
 # --------------------------------------------------------------------------- method seeking
