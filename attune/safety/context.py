@@ -66,9 +66,12 @@ def read_together(
         return None
     # The previous message already got a crisis reply: reading it again with this one ("what
     # do i do now") would only repeat that reply instead of answering the follow-up.
-    earlier = ((getattr(previous, "parse_data", None) or {}).get("intent") or {}).get("name")
+    earlier_data = getattr(previous, "parse_data", None) or {}
+    earlier = (earlier_data.get("intent") or {}).get("name")
     if is_risk_intent(earlier) and earlier != CHECK_IN:
         return None
+    if (earlier_data.get(RISK_KEY) or {}).get("within_crisis"):
+        return None  # read as risk and answered as a crisis follow-up: the same, answered
     if max(model_risk(parse_data), model_risk(getattr(previous, "parse_data", None))) < gate:
         return None
     # A long first message would push this one out of the encoder's reach: read the end.
@@ -199,6 +202,9 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         if frame != THIRD_PARTY or risk.get("subcategory") in EXPLICIT_TAGS or risk.get("source"):
             return None
     declined = crisis_state(_crisis_turns(tracker)).declined
+    if "region" in {e.get("entity") for e in parse_data.get("entities") or []} and risk.get("source") in ("model", "two_turns"):
+        # "I'm in Ontario if that matters": that place's lines, which carry the help.
+        return _choose(parse_data, risk, intent, SHARE_LOCATION)
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
                       if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
     chosen = None
@@ -210,16 +216,46 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         chosen = THIRD_PARTY
     elif frame == EMERGENCY and intent != THIRD_PARTY and risk.get("source") in ("model", "two_turns"):
         chosen = EMERGENCY
+    elif (frame in _SELF_KINDS and intent in _SELF_KINDS and intent != frame
+          and risk.get("source") in ("model", "two_turns")):
+        chosen = frame  # suicide or self-harm: the same risk again, not a new kind
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)
     if chosen is None:
         return None
+    return _choose(parse_data, risk, intent, chosen)
+
+
+def _choose(parse_data: Dict[Text, Any], risk: Dict[Text, Any], read: Optional[str], chosen: str) -> str:
+    """Sets `chosen` as the message's intent, keeping what the risk readers read (labels only)."""
     top = {"name": chosen, "confidence": 1.0}
     parse_data["intent"] = top
     parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
                                             if e.get("name") != chosen]
-    parse_data[RISK_KEY] = {**risk, "within_crisis": {"read": intent, "answered": chosen}}
+    parse_data[RISK_KEY] = {**risk, "within_crisis": {"read": read, "answered": chosen}}
     return chosen
+
+
+SHARE_LOCATION = "share_location"
+# What the classifier may take "those are canadian numbers, i'm in manchester" for.
+_PLACE_MISREADS = frozenset({"stop_hotlines", "unsure_after_crisis", "nlu_fallback", "cant_call", "deny",
+                             "affirm", "greet", "inform"})
+
+
+def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, a message naming where the visitor is, read as something vaguer
+    ("those are canadian numbers arent they. im in manchester" as "no more numbers"), is
+    answered with that place's lines. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    if intent not in _PLACE_MISREADS and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW:
+        return False
+    if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
+        return False
+    top = {"name": SHARE_LOCATION, "confidence": 1.0}
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
+                                            if e.get("name") != SHARE_LOCATION]
+    return True
 
 
 # "no im not safe. happy now?" was read as "I'm safe" (the classifier weighs "safe", not the
@@ -271,7 +307,7 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
-        says_not_safe(parse_data, tracker) or unsure_after_crisis(parse_data, tracker)
+        says_not_safe(parse_data, tracker) or says_where(parse_data, tracker) or unsure_after_crisis(parse_data, tracker)
 
     async def parse_message(self: Any, message: Any, tracker: Any = None,
                             only_output_properties: bool = True) -> Dict[Text, Any]:

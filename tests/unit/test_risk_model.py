@@ -368,3 +368,45 @@ def test_beside_a_helpers_conversation_the_word_lists_looser_readings_stay_about
     own = read_by_model("i want to kill myself too", "risk_suicide", [("greet", 0.1)], None)
     own["risk"]["subcategory"] = "explicit"
     assert context.within_crisis(own, tracker_with("risk_third_party")) is None
+
+
+def test_after_a_crisis_suicide_and_self_harm_readings_of_the_model_are_the_same_risk_again():
+    # After "no more numbers", switching between the two would bring the whole list back.
+    data = read_by_model("its just been a bad week", "risk_self_harm", [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_suicide", "stop_hotlines")) == "risk_suicide"
+
+
+def test_a_risk_reading_that_names_where_the_visitor_is_gets_that_places_lines():
+    data = read_by_model("I'm in Ontario if that matters", "risk_suicide", [("share_location", 0.3)])
+    data["entities"] = [{"entity": "region", "value": "CA-ON"}]
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "share_location"
+
+
+@pytest.mark.parametrize("intent,confidence", [("stop_hotlines", 0.9), ("request_human", 0.3)])
+def test_after_a_crisis_naming_a_place_is_read_as_saying_where_one_is(intent, confidence):
+    data = {"text": "those are canadian numbers arent they. im in manchester",
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": [{"entity": "region", "value": "GB-ENG"}]}
+    assert context.says_where(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "share_location"
+
+
+def test_a_confident_reading_or_no_crisis_keeps_its_intent_when_a_place_is_named():
+    confident = {"text": "how do i book, im in toronto", "intent": {"name": "request_human", "confidence": 0.95},
+                 "entities": [{"entity": "region", "value": "CA-ON"}]}
+    assert not context.says_where(confident, tracker_with("risk_suicide"))
+    first = {"text": "im in manchester", "intent": {"name": "stop_hotlines", "confidence": 0.9},
+             "entities": [{"entity": "region", "value": "GB-ENG"}]}
+    assert not context.says_where(first, tracker_with("greet"))
+
+
+def test_a_follow_up_to_a_message_answered_within_the_crisis_is_read_alone():
+    # "we're in dublin, 911 wont work here" (risk, answered with that place's lines), then
+    # "do i keep messaging him": not read together into a new emergency.
+    earlier = {**parse("", 0.9, intent="share_location"), "risk": {"model": {"risk": 0.9},
+               "within_crisis": {"read": "risk_suicide", "answered": "share_location"}}}
+    previous = SimpleNamespace(text="we're in dublin, 911 wont work here", parse_data=earlier)
+    encoder = FakeEncoder()
+    data = parse("do i keep messaging him or leave it", 0.2, intent="ask_next_step")
+    assert context.read_together(data, previous, FakeModel(scores(0.99, immediate_danger=0.9)), encoder) is None
+    assert encoder.seen == []
