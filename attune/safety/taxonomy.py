@@ -62,7 +62,37 @@ _CHILD_IN_CARE = re.compile(
 )
 
 
+# Unwanted, frightening thoughts of harming one's own child ("flashes of dropping my baby down
+# the stairs, I would NEVER do it"): the parent gets reassurance that such thoughts are common
+# and not wanted, the way to their doctor and the lines, and the safe step only if they ever
+# feel they might act. Both a thought or image and its being unwanted must be said.
+_INTRUSIVE_IMAGE = re.compile(
+    r"\b(?:flash(?:es)?|images?|pictures?|visions?|intrusive|(?:scary|awful|horrible|dark) thoughts?)\b"
+    r"|\bthoughts?\s+(?:of|about)\s+(?:\w+\s+){0,2}?(?:drop|drown|hurt|harm|shak|smother|stab|throw)\w*",
+    re.IGNORECASE,
+)
+_UNWANTED = re.compile(
+    r"\b(?:would|will|could)\s+never\b|\bnever\s+(?:do|would)\b|\b(?:don'?t|do\s+not)\s+want\s+(?:this|that|these|to)\b"
+    r"|\b(?:terrified|scared|frightened|horrified|disgusted)\s+(?:of|by)\s+(?:my\s+own|myself|my\s+head|my\s+mind|these|them)\b"
+    r"|\bam\s+i\s+(?:dangerous|a\s+monster|a\s+bad\s+(?:mom|mother|dad|father|parent))\b",
+    re.IGNORECASE,
+)
+
+
+# At the edge right now (the baby screaming for hours, anger, "right now"): the safe step
+# comes first, whatever the thought is called.
+_AT_THE_EDGE = re.compile(
+    r"\b(?:screaming|crying|won'?t\s+stop|right\s+now|losing\s+it|lose\s+it|snap(?:ping)?|angry|rage|so\s+mad|furious)\b",
+    re.IGNORECASE,
+)
+
+
 def harm_target(text: str) -> str:
-    """Who a harm-to-others message is about: "child" for a child in the writer's care, else
-    "someone"."""
-    return "child" if _CHILD_IN_CARE.search(text[:4000]) else "someone"
+    """Who a harm-to-others message is about: "intrusive" for unwanted thoughts of harming
+    one's own child, "child" for a child in the writer's care, else "someone"."""
+    text = text[:4000]
+    if _CHILD_IN_CARE.search(text):
+        if _INTRUSIVE_IMAGE.search(text) and _UNWANTED.search(text) and not _AT_THE_EDGE.search(text):
+            return "intrusive"
+        return "child"
+    return "someone"

@@ -108,6 +108,11 @@ def test_a_failing_model_never_skips_the_word_lists(monkeypatch):
     ("i'm going to hurt my coworker tomorrow", "someone"),
     # The children are only mentioned, not in the writer's care now: no "put the child down".
     ("wife left and took the kids to her mama's and i'm going to shoot him", "someone"),
+    # Unwanted images of harming one's own baby: reassurance and the doctor, not "put the child down" first.
+    ("I keep getting these flashes of dropping my baby down the stairs. I would NEVER do it", "intrusive"),
+    # At the edge now (hours of screaming): the safe step first, whatever the thought is called.
+    ("my baby has been screaming for hours and I had the thought of throwing her. I'm terrified of myself",
+     "child"),
 ])
 def test_harm_to_others_says_whether_a_child_in_the_writers_care_is_at_risk(text, target):
     # A parent at the edge gets the immediate safe step first (domain.yml, harm_target: child).

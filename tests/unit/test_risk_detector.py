@@ -90,6 +90,14 @@ def test_farewells_and_absences_at_work_are_not_risk(detector, text):
     assert intent_of(detector, text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "I keep getting these flashes of dropping my baby down the stairs. I would NEVER do it",
+    "When I bathe her I have a picture in my mind that I let her go under the water. I do not want this.",
+])
+def test_unwanted_images_of_harming_ones_baby_are_read(detector, text):
+    assert intent_of(detector, text) == "risk_harm_others"
+
+
 # --------------------------------------------------------------------------- method seeking
 
 
