@@ -14,7 +14,6 @@ took.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import time
@@ -42,10 +41,14 @@ async def warm_up(app: Any, *_: Any) -> None:
         return
     started = time.perf_counter()
     try:
+        from rasa.core.channels.channel import UserMessage
+
         from attune.channels.guard import shared_guard
-        from attune.model_thread import in_model_thread, thread_count
+        from attune.crisis_lane import is_urgent
+        from attune.model_thread import on_every_thread
 
         shared_guard()
+        is_urgent(WARM_UP_MESSAGES[0])  # the crisis lane's check, read once
         parsed = None
         for text in WARM_UP_MESSAGES:
             parsed = await agent.parse_message(text)
@@ -55,13 +58,13 @@ async def warm_up(app: Any, *_: Any) -> None:
                                                               parsed.get("entities") or [])],
             slots=agent.domain.slots,
         )
-        # Every model thread pays its own first call (TensorFlow's per-thread set-up): all of
-        # them at once, so each gets one.
-        await asyncio.gather(*(
-            in_model_thread(agent.predict_next_with_tracker, tracker.copy())
-            for _ in range(thread_count())
+        # Every model thread, the crisis lane's reserved one included, pays its own first call
+        # (TensorFlow's per-thread set-up): one each, before any visitor.
+        await on_every_thread(lambda: agent.predict_next_with_tracker(tracker.copy()))
+        processor = agent.processor
+        await on_every_thread(lambda: processor._parse_message_with_graph(
+            UserMessage(WARM_UP_MESSAGES[0]), DialogueStateTracker.from_events("attune-warm-up", []), True
         ))
-        await asyncio.gather(*(agent.parse_message(WARM_UP_MESSAGES[0]) for _ in range(thread_count())))
     except Exception:  # noqa: BLE001 - never stop the server for this
         logger.exception("The warm-up failed; the first message will be slower.")
         return

@@ -140,17 +140,17 @@ class ChannelGuard:
 
     @classmethod
     def from_practice(cls) -> "ChannelGuard":
-        """Reads the limits from practice.yml and loads the risk detector."""
+        """Reads the limits from practice.yml; risk is read by the process's one detector.
+
+        The detector is looked up on every check (`shared_detector`, a cheap lookup): in the
+        Rasa server it is the one the NLU component loaded with the model's word lists, so a
+        refused message is read with the same lists, and the same object, as every message the
+        model reads; no second copy is built (about 6-12 s and 180 MB).
+        """
         from attune.practice import load_practice
-        from attune.safety.detector import RiskDetector
 
         limits = load_practice().limits
-        detector = RiskDetector.load()
-        return cls(
-            limits.max_message_chars,
-            limits.messages_per_minute,
-            lambda text: detector.assess(text).intent,
-        )
+        return cls(limits.max_message_chars, limits.messages_per_minute, _shared_risk_intent)
 
     def admit(self, sender: str, address: Optional[str]) -> bool:
         """Counts one message; False when the sender or its address is over the limit."""
@@ -170,9 +170,21 @@ class ChannelGuard:
         text = clean_text(raw) if isinstance(raw, str) else None
         return screen_text(text, self.max_chars, self._risk_intent) if text else None
 
+    def finds_risk(self, text: str) -> bool:
+        """Whether the word lists find risk in a cleaned text (bounded work, like `screen`):
+        the crisis lane's check (attune.crisis_lane)."""
+        return risk_window(text, self.max_chars, self._risk_intent) is not None
+
     def notify_refusal(self, sender: str) -> bool:
         """Whether a non-risk refusal should be told to this sender now (once a minute)."""
         return self.notices.allow(sender)
+
+
+def _shared_risk_intent(text: str) -> Optional[str]:
+    """The risk intent of a text, read by the process's one risk detector."""
+    from attune.safety.detector import shared_detector
+
+    return shared_detector().assess(text).intent
 
 
 _shared: Optional[ChannelGuard] = None

@@ -49,7 +49,7 @@ import numpy as np
 from attune.nlu.sentence_encoder import shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune.safety import context
-from attune.safety.detector import RiskAssessment, RiskDetector
+from attune.safety.detector import RiskAssessment, RiskDetector, share
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
@@ -171,9 +171,11 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> RiskDetectorComponent:
-        """Loads the detector with the lexicon stored in the model."""
+        """Loads the detector with the lexicon stored in the model, and makes it the process's
+        one detector (`attune.safety.detector.shared_detector`), which the channels' guard and
+        the crisis lane read with too."""
         with model_storage.read_from(resource) as directory:
-            detector = RiskDetector.load(Path(directory) / LEXICON_FILE)
+            detector = share(RiskDetector.load(Path(directory) / LEXICON_FILE))
         return cls(config, model_storage, resource, detector)
 
     def train(self, training_data: TrainingData) -> Resource:

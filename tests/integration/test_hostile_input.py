@@ -200,6 +200,40 @@ def test_a_long_message_being_read_does_not_hold_up_another_visitors_reply(hosti
     assert finished == ["hi", "long message"]
 
 
+def test_a_crisis_message_is_answered_before_the_long_messages_queued_ahead_of_it(hostile_stack):
+    """Six visitors send 2,000-character messages at once: the model threads read two, four
+    wait. A visitor who then writes "I want to kill myself" gets the crisis lines before those
+    four (attune/model_thread.py, the crisis lane); before the lane, their turn queued behind
+    them, once per step of the turn, and came last or nearly."""
+    finished: List[str] = []
+    lock = threading.Lock()
+
+    def post(label: str, text: str, address: str) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": new_sender(), "message": text}).encode()
+        request = urllib.request.Request(
+            f"{hostile_stack.rasa_url}/webhooks/rest/webhook", data=body,
+            headers={"Content-Type": "application/json", "X-Forwarded-For": address},
+        )
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            replies = json.loads(answer.read())
+        with lock:
+            finished.append(label)
+        return replies
+
+    long_text = ("I pull away when someone gets close and I do not know why. " * 40)[:2_000]
+    others = [threading.Thread(target=post, args=(f"long {n}", long_text, f"203.0.113.{200 + n}"))
+              for n in range(6)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.3)  # all six are in the server
+    replies = post("crisis", RISK, "203.0.113.210")
+    for thread in others:
+        thread.join(120)
+    assert "9-8-8" in reply_text(replies)
+    assert len(finished) == 7
+    assert finished.index("crisis") <= 2, finished  # at most the two being read came first
+
+
 def test_a_known_session_id_cannot_be_taken_over_by_a_second_connection(hostile_stack):
     async def scenario():
         owner = WebVisitor(hostile_stack)
