@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timezone, tzinfo
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 from attune.handoff.contacts import format_phone
 from attune.handoff.store import STATUSES, CallbackRequest, CallbackStore, Delivery
@@ -111,6 +111,15 @@ def format_request(
     return "\n".join(lines)
 
 
+def _ids_as_values(argv: List[str]) -> List[str]:
+    """`show -abc`: an id made before ids were kept from starting with "-" is still an id."""
+    for index, word in enumerate(argv[:-1]):
+        following = argv[index + 1]
+        if word in ("show", "handled") and following.startswith("-") and following not in ("-h", "--help", "--"):
+            return argv[:index + 1] + ["--"] + argv[index + 1:]
+    return argv
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs one command; exit code 1 when a request id is not found."""
     parser = argparse.ArgumentParser(
@@ -123,7 +132,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     commands.add_parser("show", help="show one request in full").add_argument("id")
     commands.add_parser("handled", help="mark a request as dealt with").add_argument("id")
     commands.add_parser("purge", help="delete requests past their delete date")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_ids_as_values(list(sys.argv[1:] if argv is None else argv)))
 
     store = CallbackStore(args.database_url)
     zone, zone_name = _zone()

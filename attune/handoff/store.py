@@ -172,6 +172,15 @@ class Delivery:
     sent_at: Optional[datetime]
 
 
+def new_request_id() -> str:
+    """A random request id (144 bits) that starts with a letter or digit: one starting with
+    "-" read as an option on the practice's command line (`show -dp64...`)."""
+    while True:
+        candidate = secrets.token_urlsafe(18)
+        if candidate[0].isalnum():
+            return candidate
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
@@ -237,7 +246,7 @@ class CallbackStore:
             raise DetailsError("retention_days must be from 1 to 365")
         now = now or utc_now()
         request = CallbackRequest(
-            id=secrets.token_urlsafe(18),
+            id=new_request_id(),
             created_at=now,
             status="pending",
             delete_after=now + timedelta(days=retention_days),

@@ -125,3 +125,21 @@ def test_a_number_in_the_consented_note_reaches_the_practice_as_written():
     tracker = Slots({"callback_contact": seal("kim@example.org"), "callback_method": "email",
                      "callback_note": validated["callback_note"]})
     assert details_from(tracker).note == "call my work line 416-555-0142 after 5"
+
+
+def test_request_ids_never_start_with_a_dash_that_the_command_line_would_read_as_an_option(monkeypatch):
+    import secrets
+
+    from attune.handoff import store
+
+    tokens = iter(["-dp64irZHwVi2oB7PjCYEOWh", "_x" + "a" * 22, "Ab" + "c" * 22])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(tokens))
+    assert store.new_request_id() == "Ab" + "c" * 22
+
+
+def test_an_older_id_starting_with_a_dash_is_still_read_as_an_id():
+    from attune.handoff.cli import _ids_as_values
+
+    assert _ids_as_values(["--database-url", "x", "show", "-dp64"]) == ["--database-url", "x", "show", "--", "-dp64"]
+    assert _ids_as_values(["show", "abc"]) == ["show", "abc"]
+    assert _ids_as_values(["show", "--help"]) == ["show", "--help"]
