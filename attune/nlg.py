@@ -179,12 +179,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         current = response.get("text") or ""
         if not options or (first and first in current and "text" in current.lower()):
             return response
-        note = await super().generate("utter_note_text_lines", tracker, output_channel, **variables)
-        if not note or not note.get("text"):
-            return response
-        response = copy.deepcopy(response)
-        response["text"] = "\n\n".join(part for part in (current, note["text"]) if part)
-        return response
+        return await self._append_note(response, "utter_note_text_lines", tracker, output_channel, variables)
 
     async def _with_one_line(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
                              output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -194,12 +189,17 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         text = response.get("text") or ""
         if any(ch.isdigit() for ch in text):
             return response
-        note = await super().generate("utter_note_one_line", tracker, output_channel,
-                                      **{**self.variables(tracker), **kwargs})
+        return await self._append_note(response, "utter_note_one_line", tracker, output_channel,
+                                       {**self.variables(tracker), **kwargs})
+
+    async def _append_note(self, response: Dict[Text, Any], note_name: Text, tracker: DialogueStateTracker,
+                           output_channel: Text, variables: Dict[Text, Any]) -> Dict[Text, Any]:
+        """The response with the note `note_name` as a paragraph after its text."""
+        note = await super().generate(note_name, tracker, output_channel, **variables)
         if not note or not note.get("text"):
             return response
         response = copy.deepcopy(response)
-        response["text"] = "\n\n".join(part for part in (text, note["text"]) if part)
+        response["text"] = "\n\n".join(part for part in (response.get("text") or "", note["text"]) if part)
         return response
 
     async def _with_safety_step(self, response: Dict[Text, Any], tracker: DialogueStateTracker,

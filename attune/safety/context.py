@@ -35,6 +35,14 @@ DEFAULT_GATE = 0.02
 _installed = False
 
 
+def set_intent(parse_data: Dict[Text, Any], name: str) -> None:
+    """Makes `name` the message's intent, first in its ranking."""
+    top = {"name": name, "confidence": 1.0}
+    parse_data["intent"] = top
+    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
+                                            if e.get("name") != name]
+
+
 def previous_user_message(tracker: Any) -> Optional[Any]:
     """The visitor's last message before this one, in the current session, or None."""
     from rasa.shared.core.events import SessionStarted, UserUttered
@@ -81,10 +89,7 @@ def read_together(
     decided = graver(current, verdict.intent)
     if decided == current or decided is None:
         return None
-    top = {"name": decided, "confidence": 1.0}
-    ranking = [e for e in parse_data.get("intent_ranking") or [] if e.get("name") != decided]
-    parse_data["intent"] = top
-    parse_data["intent_ranking"] = [top] + ranking
+    set_intent(parse_data, decided)
     risk = dict(parse_data.get(RISK_KEY) or {})
     risk["two_turns"] = {**verdict.as_data(), "read": "two_turns"}
     risk["source"] = "two_turns"
@@ -123,10 +128,7 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
         return False
     if not crisis_shown(tracker):
         return False
-    top = {"name": UNSURE_AFTER_CRISIS, "confidence": 1.0}
-    parse_data["intent"] = top
-    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
-                                            if e.get("name") != UNSURE_AFTER_CRISIS]
+    set_intent(parse_data, UNSURE_AFTER_CRISIS)
     return True
 
 
@@ -193,7 +195,9 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES:
         return None  # something swallowed, a means, a place, "tonight": new risk, a crisis reply
     frame = last_crisis(tracker)
-    if frame is None:
+    if frame is None or getattr(tracker, "active_loop_name", None):
+        # Inside a form a risk reading keeps its risk intent: the safety policy answers it and
+        # the form's free-text slots never take it as an answer.
         return None
     if risk.get("source") not in ("model", "two_turns"):
         # The word lists read it. Beside a helper's conversation their looser rules misread
@@ -228,10 +232,7 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
 
 def _choose(parse_data: Dict[Text, Any], risk: Dict[Text, Any], read: Optional[str], chosen: str) -> str:
     """Sets `chosen` as the message's intent, keeping what the risk readers read (labels only)."""
-    top = {"name": chosen, "confidence": 1.0}
-    parse_data["intent"] = top
-    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
-                                            if e.get("name") != chosen]
+    set_intent(parse_data, chosen)
     parse_data[RISK_KEY] = {**risk, "within_crisis": {"read": read, "answered": chosen}}
     return chosen
 
@@ -251,10 +252,7 @@ def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
         return False
     if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
         return False
-    top = {"name": SHARE_LOCATION, "confidence": 1.0}
-    parse_data["intent"] = top
-    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
-                                            if e.get("name") != SHARE_LOCATION]
+    set_intent(parse_data, SHARE_LOCATION)
     return True
 
 
@@ -278,10 +276,7 @@ def says_not_safe(parse_data: Dict[Text, Any], tracker: Any) -> bool:
         return False
     if not _NOT_SAFE.search(text) or not crisis_shown(tracker):
         return False
-    top = {"name": NOT_SAFE_INTENT, "confidence": 1.0}
-    parse_data["intent"] = top
-    parse_data["intent_ranking"] = [top] + [e for e in parse_data.get("intent_ranking") or []
-                                            if e.get("name") != NOT_SAFE_INTENT]
+    set_intent(parse_data, NOT_SAFE_INTENT)
     return True
 
 

@@ -410,3 +410,12 @@ def test_a_follow_up_to_a_message_answered_within_the_crisis_is_read_alone():
     data = parse("do i keep messaging him or leave it", 0.2, intent="ask_next_step")
     assert context.read_together(data, previous, FakeModel(scores(0.99, immediate_danger=0.9)), encoder) is None
     assert encoder.seen == []
+
+
+def test_inside_a_form_a_risk_reading_keeps_its_risk_intent():
+    # The call-back form's free-text slots never take a risk message; the safety policy answers it.
+    data = read_by_model("nooo not calling an ambulance", "risk_suicide", [("refuse_hospital", 1.0)])
+    tracker = tracker_with("risk_emergency")
+    tracker.active_loop_name = "callback_form"
+    assert context.within_crisis(data, tracker) is None
+    assert data["intent"]["name"] == "risk_suicide"
