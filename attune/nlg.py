@@ -27,7 +27,7 @@ from rasa.utils.endpoints import EndpointConfig
 from attune import remote_actions, speedups
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
-from attune.safety.crisis_state import crisis_state
+from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS
 from attune.safety.resources import (
@@ -170,8 +170,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         i'll text them") or says they will not or cannot call gets the lines that take texts,
         whatever the reply was chosen for; once numbers are declined, only when they ask."""
         text = (getattr(tracker.latest_message, "text", None) or "")[:2000]
-        asks = bool(_ASKS_TO_TEXT.search(text))
-        if not (asks or (not declined and _WILL_NOT_CALL.search(text))):
+        asks = bool(ASKS_TO_TEXT.search(text))
+        if not (asks or (not declined and WILL_NOT_CALL.search(text))):
             return response
         variables = {**self.variables(tracker), **kwargs}
         options = variables.get("crisis_text_options") or ""
@@ -294,22 +294,9 @@ _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_ste
                                     "utter_feeling_worse", "utter_cant_call", "utter_region_lines",
                                     "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
+# "No more numbers" is not among them: it is answered as asked, with the help button.
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",
-                                "utter_next_step", "utter_lines_did_not_help", "utter_stop_hotlines"})
-# Asking to reach a line in writing, or saying they will not or cannot call (attune/nlg.py,
-# _with_text_lines). Bounded: at most three words between the "not" and the call.
-_ASKS_TO_TEXT = re.compile(
-    r"\b(?:can|could|may|should)\s+i\s+(?:just\s+)?(?:text|message|chat|write)\b"
-    r"|\b(?:i'?ll|i\s+will|i\s+could|i\s+might)\s+(?:just\s+)?(?:text|message)\b"
-    r"|\b(?:text|message|chat)\s+(?:instead|them\s+instead|someone\s+instead)\b"
-    r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b",
-    re.IGNORECASE,
-)
-_WILL_NOT_CALL = re.compile(
-    r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not)\s+(?:\w+\s+){0,3}?"
-    r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b",
-    re.IGNORECASE,
-)
+                                "utter_next_step", "utter_lines_did_not_help"})
 # The replies a visitor's wish to write instead of call adds the text lines to.
 _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter_stop_hotlines", QUIET_CRISIS_REPLY})
 # The replies that add a step to be safer now when the message names a means or a place.

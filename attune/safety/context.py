@@ -22,7 +22,7 @@ import logging
 import re
 from typing import Any, Dict, Optional, Text
 
-from attune.safety.crisis_state import NEW_RISK_ENTITIES, crisis_state
+from attune.safety.crisis_state import NEW_RISK_ENTITIES, WILL_NOT_CALL, crisis_state
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
 from attune.safety.windows import last_reading
@@ -139,8 +139,9 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 # ambulance got the suicide list, and a helper got told to put their own pills away.
 # The follow-ups whose every answer carries a crisis resource (a line, the emergency number,
 # the Poison Centre). "I can't call" and "what do I do" only while numbers are not declined:
-# their answers then point to the button instead. "Stop sending numbers" is respected with one
-# line kept (attune/nlg.py adds one to any such answer that names none).
+# their answers then point to the button instead (attune/nlg.py adds one line to any other such
+# answer that names none). "Stop sending numbers" is respected as asked: no number, the "Get help
+# now" button stays (issue #16: no more lists unless new risk appears).
 FOLLOW_UPS_WITH_HELP = frozenset({"refuse_hospital", "cant_call", "not_safe", "feeling_worse", "ask_next_step",
                                   "lines_did_not_help", "stop_hotlines"})
 _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
@@ -280,6 +281,56 @@ def says_not_safe(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# "does 988 even work here with my canadian phone", "is 988 the same down here", "you gave me
+# 988, is that alberta too": whether the lines reach where the visitor is.
+_LINES_HERE = re.compile(
+    r"\b(?:does|do|will|would|is|are|can|that)\b[^.!?\n]{0,30}?"
+    r"(?:\b9-?8-?8\b|\b9-?1-?1\b|\b999\b|\bth(?:ese|ose|is|at|e)\s+(?:numbers?|lines?|hotlines?)\b)"
+    r"[^.!?\n]{0,40}?\b(?:work|works|working|same|reach|available|valid|connect|here|there|too|also)\b"
+    r"|(?:\b9-?8-?8\b|\b9-?1-?1\b)[^.!?\n]{0,20}?\b(?:is|does|will)\s+(?:that|it|this)\b[^.!?\n]{0,30}?"
+    r"\b(?:same|work|works|too|also|here|there)\b"
+    r"|\b(?:th(?:ese|ose)|the|your)\s+(?:canadian|ontario|canada|american|us|uk|british)\s+(?:numbers?|lines?)\b"
+    r"|\b(?:numbers?|lines?)\b[^.!?\n]{0,30}?\b(?:don'?t|won'?t|doesn'?t|no\s+use|useless|aren'?t)\b[^.!?\n]{0,20}?"
+    r"\b(?:here|there|where\s+i\s+am|abroad)\b|\b(?:numbers?|lines?)\s+(?:are|is)\s+(?:only\s+)?for\s+(?:canada|canadians|ontario)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking whether the lines work where the visitor is gets the
+    lines of where they said they are (or the honest answer for a place without any).
+    Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if is_risk_intent(intent) or intent == SHARE_LOCATION or text.startswith("/"):
+        return False
+    if getattr(tracker, "active_loop_name", None) or not _LINES_HERE.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, SHARE_LOCATION)
+    return True
+
+
+CANT_CALL_INTENT = "cant_call"
+# Answers that already fit a visitor who will not or cannot call.
+_FITS_NOT_CALLING = frozenset({CANT_CALL_INTENT, "refuse_hospital", NOT_SAFE_INTENT, "request_crisis_help",
+                               "request_human", SHARE_LOCATION, "ask_next_step", "feeling_worse"})
+
+
+def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "I am not a man who telephones strangers" (read as "no more
+    numbers") or "my voice goes when i cry, dont wanna ring anyone" (read as a feeling) is
+    answered as what it is: the lines that take texts and chats. Not inside a form, and never
+    over a risk reading. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:2000]
+    if is_risk_intent(intent) or intent in _FITS_NOT_CALLING or text.startswith("/"):
+        return False
+    if getattr(tracker, "active_loop_name", None) or not WILL_NOT_CALL.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, CANT_CALL_INTENT)
+    return True
+
+
 def install() -> None:
     """Wraps Rasa's MessageProcessor.parse_message once per process."""
     global _installed
@@ -302,7 +353,8 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
-        says_not_safe(parse_data, tracker) or says_where(parse_data, tracker) or unsure_after_crisis(parse_data, tracker)
+        (says_not_safe(parse_data, tracker) or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
+         or asks_if_lines_work_here(parse_data, tracker) or unsure_after_crisis(parse_data, tracker))
 
     async def parse_message(self: Any, message: Any, tracker: Any = None,
                             only_output_properties: bool = True) -> Dict[Text, Any]:

@@ -3,8 +3,8 @@
 Two things change a crisis reply once one has been given:
 
 - **"No more numbers."** After the visitor asks for no more hotline numbers (`stop_hotlines`),
-  replies leave the lists out; the "Get help now" button stays, and a risk message still gets
-  one line (every risk message is answered with a crisis resource). Only *new* risk brings the
+  replies leave the numbers out; the "Get help now" button stays on every reply, one tap from
+  every line (the crisis resource a risk message is answered with). Only *new* risk brings the
   lines back in full: a kind of risk not answered yet, danger happening now (`risk_emergency`),
   something swallowed, a means at hand or a place to step back from, or a time close by
   ("tonight"). The help button and "Actually I wasn't joking" bring them back too.
@@ -18,6 +18,7 @@ it needs no slot and holds in any dialogue state.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Set, Tuple
 
@@ -59,3 +60,22 @@ def crisis_state(turns: Iterable[Tuple[Optional[str], Set[str]]]) -> CrisisState
                 repeat = True
             answered.add(str(intent))
     return CrisisState(declined=declined, repeat=repeat)
+
+
+# Asking to reach a line in writing, or saying they will not or cannot call (attune/nlg.py,
+# _with_text_lines). Bounded: at most three words between the "not" and the call.
+ASKS_TO_TEXT = re.compile(
+    r"\b(?:can|could|may|should)\s+i\s+(?:just\s+)?(?:text|message|chat|write)\b"
+    r"|\b(?:i'?ll|i\s+will|i\s+could|i\s+might)\s+(?:just\s+)?(?:text|message)\b"
+    r"|\b(?:text|message|chat)\s+(?:instead|them\s+instead|someone\s+instead)\b"
+    r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b",
+    re.IGNORECASE,
+)
+WILL_NOT_CALL = re.compile(
+    r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not)\s+(?:\w+\s+){0,3}?"
+    r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b"
+    # Someone would hear or see the call: "if i call a hotline he'll see it", "he checks my call log".
+    r"|\b(?:if|when)\s+i\s+(?:call|ring|phone)\b[^.!?\n]{0,40}?\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d)?\s+(?:see|hear|find\s+out)\b"
+    r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b",
+    re.IGNORECASE,
+)

@@ -50,6 +50,8 @@ _FR: List[Tuple[str, str]] = [
     # Someone else at risk (il/elle veut, va se...), before the first-person phrases.
     (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va|voudrait|pense a|parle de) (?:se (?:tuer|suicider)|mourir|en finir|mettre fin a ses jours)\b", "third_party"),
     (r"\b(?:il|elle) (?:ne )?veut (?:plus|pas) vivre\b", "third_party"),
+    # Reported speech: "mon gars m'a dit qu'il voulait mourir".
+    (r"\b(?:qu'il|qu'elle|il|elle) (?:voulait|voudrait|veut|allait) (?:se (?:tuer|suicider)|mourir|en finir)\b", "third_party"),
     (r"\b(?:il|elle) (?:a pris|va prendre) (?:toutes? ses|tous ses) (?:pilules|comprimes|medicaments)\b", "third_party"),
     (r"\b(?:me suicider|suicidaire)\b", "suicide"),
     (r"\b(?:veux|vais|envie de|pense a|pense a me|voudrais|aimerais) (?:me )?(?:tuer|mourir|disparaitre pour toujours)\b", "suicide"),
@@ -61,6 +63,8 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:en peux plus de vivre|peux plus vivre)\b", "suicide"),
     (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
     (r"\bje me suis (?:encore )?(?:coupee?|scarifiee?|fait du mal|brulee? expres)\b", "self_harm"),
+    # The means at hand: "assise sur le bord du bain avec les lames de mon rasoir".
+    (r"\b(?:avec|prendre|pris|sorti|sortie) (?:les|la|une|des|mes|ma) lames? (?:de (?:mon |ma )?rasoir)?\b|\blames? de rasoir\b", "self_harm"),
     (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
     (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),

@@ -41,6 +41,22 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "edmonton": "CA-AB", "winnipeg": "CA-MB", "regina": "CA-SK", "saskatoon": "CA-SK",
     "halifax": "CA-NS", "fredericton": "CA-NB", "moncton": "CA-NB", "st. john's": "CA-NL",
     "charlottetown": "CA-PE", "whitehorse": "CA-YT", "yellowknife": "CA-NT", "iqaluit": "CA-NU",
+    "kelowna": "CA-BC", "kamloops": "CA-BC", "nanaimo": "CA-BC", "prince george": "CA-BC",
+    "surrey": "CA-BC", "burnaby": "CA-BC", "abbotsford": "CA-BC", "fort st. john": "CA-BC",
+    "fort mcmurray": "CA-AB", "fort mac": "CA-AB", "fort mcmoney": "CA-AB", "red deer": "CA-AB",
+    "lethbridge": "CA-AB", "medicine hat": "CA-AB", "grande prairie": "CA-AB", "lloydminster": "CA-AB",
+    "moose jaw": "CA-SK", "prince albert": "CA-SK", "swift current": "CA-SK", "yorkton": "CA-SK",
+    "north battleford": "CA-SK", "estevan": "CA-SK", "kindersley": "CA-SK", "weyburn": "CA-SK",
+    "brandon": "CA-MB", "thompson manitoba": "CA-MB", "steinbach": "CA-MB", "the pas": "CA-MB",
+    "thunder bay": "CA-ON", "sudbury": "CA-ON", "sault ste. marie": "CA-ON", "the soo": "CA-ON",
+    "kingston": "CA-ON", "windsor": "CA-ON", "kitchener": "CA-ON", "waterloo": "CA-ON",
+    "guelph": "CA-ON", "barrie": "CA-ON", "oshawa": "CA-ON", "brampton": "CA-ON", "markham": "CA-ON",
+    "north bay": "CA-ON", "timmins": "CA-ON", "kenora": "CA-ON", "peterborough": "CA-ON",
+    "sherbrooke": "CA-QC", "trois-rivières": "CA-QC", "trois-rivieres": "CA-QC", "saguenay": "CA-QC",
+    "rimouski": "CA-QC", "laval": "CA-QC", "longueuil": "CA-QC", "rouyn-noranda": "CA-QC",
+    "saint john": "CA-NB", "dartmouth": "CA-NS", "cape breton": "CA-NS", "truro": "CA-NS",
+    "corner brook": "CA-NL", "gander": "CA-NL", "inuvik": "CA-NT", "hay river": "CA-NT",
+    "rankin inlet": "CA-NU", "dawson city": "CA-YT",
     # United States
     "nyc": "US-NY", "new york city": "US-NY", "los angeles": "US-CA", "la": "US-CA",
     "san francisco": "US-CA", "chicago": "US-IL", "houston": "US-TX", "dallas": "US-TX",
@@ -50,6 +66,14 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "buffalo": "US-NY", "brooklyn": "US-NY", "manhattan": "US-NY", "san antonio": "US-TX",
     "san diego": "US-CA", "portland oregon": "US-OR", "minneapolis": "US-MN", "las vegas": "US-NV",
     "nashville": "US-TN", "new orleans": "US-LA", "orlando": "US-FL", "tampa": "US-FL",
+    "el paso": "US-TX", "fort worth": "US-TX", "minot": "US-ND", "fargo": "US-ND", "bismarck": "US-ND",
+    "sioux falls": "US-SD", "billings": "US-MT", "boise": "US-ID", "spokane": "US-WA",
+    "albuquerque": "US-NM", "tucson": "US-AZ", "salt lake city": "US-UT", "omaha": "US-NE",
+    "st. louis": "US-MO", "milwaukee": "US-WI", "cleveland": "US-OH", "columbus ohio": "US-OH",
+    "cincinnati": "US-OH", "pittsburgh": "US-PA", "indianapolis": "US-IN", "louisville": "US-KY",
+    "memphis": "US-TN", "charlotte": "US-NC", "raleigh": "US-NC", "baltimore": "US-MD",
+    "anchorage": "US-AK", "honolulu": "US-HI", "sacramento": "US-CA", "oklahoma city": "US-OK",
+    "tulsa": "US-OK", "des moines": "US-IA", "kansas city": "US-MO", "rochester ny": "US-NY",
     # United Kingdom
     "england": "GB-ENG", "scotland": "GB-SCT", "wales": "GB-WLS", "northern ireland": "GB-NIR",
     "london": "GB-ENG", "manchester": "GB-ENG", "birmingham": "GB-ENG", "glasgow": "GB-SCT",
@@ -84,7 +108,8 @@ UNCOVERED_PLACES = frozenset({
     "nairobi", "accra", "addis ababa", "johannesburg", "cape town", "amsterdam", "brussels",
     "stockholm", "oslo", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna",
     "zurich", "geneva", "warsaw", "prague", "budapest", "kyiv", "kiev", "moscow", "athens",
-    "munich", "frankfurt", "hamburg", "lyon", "marseille", "wellington",
+    "munich", "frankfurt", "hamburg", "lyon", "marseille", "wellington", "cork", "galway", "limerick",
+    "waterford", "christchurch", "tijuana", "cancún", "cancun", "seville", "sevilla", "valencia spain",
 })
 # Where a visitor places themselves: the place follows one of these.
 _SELF_PLACED = re.compile(
@@ -93,7 +118,7 @@ _SELF_PLACED = re.compile(
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
-    r"vivo|estoy|j'?habite|je (?:suis|vis|reste)|chu|j'?suis)\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
+    r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|nous (?:sommes|vivons))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -160,6 +185,13 @@ def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
             for sub_code, sub in country.subdivisions.items()}
 
 
+# Placing words without "I'm": "out here near Kindersley", "ranch outside Minot ND", "camp job
+# north of fort mac", "ex-PPCLI, in whitehorse now". Only a name the finder knows counts.
+_PLACED_NEAR = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)(?:in|near)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
+    r"|\b(?:outside(?:\s+of)?|(?:north|south|east|west)\s+of|just\s+outside|close\s+to)\s+(?P<near>[^\d.,!?;:()\n]{2,40})",
+    re.IGNORECASE,
+)
 # "texas here", "ontario here btw": the place first, at the start of the message.
 _PLACE_HERE = re.compile(r"^\s*(?P<place>[^\d.,!?;:()\n]{2,30}?)\s+here\b", re.IGNORECASE)
 
@@ -170,6 +202,8 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     for match in _SELF_PLACED.finditer(text):
         if not match.group("not"):  # "i'm not in canada"
             yield match.group("place"), True
+    for match in _PLACED_NEAR.finditer(text):
+        yield match.group("place") or match.group("near"), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True

@@ -63,13 +63,13 @@ def test_no_more_numbers_is_respected_until_new_risk_appears(stack):
     assert "9-1-1" in reply_text(new_risk) and "9-8-8" in reply_text(new_risk)
 
 
-def test_after_no_more_numbers_the_same_thoughts_again_get_one_line_but_pills_at_hand_get_the_list(stack):
+def test_after_no_more_numbers_the_same_thoughts_again_get_the_help_button_but_pills_at_hand_get_the_list(stack):
     _, _, again, pills = conversation(
         stack, "i think about killing myself most days", "please stop sending me hotline numbers",
         "i think about killing myself most days, same as always",
         "tonight i got the pills out and they're on the counter")
-    # The same risk again is not new risk: no list, one line (a risk message always gets one).
-    assert "•" not in reply_text(again) and "9-8-8" in reply_text(again)
+    # The same risk again is not new risk: no number, as asked; every line one tap away.
+    assert "9-8-8" not in reply_text(again) and "Get help now" in reply_text(again)
     assert HELP in reply_payloads(again)
     assert "9-8-8" in reply_text(pills) and "9-1-1" in reply_text(pills)
     assert "put the pills out of reach" in reply_text(pills)

@@ -36,6 +36,8 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("je me suis encore coupée hier soir", "self_harm"),
     ("ma fille m'a dit qu'elle veut mourir", "third_party"),
     ("mon chum dit qu'il va se tuer ce soir", "third_party"),
+    ("mon gars de 15 ans m'a dit à soir qu'il voulait mourir", "third_party"),
+    ("j'ai passé la nuit assise sur le bord du bain avec les lames de mon rasoir", "self_harm"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)

@@ -106,13 +106,14 @@ def tracker_of(*turns) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
 
 
-async def test_after_no_more_numbers_the_same_risk_again_gets_one_line_not_the_list():
-    # A risk message always gets a crisis resource; the opt-out only takes away the list.
+async def test_after_no_more_numbers_the_same_risk_again_gets_no_number_and_the_help_button():
+    # The opt-out is respected: no number in the words; the crisis resource is the "Get help
+    # now" button, one tap from every line, and the reply says so.
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {}))
     response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
-    assert "•" not in response["text"] and "No list this time" in response["text"]
-    assert "9-8-8" in response["text"]
+    assert not any(ch.isdigit() for ch in response["text"])
+    assert "Get help now" in response["text"] and "as you asked" in response["text"]
     assert GET_HELP_BUTTON in response["buttons"]
 
 
@@ -193,19 +194,18 @@ async def test_after_an_emergency_about_someone_else_the_next_steps_are_the_help
     assert "Stay where someone can see" in (await nlg.generate("utter_next_step", own, "rest"))["text"]
 
 
-async def test_a_risk_reading_answered_as_stop_sending_numbers_still_keeps_one_line():
-    # "pls stop with the numbers": respected, and since the risk model read risk in it, one
-    # line stays in the answer; the second bubble of the turn gets none.
+async def test_stop_sending_numbers_is_respected_even_when_the_risk_model_read_risk_in_it():
+    # "pls stop with the numbers i know them all by heart": no number, the help button stays.
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}))
     tracker.latest_message.parse_data["risk"] = {"within_crisis": {"read": "risk_suicide", "answered": "stop_hotlines"}}
     answer = await nlg.generate("utter_stop_hotlines", tracker, "rest")
-    assert "9-8-8" in answer["text"] and "won't keep sending numbers" in answer["text"]
-    reminder = await nlg.generate("utter_quick_exit_reminder", tracker, "rest")
-    assert "9-8-8" not in reminder["text"]
-    # Without a risk reading, "no more numbers" gets none.
-    plain = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}))
-    assert "9-8-8" not in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"]
+    assert "won't keep sending numbers" in answer["text"] and not any(ch.isdigit() for ch in answer["text"])
+    assert GET_HELP_BUTTON in answer["buttons"]
+    # Another follow-up read as risk (refusing the hospital) still names a line.
+    refused = tracker_of(("risk_suicide", {}), ("refuse_hospital", {}))
+    refused.latest_message.parse_data["risk"] = {"within_crisis": {"read": "risk_suicide", "answered": "refuse_hospital"}}
+    assert any(ch.isdigit() for ch in (await nlg.generate("utter_refuse_hospital", refused, "rest"))["text"])
 
 
 async def test_hi_again_gets_a_short_hello_not_the_whole_welcome():
@@ -247,3 +247,24 @@ async def test_after_no_more_numbers_only_a_request_to_text_brings_text_lines():
     asked = tracker_saying(("risk_suicide", "i want to die"), ("stop_hotlines", "no more numbers"),
                            ("cant_call", "can i text someone instead"))
     assert "686868" in (await nlg.generate("utter_cant_call", asked, "rest"))["text"]
+
+
+async def test_cant_call_after_abuse_gets_the_lines_that_take_texts_and_a_safer_room():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}), ("cant_call", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    text = (await nlg.generate("utter_cant_call", tracker, "rest"))["text"]
+    assert "text" in text.lower() and "686868" in text
+    assert "a room with a way out" in text
+
+
+async def test_a_helper_naming_where_they_are_gets_that_places_lines_and_the_steps_again():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_third_party", {}), ("share_location", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("visitor_region", "CA-NS"))
+    text = (await nlg.generate("utter_region_lines", tracker, "rest"))["text"]
+    assert "Nova Scotia" in text and "9-8-8" in text
+    assert "Stay with them" in text and "ask them straight out" in text

@@ -39,6 +39,13 @@ REGISTRY = load_registry()
     ("texas here. found this site lookin for help", "US-TX"),
     ("chu à montréal pis j'pense à ça depuis deux jours", "CA-QC"),
     ("I'm visiting family in Buffalo for the holidays", "US-NY"),
+    # Placed without "I'm", and towns beyond the big cities.
+    ("third year no rain worth a damn out here near Kindersley. banks calling every week", "CA-SK"),
+    ("Ranch outside Minot ND. Lost 30 head in the blizzard", "US-ND"),
+    ("camp job north of fort mac, 21 on 7 off", "CA-AB"),
+    ("ex-PPCLI, in whitehorse now. bad night", "CA-YT"),
+    ("drank most of a 26er. im in kelowna if that matters", "CA-BC"),
+    ("estamos en El Paso, Texas. esos números no funcionan aquí", "US-TX"),
 ])
 def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     place = find_place(REGISTRY, text)
@@ -57,6 +64,9 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     "i want to kill myself",
     "nobody here would even notice",
     "my mom is here now",
+    "my sister lives in Calgary",
+    "in bed now, cant sleep",
+    "im 20 min away, her mums at work",
 ])
 def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None

@@ -75,6 +75,9 @@ def test_explicit_self_harm(detector, text):
         "tonight I started writing goodbye letters",
         "panic attack and i just wanted to die for a minute there",
         "caught myself thinking about just going into a pole on the highway",
+        "lately I've been praying every night that He would just take me in my sleep",
+        "Been thinking the insurance on me is worth more than the land.",
+        "tonight I'm the one who's been sitting with a bottle of my wife's sleeping pills for an hour",
     ],
 )
 def test_indirect_and_passive_ideation(detector, text):
@@ -85,6 +88,8 @@ def test_indirect_and_passive_ideation(detector, text):
     "my team will manage fine without me while I'm away",
     "im writing goodbye cards to my coworkers before I retire",
     "this cake is to die for",
+    "i pray god takes care of my kids",
+    "sitting with a bottle of wine after work",
 ])
 def test_farewells_and_absences_at_work_are_not_risk(detector, text):
     assert intent_of(detector, text) is None
@@ -95,6 +100,11 @@ def test_farewells_and_absences_at_work_are_not_risk(detector, text):
     "When I bathe her I have a picture in my mind that I let her go under the water. I do not want this.",
 ])
 def test_unwanted_images_of_harming_ones_baby_are_read(detector, text):
+    assert intent_of(detector, text) == "risk_harm_others"
+
+
+def test_a_parent_at_the_edge_wanting_to_shake_a_crying_baby_is_read(detector):
+    text = "I can't stop shaking. I want to shake him to make him stop crying"
     assert intent_of(detector, text) == "risk_harm_others"
 
 

@@ -419,3 +419,47 @@ def test_inside_a_form_a_risk_reading_keeps_its_risk_intent():
     tracker.active_loop_name = "callback_form"
     assert context.within_crisis(data, tracker) is None
     assert data["intent"]["name"] == "risk_suicide"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("I appreciate the numbers. I am not a man who telephones strangers.", "stop_hotlines"),
+    ("dont really wanna ring anyone, my voice goes when i cry and its embarrassing", "share_feeling"),
+    ("he checks my call log. if i call a hotline he'll see it", "nlu_fallback"),
+])
+def test_after_a_crisis_saying_one_will_not_or_cannot_call_gets_the_lines_that_take_texts(text, intent):
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.8}}
+    assert context.says_cant_call(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "cant_call"
+
+
+@pytest.mark.parametrize("text,intent,earlier", [
+    ("i won't call an ambulance", "refuse_hospital", ("risk_emergency",)),  # its own answer fits
+    ("i don't want to call anyone", "stop_hotlines", ("greet",)),  # no crisis reply yet
+    ("if i call my sister she will know what to do", "inform", ("risk_suicide",)),
+])
+def test_calling_words_that_already_have_a_fitting_answer_are_left_alone(text, intent, earlier):
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.8}}
+    assert not context.says_cant_call(data, tracker_with(*earlier))
+    assert data["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize("text", [
+    "does 988 even work here with my canadian phone",
+    "988 is that the same down here",
+    "you gave me 988 is that alberta too or just ontario",
+    "those canadian numbers don't help me here",
+])
+def test_after_a_crisis_asking_whether_the_lines_work_here_gets_the_lines_of_where_one_is(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}}
+    assert context.asks_if_lines_work_here(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "share_location"
+
+
+@pytest.mark.parametrize("text,earlier", [
+    ("the lines dont help, nobody answers", ("risk_suicide",)),  # lines that did not help
+    ("I called 988 and they helped", ("risk_suicide",)),
+    ("does 988 work in texas", ("greet",)),  # no crisis reply yet
+])
+def test_other_talk_about_the_lines_is_left_alone(text, earlier):
+    data = {"text": text, "intent": {"name": "inform", "confidence": 0.7}}
+    assert not context.asks_if_lines_work_here(data, tracker_with(*earlier))
