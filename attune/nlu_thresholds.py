@@ -171,7 +171,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("threshold  right  one tap  rephrase  neighbouring  right within one tap")
     for row in fallback:
         print(f"{row['threshold']:9.2f} {_percent(row[OUTCOMES[0]])} {_percent(row[OUTCOMES[1]])}  "
-              f"{_percent(row[OUTCOMES[2]])}    {_percent(row[OUTCOMES[3]])}        {_percent(row['right within one tap'])}")
+              f"{_percent(row[OUTCOMES[2]])}    {_percent(row[OUTCOMES[3]])}        "
+              f"{_percent(row['right within one tap'])}")
     print(f"\nSoft net ({soft_net[0]['risk examples']} risk, {soft_net[0]['everyday examples']} everyday examples)")
     print("threshold  risk reached  everyday reached")
     for row in soft_net:

@@ -199,7 +199,8 @@ class _Normaliser:
     _STRETCH = re.compile(r"([a-z])\1{2,}")
     _NUM_UNIT = re.compile(r"\b(\d+)([a-z]{2,})\b")
     _GLUED_STOP = re.compile(r"([a-z]{2})([.!?,;])([a-z]{2})")
-    _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)|\b(ex)-(?=[a-z])")
+    _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)"
+                       r"|\b(ex)-(?=[a-z])")
     _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
     def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:

@@ -93,7 +93,8 @@ _SELF_PLACED = re.compile(
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
-    r"vivo|estoy|j'?habite|je (?:suis|vis|reste)|chu|j'?suis)\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
+    r"vivo|estoy|j'?habite|je (?:suis|vis|reste)|chu|j'?suis)\s+"
+    r"(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -199,7 +200,8 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
         if found is None and placed:
             # "i'm in ny": right after "in", a code in any case is a place.
             first = stretch.split()[0].upper() if stretch.split() else ""
-            found = codes.get(first) or (_all_codes(registry).get(first) if stretch.strip() == first.strip() and first.isupper() else None)
+            found = codes.get(first) or (_all_codes(registry).get(first)
+                                         if stretch.strip() == first.strip() and first.isupper() else None)
         if found is not None:
             return Place(code=found[0], name=found[1])
         lowered = stretch.lower()

@@ -53,7 +53,8 @@ async def test_therapist_hours_say_whether_the_practice_is_open_now():
 
 
 async def test_crisis_reply_uses_the_practice_region_lines():
-    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_crisis_suicide", tracker_with("risk_suicide"), "rest"))["text"]
+    nlg = nlg_at(datetime.now(timezone.utc))
+    text = (await nlg.generate("utter_crisis_suicide", tracker_with("risk_suicide"), "rest"))["text"]
     assert "9-8-8" in text
 
 
