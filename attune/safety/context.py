@@ -315,5 +315,5 @@ def install() -> None:
             await model_thread.in_model_thread(in_context, parse_data, tracker)
         return parse_data
 
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    MessageProcessor.parse_message = parse_message
     _installed = True

@@ -800,8 +800,9 @@ class RiskDetector:
                     chosen.setdefault(m, set()).add(sid)
         second = self._second_anchor
         for m in list(chosen):
-            if second[m] is not None:
-                sids = {sid for sid in chosen[m] if not second[m].isdisjoint(present[sid])}
+            anchor = second[m]
+            if anchor is not None:
+                sids = {sid for sid in chosen[m] if not anchor.isdisjoint(present[sid])}
                 if sids:
                     chosen[m] = sids
                 else:
@@ -1214,6 +1215,7 @@ class RiskDetector:
                     and all(h.figurative for h in by_cat["suicide"])):
                 category = "abuse"
             chosen = by_cat[category]
+            sub: Optional[str]
             if category == "abuse":
                 sub = self._abuse_subcategory(chosen, info, cues)
             else:

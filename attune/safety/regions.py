@@ -136,10 +136,10 @@ def names(registry: Registry) -> Dict[str, Tuple[str, str]]:
         if code in registry.countries:
             known.setdefault(alias, (code, registry.countries[code].name))
     for alias, code in SUBDIVISION_ALIASES.items():
-        country, sub = code.split("-", 1)
-        found = registry.countries.get(country)
-        if found and sub in found.subdivisions:
-            known.setdefault(alias, (code, found.subdivisions[sub].name))
+        country_code, sub_code = code.split("-", 1)
+        found = registry.countries.get(country_code)
+        if found and sub_code in found.subdivisions:
+            known.setdefault(alias, (code, found.subdivisions[sub_code].name))
     return known
 
 
