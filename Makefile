@@ -25,7 +25,9 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 TRAIN_VENV := .venv-train
 TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval safety-sealed safety-holdout crisis-conversations nlu-report nlu-thresholds risk-model risk-thresholds clean
+.PHONY: help install browser check-practice validate train run lint test test-unit test-stories safety-eval \
+        safety-sealed safety-holdout crisis-conversations nlu-report nlu-thresholds risk-model risk-thresholds \
+        audit clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -57,6 +59,10 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 run: install validate train  ## Start everything and print the address to open (Ctrl-C stops)
 	$(PY) -m attune.stack
+
+lint: install  ## Static checks: ruff (ruff.toml) and mypy (mypy.ini)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test-unit: install  ## Fast tests of pure logic, actions and components
 	$(PY) -m pytest tests/unit -q
@@ -116,14 +122,16 @@ nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report 
 nlu-thresholds: install  ## What visitors get at each fallback and soft-net threshold (cross-validation, ~4 min)
 	$(PY) -m attune.nlu_thresholds --out var/reports/nlu_thresholds.json
 
-test: install browser validate train  ## The whole test suite, as CI runs it
+# Fast checks first: static checks and unit tests fail in a minute or two, before the browser
+# install, validation and training; then every other test and the slow evaluations.
+test: install lint test-unit browser validate train  ## The whole test suite, as CI runs it
 	@start=$$(date +%s); \
-	$(PY) -m pytest tests -q; \
+	$(PY) -m pytest tests -q --ignore=tests/unit; \
 	$(MAKE) --no-print-directory safety-eval; \
 	$(MAKE) --no-print-directory safety-sealed; \
 	$(MAKE) --no-print-directory crisis-conversations; \
 	$(MAKE) --no-print-directory test-stories; \
-	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install/validate/train)."
+	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install, lint, unit tests, validate, train)."
 
 audit:  ## pip-audit of every pinned package (needs PyPI's vulnerability data; see README)
 	bash scripts/audit.sh
