@@ -16,10 +16,16 @@ export ATTUNE_RASA_PORT ?= 5005
 export ATTUNE_WEB_PORT ?= 8080
 export ATTUNE_TRACKER_DB ?= var/tracker.db
 
-# Everything the trained model depends on: change any of these and `make` retrains.
+# Everything the trained model depends on: change any of these and `make` retrains; nothing
+# else does. The data and configuration; the word lists the risk component copies into the
+# model; the risk model's encoder layers, which the intent classifier embeds with (its
+# thresholds, risk_model.json, are read when serving); the custom components and the safety
+# code their training runs (loading the word lists, the encoder overlay, the risk intents).
+# The runtime safety modules they import (context, regions, resources, ...) shape no model.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-                   attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/*) \
-                   $(shell find attune/nlu attune/policies attune/safety -name '*.py')
+                   attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/risk_model.safetensors) \
+                   $(wildcard attune/nlu/*.py attune/policies/*.py) \
+                   attune/safety/detector.py attune/safety/risk_model.py attune/safety/taxonomy.py
 # The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
 # never retrain it: its weights are committed, and a test fails when data/risk changed since.
 TRAIN_VENV := .venv-train
@@ -51,7 +57,7 @@ validate: install  ## Check the domain, data and practice configuration
 	$(PY) -m attune.practice check
 	$(RASA) data validate --fail-on-warnings --quiet
 
-train: $(MODEL)  ## Train the model (only when data, config or the risk lexicon changed)
+train: $(MODEL)  ## Train the model (only when one of TRAINING_INPUTS changed)
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name attune --out models --quiet
