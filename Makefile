@@ -16,16 +16,24 @@ export ATTUNE_RASA_PORT ?= 5005
 export ATTUNE_WEB_PORT ?= 8080
 export ATTUNE_TRACKER_DB ?= var/tracker.db
 
-# Everything the trained model depends on: change any of these and `make` retrains.
+# Everything the trained model depends on: change any of these and `make` retrains; nothing
+# else does. The data and configuration; the word lists the risk component copies into the
+# model; the risk model's encoder layers, which the intent classifier embeds with (its
+# thresholds, risk_model.json, are read when serving); the custom components and the safety
+# code their training runs (loading the word lists, the encoder overlay, the risk intents).
+# The runtime safety modules they import (context, regions, resources, ...) shape no model.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-                   attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/*) \
-                   $(shell find attune/nlu attune/policies attune/safety -name '*.py')
+                   attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/risk_model.safetensors) \
+                   $(wildcard attune/nlu/*.py attune/policies/*.py) \
+                   attune/safety/detector.py attune/safety/risk_model.py attune/safety/taxonomy.py
 # The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
 # never retrain it: its weights are committed, and a test fails when data/risk changed since.
 TRAIN_VENV := .venv-train
 TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
-.PHONY: help install validate train run test test-unit test-stories safety-eval safety-sealed safety-holdout crisis-conversations nlu-report nlu-thresholds risk-model risk-thresholds clean
+.PHONY: help install browser check-practice validate train run lint test test-unit test-stories safety-eval \
+        safety-sealed safety-holdout crisis-conversations nlu-report nlu-thresholds risk-model risk-thresholds \
+        audit clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -49,7 +57,7 @@ validate: install  ## Check the domain, data and practice configuration
 	$(PY) -m attune.practice check
 	$(RASA) data validate --fail-on-warnings --quiet
 
-train: $(MODEL)  ## Train the model (only when data, config or the risk lexicon changed)
+train: $(MODEL)  ## Train the model (only when one of TRAINING_INPUTS changed)
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name attune --out models --quiet
@@ -57,6 +65,10 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 run: install validate train  ## Start everything and print the address to open (Ctrl-C stops)
 	$(PY) -m attune.stack
+
+lint: install  ## Static checks: ruff (ruff.toml) and mypy (mypy.ini)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test-unit: install  ## Fast tests of pure logic, actions and components
 	$(PY) -m pytest tests/unit -q
@@ -116,14 +128,16 @@ nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report 
 nlu-thresholds: install  ## What visitors get at each fallback and soft-net threshold (cross-validation, ~4 min)
 	$(PY) -m attune.nlu_thresholds --out var/reports/nlu_thresholds.json
 
-test: install browser validate train  ## The whole test suite, as CI runs it
+# Fast checks first: static checks and unit tests fail in a minute or two, before the browser
+# install, validation and training; then every other test and the slow evaluations.
+test: install lint test-unit browser validate train  ## The whole test suite, as CI runs it
 	@start=$$(date +%s); \
-	$(PY) -m pytest tests -q; \
+	$(PY) -m pytest tests -q --ignore=tests/unit; \
 	$(MAKE) --no-print-directory safety-eval; \
 	$(MAKE) --no-print-directory safety-sealed; \
 	$(MAKE) --no-print-directory crisis-conversations; \
 	$(MAKE) --no-print-directory test-stories; \
-	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install/validate/train)."
+	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install, lint, unit tests, validate, train)."
 
 audit:  ## pip-audit of every pinned package (needs PyPI's vulnerability data; see README)
 	bash scripts/audit.sh

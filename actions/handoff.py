@@ -145,7 +145,7 @@ class ValidateCallbackForm(FormValidationAction):
         method = tracker.get_slot("callback_method") or "email"
         tries = int(tracker.get_slot("callback_contact_tries") or 0) + 1
         check = check_contact(method, value if isinstance(value, str) else "", practice.region.country, tries)
-        if check.ok:
+        if check.value is not None:  # check.ok
             return {"callback_contact": seal(check.value), "callback_contact_tries": None}
         if check.give_up:
             dispatcher.utter_message(response="utter_callback_contact_give_up")

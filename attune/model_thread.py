@@ -257,6 +257,6 @@ def install() -> None:
                 action, tracker, output_channel, self.nlg, prediction
             )
 
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
-    MessageProcessor._run_prediction_loop = _run_prediction_loop  # type: ignore[method-assign]
+    MessageProcessor.parse_message = parse_message
+    MessageProcessor._run_prediction_loop = _run_prediction_loop
     _installed = True

@@ -14,7 +14,6 @@ practice's.
 from __future__ import annotations
 
 import copy
-import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
@@ -261,7 +260,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             note = await super().generate(name, tracker, output_channel, **variables)
             if note and note.get("text"):
                 notes.append(note["text"])
-        if tracker.get_slot("visitor_region") == UNKNOWN and variables["international_directory"].split(" (")[0] not in text:
+        if (tracker.get_slot("visitor_region") == UNKNOWN
+                and variables["international_directory"].split(" (")[0] not in text):
             # Somewhere the registry has no lines for: every reply that shows lines says how
             # to find local ones.
             note = await super().generate("utter_note_elsewhere", tracker, output_channel, **variables)

@@ -122,7 +122,8 @@ def cross_validate(data: Path, config: Path, folds: int = 3, seed: int = 42) -> 
 
     # Each text is embedded once, not once per fold.
     encoder = sentence_encoder.shared_encoder()
-    encode, cache = encoder.encode, {}
+    encode = encoder.encode
+    cache: Dict[str, "np.ndarray"] = {}
 
     def encode_once(batch: List[str], **kwargs: object) -> "np.ndarray":
         missing = [t for t in dict.fromkeys(batch) if t not in cache]
@@ -130,7 +131,8 @@ def cross_validate(data: Path, config: Path, folds: int = 3, seed: int = 42) -> 
             cache.update(zip(missing, encode(missing)))
         return np.array([cache[t] for t in batch]).reshape(len(batch), encoder.dimension)
 
-    encoder.encode = encode_once  # type: ignore[method-assign]
+    # For this run only (deleted below): the cache takes the batch as a list, not any iterable.
+    encoder.encode = encode_once  # type: ignore[method-assign, assignment]
     held: List[Optional[Held]] = [None] * len(texts)
     try:
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels):
@@ -171,7 +173,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("threshold  right  one tap  rephrase  neighbouring  right within one tap")
     for row in fallback:
         print(f"{row['threshold']:9.2f} {_percent(row[OUTCOMES[0]])} {_percent(row[OUTCOMES[1]])}  "
-              f"{_percent(row[OUTCOMES[2]])}    {_percent(row[OUTCOMES[3]])}        {_percent(row['right within one tap'])}")
+              f"{_percent(row[OUTCOMES[2]])}    {_percent(row[OUTCOMES[3]])}        "
+              f"{_percent(row['right within one tap'])}")
     print(f"\nSoft net ({soft_net[0]['risk examples']} risk, {soft_net[0]['everyday examples']} everyday examples)")
     print("threshold  risk reached  everyday reached")
     for row in soft_net:

@@ -259,6 +259,7 @@ class _PracticeParser:
         limits = self.limits(data.get("limits"))
         if self.problems:
             raise PracticeConfigError(self.problems, self.label)
+        assert name is not None  # a missing or unusable name is one of the problems
         return Practice(
             name=name,
             short_name=short_name,
@@ -878,7 +879,7 @@ def summary_text(practice: Practice, registry: Registry) -> str:
         f"  Messages: up to {practice.limits.max_message_chars} characters, "
         f"{practice.limits.messages_per_minute} per minute.",
         f"  Crisis line always shown: {country.primary.name}, {contact_phrase(country.primary)}; "
-        f"emergency {country.emergency.first('call').value}.",
+        f"emergency {country.emergency_call.value}.",
     ]
     warnings = practice_warnings(practice, registry)
     if warnings:

@@ -46,5 +46,5 @@ def install() -> None:
                 events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
             return events
 
-    RemoteAction.run = run  # type: ignore[method-assign]
+    RemoteAction.run = run
     _installed = True

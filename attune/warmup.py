@@ -52,6 +52,7 @@ async def warm_up(app: Any, *_: Any) -> None:
         parsed = None
         for text in WARM_UP_MESSAGES:
             parsed = await agent.parse_message(text)
+        assert parsed is not None  # WARM_UP_MESSAGES is not empty
         tracker = DialogueStateTracker.from_events(
             "attune-warm-up",
             [ActionExecuted(ACTION_LISTEN_NAME), UserUttered(WARM_UP_MESSAGES[0], parsed["intent"],

@@ -432,7 +432,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 s = entry[system.name]
                 print(f"    p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, {s['throughput_msg_s']} msg/s, "
                       f"{s['errors']} errors", flush=True)
-            entry["throughput_ratio"] = ratio(entry["attune"]["throughput_msg_s"], entry["baseline"]["throughput_msg_s"])
+            entry["throughput_ratio"] = ratio(entry["attune"]["throughput_msg_s"],
+                                              entry["baseline"]["throughput_msg_s"])
             report["levels"].append(entry)
         report["memory_mb"] = {"baseline": baseline.memory(), "attune": attune.memory()}
     finally:

@@ -57,7 +57,8 @@ def _postgres_bindir() -> str:
 
 def ensure_packages() -> None:
     """Installs PostgreSQL, Redis and nginx from Debian if any is missing."""
-    if _postgres_bindir() and shutil.which("redis-server") and (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+    nginx = shutil.which("nginx") or Path("/usr/sbin/nginx").exists()
+    if _postgres_bindir() and shutil.which("redis-server") and nginx:
         return
     subprocess.run(["bash", str(HERE / "install-packages.sh")], check=True, timeout=1800)
 
@@ -283,9 +284,9 @@ class Cluster:
             try:
                 client.ping()
                 break
-            except redis.exceptions.ConnectionError:
+            except redis.exceptions.ConnectionError as err:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("Redis did not start: see " + str(self.logs / "redis.log"))
+                    raise RuntimeError("Redis did not start: see " + str(self.logs / "redis.log")) from err
                 time.sleep(0.2)
 
     def _create_tables(self) -> None:
@@ -456,7 +457,8 @@ class Cluster:
                 for p in s.others + s.replicas + s.actions]
         pid_file = self.root / "pg" / "data" / "postmaster.pid"
         pg_pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else 0
-        rows.insert(0, {"name": "postgresql", "pid": pg_pid, "port": s.pg_port, "running": bool(pg_pid) and alive(pg_pid)})
+        rows.insert(0, {"name": "postgresql", "pid": pg_pid, "port": s.pg_port,
+                        "running": bool(pg_pid) and alive(pg_pid)})
         return rows
 
     def __enter__(self) -> "Cluster":

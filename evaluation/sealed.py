@@ -43,7 +43,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -70,6 +70,7 @@ def read_items(path: Path) -> List[Item]:
     items = []
     for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
         expected = raw.get("expected", "none")
+        labels: Tuple[str, ...]
         if expected == "none" or expected == CHECK_IN:
             labels, abuse_kind = (), None
             kind = "negated" if expected == CHECK_IN else str(raw.get("kind") or "everyday")

@@ -19,7 +19,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeGuard
 
 # Control characters other than tab and newline; also zero-width and bidi controls, which can
 # hide words from the risk detector or make a log line lie.
@@ -47,7 +47,7 @@ def clean_text(value: Any) -> Optional[str]:
     return text
 
 
-def valid_sender(value: Any) -> bool:
+def valid_sender(value: Any) -> TypeGuard[str]:
     """Whether a caller-chosen conversation id has a safe, bounded form."""
     return isinstance(value, str) and bool(SENDER_PATTERN.match(value))
 

@@ -75,7 +75,7 @@ class TurnCollector(CollectingOutputChannel):
         super().__init__()
         self._channel_name = channel_name
 
-    def name(self) -> Text:  # type: ignore[override]
+    def name(self) -> Text:
         """The app's channel name, not "collector"."""
         return self._channel_name
 

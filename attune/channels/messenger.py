@@ -211,6 +211,7 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
         if message is not None and message.get("is_echo"):
             return
         source = message if message is not None else postback
+        assert source is not None  # returned above when there is neither
         message_id = source.get("mid") or f"{sender}:{event.get('timestamp')}"
         if not self.recent_ids.first_time(f"facebook:{message_id}"):
             logger.info("Ignored a Messenger message already received (replay or retry).")
@@ -223,12 +224,12 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
                 raw = quick
             else:
                 raw = message.get("text")
-        else:
-            payload = postback.get("payload")
+        else:  # the postback (source)
+            payload = source.get("payload")
             if isinstance(payload, str) and self.payload_allowed(request, sender, payload):
                 raw = payload
             else:
-                raw = postback.get("title")
+                raw = source.get("title")
         text = self.user_text(sender, raw)
         if text is None:
             return

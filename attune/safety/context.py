@@ -207,7 +207,8 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         if frame != THIRD_PARTY or risk.get("subcategory") in EXPLICIT_TAGS or risk.get("source"):
             return None
     declined = crisis_state(_crisis_turns(tracker)).declined
-    if "region" in {e.get("entity") for e in parse_data.get("entities") or []} and risk.get("source") in ("model", "two_turns"):
+    if ("region" in {e.get("entity") for e in parse_data.get("entities") or []}
+            and risk.get("source") in ("model", "two_turns")):
         # "I'm in Ontario if that matters": that place's lines, which carry the help.
         return _choose(parse_data, risk, intent, SHARE_LOCATION)
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
@@ -249,7 +250,8 @@ def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     ("those are canadian numbers arent they. im in manchester" as "no more numbers"), is
     answered with that place's lines. Returns whether it changed the intent."""
     intent = (parse_data.get("intent") or {}).get("name")
-    if intent not in _PLACE_MISREADS and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW:
+    if (intent not in _PLACE_MISREADS
+            and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW):
         return False
     if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
         return False
@@ -364,5 +366,5 @@ def install() -> None:
             await model_thread.in_model_thread(in_context, parse_data, tracker)
         return parse_data
 
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    MessageProcessor.parse_message = parse_message
     _installed = True

@@ -199,7 +199,8 @@ class _Normaliser:
     _STRETCH = re.compile(r"([a-z])\1{2,}")
     _NUM_UNIT = re.compile(r"\b(\d+)([a-z]{2,})\b")
     _GLUED_STOP = re.compile(r"([a-z]{2})([.!?,;])([a-z]{2})")
-    _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)|\b(ex)-(?=[a-z])")
+    _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)"
+                       r"|\b(ex)-(?=[a-z])")
     _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
     def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:
@@ -799,8 +800,9 @@ class RiskDetector:
                     chosen.setdefault(m, set()).add(sid)
         second = self._second_anchor
         for m in list(chosen):
-            if second[m] is not None:
-                sids = {sid for sid in chosen[m] if not second[m].isdisjoint(present[sid])}
+            anchor = second[m]
+            if anchor is not None:
+                sids = {sid for sid in chosen[m] if not anchor.isdisjoint(present[sid])}
                 if sids:
                     chosen[m] = sids
                 else:
@@ -1213,6 +1215,7 @@ class RiskDetector:
                     and all(h.figurative for h in by_cat["suicide"])):
                 category = "abuse"
             chosen = by_cat[category]
+            sub: Optional[str]
             if category == "abuse":
                 sub = self._abuse_subcategory(chosen, info, cues)
             else:

@@ -43,7 +43,7 @@ from about this that what why how when where who just want feel like know think 
 """.split())
 # Words both languages share with each other or with English; they tell nothing.
 _SHARED = frozenset({"me", "no", "a", "se", "te", "la", "tu", "es", "un", "de", "en", "y", "o",
-                     "si", "he", "has", "ha", "son", "ne", "ma", "la", "lo", "mi", "al", "con"})
+                     "si", "he", "has", "ha", "son", "ne", "ma", "lo", "mi", "al", "con"})
 
 # Core risk phrases, on accent-free lower-case text. Each: (pattern, category).
 _FR: List[Tuple[str, str]] = [

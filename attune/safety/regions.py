@@ -118,7 +118,8 @@ _SELF_PLACED = re.compile(
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
-    r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|nous (?:sommes|vivons))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
+    r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
+    r"nous (?:sommes|vivons))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -160,10 +161,10 @@ def names(registry: Registry) -> Dict[str, Tuple[str, str]]:
         if code in registry.countries:
             known.setdefault(alias, (code, registry.countries[code].name))
     for alias, code in SUBDIVISION_ALIASES.items():
-        country, sub = code.split("-", 1)
-        found = registry.countries.get(country)
-        if found and sub in found.subdivisions:
-            known.setdefault(alias, (code, found.subdivisions[sub].name))
+        country_code, sub_code = code.split("-", 1)
+        found = registry.countries.get(country_code)
+        if found and sub_code in found.subdivisions:
+            known.setdefault(alias, (code, found.subdivisions[sub_code].name))
     return known
 
 
@@ -233,7 +234,8 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
         if found is None and placed:
             # "i'm in ny": right after "in", a code in any case is a place.
             first = stretch.split()[0].upper() if stretch.split() else ""
-            found = codes.get(first) or (_all_codes(registry).get(first) if stretch.strip() == first.strip() and first.isupper() else None)
+            found = codes.get(first) or (_all_codes(registry).get(first)
+                                         if stretch.strip() == first.strip() and first.isupper() else None)
         if found is not None:
             return Place(code=found[0], name=found[1])
         lowered = stretch.lower()

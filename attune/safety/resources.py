@@ -255,6 +255,13 @@ class Country:
         """The emergency-services entry (validated: exactly one)."""
         return next(r for r in self.resources if r.is_emergency)
 
+    @property
+    def emergency_call(self) -> Contact:
+        """The emergency entry's number to call (validated: it has one)."""
+        call = self.emergency.first("call")
+        assert call is not None
+        return call
+
 
 @dataclass(frozen=True)
 class Directory:
@@ -551,6 +558,7 @@ class _RegistryParser:
             key not in raw or raw[key] is None for key in _RESOURCE_REQUIRED
         ):
             return None
+        assert isinstance(rid, str)  # else its problem was recorded above
         return Resource(
             id=rid,
             name=name or "",
@@ -865,7 +873,7 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         )
         for category in TEMPLATE_CATEGORIES
     }
-    variables["emergency_number"] = found.emergency.first("call").value
+    variables["emergency_number"] = found.emergency_call.value
     variables["crisis_line_primary"] = contact_phrase(found.primary)
     variables["crisis_line_primary_name"] = found.primary.name
     for category in ("abuse", "child_abuse"):
@@ -913,7 +921,7 @@ def poison_help(registry: Registry, country: str, subdivision: Optional[str]) ->
         if "poison" in resource.categories and not resource.is_emergency:
             return named_contact(resource)
     found, _ = registry.locate(country, subdivision)
-    return f"Emergency services ({found.emergency.first('call').value})"
+    return f"Emergency services ({found.emergency_call.value})"
 
 
 # The kinds of line a person who cannot call is offered.
@@ -936,7 +944,7 @@ def text_options(registry: Registry, country: str, subdivision: Optional[str], b
         lines.append(f"{bullet}{resource.name}: {_join_or(ways)}{when}")
     if not lines:
         return (f"None of the lines I know here take texts yet. If you can, call "
-                f"{contact_phrase(found.primary)}, or {found.emergency.first('call').value} in an emergency.")
+                f"{contact_phrase(found.primary)}, or {found.emergency_call.value} in an emergency.")
     return "\n".join(lines)
 
 
@@ -950,9 +958,8 @@ def banner(registry: Registry, country: str, subdivision: Optional[str] = None) 
         ``emergency_number``, ``emergency_tel`` and a one-line ``text``.
     """
     found, _ = registry.locate(country, subdivision)
-    primary, emergency = found.primary, found.emergency
+    primary, emergency_call = found.primary, found.emergency_call
     call, text = primary.first("call"), primary.first("text")
-    emergency_call = emergency.first("call")
     action = contact_phrase(primary)
     return {
         "primary_name": primary.name,

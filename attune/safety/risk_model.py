@@ -176,12 +176,12 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
       kind when they name one (their rules route precisely: a child's disclosure, someone else
       at risk), else the model's strongest category.
     - A crisis match of the word lists' rules for plain statements ("I want to kill myself")
-      always stands. Any other crisis match ("I was raped") stands from `word_lists` on: only when both readers together weigh
-      the message as almost certainly without risk is it set aside ("this commute is killing
-      me"). Their emergency match ("my husband collapsed and isn't breathing") stands from
-      `word_lists_emergency` on when the model reads some danger now (`immediate_word_lists`)
-      or the lists name an overdose: "I can't breathe when he doesn't text back" matched them
-      too, and the model reads no danger now in it.
+      always stands. Any other crisis match ("I was raped") stands from `word_lists` on: only
+      when both readers together weigh the message as almost certainly without risk is it set
+      aside ("this commute is killing me"). Their emergency match ("my husband collapsed and
+      isn't breathing") stands from `word_lists_emergency` on when the model reads some danger
+      now (`immediate_word_lists`) or the lists name an overdose: "I can't breathe when he
+      doesn't text back" matched them too, and the model reads no danger now in it.
     - `p` at or above `check_in`: the gentle check-in. The word lists' reading of negated or
       past risk ("I'm not suicidal, just tired") gets the check-in too, its designed answer,
       from `past_check_in` on: alone it fired on 1 % of everyday messages ("I'm not gonna kill

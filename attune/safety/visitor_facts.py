@@ -76,8 +76,8 @@ _PLACE = re.compile(
     r"tower|platform)\b",
     re.IGNORECASE,
 )
-_NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|afternoon)|after\s+(?:this|my)\s+shift)\b",
-                  re.IGNORECASE)
+_NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|afternoon)"
+                  r"|after\s+(?:this|my)\s+shift)\b", re.IGNORECASE)
 
 # Longer than any message the channels accept; the patterns never see more.
 MAX_CHARS = 4000

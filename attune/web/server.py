@@ -231,7 +231,8 @@ class AttuneWebServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The address the server listens on, e.g. ``http://127.0.0.1:8080``."""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        # An AF_INET server's host is a str; the stubs allow bytes for every socket family.
+        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]
 
     def page_policy(self) -> str:
         """Content-Security-Policy for HTML pages: only our files and the Rasa server."""

@@ -58,7 +58,8 @@ def on_screen(browser: Any, element: Any) -> bool:
 def first_line_in_log(browser: Any, element: Any) -> bool:
     """Whether the first line of ``element`` is inside the conversation's visible area."""
     return browser.execute_script(
-        "var e = arguments[0].getBoundingClientRect(), l = document.querySelector('.attune-log').getBoundingClientRect();"
+        "var e = arguments[0].getBoundingClientRect(),"
+        " l = document.querySelector('.attune-log').getBoundingClientRect();"
         "return e.top >= l.top - 1 && e.top + 20 <= Math.min(l.bottom, window.innerHeight);",
         element,
     )
@@ -166,7 +167,8 @@ def test_a_crisis_reply_is_read_from_its_first_line(driver, web, size):
     wait_for(driver, lambda b: crisis_number(web) in " ".join(bot_texts(b)[before:]),
              REPLY_TIMEOUT, "no crisis line in the reply")
     wait_until_quiet(driver)
-    replies = driver.find_elements(By.XPATH, "//div[contains(@class, 'attune-log')]/div[contains(@class, 'attune-msg--user')]"
+    replies = driver.find_elements(By.XPATH, "//div[contains(@class, 'attune-log')]"
+                                   "/div[contains(@class, 'attune-msg--user')]"
                                    "[last()]/following-sibling::div[contains(@class, 'attune-msg')]")
     assert replies, "no reply after the visitor's message"
     turn = driver.execute_script(

@@ -46,8 +46,10 @@ def stored_count(stack, sender: str) -> int:
         return db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(body=BODIES, content_type=CONTENT_TYPES, path=st.sampled_from(["/webhooks/rest/webhook", "/webhooks/socketio/webhook"]))
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=BODIES, content_type=CONTENT_TYPES,
+       path=st.sampled_from(["/webhooks/rest/webhook", "/webhooks/socketio/webhook"]))
 def test_random_and_malformed_requests_never_get_a_server_error(stack, body, content_type, path):
     assert post(f"{stack.rasa_url}{path}", body, content_type) < 500
 

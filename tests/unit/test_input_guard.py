@@ -118,7 +118,8 @@ def test_with_a_token_every_caller_must_present_it():
     assert not authorised(request("127.0.0.1"), "s3cret")
 
 
-@pytest.mark.parametrize("address,expected", [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("192.0.2.1", False), ("", False), ("nonsense", False)])
+@pytest.mark.parametrize("address,expected", [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True),
+                                              ("192.0.2.1", False), ("", False), ("nonsense", False)])
 def test_loopback_detection(address, expected):
     assert is_loopback(address) is expected
 

@@ -3,8 +3,6 @@ the lines; everyday French, Spanish and English are left alone."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 

@@ -13,7 +13,8 @@ def test_content_fields_are_replaced():
 
 
 def test_installed_processor_runs_before_rendering(capsys):
-    structlog.configure(processors=[structlog.processors.KeyValueRenderer()], logger_factory=structlog.PrintLoggerFactory())
+    structlog.configure(processors=[structlog.processors.KeyValueRenderer()],
+                        logger_factory=structlog.PrintLoggerFactory())
     install()
     install()  # idempotent
     structlog.get_logger().warning("message.parsing.failed", user_text="my secret words")

@@ -53,7 +53,8 @@ async def test_therapist_hours_say_whether_the_practice_is_open_now():
 
 
 async def test_crisis_reply_uses_the_practice_region_lines():
-    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_crisis_suicide", tracker_with("risk_suicide"), "rest"))["text"]
+    nlg = nlg_at(datetime.now(timezone.utc))
+    text = (await nlg.generate("utter_crisis_suicide", tracker_with("risk_suicide"), "rest"))["text"]
     assert "9-8-8" in text
 
 
@@ -204,7 +205,8 @@ async def test_stop_sending_numbers_is_respected_even_when_the_risk_model_read_r
     assert GET_HELP_BUTTON in answer["buttons"]
     # Another follow-up read as risk (refusing the hospital) still names a line.
     refused = tracker_of(("risk_suicide", {}), ("refuse_hospital", {}))
-    refused.latest_message.parse_data["risk"] = {"within_crisis": {"read": "risk_suicide", "answered": "refuse_hospital"}}
+    refused.latest_message.parse_data["risk"] = {
+        "within_crisis": {"read": "risk_suicide", "answered": "refuse_hospital"}}
     assert any(ch.isdigit() for ch in (await nlg.generate("utter_refuse_hospital", refused, "rest"))["text"])
 
 

@@ -57,7 +57,8 @@ def test_form_answers_that_are_not_sentences_never_trip_the_soft_net(text):
     assert not m.get("intent")["name"].startswith("risk_")
 
 
-@pytest.mark.parametrize("text,expected", [("call me at 416-979-1234 please", True), ("416 979 1234", False), ("ok", False)])
+@pytest.mark.parametrize("text,expected",
+                         [("call me at 416-979-1234 please", True), ("416 979 1234", False), ("ok", False)])
 def test_wordiness(text, expected):
     assert is_wordy(text) is expected
 

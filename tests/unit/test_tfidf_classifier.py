@@ -3,8 +3,6 @@ being saved into a model and loaded back (as plain arrays, never a pickle)."""
 
 from __future__ import annotations
 
-import zipfile
-
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -179,7 +177,8 @@ def test_button_payloads_are_not_embedded_but_typed_text_is(storage, monkeypatch
     component = trained(storage, EMBEDDED)
     seen = []
     real = sentence_encoder.shared_encoder().encode
-    monkeypatch.setattr(sentence_encoder.shared_encoder(), "encode", lambda texts, **kw: seen.extend(texts) or real(texts))
+    monkeypatch.setattr(sentence_encoder.shared_encoder(), "encode",
+                        lambda texts, **kw: seen.extend(texts) or real(texts))
     parse(component, "/greet")
     parse(component, '/book{"day": "tuesday"}')
     assert seen == []

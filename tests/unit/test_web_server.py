@@ -30,7 +30,8 @@ def server() -> Iterator[AttuneWebServer]:
         thread.join(10)
 
 
-def fetch(server: AttuneWebServer, path: str, method: str = "GET", body: bytes = b"") -> Tuple[int, Dict[str, str], bytes]:
+def fetch(server: AttuneWebServer, path: str, method: str = "GET",
+          body: bytes = b"") -> Tuple[int, Dict[str, str], bytes]:
     """One raw request (the path is sent exactly as given, dots and all)."""
     host, port = server.server_address[:2]
     connection = http.client.HTTPConnection(host, port, timeout=10)

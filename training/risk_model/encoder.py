@@ -55,8 +55,9 @@ class Layer(nn.Module):
     def load(self, weights: Dict[str, np.ndarray], index: int) -> None:
         for mine, theirs in self._NAMES.items():
             module = getattr(self, mine)
-            module.weight.data = torch.from_numpy(weights[f"encoder.layer.{index}.{theirs}.weight"].astype(np.float32).copy())
-            module.bias.data = torch.from_numpy(weights[f"encoder.layer.{index}.{theirs}.bias"].astype(np.float32).copy())
+            prefix = f"encoder.layer.{index}.{theirs}"
+            module.weight.data = torch.from_numpy(weights[f"{prefix}.weight"].astype(np.float32).copy())
+            module.bias.data = torch.from_numpy(weights[f"{prefix}.bias"].astype(np.float32).copy())
 
     def export(self, index: int) -> Dict[str, np.ndarray]:
         out = {}
@@ -70,7 +71,8 @@ class Layer(nn.Module):
 class Embeddings(nn.Module):
     def __init__(self, weights: Dict[str, np.ndarray]):
         super().__init__()
-        w = {k: torch.from_numpy(v.astype(np.float32).copy()) for k, v in weights.items() if k.startswith("embeddings.") and v.dtype != np.int64}
+        w = {k: torch.from_numpy(v.astype(np.float32).copy()) for k, v in weights.items()
+             if k.startswith("embeddings.") and v.dtype != np.int64}
         self.words = nn.Embedding.from_pretrained(w["embeddings.word_embeddings.weight"])
         self.positions = nn.Embedding.from_pretrained(w["embeddings.position_embeddings.weight"])
         self.segment = nn.Parameter(w["embeddings.token_type_embeddings.weight"][0], requires_grad=False)

@@ -113,7 +113,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for item in items:
         if item.is_two_turn:
             first, second = item.turns
-            whole = bool(whole_intent(model, encoder, detector, first) or whole_intent(model, encoder, detector, second))
+            whole = bool(whole_intent(model, encoder, detector, first)
+                         or whole_intent(model, encoder, detector, second))
             pairs.append({"risk": item.is_risk, "whole": whole,
                           "extra_p": best_extra_p(model, encoder, [f"{first}\n{second}"])})
         elif len(item.text.split()) >= 25:

@@ -24,7 +24,6 @@ import argparse
 import json
 import random
 import time
-from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
