@@ -22,7 +22,7 @@ import logging
 import re
 from typing import Any, Dict, Optional, Text
 
-from attune.safety.crisis_state import NEW_RISK_ENTITIES, WILL_NOT_CALL, crisis_state
+from attune.safety.crisis_state import NEW_RISK_ENTITIES, NO_MORE_NUMBERS, WILL_NOT_CALL, crisis_state
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
 from attune.safety.windows import last_reading
@@ -149,6 +149,7 @@ _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 # reading (chosen on the development conversations: refusals read 0.46-1.0 there).
 FOLLOW_UP_MIN = 0.4
 THIRD_PARTY = "risk_third_party"
+STOP_HOTLINES = "stop_hotlines"
 _SELF_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
 
 
@@ -214,7 +215,11 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
                       if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
     chosen = None
-    if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
+    if risk.get("source") in ("model", "two_turns") and NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000]):
+        # "don't give me another number. you're a program, you don't care if I live or die":
+        # asked in so many words, and nothing new; respected, the help button stays.
+        chosen = STOP_HOTLINES
+    elif (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)):
         chosen = str(follow_up["name"])
@@ -271,13 +276,13 @@ _NOT_SAFE = re.compile(
 
 def says_not_safe(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """Turns a message saying the visitor is not safe into `not_safe` after a crisis reply,
-    whatever the classifier read, unless it already carries risk (answered first). Returns
-    whether it did."""
+    whatever the classifier read, and at any point when the classifier read it as "I'm safe",
+    unless it already carries risk (answered first). Returns whether it did."""
     intent = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")[:2000]
     if is_risk_intent(intent) or intent == NOT_SAFE_INTENT or text.startswith("/"):
         return False
-    if not _NOT_SAFE.search(text) or not crisis_shown(tracker):
+    if not _NOT_SAFE.search(text) or not (intent == "confirm_safe" or crisis_shown(tracker)):
         return False
     set_intent(parse_data, NOT_SAFE_INTENT)
     return True
@@ -309,6 +314,39 @@ def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if getattr(tracker, "active_loop_name", None) or not _LINES_HERE.search(text) or not crisis_shown(tracker):
         return False
     set_intent(parse_data, SHARE_LOCATION)
+    return True
+
+
+def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking for no more numbers in so many words is that, whatever
+    else the classifier read ("Told you. No numbers."). Not inside a form, never over a risk
+    reading, and not over an answer that already fits. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:2000]
+    if is_risk_intent(intent) or intent in (STOP_HOTLINES, "cant_call", SHARE_LOCATION, "request_crisis_help",
+                                            "lines_did_not_help") or text.startswith("/"):
+        return False
+    if getattr(tracker, "active_loop_name", None) or not NO_MORE_NUMBERS.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, STOP_HOTLINES)
+    return True
+
+
+ASK_MEDICATION = "ask_medication"
+
+
+def medication_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, talk of pills or medication ("she said yes she's thought about
+    how. pills. we have a full bottle of her adderall") is the crisis, not a question for a
+    pharmacist: answered as the conversation's crisis again (one line, the emergency number, a
+    step), never with "I can't give advice about medication". Not inside a form. Returns
+    whether it changed the intent."""
+    if (parse_data.get("intent") or {}).get("name") != ASK_MEDICATION:
+        return False
+    frame = last_crisis(tracker)
+    if frame is None or getattr(tracker, "active_loop_name", None):
+        return False
+    set_intent(parse_data, frame)
     return True
 
 
@@ -355,8 +393,11 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
-        (says_not_safe(parse_data, tracker) or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
-         or asks_if_lines_work_here(parse_data, tracker) or unsure_after_crisis(parse_data, tracker))
+        # The first that applies, in this order.
+        (medication_within_crisis(parse_data, tracker) or says_not_safe(parse_data, tracker)
+         or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
+         or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
+         or unsure_after_crisis(parse_data, tracker))
 
     async def parse_message(self: Any, message: Any, tracker: Any = None,
                             only_output_properties: bool = True) -> Dict[Text, Any]:

@@ -79,3 +79,11 @@ WILL_NOT_CALL = re.compile(
     r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b",
     re.IGNORECASE,
 )
+# Asking for no more numbers in so many words: "don't give me another number", "told you. no
+# numbers", "please don't give me numbers, I know every number" (attune/safety/context.py).
+NO_MORE_NUMBERS = re.compile(
+    r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending)?|quit(?:\s+sending)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
+    r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for)\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+)?"
+    r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b",
+    re.IGNORECASE,
+)

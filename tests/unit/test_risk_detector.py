@@ -854,3 +854,9 @@ def test_the_same_lexicon_is_built_once_per_process():
     from attune.safety.detector import RiskDetector
 
     assert RiskDetector.load() is RiskDetector.load()
+
+
+def test_a_double_dose_with_symptoms_after_it_is_an_emergency(detector):
+    text = "I think I took my heart medication twice this morning and now I feel very dizzy and my chest is fluttering."
+    assert intent_of(detector, text) == "risk_emergency"
+    assert intent_of(detector, "I had too much coffee and my heart is racing") is None

@@ -349,10 +349,19 @@ def test_after_a_crisis_reply_saying_one_is_not_safe_is_never_read_as_safe(text)
     assert data["intent"]["name"] == "not_safe"
 
 
+def test_not_safe_read_as_safe_is_answered_as_not_safe_even_before_any_crisis_reply():
+    # "no im not safe. happy now?" after a first message the risk readers missed.
+    data = {"text": "no im not safe. happy now?", "intent": {"name": "confirm_safe", "confidence": 0.8}}
+    assert context.says_not_safe(data, tracker_with("nlu_fallback"))
+    assert data["intent"]["name"] == "not_safe"
+    # Read as anything else before a crisis reply, the risk readers answer it.
+    other = {"text": "i'm not safe", "intent": {"name": "greet", "confidence": 0.5}}
+    assert not context.says_not_safe(other, tracker_with("greet"))
+
+
 @pytest.mark.parametrize("text,earlier", [
     ("yes im safe", ("risk_suicide",)),
     ("is it safe to take two advil", ("risk_suicide",)),
-    ("i'm not safe", ("greet",)),  # no crisis reply yet: the risk readers answer it
 ])
 def test_safe_or_a_question_about_safety_is_left_alone(text, earlier):
     data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9}}
@@ -463,3 +472,31 @@ def test_after_a_crisis_asking_whether_the_lines_work_here_gets_the_lines_of_whe
 def test_other_talk_about_the_lines_is_left_alone(text, earlier):
     data = {"text": text, "intent": {"name": "inform", "confidence": 0.7}}
     assert not context.asks_if_lines_work_here(data, tracker_with(*earlier))
+
+
+@pytest.mark.parametrize("text", ["Told you. No numbers. I've got the VAC line on my fridge.",
+                                  "please don't give me numbers. I know every number"])
+def test_after_a_crisis_asking_for_no_more_numbers_in_so_many_words_is_respected(text):
+    data = {"text": text, "intent": {"name": "inform", "confidence": 0.7}}
+    assert context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"
+    # Read by the risk model as risk again, with nothing new: the same.
+    read = read_by_model("don't give me another number. you're a program, you don't care if I live or die",
+                         "risk_suicide", [("greet", 0.1)])
+    assert context.within_crisis(read, tracker_with("risk_suicide")) == "stop_hotlines"
+
+
+def test_no_more_numbers_with_new_risk_gets_the_crisis_reply():
+    data = read_by_model("no more numbers. the pills are in my hand", "risk_suicide", [("stop_hotlines", 0.9)])
+    data["entities"] = [{"entity": "means", "value": "pills"}]
+    assert context.within_crisis(data, tracker_with("risk_suicide")) is None
+
+
+def test_after_a_crisis_talk_of_pills_is_the_crisis_not_a_question_for_a_pharmacist():
+    data = {"text": "i asked. she said yes she's thought about how. pills. we have a full bottle of her adderall",
+            "intent": {"name": "ask_medication", "confidence": 0.87}}
+    assert context.medication_within_crisis(data, tracker_with("risk_third_party", "ask_next_step"))
+    assert data["intent"]["name"] == "risk_third_party"
+    # Before any crisis reply, a question about medication is one.
+    plain = {"text": "can i take melatonin with sertraline", "intent": {"name": "ask_medication", "confidence": 0.9}}
+    assert not context.medication_within_crisis(plain, tracker_with("greet"))
