@@ -201,6 +201,12 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # Inside a form a risk reading keeps its risk intent: the safety policy answers it and
         # the form's free-text slots never take it as an answer.
         return None
+    if (NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000])
+            and risk.get("subcategory") not in EXPLICIT_TAGS):
+        # "don't give me another number. you're a program, you don't care if I live or die":
+        # asked in so many words, and nothing new; respected, the help button stays. A plain
+        # first-person statement of the word lists still gets the crisis reply.
+        return _choose(parse_data, risk, intent, STOP_HOTLINES)
     if risk.get("source") not in ("model", "two_turns"):
         # The word lists read it. Beside a helper's conversation their looser rules misread
         # follow-ups about the other person ("should i take his phone away" as control, "he's
@@ -215,11 +221,7 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
                       if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
     chosen = None
-    if risk.get("source") in ("model", "two_turns") and NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000]):
-        # "don't give me another number. you're a program, you don't care if I live or die":
-        # asked in so many words, and nothing new; respected, the help button stays.
-        chosen = STOP_HOTLINES
-    elif (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
+    if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)):
         chosen = str(follow_up["name"])
@@ -309,10 +311,11 @@ def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     Returns whether it changed the intent."""
     intent = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")[:500]
-    if is_risk_intent(intent) or intent == SHARE_LOCATION or text.startswith("/"):
+    if is_risk_intent(intent) or text.startswith("/"):
         return False
     if getattr(tracker, "active_loop_name", None) or not _LINES_HERE.search(text) or not crisis_shown(tracker):
         return False
+    # Also when the classifier read it so, unsure ("is 988 the same there", 0.41): not a shrug.
     set_intent(parse_data, SHARE_LOCATION)
     return True
 

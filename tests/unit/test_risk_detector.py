@@ -860,3 +860,9 @@ def test_a_double_dose_with_symptoms_after_it_is_an_emergency(detector):
     text = "I think I took my heart medication twice this morning and now I feel very dizzy and my chest is fluttering."
     assert intent_of(detector, text) == "risk_emergency"
     assert intent_of(detector, "I had too much coffee and my heart is racing") is None
+
+
+def test_someone_getting_into_ones_bed_is_read_as_sexual_violence(detector):
+    text = "someone at the shelter got into my bed last night. i froze and didnt say anything"
+    assert intent_of(detector, text) == "risk_abuse"
+    assert intent_of(detector, "my son who is 4 got into my bed again") is None

@@ -462,6 +462,10 @@ def test_after_a_crisis_asking_whether_the_lines_work_here_gets_the_lines_of_whe
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}}
     assert context.asks_if_lines_work_here(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "share_location"
+    # Read so by the classifier, but unsure: still answered, not met with a shrug.
+    unsure = {"text": text, "intent": {"name": "share_location", "confidence": 0.41}}
+    assert context.asks_if_lines_work_here(unsure, tracker_with("risk_suicide"))
+    assert not context.unsure_after_crisis(unsure, tracker_with("risk_suicide"))
 
 
 @pytest.mark.parametrize("text,earlier", [
@@ -500,3 +504,15 @@ def test_after_a_crisis_talk_of_pills_is_the_crisis_not_a_question_for_a_pharmac
     # Before any crisis reply, a question about medication is one.
     plain = {"text": "can i take melatonin with sertraline", "intent": {"name": "ask_medication", "confidence": 0.9}}
     assert not context.medication_within_crisis(plain, tracker_with("greet"))
+
+
+def test_no_more_numbers_beside_a_looser_word_list_reading_is_respected():
+    # "you don't care if I live or die" is about the bot, read by the word lists as passive.
+    data = read_by_model("don't give me another number. you're a program, you don't care if I live or die",
+                         "risk_suicide", [("stop_hotlines", 0.39)], None)
+    data["risk"]["subcategory"] = "passive"
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "stop_hotlines"
+    # A plain first-person statement stands.
+    plain = read_by_model("no more numbers. i want to kill myself", "risk_suicide", [("stop_hotlines", 0.5)], None)
+    plain["risk"]["subcategory"] = "explicit"
+    assert context.within_crisis(plain, tracker_with("risk_suicide")) is None
