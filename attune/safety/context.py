@@ -22,7 +22,14 @@ import logging
 import re
 from typing import Any, Dict, Optional, Text
 
-from attune.safety.crisis_state import NEW_RISK_ENTITIES, NO_MORE_NUMBERS, WILL_NOT_CALL, crisis_state
+from attune.safety.crisis_state import (
+    DID_IT,
+    LINES_UNANSWERED,
+    NEW_RISK_ENTITIES,
+    NO_MORE_NUMBERS,
+    WILL_NOT_CALL,
+    crisis_state,
+)
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
 from attune.safety.taxonomy import is_risk_intent
 from attune.safety.windows import last_reading
@@ -335,6 +342,43 @@ def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about the visitor's own suicide or self-harm, "i did it" (or "too
+    late", "i took them") alone is an attempt that may be under way: the emergency reply, with
+    the emergency number and the Poison Centre. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:200]
+    if intent == EMERGENCY or not DID_IT.match(text) or getattr(tracker, "active_loop_name", None):
+        return False
+    if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY}:
+        return False
+    # Right after the risk itself ("thinking about doing all of it", then "i did it"), not
+    # after "ok i'll call them" ("i did it!" = called).
+    previous = previous_user_message(tracker)
+    earlier = getattr(previous, "intent_name", None) if previous is not None else None
+    if not (is_risk_intent(earlier) and earlier != CHECK_IN):
+        return False
+    set_intent(parse_data, EMERGENCY)
+    return True
+
+
+LINES_DID_NOT_HELP = "lines_did_not_help"
+
+
+def says_lines_did_not_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "whats the point of more numbers if nobody answers them" (read as
+    "no more numbers") is a line that did not answer: what else reaches someone now, with the
+    emergency number. Not over a risk reading, not inside a form. Returns whether it did."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:2000]
+    if is_risk_intent(intent) or intent == LINES_DID_NOT_HELP or text.startswith("/"):
+        return False
+    if getattr(tracker, "active_loop_name", None) or not LINES_UNANSWERED.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, LINES_DID_NOT_HELP)
+    return True
+
+
 ASK_MEDICATION = "ask_medication"
 
 
@@ -397,7 +441,8 @@ def install() -> None:
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
         # The first that applies, in this order.
-        (medication_within_crisis(parse_data, tracker) or says_not_safe(parse_data, tracker)
+        (says_did_it(parse_data, tracker) or medication_within_crisis(parse_data, tracker)
+         or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
          or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
          or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
          or unsure_after_crisis(parse_data, tracker))

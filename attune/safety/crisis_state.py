@@ -76,7 +76,10 @@ WILL_NOT_CALL = re.compile(
     r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b"
     # Someone would hear or see the call: "if i call a hotline he'll see it", "he checks my call log".
     r"|\b(?:if|when)\s+i\s+(?:call|ring|phone)\b[^.!?\n]{0,40}?\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d)?\s+(?:see|hear|find\s+out)\b"
-    r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b",
+    r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b"
+    # Spanish and French: "no por teléfono, los compañeros escuchan todo", "je peux pas appeler".
+    r"|\bno\s+(?:puedo\s+)?(?:por\s+tel[eé]fono|llamar)\b|\b(?:me\s+(?:escuchan|oyen)|escuchan\s+todo)\b"
+    r"|\b(?:peux|peut)\s+pas\s+(?:appeler|t[eé]l[eé]phoner)\b|\bpas\s+(?:au|par)\s+t[eé]l[eé]phone\b",
     re.IGNORECASE,
 )
 # Asking for no more numbers in so many words: "don't give me another number", "told you. no
@@ -85,5 +88,17 @@ NO_MORE_NUMBERS = re.compile(
     r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending)?|quit(?:\s+sending)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
     r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for)\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+)?"
     r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b",
+    re.IGNORECASE,
+)
+# Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".
+LINES_UNANSWERED = re.compile(
+    r"\b(?:no\s*one|nobody|noone|they\s+never|they\s+didn'?t|no\s+one\s+ever)\s+(?:\w+\s+)?(?:answers?|answered|picks?\s+up|"
+    r"picked\s+up|called\s+back|got\s+back)\b|\b(?:put|kept|left)\s+me\s+on\s+hold\b|\bcouldn'?t\s+get\s+through\b",
+    re.IGNORECASE,
+)
+# "i did it", "already done it", "too late": after a crisis reply about oneself, an attempt.
+DID_IT = re.compile(
+    r"^\W*(?:i\s+(?:already\s+|just\s+)?did\s+it|i'?ve\s+(?:already\s+|just\s+)?done\s+it|(?:it'?s|its)\s+(?:already\s+)?done|"
+    r"already\s+did\s+it|too\s+late(?:\s+now)?|i\s+(?:already\s+|just\s+)?took\s+(?:them|it|it\s+all|them\s+all|everything))\W*$",
     re.IGNORECASE,
 )

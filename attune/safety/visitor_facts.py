@@ -57,13 +57,19 @@ _YOUNG = re.compile(
 # Things a person can put out of reach (singular, as the reply names them).
 _MEANS = re.compile(
     r"\b(pills?|tablets?|meds|medications?|medicine|tylenol|advil|razors?|blades?|knife|knives|scissors|"
-    r"guns?|pistol|revolver|rifle|shotgun|firearm|weapon|rope|noose|lighter)\b",
+    r"guns?|pistol|revolver|rifle|shotgun|firearm|weapon|rope|noose|lighter|"
+    # French and Spanish: the reply names them in English ("put the pills out of reach").
+    r"pastillas|pilules|comprim[ée]s|m[ée]dicaments|lames?|rasoirs?|cuchillos?|navajas?|pistola|arma|fusil)\b",
     re.IGNORECASE,
 )
 _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": "pills", "medication": "pills",
                 "medications": "pills", "medicine": "pills", "tylenol": "pills", "advil": "pills",
                 "razors": "razor", "blades": "blade", "knives": "knife", "guns": "gun", "pistol": "gun",
-                "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon"}
+                "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon",
+                "pastillas": "pills", "pilules": "pills", "comprimés": "pills", "comprimes": "pills",
+                "médicaments": "pills", "medicaments": "pills", "lame": "blade", "lames": "blade",
+                "rasoir": "razor", "rasoirs": "razor", "cuchillo": "knife", "cuchillos": "knife",
+                "navaja": "blade", "navajas": "blade", "pistola": "gun", "arma": "weapon", "fusil": "gun"}
 # A bottle (of alcohol, after months sober): named only when nothing above is.
 _BOTTLE = re.compile(r"\b(bottle)\b", re.IGNORECASE)
 # Every name means_at_hand can give: a reply names only these, never an entity value a message

@@ -516,3 +516,33 @@ def test_no_more_numbers_beside_a_looser_word_list_reading_is_respected():
     plain = read_by_model("no more numbers. i want to kill myself", "risk_suicide", [("stop_hotlines", 0.5)], None)
     plain["risk"]["subcategory"] = "explicit"
     assert context.within_crisis(plain, tracker_with("risk_suicide")) is None
+
+
+@pytest.mark.parametrize("text", ["i did it", "too late", "i took them"])
+def test_i_did_it_right_after_ones_own_risk_is_an_emergency(text):
+    data = {"text": text, "intent": {"name": "affirm", "confidence": 0.6}}
+    assert context.says_did_it(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "risk_emergency"
+
+
+@pytest.mark.parametrize("text,earlier", [
+    ("i did it", ("risk_suicide", "cant_call")),  # "ok i'll text them" ... "i did it": done, not an attempt
+    ("i did it", ("risk_third_party",)),  # a helper's news
+    ("i did it, i told my mom", ("risk_suicide",)),
+])
+def test_i_did_it_elsewhere_is_left_alone(text, earlier):
+    data = {"text": text, "intent": {"name": "affirm", "confidence": 0.6}}
+    assert not context.says_did_it(data, tracker_with(*earlier))
+
+
+def test_a_line_that_nobody_answered_is_not_read_as_no_more_numbers():
+    data = {"text": "whats the point giving me more numbers if nobody answers them",
+            "intent": {"name": "stop_hotlines", "confidence": 0.9}}
+    assert context.says_lines_did_not_help(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "lines_did_not_help"
+
+
+def test_a_spanish_visitor_who_cannot_talk_on_the_phone_gets_the_lines_that_take_texts():
+    data = {"text": "hay alguien que hable español? no por teléfono, los compañeros escuchan todo",
+            "intent": {"name": "stop_hotlines", "confidence": 0.6}}
+    assert context.says_cant_call(data, tracker_with("risk_suicide"))
