@@ -291,8 +291,8 @@ REPEAT_CRISIS_REPLY = "utter_crisis_again"
 QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
-                                    "utter_feeling_worse", "utter_cant_call", "utter_region_lines",
-                                    "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
+                                    "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",
+                                    "utter_region_lines", "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
 # "No more numbers" is not among them: it is answered as asked, with the help button.
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",
