@@ -270,3 +270,24 @@ async def test_a_helper_naming_where_they_are_gets_that_places_lines_and_the_ste
     text = (await nlg.generate("utter_region_lines", tracker, "rest"))["text"]
     assert "Nova Scotia" in text and "9-8-8" in text
     assert "Stay with them" in text and "ask them straight out" in text
+
+
+@pytest.mark.parametrize("kind,response", [
+    ("third_party", "utter_glad_safe"), ("third_party", "utter_respect_denial"), ("abuse", "utter_glad_safe"),
+    ("abuse", "utter_respect_denial"), ("abuse", "utter_feeling_calmer"), ("suicide", "utter_goodbye"),
+    ("third_party", "utter_next_step_check"),
+])
+async def test_after_no_more_numbers_everyday_replies_name_no_number_but_keep_the_help_button(kind, response):
+    nlg = nlg_at(datetime.now(timezone.utc))
+    intent = {"third_party": "risk_third_party", "abuse": "risk_abuse", "suicide": "risk_suicide"}[kind]
+    tracker = tracker_of((intent, {}), ("stop_hotlines", {}), ("confirm_safe", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", kind))
+    answer = await nlg.generate(response, tracker, "rest")
+    assert not any(ch.isdigit() for ch in answer["text"]), answer["text"]
+    assert GET_HELP_BUTTON["payload"] in [button["payload"] for button in answer["buttons"]]
+    # Before the opt-out, the same reply names a line.
+    before = tracker_of((intent, {}), ("confirm_safe", {}))
+    before.update(SlotSet("crisis_shown", True))
+    before.update(SlotSet("crisis_kind", kind))
+    assert any(ch.isdigit() for ch in (await nlg.generate(response, before, "rest"))["text"])
