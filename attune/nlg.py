@@ -154,7 +154,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
         if response is not None and base in _STEP_REPLIES:
-            response = await self._with_safety_step(response, tracker, output_channel, kwargs)
+            response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
         if response is not None and seen and base in _TEXT_NOTE_REPLIES:
             response = await self._with_text_lines(response, tracker, output_channel, kwargs, state.declined)
         if response is not None and base in _FOLLOW_UP_ANSWERS and read_as_risk(tracker):
@@ -202,9 +202,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         return response
 
     async def _with_safety_step(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
-                                output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+                                output_channel: Text, kwargs: Dict[Text, Any], base: Text = "") -> Dict[Text, Any]:
         """A reply to a message that names a means at hand or a place to step back from adds
-        one concrete step: put it out of reach, or step back (numbers declined or not)."""
+        one concrete step: put it out of reach, or step back (numbers declined or not). The
+        first crisis reply to suicide or self-harm risk that names neither adds the general
+        step (anything one could hurt oneself with, out of reach), as crisis lines do."""
         found = {e.get("entity"): e.get("value") for e in tracker.latest_message.entities or []}
         variables = {**self.variables(tracker), **kwargs}
         notes = []
@@ -214,6 +216,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             notes.append(note)
         if found.get("risky_place"):
             notes.append(await super().generate("utter_note_place", tracker, output_channel, **variables))
+        if not notes and base in _SELF_RISK_REPLIES:
+            notes.append(await super().generate("utter_note_means", tracker, output_channel, **variables))
         texts = [note["text"] for note in notes if note and note.get("text")]
         if not texts:
             return response
@@ -299,6 +303,9 @@ _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utt
                                 "utter_next_step", "utter_lines_did_not_help"})
 # The replies a visitor's wish to write instead of call adds the text lines to.
 _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter_stop_hotlines", QUIET_CRISIS_REPLY})
+# The first crisis replies to the visitor's own suicide or self-harm risk: a step to be safer
+# now even when the message names no means.
+_SELF_RISK_REPLIES = frozenset({"utter_crisis_suicide", "utter_crisis_self_harm"})
 # The replies that add a step to be safer now when the message names a means or a place.
 _STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
 

@@ -291,3 +291,16 @@ async def test_after_no_more_numbers_everyday_replies_name_no_number_but_keep_th
     before.update(SlotSet("crisis_shown", True))
     before.update(SlotSet("crisis_kind", kind))
     assert any(ch.isdigit() for ch in (await nlg.generate(response, before, "rest"))["text"])
+
+
+async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_now():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    text = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]
+    assert "anything you could use to hurt yourself out of reach" in text
+    # A named means gets its own step, not both.
+    with_pills = tracker_of(("risk_suicide", {"means": "pills"}))
+    pills = (await nlg.generate("utter_crisis_suicide", with_pills, "rest"))["text"]
+    assert "put the pills out of reach" in pills and "anything you could use" not in pills
+    # Not the abuse reply: its step is a room with a way out.
+    abuse = (await nlg.generate("utter_crisis_abuse", tracker_of(("risk_abuse", {})), "rest"))["text"]
+    assert "anything you could use to hurt yourself" not in abuse
