@@ -56,6 +56,8 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:me suicider|suicidaire)\b", "suicide"),
     (r"\b(?:veux|vais|envie de|pense a|pense a me|voudrais|aimerais) (?:me )?(?:tuer|mourir|disparaitre pour toujours)\b", "suicide"),
     (r"\bme tuer\b", "suicide"),
+    # Methods: "me pendre", "me jeter d'un pont", "sauter du pont".
+    (r"\b(?:me pendre|me jeter (?:d'un|du|de la|sous|devant)|sauter (?:d'un|du|de la) (?:pont|toit|balcon|falaise|edifice))\b", "suicide"),
     (r"\ben finir\b", "suicide"),
     (r"\bmettre fin a (?:mes jours|ma vie)\b", "suicide"),
     (r"\b(?:plus envie de vivre|veux plus vivre|veux pas vivre|ne veux plus etre la|marre de vivre)\b", "suicide"),
@@ -79,6 +81,10 @@ _ES: List[Tuple[str, str]] = [
     (r"\b(?:me quiero morir|quiero morir(?:me)?|quiero matarme|voy a matarme|me voy a matar|matarme)\b", "suicide"),
     (r"\b(?:quitarme la vida|acabar con mi vida|terminar con mi vida|no quiero vivir|ya no quiero vivir|no quiero seguir viviendo)\b", "suicide"),
     (r"\b(?:cansad[oa]|harta|harto) de vivir\b", "suicide"),
+    # Methods: "anoche pense en colgarme", "tirarme del puente", "ahorcarme".
+    (r"\b(?:colgarme|ahorcarme|me voy a colgar|me quiero colgar|me voy a ahorcar|"
+     r"(?:tirarme|aventarme|lanzarme) (?:de un|del|desde el|desde un|de la|al|a las|bajo (?:un|el)) ?"
+     r"(?:puente|edificio|balcon|azotea|techo|tren|metro|vias|camion|carro|piso \d+))\b", "suicide"),
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b", "self_harm"),

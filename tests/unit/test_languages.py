@@ -35,6 +35,8 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("ma fille m'a dit qu'elle veut mourir", "third_party"),
     ("mon chum dit qu'il va se tuer ce soir", "third_party"),
     ("mon gars de 15 ans m'a dit à soir qu'il voulait mourir", "third_party"),
+    ("ya no aguanto, anoche pensé en colgarme en la bodega", "suicide"),
+    ("des fois je pense à me pendre", "suicide"),
     ("j'ai passé la nuit assise sur le bord du bain avec les lames de mon rasoir", "self_harm"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):

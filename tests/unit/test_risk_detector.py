@@ -866,3 +866,10 @@ def test_someone_getting_into_ones_bed_is_read_as_sexual_violence(detector):
     text = "someone at the shelter got into my bed last night. i froze and didnt say anything"
     assert intent_of(detector, text) == "risk_abuse"
     assert intent_of(detector, "my son who is 4 got into my bed again") is None
+
+
+def test_his_hand_around_my_throat_is_the_visitors_own_abuse_not_someone_elses(detector):
+    text = "umm he goes quiet mostly. sometimes he puts his hand around my throat but only when i push him"
+    assert intent_of(detector, text) == "risk_abuse"
+    assert intent_of(detector, "he puts his hands around her throat when he's angry") == "risk_third_party"
+    assert intent_of(detector, "it's like a hand on my throat whenever i think of her") is None
