@@ -419,10 +419,11 @@
       var panelId = 'attune-panel-' + Math.random().toString(36).slice(2, 8);
       this.panel.id = panelId;
       this.panel.hidden = true;
+      // Its name is what it shows ("Close"): the cross is decoration (WCAG 2.5.3 label in name).
       var closeBtn = h('button', {
-        type: 'button', className: 'attune-close', 'aria-label': 'Close chat',
+        type: 'button', className: 'attune-close',
         onclick: function () { self.setOpen(false); }
-      }, '\u00d7');
+      }, h('span', { className: 'attune-close-x', 'aria-hidden': 'true' }, '\u00d7'), 'Close');
       header.insertBefore(closeBtn, header.firstChild.nextSibling);
       this.launcherCrisis = h('div', { className: 'attune-launcher-crisis' });
       this.renderLauncherCrisis();
@@ -431,7 +432,10 @@
         'aria-controls': panelId, onclick: function () { self.setOpen(self.panel.hidden); }
       }, 'Chat with us');
       this.root.appendChild(this.panel);
-      this.root.appendChild(h('div', { className: 'attune-dock' }, this.launcherCrisis, this.launcher));
+      // A landmark of its own: on the practice's page the crisis pill is never stray content
+      // (axe `region`), and a screen reader's landmark list leads to it.
+      this.root.appendChild(h('section', { className: 'attune-dock', 'aria-label': 'Crisis line and chat' },
+        this.launcherCrisis, this.launcher));
     } else {
       this.root.appendChild(this.panel);
     }
