@@ -1015,8 +1015,9 @@
         .then(function () { self.updateStatus(); });
     }
     this.updateStatus();
-    // The socket retries by itself; without one, the HTTP route keeps trying.
-    if (!this.sock) this.scheduleRetry();
+    // The socket retries by itself; without one, the HTTP route tries again while it has
+    // something to send or has not been reached yet.
+    if (!this.sock && (this.state.outbox.length || this.restOk !== true)) this.scheduleRetry();
   };
 
   Widget.prototype.scheduleRetry = function () {

@@ -78,7 +78,9 @@ class SiteConfig:
             "practiceName": self.practice_name,
             "rasaUrl": self.rasa_url,
             "socketPath": "/socket.io",
-            "restPath": "/webhooks/rest/webhook",
+            # The website channel's own HTTP route ({"session_id", "message"}), for when no
+            # socket can be opened; the REST channel's /webhooks/rest/webhook wants a "sender".
+            "restPath": "/webhooks/socketio/webhook",
             "greetPayload": GREET_PAYLOAD,
             "helpPayload": HELP_PAYLOAD,
             "quickExitUrl": self.quick_exit_url,

@@ -284,3 +284,47 @@ def test_with_websockets_blocked_the_chat_works_over_polling(driver, web, size):
     wait_for(driver, lambda b: crisis_number(web) in " ".join(bot_texts(b)[before:]), REPLY_TIMEOUT,
              "no crisis reply over polling")
     assert not status_text(driver)
+
+
+def test_without_the_library_the_chat_still_works_over_http(driver, fake_rasa, tmp_path):
+    """A chat server with no socket.io-client installed serves the widget alone: the widget
+    then talks to Rasa's HTTP route, and says nothing is wrong once it is answered."""
+    import threading
+
+    from attune.stack import free_port
+    from attune.web.server import AttuneWebServer, load_site_config
+    from tests.conftest import practice_file_for_tests
+
+    port = free_port()
+    site = load_site_config(fake_rasa.rasa_url, practice_file_for_tests(tmp_path, f"http://127.0.0.1:{port}"))
+    server = AttuneWebServer(("127.0.0.1", port), site, socketio_client=None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fake_rasa.allow(server.url)
+    try:
+        set_viewport(driver, 375, 812)
+        driver.get(server.url + "/")
+        wait_for_bot_messages(driver, 1)
+        before = len(wait_until_quiet(driver))
+        assert driver.execute_script("return window.AttuneWidget.sock;") is None
+        send_text(driver, "over http")
+        wait_for(driver, lambda b: any("Heard" in t for t in bot_texts(b)[before:]), REPLY_TIMEOUT)
+        wait_for(driver, lambda b: not status_text(b), 10, "an offline note while the HTTP route works")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_with_no_socket_at_all_the_chat_works_over_the_http_route(driver, web):
+    """WebSockets and long-polling both blocked: the widget's own HTTP route to Rasa."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": BLOCK_WEBSOCKETS})
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/socket.io/*"]})
+    set_viewport(driver, 375, 812)
+    open_chat(driver, web)
+    wait_for_bot_messages(driver, 1)
+    before = len(wait_until_quiet(driver))
+    assert not driver.execute_script("var s = window.AttuneWidget.sock; return !!(s && s.connected);")
+    send_text(driver, "I want to kill myself")
+    wait_for(driver, lambda b: crisis_number(web) in " ".join(bot_texts(b)[before:]), REPLY_TIMEOUT,
+             "no crisis reply over the HTTP route")
+    wait_for(driver, lambda b: not status_text(b), 10, "an offline note while the HTTP route works")

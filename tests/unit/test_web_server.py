@@ -95,6 +95,8 @@ def test_config_script_comes_from_the_practice_file_and_is_never_cached(server):
     assert config["banner"]["tel"].startswith("tel:")
     assert config["banner"]["emergency"]
     assert config["greetPayload"] == "/greet"
+    # The website channel's HTTP route takes the widget's session id (the REST channel does not).
+    assert config["restPath"] == "/webhooks/socketio/webhook"
     # The widget's limit is the channels' limit: a visitor never types what would be refused.
     assert config["maxMessageChars"] == practice.limits.max_message_chars
     # The widget says so plainly on a website the Rasa server will refuse.
