@@ -25,9 +25,9 @@
   // about 5 s; the HTTP route retries on the same schedule.
   var RECONNECT_MIN_MS = 1000;
   var RECONNECT_MAX_MS = 5000;
-  // "Get help now" asks the assistant only while it can answer at once: a request still
-  // waiting after this long is dropped (the page already listed the lines), so a crisis
-  // reply never arrives minutes later, after an outage.
+  // "Get help now" asks the assistant only while it can answer soon: a request still waiting
+  // after this long, with the connection lost since it was pressed, is dropped (the page
+  // already listed the lines), so a crisis reply never arrives minutes later, after an outage.
   var HELP_FRESH_MS = 15000;
   var TYPING_GRACE_MS = 10000;
   var ESCAPES_FOR_EXIT = 3;
@@ -763,15 +763,15 @@
     this.send(text, text);
   };
 
-  /* Queue a message; `display` is what the person sees (null for hidden payloads);
-     `expiresAt`, a time after which it is no longer worth sending. */
-  Widget.prototype.send = function (text, display, expiresAt) {
+  /* Queue a message; `display` is what the person sees (null for hidden payloads); `help`:
+     it is "Get help now", not worth sending late (dropStaleHelp). */
+  Widget.prototype.send = function (text, display, help) {
     if (this.refused) return;
     text = String(text).slice(0, this.maxChars());
     this.retireButtons();
     this.state.turn = (this.state.turn || 0) + 1;
     var item = { text: text, turn: this.state.turn };
-    if (expiresAt) item.expiresAt = expiresAt;
+    if (help) item.helpAt = Date.now();
     if (display) {
       var m = { from: 'user', text: display, pending: true };
       this.addMessage(m);
@@ -836,12 +836,15 @@
   };
 
   /* "Get help now" is answered by the page at once; the assistant is asked too only while it
-     can answer soon. Never a crisis reply long after the visitor pressed it. */
+     can answer soon. Never a crisis reply long after the visitor pressed it: a press that has
+     waited too long is dropped, unless the socket has stayed connected since (the assistant
+     is only slow, and will answer in turn). */
   Widget.prototype.dropStaleHelp = function () {
     var now = Date.now();
     var before = this.state.outbox.length;
+    var connectedSince = this.sockReady ? this.connectedSince : Infinity;
     this.state.outbox = this.state.outbox.filter(function (item) {
-      return !(item.expiresAt && item.expiresAt < now);
+      return !(item.helpAt && now - item.helpAt > HELP_FRESH_MS && connectedSince > item.helpAt);
     });
     if (this.state.outbox.length !== before) this.save();
   };
@@ -957,6 +960,7 @@
         self.save();
       }
       self.sockReady = true;
+      self.connectedSince = Date.now();
       self.socketFailures = 0;
       self.updateStatus();
       self.pump();
@@ -1097,7 +1101,7 @@
     // Offline, that list is the answer: asking the assistant later would bring a second
     // crisis reply long after the visitor pressed the button.
     if (offline) return;
-    this.send(this.cfg.helpPayload, null, Date.now() + HELP_FRESH_MS);
+    this.send(this.cfg.helpPayload, null, true);
   };
 
   Widget.prototype.onKey = function (e) {
