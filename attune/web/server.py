@@ -6,6 +6,9 @@ Serves ``web/`` with strict security headers. ``/`` is the full-page chat with t
 banner written into the HTML, and ``/attune-config.js`` carries the practice's name, banner
 and quick-exit address to the widget: both are built once at start from the practice file
 and the crisis registry, so the crisis line shows even when the Rasa server is down.
+``/widget.js`` is ``web/widget.js`` with the browser build of socket.io-client (npm, pinned in
+package-lock.json, installed by ``make run`` and ``make browser``) inside it: one script, from
+this server, and nothing the practice has to build.
 
 ``--print-snippet`` prints the HTML a practice pastes into its own pages.
 """
@@ -28,7 +31,11 @@ from urllib.parse import unquote, urlsplit
 
 logger = logging.getLogger("attune.web")
 
-WEB_ROOT = Path(__file__).resolve().parent.parent.parent / "web"
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+WEB_ROOT = REPO_ROOT / "web"
+# socket.io-client's browser build, as `npm ci` installs it from package-lock.json.
+SOCKETIO_CLIENT_DIR = REPO_ROOT / "node_modules" / "socket.io-client"
+SOCKETIO_CLIENT_ENV = "ATTUNE_SOCKETIO_CLIENT_DIR"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 GREET_PAYLOAD = "/greet"
 HELP_PAYLOAD = "/request_crisis_help"
@@ -37,7 +44,7 @@ HELP_PAYLOAD = "/request_crisis_help"
 # File names the site serves: short, lower-case, one known extension (a longer name is a 404,
 # never a file-system error).
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,100}\.(?:js|css|html|png|svg|ico|txt)$")
-_TEMPLATES = {"index.html", "embed-demo.html"}  # filled in at start, never served raw
+_TEMPLATES = {"index.html", "embed-demo.html", "widget.js"}  # built at start, never served raw
 _CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",
@@ -60,6 +67,10 @@ class SiteConfig:
     # The longest message the channels take (practice.yml `limits.max_message_chars`): the
     # widget counts down to it instead of letting a visitor type what would be refused.
     max_message_chars: int = 2000
+    # The websites the Rasa server accepts chats from (practice.yml `website.allowed_origins`):
+    # on any other site the widget says the chat is not set up there, instead of waiting for
+    # a connection the server will always refuse.
+    allowed_origins: Tuple[str, ...] = ()
 
     def to_json(self) -> Dict[str, Any]:
         """The object the widget reads as ``window.ATTUNE_CONFIG``."""
@@ -67,12 +78,15 @@ class SiteConfig:
             "practiceName": self.practice_name,
             "rasaUrl": self.rasa_url,
             "socketPath": "/socket.io",
-            "restPath": "/webhooks/rest/webhook",
+            # The website channel's own HTTP route ({"session_id", "message"}), for when no
+            # socket can be opened; the REST channel's /webhooks/rest/webhook wants a "sender".
+            "restPath": "/webhooks/socketio/webhook",
             "greetPayload": GREET_PAYLOAD,
             "helpPayload": HELP_PAYLOAD,
             "quickExitUrl": self.quick_exit_url,
             "banner": dict(self.banner),
             "maxMessageChars": self.max_message_chars,
+            "allowedOrigins": list(self.allowed_origins),
         }
 
 
@@ -133,6 +147,7 @@ def load_site_config(rasa_url: str, practice_path: Optional[Path] = None) -> Sit
         rasa_url=rasa_url.rstrip("/"),
         banner=widget_banner(registry, region.country, getattr(region, "subdivision", None)),
         max_message_chars=practice.limits.max_message_chars,
+        allowed_origins=tuple(practice.website.allowed_origins),
     )
 
 
@@ -195,6 +210,53 @@ def embed_snippet(site: SiteConfig, web_url: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class SocketIoClient:
+    """The browser build of socket.io-client the widget carries, and which release it is."""
+
+    version: str
+    source: str
+
+
+def find_socketio_client(directory: Optional[Path] = None) -> Optional[SocketIoClient]:
+    """socket.io-client from ``node_modules`` (or ``$ATTUNE_SOCKETIO_CLIENT_DIR``), or None.
+
+    Its source-map comment is dropped: the map is not served, and a browser's developer tools
+    would ask for it.
+    """
+    directory = directory or Path(os.environ.get(SOCKETIO_CLIENT_ENV) or SOCKETIO_CLIENT_DIR)
+    try:
+        version = json.loads((directory / "package.json").read_text(encoding="utf-8"))["version"]
+        source = (directory / "dist" / "socket.io.min.js").read_text(encoding="utf-8")
+    except (OSError, ValueError, KeyError):
+        return None
+    source = re.sub(r"\n?//# sourceMappingURL=\S*\s*$", "\n", source)
+    return SocketIoClient(version=str(version), source=source)
+
+
+def widget_bundle(widget_source: str, client: Optional[SocketIoClient]) -> bytes:
+    """``/widget.js``: the widget with socket.io-client inside it, in one closure.
+
+    The library sees its own ``module`` and no ``define``, so it never touches the practice
+    page's globals (its own ``io``, an AMD loader); the widget reads it as ``attuneSocketIo``.
+    Without the library the widget talks to Rasa over its HTTP route only.
+    """
+    if client is None:
+        return widget_source.encode("utf-8")
+    return (
+        f"/* Attune chat widget (web/widget.js) with socket.io-client {client.version} "
+        "(MIT License, npm), one script from the chat server. */\n"
+        "(function () {\n"
+        "var attuneSocketIo = (function () {\n"
+        "var module = { exports: {} }, exports = module.exports, define;\n"
+        f"{client.source}\n"
+        "return module.exports;\n"
+        "}).call(window);\n"
+        f"{widget_source}\n"
+        "}());\n"
+    ).encode("utf-8")
+
+
 def fill(template: str, values: Mapping[str, str]) -> str:
     """Replaces ``{{name}}`` markers; every value is already HTML-safe."""
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
@@ -205,9 +267,16 @@ class AttuneWebServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: Tuple[str, int], site: SiteConfig, web_root: Path = WEB_ROOT):
+    def __init__(
+        self,
+        address: Tuple[str, int],
+        site: SiteConfig,
+        web_root: Path = WEB_ROOT,
+        socketio_client: Optional[SocketIoClient] = None,
+    ):
         """Builds every generated response once, so a request only picks bytes to send."""
         self.site = site
+        self.socketio_client = socketio_client
         self.web_root = web_root.resolve()
         self.connect_sources = f"{origin_of(site.rasa_url)} {websocket_origin(site.rasa_url)}"
         page_values = {
@@ -219,12 +288,15 @@ class AttuneWebServer(ThreadingHTTPServer):
         self.generated: Dict[str, Tuple[bytes, str]] = {
             "/attune-config.js": (config_script(site), _CONTENT_TYPES["js"]),
         }
-        for name in _TEMPLATES:
+        for name in ("index.html", "embed-demo.html"):
             path = self.web_root / name
             if path.is_file():
                 body = fill(path.read_text(encoding="utf-8"), page_values).encode("utf-8")
                 self.generated["/" + name] = (body, _CONTENT_TYPES["html"])
         self.generated["/"] = self.generated["/index.html"]
+        # The widget is code, not configuration: browsers may keep it like the other files.
+        widget = widget_bundle((self.web_root / "widget.js").read_text(encoding="utf-8"), socketio_client)
+        self.bundled = {"/widget.js": (widget, _CONTENT_TYPES["js"])}
         super().__init__(address, AttuneRequestHandler)
 
     @property
@@ -248,6 +320,9 @@ class AttuneWebServer(ThreadingHTTPServer):
         if path in self.generated:
             body, kind = self.generated[path]
             return body, kind, True
+        if path in self.bundled:
+            body, kind = self.bundled[path]
+            return body, kind, False
         name = path[1:] if path.startswith("/") else ""
         if not _SAFE_NAME.match(name) or name in _TEMPLATES:
             return None
@@ -344,7 +419,13 @@ def make_server(
         practice_path: the practice file; the default practice file if None.
     """
     site = load_site_config(rasa_url, Path(practice_path) if practice_path else None)
-    return AttuneWebServer((host, port), site)
+    client = find_socketio_client()
+    if client is None:
+        logger.warning(
+            "socket.io-client is not installed (run `npm ci` or `make run`): the website chat "
+            "will reach Rasa over HTTP only, without live replies over socket.io."
+        )
+    return AttuneWebServer((host, port), site, socketio_client=client)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

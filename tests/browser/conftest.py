@@ -64,13 +64,19 @@ def fake_replies(text: str) -> List[Dict[str, Any]]:
 
 
 class FakeRasa:
-    """Rasa's socket.io and REST channels, answering from ``fake_replies``, in a thread."""
+    """Rasa's socket.io and REST channels, answering from ``fake_replies``, in a thread.
+
+    Like Rasa, it refuses browsers from websites not in ``allowed_origins`` (any website
+    while that is None).
+    """
 
     def __init__(self) -> None:
         """Picks a port; call ``start_rasa`` to listen."""
         self.port = free_port()
         self.rasa_url = f"http://127.0.0.1:{self.port}"
         self.received: List[str] = []
+        self.allowed_origins: Optional[List[str]] = None
+        self._sio: Any = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
         self._runner: Any = None
@@ -79,7 +85,8 @@ class FakeRasa:
         import socketio
         from aiohttp import web
 
-        sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+        sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=self.allowed_origins or "*")
+        self._sio = sio
         app = web.Application()
         sio.attach(app, socketio_path="socket.io")
         rooms: Dict[str, str] = {}
@@ -106,13 +113,18 @@ class FakeRasa:
                     ]
                 await sio.emit("bot_uttered", out, room=rooms[sid])
 
-        cors = {
-            "Access-Control-Allow-Origin": "*",
-            "Access-Control-Allow-Headers": "Content-Type",
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        }
+        def cors_for(request: Any) -> Dict[str, str]:
+            origin = request.headers.get("Origin", "")
+            if self.allowed_origins is not None and origin not in self.allowed_origins:
+                return {}
+            return {
+                "Access-Control-Allow-Origin": origin or "*",
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            }
 
         async def rest(request: Any) -> Any:
+            cors = cors_for(request)
             if request.method == "OPTIONS":
                 return web.Response(headers=cors)
             body = await request.json()
@@ -120,8 +132,8 @@ class FakeRasa:
             replies = [dict(r, recipient_id=body.get("session_id")) for r in fake_replies(str(body.get("message")))]
             return web.json_response(replies, headers=cors)
 
-        async def hello(_: Any) -> Any:
-            return web.Response(text="Hello from a fake Rasa", headers=cors)
+        async def hello(request: Any) -> Any:
+            return web.Response(text="Hello from a fake Rasa", headers=cors_for(request))
 
         app.router.add_route("*", "/webhooks/socketio/webhook", rest)
         app.router.add_get("/", hello)
@@ -140,7 +152,9 @@ class FakeRasa:
             self._loop = loop
             runner = web.AppRunner(self._app())
             loop.run_until_complete(runner.setup())
-            loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+            # Going down closes every connection at once, open sockets included (as a Rasa
+            # process that stops does); aiohttp would otherwise wait a minute for them.
+            loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port, shutdown_timeout=0.2).start())
             self._runner = runner
             ready.set()
             loop.run_forever()
@@ -155,6 +169,12 @@ class FakeRasa:
         ready.wait(10)
 
     restart_rasa = start_rasa
+
+    def allow(self, origin: str) -> None:
+        """Adds a website to those it accepts browsers from (until then: any website)."""
+        self.allowed_origins = (self.allowed_origins or []) + [origin]
+        if self._sio is not None:
+            self._sio.eio.cors_allowed_origins = self.allowed_origins
 
     def stop_rasa(self) -> None:
         """Stops listening and drops every socket, like a Rasa server going down."""
@@ -191,11 +211,15 @@ def backend(request: pytest.FixtureRequest) -> Any:
 class WebSite:
     """A running website server (ours, in this process) and its base URL."""
 
-    def __init__(self, rasa_url: str) -> None:
-        """Starts ``attune.web.server`` on a free port in a thread."""
+    def __init__(self, rasa_url: str, workdir: Path) -> None:
+        """Starts ``attune.web.server`` on a free port in a thread, its own website among the
+        practice's allowed origins (as the real stack's)."""
         from attune.web.server import make_server
+        from tests.conftest import practice_file_for_tests
 
-        self.server = make_server("127.0.0.1", 0, rasa_url)
+        port = free_port()
+        practice = practice_file_for_tests(workdir, f"http://127.0.0.1:{port}")
+        self.server = make_server("127.0.0.1", port, rasa_url, practice_path=practice)
         self.url = self.server.url
         self.site = self.server.site
         self._thread = threading.Thread(target=self.server.serve_forever, name="web", daemon=True)
@@ -209,7 +233,7 @@ class WebSite:
 
 
 @pytest.fixture(scope="session")
-def web(backend: Any) -> Iterator[Any]:
+def web(backend: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The chat website in front of ``backend``.
 
     With the real stack this is the stack's own website process (its origin is the one the
@@ -222,7 +246,8 @@ def web(backend: Any) -> Iterator[Any]:
         site = WebSiteRef(stack_url, load_site_config(backend.rasa_url))
         yield site
         return
-    site = WebSite(backend.rasa_url)
+    site = WebSite(backend.rasa_url, tmp_path_factory.mktemp("web"))
+    backend.allow(site.url)
     try:
         yield site
     finally:
@@ -239,9 +264,10 @@ class WebSiteRef:
 
 
 @pytest.fixture(scope="session")
-def fake_web(fake_rasa: FakeRasa) -> Iterator[WebSite]:
-    """The chat website in front of the stand-in Rasa."""
-    site = WebSite(fake_rasa.rasa_url)
+def fake_web(fake_rasa: FakeRasa, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSite]:
+    """The chat website in front of the stand-in Rasa, which accepts only this website."""
+    site = WebSite(fake_rasa.rasa_url, tmp_path_factory.mktemp("fake-web"))
+    fake_rasa.allow(site.url)
     try:
         yield site
     finally:

@@ -300,11 +300,13 @@ def axe_source() -> str:
 
 
 def axe_violations(browser: Any, source: str) -> List[Any]:
-    """axe-core's violations of any impact on the current page."""
+    """axe-core's violations of any impact on the current page, with its experimental check
+    that a control's name contains its visible label (WCAG 2.5.3) turned on."""
     browser.execute_script(source)
     result = browser.execute_async_script(
         "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+        "axe.run(document, {resultTypes: ['violations'],"
+        "                   rules: {'label-content-name-mismatch': {enabled: true}}}).then(function (r) {"
         "  done(r.violations.map(function (v) { return [v.id, v.impact, v.nodes.length,"
         "    v.nodes.slice(0, 2).map(function (n) { return n.target.join(' '); })]; })); },"
         "  function (e) { done([['axe-error', String(e)]]); });")

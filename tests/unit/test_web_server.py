@@ -11,7 +11,16 @@ from typing import Dict, Iterator, Tuple
 import pytest
 
 from attune.practice import load_practice
-from attune.web.server import AttuneWebServer, embed_snippet, main, make_server
+from attune.web.server import (
+    REPO_ROOT,
+    WEB_ROOT,
+    AttuneWebServer,
+    embed_snippet,
+    find_socketio_client,
+    main,
+    make_server,
+    widget_bundle,
+)
 
 RASA_URL = "http://127.0.0.1:5005"
 
@@ -87,8 +96,12 @@ def test_config_script_comes_from_the_practice_file_and_is_never_cached(server):
     assert config["banner"]["tel"].startswith("tel:")
     assert config["banner"]["emergency"]
     assert config["greetPayload"] == "/greet"
+    # The website channel's HTTP route takes the widget's session id (the REST channel does not).
+    assert config["restPath"] == "/webhooks/socketio/webhook"
     # The widget's limit is the channels' limit: a visitor never types what would be refused.
     assert config["maxMessageChars"] == practice.limits.max_message_chars
+    # The widget says so plainly on a website the Rasa server will refuse.
+    assert config["allowedOrigins"] == list(practice.website.allowed_origins)
 
 
 def test_widget_files_are_served_for_other_sites_to_embed(server):
@@ -97,6 +110,29 @@ def test_widget_files_are_served_for_other_sites_to_embed(server):
         assert status == 200 and headers["content-type"].startswith(kind) and body
         assert headers["cross-origin-resource-policy"] == "cross-origin"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_widget_carries_the_pinned_socketio_client_from_this_server(server):
+    # socket.io-client comes from npm at the version package-lock.json pins (`make run`,
+    # `make browser`), inside the widget's script: no second request, no third party.
+    lock = json.loads((REPO_ROOT / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/socket.io-client"]["version"]
+    assert json.loads((REPO_ROOT / "package.json").read_text())["dependencies"]["socket.io-client"] == pinned
+    assert server.socketio_client is not None, "socket.io-client is not installed: `make test-unit` runs npm ci"
+    assert server.socketio_client.version == pinned
+    _, headers, body = fetch(server, "/widget.js")
+    script = body.decode()
+    assert f"Socket.IO v{pinned}" in script and "attuneSocketIo" in script
+    assert "sourceMappingURL" not in script
+    assert (WEB_ROOT / "widget.js").read_text() in script
+    assert headers["cache-control"] == "public, max-age=300"
+    assert fetch(server, "/socket.io.min.js")[0] == 404
+
+
+def test_without_socketio_client_the_widget_is_served_alone(tmp_path):
+    assert find_socketio_client(tmp_path) is None
+    widget = (WEB_ROOT / "widget.js").read_text()
+    assert widget_bundle(widget, None) == widget.encode()
 
 
 @pytest.mark.parametrize("path", [
