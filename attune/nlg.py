@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from attune import remote_actions, speedups
+from attune.facts import fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state
@@ -63,6 +64,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         directory = registry.international
         self._fixed_variables: Dict[Text, Text] = {
             **template_variables(self.practice),
+            **fact_variables(self.practice.facts),
             **crisis_template_variables(registry, self.practice),
             **region_variables(registry, self._home),
             "max_message_chars": str(self.practice.limits.max_message_chars),
@@ -140,6 +142,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == WELCOME and welcomed(tracker):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
+        # A practice fact: as written, "we don't offer that", or "I don't have that detail".
+        utter_action = fact_response(utter_action, self.practice.facts)
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
         # Whether numbers are declined is read from the whole conversation (crisis_state),
         # for every response that has a variant without them.
