@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from attune.style import judging_phrases
 from attune.safety.resources import (
     UNVERIFIED_MARKER,
     Registry,
@@ -1075,6 +1076,22 @@ def practice_warnings(
         warnings.append(
             f"contact.phone looks like a made-up 555 number ({practice.contact.phone})."
         )
+    facts = practice.facts
+    own_words: Tuple[Tuple[str, object], ...] = (
+        ("fees.session", facts.fee_session),
+        ("fees.sliding_scale", facts.sliding_scale),
+        ("insurance.coverage", facts.insurance_coverage),
+        ("accessibility", facts.accessibility),
+        ("free_consultation", facts.free_consultation),
+        ("cancellation.late_fee", facts.cancellation_late_fee),
+    )
+    for label, words in own_words:
+        found = judging_phrases(words) if isinstance(words, str) else []
+        if found:
+            warnings.append(
+                f"{label} uses {', '.join(repr(word) for word in found)}, which the assistant's "
+                "replies avoid (attune/style.py, and the conversation checks flag it); reword it."
+            )
     if not any(practice.hours.weekly):
         warnings.append(
             "hours.weekly has no opening times; the bot will always say the practice is closed."

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict
 import pytest
 import yaml
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from attune.facts import (
@@ -31,7 +31,9 @@ from attune.practice import (
     facts_given,
     load_practice,
     main,
+    practice_warnings,
 )
+from attune.safety.resources import load_registry
 
 from .test_practice import VALID
 
@@ -304,7 +306,7 @@ async def test_a_late_fee_left_out_is_promised_neither_way(full: Practice) -> No
 
 async def test_after_a_risk_message_a_fact_answer_still_offers_get_help_now(full: Practice) -> None:
     reply = await nlg_for(full).generate("utter_fees", tracker_with("risk_suicide", "ask_fees"), "rest")
-    assert GET_HELP_BUTTON in reply["buttons"]
+    assert [b for b in reply["buttons"] if b["payload"] == GET_HELP_BUTTON["payload"]]
 
 
 async def test_the_longest_facts_allowed_still_fit_one_bubble(full: Practice) -> None:
@@ -317,3 +319,35 @@ async def test_the_longest_facts_allowed_still_fit_one_bubble(full: Practice) ->
     for name in FACT_RESPONSES:
         text = (await nlg.generate(name, tracker_with(), "rest"))["text"]
         assert len(text.split()) <= 60, name
+
+
+async def test_after_a_crisis_reply_a_fact_answer_adds_this_kinds_lines(full: Practice) -> None:
+    """ "They have other language?" after a crisis reply may be about the lines."""
+    tracker = tracker_with("risk_abuse", "ask_languages")
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    text = (await nlg_for(full).generate("utter_languages", tracker, "rest"))["text"]
+    assert "English and Punjabi" in text
+    assert "help lines" in text and "1-866-863-0511" in text, "the abuse line, for an abuse disclosure"
+    quiet = tracker_with("risk_suicide", "ask_fees")
+    assert "help lines" not in (await nlg_for(full).generate("utter_fees", quiet, "rest"))["text"].split(".")[0]
+
+
+async def test_without_a_crisis_a_fact_answer_has_no_lines(full: Practice) -> None:
+    text = (await nlg_for(full).generate("utter_languages", tracker_with("ask_languages"), "rest"))["text"]
+    assert "help lines" not in text
+
+
+def test_check_warns_about_practice_words_the_assistant_avoids(write) -> None:
+    practice = load_practice(write(with_facts(accessibility="Not for crazy people, sorry.")))
+    warnings = practice_warnings(practice, load_registry())
+    assert any(w.startswith("accessibility uses 'crazy'") for w in warnings)
+    assert not any("replies avoid" in w for w in practice_warnings(load_practice(), load_registry()))
+
+
+def test_every_fact_answer_keeps_a_person_and_help_now_one_tap_away() -> None:
+    names = [n for n in DOMAIN_YAML["responses"] if n.split("__")[0] in FACT_RESPONSES] + [MISSING_RESPONSE]
+    for name in names:
+        for variation in DOMAIN_YAML["responses"][name]:
+            payloads = {button["payload"] for button in variation.get("buttons") or []}
+            assert "/request_crisis_help" in payloads, name
+            assert payloads & {"/request_human", "/request_callback"}, name
