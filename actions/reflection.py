@@ -107,6 +107,29 @@ class ActionResetReflection(Action):
         return events
 
 
+class ActionStartReflectionWithAnswer(ActionResetReflection):
+    """At "Shall we start?", a visitor who answers straight away ("i pull away when people
+    get close") starts the exercise with that as the first answer. The form then acknowledges
+    it, as it does every answer, and asks the second question."""
+
+    def name(self) -> Text:
+        """Action name used in the domain."""
+        return "action_start_reflection_with_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """Clears earlier answers and keeps the message as the first answer."""
+        events = await super().run(dispatcher, tracker, domain)
+        answer = (tracker.latest_message or {}).get("text") or ""
+        if not answer.strip() or answer.strip().startswith("/"):
+            return events  # a button, not words: the form asks the first question
+        dispatcher.utter_message(response="utter_reflection_first_answer_taken")
+        return [event for event in events if event.get("name") != "reflection_closeness"] + [
+            SlotSet("reflection_closeness", answer.strip())
+        ]
+
+
 class ActionPauseReflection(Action):
     """Marks the exercise as paused, so that "let's continue" picks it up again."""
 

@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from attune import remote_actions, speedups
+from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
 from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state
@@ -63,6 +64,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         directory = registry.international
         self._fixed_variables: Dict[Text, Text] = {
             **template_variables(self.practice),
+            **fact_variables(self.practice.facts),
             **crisis_template_variables(registry, self.practice),
             **region_variables(registry, self._home),
             "max_message_chars": str(self.practice.limits.max_message_chars),
@@ -140,6 +142,9 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == WELCOME and welcomed(tracker):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
+        # A practice fact: as written, "we don't offer that", or "I don't have that detail".
+        fact_question = utter_action in FACT_RESPONSES
+        utter_action = fact_response(utter_action, self.practice.facts)
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
         # Whether numbers are declined is read from the whole conversation (crisis_state),
         # for every response that has a variant without them.
@@ -159,6 +164,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_text_lines(response, tracker, output_channel, kwargs, state.declined)
         if response is not None and base in _FOLLOW_UP_ANSWERS and read_as_risk(tracker):
             response = await self._with_one_line(response, tracker, output_channel, kwargs)
+        if response is not None and fact_question and seen and not state.declined:
+            # After a crisis reply, "do they speak Spanish?" or "is it free?" may be about the
+            # lines: the practice's answer, then this crisis kind's lines.
+            response = await self._append_note(response, "utter_note_lines_after_fact", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
         return response

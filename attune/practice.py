@@ -20,10 +20,11 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from attune.style import judging_phrases
 from attune.safety.resources import (
     UNVERIFIED_MARKER,
     Registry,
@@ -60,7 +61,22 @@ _TOP_KEYS = (
     "quick_exit_url",
     "website",
     "limits",
+    # Optional answers to common questions (see Facts below).
+    "fees",
+    "insurance",
+    "session_formats",
+    "clients",
+    "languages",
+    "accessibility",
+    "free_consultation",
+    "cancellation",
 )
+# What a practice may list under session_formats and clients.see, in the order the assistant
+# names them.
+SESSION_FORMATS: Tuple[str, ...] = ("in_person", "online", "phone")
+CLIENT_GROUPS: Tuple[str, ...] = ("individuals", "couples", "families", "teens", "children")
+# A fact written in the practice's words is said inside one bubble: keep it short.
+MAX_FACT_WORDS = 30
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _EMAIL_RE = re.compile(
     rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*\.[A-Za-z]{{2,}}$"
@@ -145,6 +161,29 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """Optional answers to the questions visitors ask before booking.
+
+    None means the practice did not say, and the assistant says it does not have that detail.
+    For ``sliding_scale``, ``direct_billing``, ``free_consultation`` and
+    ``cancellation_late_fee``, False means the practice said it does not offer it.
+    """
+
+    fee_session: Optional[str] = None
+    sliding_scale: Union[str, bool, None] = None
+    insurance_coverage: Optional[str] = None
+    direct_billing: Union[Tuple[str, ...], bool, None] = None
+    session_formats: Optional[Tuple[str, ...]] = None
+    clients: Optional[Tuple[str, ...]] = None
+    youngest_age: Optional[int] = None
+    languages: Optional[Tuple[str, ...]] = None
+    accessibility: Optional[str] = None
+    free_consultation: Union[str, bool, None] = None
+    cancellation_notice_hours: Optional[int] = None
+    cancellation_late_fee: Union[str, bool, None] = None
+
+
+@dataclass(frozen=True)
 class Practice:
     """The whole, validated practice configuration."""
 
@@ -159,6 +198,7 @@ class Practice:
     quick_exit_url: str = DEFAULT_QUICK_EXIT_URL
     website: Website = Website()
     limits: Limits = Limits()
+    facts: Facts = Facts()
     source_path: Optional[Path] = None
 
     @property
@@ -257,6 +297,7 @@ class _PracticeParser:
         )
         website = self.website(data.get("website"))
         limits = self.limits(data.get("limits"))
+        facts = self.facts(data)
         if self.problems:
             raise PracticeConfigError(self.problems, self.label)
         assert name is not None  # a missing or unusable name is one of the problems
@@ -272,6 +313,7 @@ class _PracticeParser:
             quick_exit_url=quick_exit,
             website=website,
             limits=limits,
+            facts=facts,
             source_path=path,
         )
 
@@ -584,6 +626,215 @@ class _PracticeParser:
             ),
         )
 
+    # ---- the practice's facts (all optional)
+
+    def facts(self, data: Dict[str, Any]) -> Facts:
+        fee_session: Optional[str] = None
+        sliding_scale: Union[str, bool, None] = None
+        fees = self.section(
+            data.get("fees"), "fees", 'fees:\n      session: "$160 for 50 minutes"', required=False
+        )
+        if fees is not None:
+            self.unknown(fees, ("session", "sliding_scale"), "fees")
+            fee_session = self.fact_text(
+                fees, "session", "fees.session", "a few words like $160 for 50 minutes"
+            )
+            sliding_scale = self.text_or_no(
+                fees,
+                "sliding_scale",
+                "fees.sliding_scale",
+                "a few words like from $80 a session, based on income",
+            )
+        coverage: Optional[str] = None
+        billing: Union[Tuple[str, ...], bool, None] = None
+        insurance = self.section(
+            data.get("insurance"),
+            "insurance",
+            'insurance:\n      coverage: "Many workplace health plans cover our sessions."'
+            "\n      direct_billing: no",
+            required=False,
+        )
+        if insurance is not None:
+            self.unknown(insurance, ("coverage", "direct_billing"), "insurance")
+            coverage = self.fact_text(
+                insurance,
+                "coverage",
+                "insurance.coverage",
+                "a sentence like: Many workplace health plans cover our sessions.",
+                required=True,
+            )
+            billing = self.names_or_no(
+                insurance,
+                "direct_billing",
+                "insurance.direct_billing",
+                "a list of insurers like [Green Shield Canada, Sun Life], or no",
+            )
+            if billing is None and "direct_billing" not in insurance:
+                self.fail(
+                    "insurance.direct_billing",
+                    "is missing; list the insurers you bill directly, like "
+                    "[Green Shield Canada, Sun Life], or write: no",
+                )
+        formats = self.choices(data, "session_formats", "session_formats", SESSION_FORMATS)
+        see: Optional[Tuple[str, ...]] = None
+        youngest: Optional[int] = None
+        clients = self.section(
+            data.get("clients"),
+            "clients",
+            "clients:\n      see: [individuals, couples]",
+            required=False,
+        )
+        if clients is not None:
+            self.unknown(clients, ("see", "youngest_age"), "clients")
+            see = self.choices(clients, "see", "clients.see", CLIENT_GROUPS)
+            if see is None and "see" not in clients:
+                self.fail(
+                    "clients.see",
+                    f"is missing; list whom you see, from {', '.join(CLIENT_GROUPS)}",
+                )
+            if clients.get("youngest_age") is not None:
+                youngest = self.integer(clients, "youngest_age", "clients.youngest_age", 3, 25, 13)
+        languages = self.names_or_no(
+            data, "languages", "languages", "a list of languages like [English, French]",
+            allow_no=False,
+        )
+        accessibility = self.fact_text(
+            data,
+            "accessibility",
+            "accessibility",
+            "a sentence like: Step-free entrance and an elevator to our floor.",
+        )
+        consultation = self.text_or_no(
+            data,
+            "free_consultation",
+            "free_consultation",
+            "a few words like a free 15-minute phone call, or no",
+        )
+        notice: Optional[int] = None
+        late_fee: Union[str, bool, None] = None
+        cancellation = self.section(
+            data.get("cancellation"),
+            "cancellation",
+            'cancellation:\n      notice_hours: 24\n      late_fee: "the full session fee"',
+            required=False,
+        )
+        if cancellation is not None:
+            self.unknown(cancellation, ("notice_hours", "late_fee"), "cancellation")
+            if cancellation.get("notice_hours") is None:
+                self.fail(
+                    "cancellation.notice_hours",
+                    "is missing; add how many hours' notice you ask for, like notice_hours: 24",
+                )
+            else:
+                notice = self.integer(
+                    cancellation, "notice_hours", "cancellation.notice_hours", 1, 336, 24
+                )
+            late_fee = self.text_or_no(
+                cancellation,
+                "late_fee",
+                "cancellation.late_fee",
+                "a few words like the full session fee, or no",
+            )
+        return Facts(
+            fee_session=fee_session,
+            sliding_scale=sliding_scale,
+            insurance_coverage=coverage,
+            direct_billing=billing,
+            session_formats=formats,
+            clients=see,
+            youngest_age=youngest,
+            languages=languages if isinstance(languages, tuple) else None,
+            accessibility=accessibility,
+            free_consultation=consultation,
+            cancellation_notice_hours=notice,
+            cancellation_late_fee=late_fee,
+        )
+
+    def fact_text(
+        self, raw: Dict[str, Any], key: str, where: str, expected: str, required: bool = False
+    ) -> Optional[str]:
+        """Words the assistant says as they are: plain text, at most MAX_FACT_WORDS words."""
+        value = self.text(raw, key, where, expected, required=required, max_len=400)
+        if value is not None and len(value.split()) > MAX_FACT_WORDS:
+            self.fail(
+                where,
+                f"is {len(value.split())} words long; keep it to {MAX_FACT_WORDS} words or fewer "
+                "(the assistant says it in one short message)",
+            )
+            return None
+        return value
+
+    def text_or_no(
+        self, raw: Dict[str, Any], key: str, where: str, expected: str
+    ) -> Union[str, bool, None]:
+        """A few words describing what is offered, or no (False); None when left out."""
+        value = raw.get(key)
+        if value is False:
+            return False
+        if value is True:
+            self.fail(where, f"was read as yes; write what you offer instead, like: {expected}")
+            return None
+        if isinstance(value, str) and value.strip().lower() in ("no", "none", "n/a"):
+            return False
+        return self.fact_text(raw, key, where, expected)
+
+    def names_or_no(
+        self,
+        raw: Dict[str, Any],
+        key: str,
+        where: str,
+        expected: str,
+        allow_no: bool = True,
+    ) -> Union[Tuple[str, ...], bool, None]:
+        """A list of short names (insurers, languages), or no (False) if allowed."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if allow_no and (
+            value is False or (isinstance(value, str) and value.strip().lower() in ("no", "none"))
+        ):
+            return False
+        if isinstance(value, str):
+            value = [value]
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(item, str) and item.strip() for item in value)
+        ):
+            self.bad(where, expected, value)
+            return None
+        names = tuple(" ".join(item.split()) for item in value)
+        too_long = [name for name in names if len(name) > 60]
+        if too_long:
+            self.fail(where, f"has a name over 60 characters ({too_long[0]!r}); shorten it")
+            return None
+        if len(names) > 12:
+            self.fail(where, f"lists {len(names)} names; keep it to 12 or fewer")
+            return None
+        return names
+
+    def choices(
+        self, raw: Dict[str, Any], key: str, where: str, allowed: Sequence[str]
+    ) -> Optional[Tuple[str, ...]]:
+        """A list of words from ``allowed``, kept in the order of ``allowed``."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        expected = f"a list from {', '.join(allowed)}, like [{', '.join(allowed[:2])}]"
+        if not isinstance(value, list) or not value:
+            self.bad(where, expected, value)
+            return None
+        chosen = []
+        for item in value:
+            word = str(item).strip().lower().replace(" ", "_").replace("-", "_")
+            if word not in allowed:
+                self.bad(where, expected, item, closest(word, list(allowed)))
+                return None
+            chosen.append(word)
+        return tuple(word for word in allowed if word in chosen)
+
     # ---- values
 
     def text(
@@ -825,6 +1076,22 @@ def practice_warnings(
         warnings.append(
             f"contact.phone looks like a made-up 555 number ({practice.contact.phone})."
         )
+    facts = practice.facts
+    own_words: Tuple[Tuple[str, object], ...] = (
+        ("fees.session", facts.fee_session),
+        ("fees.sliding_scale", facts.sliding_scale),
+        ("insurance.coverage", facts.insurance_coverage),
+        ("accessibility", facts.accessibility),
+        ("free_consultation", facts.free_consultation),
+        ("cancellation.late_fee", facts.cancellation_late_fee),
+    )
+    for label, words in own_words:
+        found = judging_phrases(words) if isinstance(words, str) else []
+        if found:
+            warnings.append(
+                f"{label} uses {', '.join(repr(word) for word in found)}, which the assistant's "
+                "replies avoid (attune/style.py, and the conversation checks flag it); reword it."
+            )
     if not any(practice.hours.weekly):
         warnings.append(
             "hours.weekly has no opening times; the bot will always say the practice is closed."
@@ -857,12 +1124,30 @@ def practice_warnings(
     return warnings
 
 
+def facts_given(facts: Facts) -> Tuple[List[str], List[str]]:
+    """The settings of the practice's facts it gave, and the ones it left out."""
+    settings = {
+        "fees.session": facts.fee_session,
+        "fees.sliding_scale": facts.sliding_scale,
+        "insurance": facts.insurance_coverage,
+        "session_formats": facts.session_formats,
+        "clients": facts.clients,
+        "languages": facts.languages,
+        "accessibility": facts.accessibility,
+        "free_consultation": facts.free_consultation,
+        "cancellation": facts.cancellation_notice_hours,
+    }
+    given = [name for name, value in settings.items() if value is not None]
+    return given, [name for name in settings if name not in given]
+
+
 def summary_text(practice: Practice, registry: Registry) -> str:
     """The friendly OK report of ``check``."""
     country = registry.countries[practice.region.country]
     sub = country.subdivisions.get(practice.region.subdivision or "")
     place = country.name + (f", {sub.name}" if sub else "")
     label = practice.source_path.name if practice.source_path else "practice.yml"
+    given, missing = facts_given(practice.facts)
     lines = [
         f"{label} is OK.",
         f"  Practice:      {practice.name}"
@@ -878,6 +1163,11 @@ def summary_text(practice: Practice, registry: Registry) -> str:
         f"  Conversations are deleted after {practice.retention_days} days.",
         f"  Messages: up to {practice.limits.max_message_chars} characters, "
         f"{practice.limits.messages_per_minute} per minute.",
+        f"  Answers about: {', '.join(given) or 'nothing yet'}",
+    ]
+    if missing:
+        lines.append(f"  Not given (the assistant says to ask you): {', '.join(missing)}")
+    lines += [
         f"  Crisis line always shown: {country.primary.name}, {contact_phrase(country.primary)}; "
         f"emergency {country.emergency_call.value}.",
     ]

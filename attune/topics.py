@@ -29,6 +29,17 @@ TOPIC_TITLES: Dict[str, str] = {
     "ask_counselling": "What counselling is like",
     "ask_therapy_approaches": "Therapy approaches",
     "ask_labels_criticism": "Are labels overused?",
+    # the practice's facts (attune/facts.py)
+    "ask_fees": "What a session costs",
+    "ask_sliding_scale": "Is there a sliding scale?",
+    "ask_insurance": "Insurance and billing",
+    "ask_session_formats": "Online or in person?",
+    "ask_clients": "Who the practice sees",
+    "ask_languages": "Languages",
+    "ask_accessibility": "Getting into the office",
+    "ask_free_consultation": "A free first chat?",
+    "ask_cancellation": "Cancelling a session",
+    "ask_hours": "Office hours",
 }
 
 HUMAN_PATH = {"title": "Talk to a therapist", "payload": "/request_human"}

@@ -21,6 +21,7 @@ from actions.reflection import (
     ActionReflectionSummary,
     ActionResetReflection,
     ActionResumeReflection,
+    ActionStartReflectionWithAnswer,
     ValidateReflectionForm,
 )
 from attune.reflection import (
@@ -345,3 +346,54 @@ async def test_pause_and_resume_keep_the_answers_and_toggle_the_pause():
     resumed = await ActionResumeReflection().run(dispatcher, sdk_tracker(slots), {})
     assert [(e["name"], e["value"]) for e in resumed] == [("reflection_paused", False)]
     assert dispatcher.messages[0]["response"] == "utter_reflection_resuming"
+
+
+# --------------------------------------------------------------------------- at "Shall we start?"
+
+
+def offer_tracker(text: str, slots: Dict[str, Any]) -> Tracker:
+    return Tracker(
+        sender_id="visitor",
+        slots=slots,
+        latest_message={"text": text, "intent": {"name": "share_reflection"}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+async def test_an_answer_typed_at_the_offer_is_kept_as_the_first_answer():
+    dispatcher = CollectingDispatcher()
+    slots = {**dict.fromkeys(QUESTION_SLOTS, "old"), "reflection_paused": True}
+    events = await ActionStartReflectionWithAnswer().run(
+        dispatcher, offer_tracker("  i pull away when people get close ", slots), {}
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values["reflection_closeness"] == "i pull away when people get close"
+    # The other answers of an earlier round are cleared; the form acknowledges this one.
+    assert all(values[slot] is None for slot in QUESTION_SLOTS[1:])
+    assert values["reflection_paused"] is False
+    assert [m["response"] for m in dispatcher.messages] == ["utter_reflection_first_answer_taken"]
+
+
+async def test_a_button_at_the_offer_is_not_kept_as_an_answer():
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartReflectionWithAnswer().run(dispatcher, offer_tracker("/share_reflection", {}), {})
+    assert all(e["name"] != "reflection_closeness" or e["value"] is None for e in events)
+    assert dispatcher.messages == []
+
+
+def test_at_the_offer_skip_stop_and_pause_are_a_not_now_and_an_answer_starts_the_exercise():
+    rules = yaml.safe_load((REPO / "data" / "rules" / "reflection.yml").read_text())["rules"]
+    at_offer = [r for r in rules if r["steps"][0] == {"action": "utter_reflection_ground_rules"}]
+    said = {}
+    for rule in at_offer:
+        step = rule["steps"][1]
+        for intent in [s["intent"] for s in step["or"]] if "or" in step else [step["intent"]]:
+            said[intent] = rule["steps"][2]["action"]
+    for intent in ("deny", "skip_question", "stop_reflection", "pause_reflection"):
+        assert said[intent] == "utter_reflection_not_now"
+    assert said["share_reflection"] == "action_start_reflection_with_answer"
+    assert said["affirm"] == "action_reset_reflection"
