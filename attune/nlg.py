@@ -167,8 +167,14 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if response is not None and fact_question and seen and not state.declined:
             # After a crisis reply, "do they speak Spanish?" or "is it free?" may be about the
             # lines: the practice's answer, then this crisis kind's lines.
+            variables = {**self.variables(tracker), **kwargs}
             response = await self._append_note(response, "utter_note_lines_after_fact", tracker, output_channel,
-                                               {**self.variables(tracker), **kwargs})
+                                               variables)
+            if tracker.get_slot("visitor_region") == UNKNOWN:
+                # Somewhere the registry has no lines for: how to find local ones, as every
+                # reply that shows lines says.
+                response = await self._append_note(response, "utter_note_elsewhere", tracker, output_channel,
+                                                   variables)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
         return response

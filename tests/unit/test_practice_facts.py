@@ -351,3 +351,10 @@ def test_every_fact_answer_keeps_a_person_and_help_now_one_tap_away() -> None:
             payloads = {button["payload"] for button in variation.get("buttons") or []}
             assert "/request_crisis_help" in payloads, name
             assert payloads & {"/request_human", "/request_callback"}, name
+
+
+async def test_after_a_crisis_somewhere_without_lines_a_fact_answer_says_how_to_find_local_ones(full: Practice) -> None:
+    tracker = tracker_with("risk_suicide", "ask_languages")
+    tracker.update(SlotSet("visitor_region", "unknown"))
+    text = (await nlg_for(full).generate("utter_languages", tracker, "rest"))["text"]
+    assert "help lines" in text and "findahelpline.com" in text.lower()
