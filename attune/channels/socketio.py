@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 from engineio.async_drivers.sanic import WebSocket as SanicWebSocket
 from socketio import AsyncServer
 
+from rasa.core.lock_store import LockError
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 
@@ -200,6 +201,14 @@ class WebChatInput(SocketIOInput):
                 await on_new_message(
                     UserMessage(text, collector, session_id, input_channel=self.name())
                 )
+            except LockError:
+                # A flood of messages for one conversation: this one waited too long for its
+                # turn. Expected under abuse, not a fault: answered like any refusal.
+                logger.warning("A website message waited too long for its conversation; answered without it.")
+                return await refuse(
+                    request, 503, "server_error", "The message could not be handled.",
+                    session_id, text, self.name(),
+                )
             except Exception:  # noqa: BLE001 - the visitor still gets an answer, risk first
                 logger.exception("Could not handle a website message.")
                 return await refuse(
@@ -277,8 +286,13 @@ class WebChatInput(SocketIOInput):
             message = UserMessage(text, output, session_id, input_channel=self.name())
             try:
                 await on_new_message(message)
-            except Exception:  # noqa: BLE001 - the visitor still gets an answer, risk first
-                logger.exception("Could not handle a website message.")
+            except Exception as failure:  # noqa: BLE001 - the visitor still gets an answer, risk first
+                if isinstance(failure, LockError):
+                    # A flood of frames for one conversation: this one waited too long for its
+                    # turn. Expected under abuse, not a fault: no traceback in the log.
+                    logger.warning("A website message waited too long for its conversation; answered without it.")
+                else:
+                    logger.exception("Could not handle a website message.")
                 answer = await answer_refusal(
                     app_agent(connection), session_id, text, "server_error", self.name()
                 )
