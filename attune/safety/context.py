@@ -312,34 +312,36 @@ _LINES_HERE = re.compile(
 )
 
 
+def _re_read(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]", intent: str,
+             keep: frozenset = frozenset(), limit: int = 2000) -> bool:
+    """The shared rule of the re-readings below: after a crisis reply, outside any form, a
+    message that is not a risk reading, not a button, and not already read as an answer in
+    `keep`, and that says `said` in so many words, becomes `intent`. Returns whether it did."""
+    current = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:limit]
+    if is_risk_intent(current) or current in keep or text.startswith("/"):
+        return False
+    if getattr(tracker, "active_loop_name", None) or not said.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, intent)
+    return True
+
+
 def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking whether the lines work where the visitor is gets the
     lines of where they said they are (or the honest answer for a place without any).
     Returns whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:500]
-    if is_risk_intent(intent) or text.startswith("/"):
-        return False
-    if getattr(tracker, "active_loop_name", None) or not _LINES_HERE.search(text) or not crisis_shown(tracker):
-        return False
     # Also when the classifier read it so, unsure ("is 988 the same there", 0.41): not a shrug.
-    set_intent(parse_data, SHARE_LOCATION)
-    return True
+    return _re_read(parse_data, tracker, _LINES_HERE, SHARE_LOCATION, limit=500)
 
 
 def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for no more numbers in so many words is that, whatever
     else the classifier read ("Told you. No numbers."). Not inside a form, never over a risk
     reading, and not over an answer that already fits. Returns whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:2000]
-    if is_risk_intent(intent) or intent in (STOP_HOTLINES, "cant_call", SHARE_LOCATION, "request_crisis_help",
-                                            "lines_did_not_help") or text.startswith("/"):
-        return False
-    if getattr(tracker, "active_loop_name", None) or not NO_MORE_NUMBERS.search(text) or not crisis_shown(tracker):
-        return False
-    set_intent(parse_data, STOP_HOTLINES)
-    return True
+    return _re_read(parse_data, tracker, NO_MORE_NUMBERS, STOP_HOTLINES,
+                    keep=frozenset({STOP_HOTLINES, "cant_call", SHARE_LOCATION, "request_crisis_help",
+                                    "lines_did_not_help"}))
 
 
 def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -369,14 +371,7 @@ def says_lines_did_not_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "whats the point of more numbers if nobody answers them" (read as
     "no more numbers") is a line that did not answer: what else reaches someone now, with the
     emergency number. Not over a risk reading, not inside a form. Returns whether it did."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:2000]
-    if is_risk_intent(intent) or intent == LINES_DID_NOT_HELP or text.startswith("/"):
-        return False
-    if getattr(tracker, "active_loop_name", None) or not LINES_UNANSWERED.search(text) or not crisis_shown(tracker):
-        return False
-    set_intent(parse_data, LINES_DID_NOT_HELP)
-    return True
+    return _re_read(parse_data, tracker, LINES_UNANSWERED, LINES_DID_NOT_HELP, keep=frozenset({LINES_DID_NOT_HELP}))
 
 
 ASK_MEDICATION = "ask_medication"
@@ -408,14 +403,7 @@ def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     numbers") or "my voice goes when i cry, dont wanna ring anyone" (read as a feeling) is
     answered as what it is: the lines that take texts and chats. Not inside a form, and never
     over a risk reading. Returns whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:2000]
-    if is_risk_intent(intent) or intent in _FITS_NOT_CALLING or text.startswith("/"):
-        return False
-    if getattr(tracker, "active_loop_name", None) or not WILL_NOT_CALL.search(text) or not crisis_shown(tracker):
-        return False
-    set_intent(parse_data, CANT_CALL_INTENT)
-    return True
+    return _re_read(parse_data, tracker, WILL_NOT_CALL, CANT_CALL_INTENT, keep=_FITS_NOT_CALLING)
 
 
 def install() -> None:
