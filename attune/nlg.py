@@ -27,7 +27,7 @@ from attune import remote_actions, speedups
 from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
-from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state
+from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state, someone_elses_emergency
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS
 from attune.safety.resources import (
@@ -89,6 +89,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         the visitor said they are in (slot `visitor_region`), else the practice's."""
         variables = dict(self._fixed_variables)
         region = tracker.get_slot("visitor_region") if tracker is not None else None
+        if region and "-" in self._home and region == self._home.split("-")[0]:
+            # "I'm in Canada" to a practice in Ontario says no more than where the practice
+            # is: its own lines stay, with its region's abuse and youth lines that the
+            # country's list has none of.
+            region = None
         if region and region != self._home and region != UNKNOWN:
             variables.update(self._region(region))
         elif region == self._home:
@@ -232,7 +237,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             notes.append(note)
         if found.get("risky_place"):
             notes.append(await super().generate("utter_note_place", tracker, output_channel, **variables))
-        if not notes and base in _SELF_RISK_REPLIES:
+        # "ok. maybe i thought about it. once or twice" after a denial: the thoughts admitted,
+        # the same step as a first reply to them.
+        taken_back = (base == GENERAL_CRISIS_RESPONSE and tracker.latest_message.intent.get("name") == "retract_denial"
+                      and tracker.get_slot("crisis_kind") in ("suicide", "self_harm"))
+        if not notes and (base in _SELF_RISK_REPLIES or taken_back):
             notes.append(await super().generate("utter_note_means", tracker, output_channel, **variables))
         texts = [note["text"] for note in notes if note and note.get("text")]
         if not texts:
@@ -382,24 +391,18 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
 
 def about_someone_else(tracker: DialogueStateTracker) -> bool:
     """Whether this conversation's risk was read as someone else's: `risk_third_party`, or a
-    medical emergency the word lists read as another person's ("she took a bunch of tylenol
-    an hour ago"). Not their reading of violence: there "another person" is whom the visitor
-    fears hurting ("i'm scared i'm going to hit her"), who must never be told to stay close."""
+    medical emergency or an attempt under way the word lists read as another person's ("she
+    took a bunch of tylenol an hour ago", "hes sitting on the edge of the roof"). Not their
+    reading of violence: there "another person" is whom the visitor fears hurting ("i'm
+    scared i'm going to hit her"), who must never be told to stay close."""
     for event in tracker.applied_events():
         if not isinstance(event, UserUttered):
             continue
-        risk = (event.parse_data or {}).get("risk") or {}
         if event.intent_name == "risk_third_party":
             return True
-        if (event.intent_name == "risk_emergency" and risk.get("about") == "other"
-                and risk.get("category") == "emergency" and risk.get("subcategory") in _MEDICAL_EMERGENCIES
-                and not any(str(s).startswith("harm_others") for s in risk.get("signals") or [])):
+        if someone_elses_emergency(event.intent_name, (event.parse_data or {}).get("risk") or {}):
             return True
     return False
-
-
-# The word lists' emergencies that are medical: someone else's is the helper's to act on.
-_MEDICAL_EMERGENCIES = frozenset({"overdose", "medical"})
 
 
 def crisis_seen(tracker: DialogueStateTracker) -> bool:

@@ -297,7 +297,8 @@ def _classifier_risk_guess(message: Message) -> Optional[Dict[Text, Any]]:
 
 
 _LANGUAGE_RISK_INTENTS = {"suicide": "risk_suicide", "self_harm": "risk_self_harm", "abuse": "risk_abuse",
-                          "harm_others": "risk_harm_others", "third_party": "risk_third_party"}
+                          "harm_others": "risk_harm_others", "third_party": "risk_third_party",
+                          "emergency": "risk_emergency"}
 
 
 def _other_language(message: Message, text: Text, intent: Optional[Text], data: Dict[Text, Any]) -> Optional[Text]:

@@ -23,15 +23,17 @@ import re
 from typing import Any, Dict, Optional, Text
 
 from attune.safety.crisis_state import (
+    ASKS_FOR_NUMBER,
     DID_IT,
     LINES_UNANSWERED,
     NEW_RISK_ENTITIES,
     NO_MORE_NUMBERS,
     WILL_NOT_CALL,
     crisis_state,
+    someone_elses_emergency,
 )
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
-from attune.safety.taxonomy import is_risk_intent
+from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
 from attune.safety.windows import last_reading
 
 logger = logging.getLogger(__name__)
@@ -102,6 +104,17 @@ def read_together(
     risk["source"] = "two_turns"
     parse_data[RISK_KEY] = risk
     return decided
+
+
+def two_turns(parse_data: Dict[Text, Any], tracker: Any, model: RiskModel, encoder: Any) -> Optional[str]:
+    """`read_together` with the visitor's previous message, before any crisis reply only:
+    afterwards the previous message is about the crisis, and reading it again with a
+    follow-up ("ok walked off it. sitting at the bus stop now", "book me something") took
+    the follow-up for new risk, often of another kind. Each message is still read alone, in
+    the crisis's light (`within_crisis`)."""
+    if crisis_shown(tracker):
+        return None
+    return read_together(parse_data, previous_user_message(tracker), model, encoder)
 
 
 # After a crisis reply, a message the intent classifier is unsure of is not guessed at ("i'm
@@ -176,6 +189,21 @@ def last_crisis(tracker: Any) -> Optional[str]:
     return None
 
 
+def helping_frame(tracker: Any) -> Optional[str]:
+    """`last_crisis`, except that someone else's emergency ("hes sitting on the edge of the
+    roof", "she took a bunch of tylenol") is a helper's conversation: THIRD_PARTY."""
+    from rasa.shared.core.events import UserUttered
+
+    frame = last_crisis(tracker)
+    if frame != EMERGENCY:
+        return frame
+    for event in reversed(getattr(tracker, "events", []) or []):
+        if isinstance(event, UserUttered) and event.intent_name == EMERGENCY:
+            risk = (getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}
+            return THIRD_PARTY if someone_elses_emergency(EMERGENCY, risk) else EMERGENCY
+    return frame
+
+
 def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     """Reads a message the risk model alone took for new risk in the light of the crisis
     already answered. Returns the intent it chose, or None when it changed nothing.
@@ -201,9 +229,9 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if not is_risk_intent(intent) or intent == EMERGENCY:
         return None
     risk = parse_data.get(RISK_KEY) or {}
-    if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES:
+    if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES and intent != CHECK_IN:
         return None  # something swallowed, a means, a place, "tonight": new risk, a crisis reply
-    frame = last_crisis(tracker)
+    frame = helping_frame(tracker)
     if frame is None or getattr(tracker, "active_loop_name", None):
         # Inside a form a risk reading keeps its risk intent: the safety policy answers it and
         # the form's free-text slots never take it as an answer.
@@ -319,10 +347,12 @@ def _re_read(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]",
     `keep`, and that says `said` in so many words, becomes `intent`. Returns whether it did."""
     current = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")[:limit]
-    if is_risk_intent(current) or current in keep or text.startswith("/"):
+    if is_risk_intent(current) or (current in keep and current != intent) or text.startswith("/"):
         return False
     if getattr(tracker, "active_loop_name", None) or not said.search(text) or not crisis_shown(tracker):
         return False
+    # Also when the classifier read it so, unsure ("i dont want no hotline", 0.45): said in so
+    # many words, it is not a shrug for the crisis-aware question.
     set_intent(parse_data, intent)
     return True
 
@@ -331,7 +361,6 @@ def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking whether the lines work where the visitor is gets the
     lines of where they said they are (or the honest answer for a place without any).
     Returns whether it changed the intent."""
-    # Also when the classifier read it so, unsure ("is 988 the same there", 0.41): not a shrug.
     return _re_read(parse_data, tracker, _LINES_HERE, SHARE_LOCATION, limit=500)
 
 
@@ -340,8 +369,7 @@ def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     else the classifier read ("Told you. No numbers."). Not inside a form, never over a risk
     reading, and not over an answer that already fits. Returns whether it changed the intent."""
     return _re_read(parse_data, tracker, NO_MORE_NUMBERS, STOP_HOTLINES,
-                    keep=frozenset({STOP_HOTLINES, "cant_call", SHARE_LOCATION, "request_crisis_help",
-                                    "lines_did_not_help"}))
+                    keep=frozenset({STOP_HOTLINES, SHARE_LOCATION, "request_crisis_help", "lines_did_not_help"}))
 
 
 def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -385,7 +413,7 @@ def medication_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     whether it changed the intent."""
     if (parse_data.get("intent") or {}).get("name") != ASK_MEDICATION:
         return False
-    frame = last_crisis(tracker)
+    frame = helping_frame(tracker)
     if frame is None or getattr(tracker, "active_loop_name", None):
         return False
     set_intent(parse_data, frame)
@@ -398,11 +426,43 @@ _FITS_NOT_CALLING = frozenset({CANT_CALL_INTENT, "refuse_hospital", NOT_SAFE_INT
                                "request_human", SHARE_LOCATION, "ask_next_step", "feeling_worse"})
 
 
+def asks_for_number(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking for a line's number again ("ok maybe texting. whats the
+    number again") is the help button in words: the lines in full, even after "no more
+    numbers" (taken back by asking); not "please don't send me the number again". Returns
+    whether it changed the intent."""
+    if NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:500]):
+        return False
+    return _re_read(parse_data, tracker, ASKS_FOR_NUMBER, HELP_INTENT, keep=frozenset({HELP_INTENT}), limit=500)
+
+
+# "could someone from your office talk to me", "can one of your therapists call me": the
+# practice's people, not a line (read as "I can't call" when it adds "I don't like phone lines").
+_THE_PRACTICE = re.compile(
+    r"\b(?:someone|somebody|anyone|one)\s+(?:from|at|of)\s+(?:your|ur|the)\s+(?:office|practice|place|clinic|"
+    r"team|therapists|counsell?ors|centre|center)\b"
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+)?(?:therapist|counsell?or)\b"
+    r"|\bone\s+of\s+your\s+(?:therapists|counsell?ors|people)\b",
+    re.IGNORECASE,
+)
+REQUEST_HUMAN = "request_human"
+
+
+def wants_the_practice(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking for someone from the practice is that request, whatever
+    else the message says. Returns whether it changed the intent."""
+    return _re_read(parse_data, tracker, _THE_PRACTICE, REQUEST_HUMAN,
+                    keep=frozenset({REQUEST_HUMAN, "request_callback", HELP_INTENT, NOT_SAFE_INTENT}),
+                    limit=500)
+
+
 def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "I am not a man who telephones strangers" (read as "no more
     numbers") or "my voice goes when i cry, dont wanna ring anyone" (read as a feeling) is
     answered as what it is: the lines that take texts and chats. Not inside a form, and never
     over a risk reading. Returns whether it changed the intent."""
+    if NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000]):
+        return False  # "I don't want any more telephone numbers today": that, not "I can't call"
     return _re_read(parse_data, tracker, WILL_NOT_CALL, CANT_CALL_INTENT, keep=_FITS_NOT_CALLING)
 
 
@@ -424,13 +484,14 @@ def install() -> None:
         model = shared_risk_model()
         if model is not None:
             try:
-                read_together(parse_data, previous_user_message(tracker), model, shared_encoder())
+                two_turns(parse_data, tracker, model, shared_encoder())
             except Exception:  # noqa: BLE001 - the single-message decision already stands
                 logger.exception("Could not read two messages together for risk.")
         within_crisis(parse_data, tracker)
         # The first that applies, in this order.
         (says_did_it(parse_data, tracker) or medication_within_crisis(parse_data, tracker)
          or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
+         or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)
          or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
          or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
          or unsure_after_crisis(parse_data, tracker))

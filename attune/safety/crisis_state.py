@@ -33,6 +33,20 @@ RESET_INTENTS = frozenset({HELP_INTENT, "retract_denial"})
 NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
 
 
+# The word lists' emergencies that a helper acts on when they are someone else's: something
+# swallowed, a medical emergency, an attempt under way ("hes sitting on the edge of the roof").
+# Not violence: there "another person" may be whom the visitor fears hurting.
+HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress"})
+
+
+def someone_elses_emergency(intent: Optional[str], risk: dict) -> bool:
+    """Whether a message's emergency (its intent and the risk readers' `risk` data) is
+    someone else's that the visitor is helping with: its follow-ups are the helper's."""
+    return (intent == EMERGENCY_INTENT and risk.get("about") == "other" and risk.get("category") == "emergency"
+            and risk.get("subcategory") in HELPERS_EMERGENCIES
+            and not any(str(s).startswith("harm_others") for s in risk.get("signals") or []))
+
+
 @dataclass(frozen=True)
 class CrisisState:
     """After the latest message: whether numbers are declined, and whether that message is
@@ -72,7 +86,9 @@ ASKS_TO_TEXT = re.compile(
     re.IGNORECASE,
 )
 WILL_NOT_CALL = re.compile(
-    r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not)\s+(?:\w+\s+){0,3}?"
+    r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not|"
+    # Scots: "dinnae want to phone anybody", "cannae ring them".
+    r"dinnae|dinna|cannae|canna|wouldnae|willnae|wullnae)\s+(?:\w+\s+){0,3}?"
     r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b"
     # Someone would hear or see the call: "if i call a hotline he'll see it", "he checks my call log".
     r"|\b(?:if|when)\s+i\s+(?:call|ring|phone)\b[^.!?\n]{0,40}?\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d)?\s+(?:see|hear|find\s+out)\b"
@@ -83,11 +99,23 @@ WILL_NOT_CALL = re.compile(
     re.IGNORECASE,
 )
 # Asking for no more numbers in so many words: "don't give me another number", "told you. no
-# numbers", "please don't give me numbers, I know every number" (attune/safety/context.py).
+# numbers", "please don't give me numbers, I know every number", "I don't want any more
+# telephone numbers today" (attune/safety/context.py).
 NO_MORE_NUMBERS = re.compile(
     r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending)?|quit(?:\s+sending)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
-    r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for)\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+)?"
-    r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b",
+    r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for|(?:don'?t|dont|do\s+not)\s+(?:want|need)|"
+    r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
+    r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"
+    r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)",
+    re.IGNORECASE,
+)
+# Asking for a line's number again: "ok maybe texting. whats the number again", "can i have
+# the text number", "what number do i call". The lines, in full (attune/safety/context.py).
+ASKS_FOR_NUMBER = re.compile(
+    r"\b(?:what'?s|whats|what\s+(?:is|was)|wat\s+is|wats|give\s+me|send\s+me|(?:can|could|may)\s+i\s+(?:get|have)|"
+    r"i\s+need|tell\s+me)\s+(?:the|that|a|your|their)\s+(?:\w+\s+)?(?:number|line|hotline|helpline|#)\b(?!\s+of\b)"
+    r"|\bwhat\s+(?:number|line)\s+(?:do|should|can)\s+i\s+(?:text|call|ring)\b"
+    r"|\b(?:the|that)\s+(?:text\s+|crisis\s+)?number\s+again\b",
     re.IGNORECASE,
 )
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".

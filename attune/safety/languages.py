@@ -70,6 +70,10 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
     (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),
+    # The body in trouble after something swallowed: "j'ai mange plusieurs jujubes au cannabis
+    # [...] mon coeur bat trop vite, j'ai peur de mourir".
+    (r"\b(?:j'ai (?:mange|pris|avale|bu))\b.{0,120}?\b(?:coeur bat trop (?:vite|fort)|peur de mourir|"
+     r"(?:je )?(?:respire|arrive pas a respirer) (?:mal|plus)|vais mourir|je me sens partir)\b", "emergency"),
 ]
 _ES: List[Tuple[str, str]] = [
     # Someone else at risk (se quiere matar, se va a tomar...), before the first-person phrases.
@@ -90,6 +94,8 @@ _ES: List[Tuple[str, str]] = [
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b", "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
+    (r"\b(?:me tome|comi|tome|trague)\b.{0,120}?\b(?:corazon (?:late|va) demasiado (?:rapido|fuerte)|miedo de morir|"
+     r"me voy a morir|no puedo respirar)\b", "emergency"),
 ]
 _PATTERNS: Dict[str, List[Tuple["re.Pattern[str]", str]]] = {
     FRENCH: [(re.compile(p), c) for p, c in _FR],

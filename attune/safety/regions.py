@@ -56,7 +56,9 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "rimouski": "CA-QC", "laval": "CA-QC", "longueuil": "CA-QC", "rouyn-noranda": "CA-QC",
     "saint john": "CA-NB", "dartmouth": "CA-NS", "cape breton": "CA-NS", "truro": "CA-NS",
     "corner brook": "CA-NL", "gander": "CA-NL", "inuvik": "CA-NT", "hay river": "CA-NT",
-    "rankin inlet": "CA-NU", "dawson city": "CA-YT",
+    "rankin inlet": "CA-NU", "dawson city": "CA-YT", "st. johns": "CA-NL", "grand falls": "CA-NL",
+    "clarenville": "CA-NL", "pictou": "CA-NS",
+    "new glasgow": "CA-NS", "antigonish": "CA-NS", "yarmouth": "CA-NS", "summerside": "CA-PE",
     # United States
     "nyc": "US-NY", "new york city": "US-NY", "los angeles": "US-CA", "la": "US-CA",
     "san francisco": "US-CA", "chicago": "US-IL", "houston": "US-TX", "dallas": "US-TX",
@@ -109,7 +111,8 @@ UNCOVERED_PLACES = frozenset({
     "stockholm", "oslo", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna",
     "zurich", "geneva", "warsaw", "prague", "budapest", "kyiv", "kiev", "moscow", "athens",
     "munich", "frankfurt", "hamburg", "lyon", "marseille", "wellington", "cork", "galway", "limerick",
-    "waterford", "christchurch", "tijuana", "cancún", "cancun", "seville", "sevilla", "valencia spain",
+    "waterford", "christchurch", "joburg", "jozi", "durban", "pretoria", "soweto", "tijuana", "cancún", "cancun",
+    "seville", "sevilla", "valencia spain",
 })
 # Where a visitor places themselves: the place follows one of these.
 _SELF_PLACED = re.compile(
@@ -187,9 +190,13 @@ def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
 
 
 # Placing words without "I'm": "out here near Kindersley", "ranch outside Minot ND", "camp job
-# north of fort mac", "ex-PPCLI, in whitehorse now". Only a name the finder knows counts.
+# north of fort mac", "ex-PPCLI, in whitehorse now", "way out past pictou", "haulin thru
+# tennessee". Only a name the finder knows counts.
 _PLACED_NEAR = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)(?:in|near)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
+    r"(?:^|[,;:]\s*|\b(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)(?:in|near|past)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
+    # On the road: "haulin thru tennessee", "driving through ohio tonight".
+    r"|\b(?:driving|drivin|hauling|haulin|trucking|passing|riding|heading|going|travell?ing)\s+(?:thru|through)\s+"
+    r"(?P<thru>[^\d.,!?;:()\n]{2,40})"
     r"|\b(?:outside(?:\s+of)?|(?:north|south|east|west)\s+of|just\s+outside|close\s+to)\s+(?P<near>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -204,7 +211,7 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
         if not match.group("not"):  # "i'm not in canada"
             yield match.group("place"), True
     for match in _PLACED_NEAR.finditer(text):
-        yield match.group("place") or match.group("near"), True
+        yield match.group("place") or match.group("near") or match.group("thru"), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True
@@ -212,11 +219,20 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
         yield text, False
 
 
+_ABBREVIATED = re.compile(r"\b(st|ste|mt|ft)\.", re.IGNORECASE)
+
+
+def _unabbreviated(text: str) -> str:
+    """"st. john's" as "st john's": the full stop of an abbreviation does not end the place."""
+    return _ABBREVIATED.sub(r"\1", text)
+
+
 def _longest_known(stretch: str, known: Dict[str, Tuple[str, str]]) -> Optional[Tuple[str, str]]:
     lowered = " " + re.sub(r"\s+", " ", stretch.lower()) + " "
     best: Optional[Tuple[str, str]] = None
     best_length = 0
     for name, found in known.items():
+        name = _unabbreviated(name)
         if len(name) > best_length and re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", lowered):
             best, best_length = found, len(name)
     return best
@@ -224,7 +240,7 @@ def _longest_known(stretch: str, known: Dict[str, Tuple[str, str]]) -> Optional[
 
 def find_place(registry: Registry, text: str) -> Optional[Place]:
     """The place the visitor says they are in, or None when they name none."""
-    text = (text or "")[:300]
+    text = _unabbreviated((text or "")[:300])
     known = names(registry)
     codes = _codes(registry)
     for stretch, placed in _candidates(text):

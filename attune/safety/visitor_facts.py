@@ -7,7 +7,8 @@
 - **A means at hand** (pills on the counter, a razor, a gun) or **a dangerous place** (a
   bridge, a balcony railing): the reply adds one concrete step to be safer now (put it out of
   reach; step back from the edge), and after a "no more numbers" such a message counts as new
-  risk, as does **a time** ("tonight", "right now").
+  risk, as does **a time** ("tonight", "right now", a date chosen) or **things put in order**
+  (belongings given away, a note written, accounts deleted).
 
 Neither decides whether a message carries risk: that is the risk readers' work
 (`attune.nlu.risk_component`). These only add a line to replies that already show lines
@@ -83,7 +84,17 @@ _PLACE = re.compile(
     re.IGNORECASE,
 )
 _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|afternoon)"
-                  r"|after\s+(?:this|my)\s+shift)\b", re.IGNORECASE)
+                  r"|after\s+(?:this|my)\s+shift)\b"
+                  # A date chosen: "birthday's in 9 days", "picked a date", "on my birthday".
+                  r"|\bin\s+(?:\d{1,2}|a\s+few|two|three|four|five|six|seven|ten)\s+days\b"
+                  r"|\b(?:picked|chose|chosen|set|have)\s+a\s+date\b|\bon\s+my\s+birthday\b"
+                  # Things put in order: "gave my cat's stuff away", "wrote the note", "deleted my accounts".
+                  r"|\b(?:gave|given|giving)\s+(?:away\s+)?(?:my|all\s+my|most\s+of\s+my)\b[^.!?\n]{0,40}?\baway\b"
+                  r"|\bgave\s+away\s+(?:my|all|most)\b"
+                  r"|\b(?:wrote|written|writing|left)\s+(?:a|the|my)\s+(?:note|letters?|will)\b"
+                  r"|\bdeleted\s+(?:all\s+)?my\s+(?:accounts|socials|profiles?)\b"
+                  r"|\b(?:said|saying)\s+(?:my\s+)?goodbyes?\b",
+                  re.IGNORECASE)
 
 # Longer than any message the channels accept; the patterns never see more.
 MAX_CHARS = 4000
@@ -115,5 +126,6 @@ def names_dangerous_place(text: str) -> bool:
 
 
 def says_when(text: str) -> bool:
-    """Whether the message puts risk at a time close by ("tonight", "right now")."""
+    """Whether the message puts risk at a time close by ("tonight", "right now", a date
+    chosen) or says things were put in order (belongings given away, a note written)."""
     return bool(_NOW.search(text[:MAX_CHARS]))

@@ -38,6 +38,9 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("ya no aguanto, anoche pensé en colgarme en la bodega", "suicide"),
     ("des fois je pense à me pendre", "suicide"),
     ("j'ai passé la nuit assise sur le bord du bain avec les lames de mon rasoir", "self_harm"),
+    # Something swallowed and the body in trouble: the emergency reply with the Poison Centre.
+    ("j'ai pris des bonbons au cannabis sans le savoir, mon coeur bat trop vite, j'ai peur de mourir", "emergency"),
+    ("me comí unas gomitas de mi hermano y el corazón me late muy rápido, tengo miedo de morir", "emergency"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)
@@ -50,6 +53,8 @@ def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     "je suis mort de rire",
     "suicide prevention month at work",
     "i could kill him lol",
+    "j'ai mangé trop de chocolat, mon coeur bat vite quand je cours",
+    "j'ai pris le bus ce matin, j'avais peur d'être en retard",
 ])
 def test_everyday_french_spanish_and_english_hold_no_such_phrase(text):
     assert risk_in(text, None) is None

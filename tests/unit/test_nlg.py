@@ -304,3 +304,18 @@ async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_
     # Not the abuse reply: its step is a room with a way out.
     abuse = (await nlg.generate("utter_crisis_abuse", tracker_of(("risk_abuse", {})), "rest"))["text"]
     assert "anything you could use to hurt yourself" not in abuse
+
+
+async def test_a_visitor_who_says_only_the_practices_country_gets_the_practices_own_lines():
+    # "I am from Syria, in Canada 2 years. My husband hit me": the country's list has no abuse
+    # line; the practice's region (Ontario) has one, and the visitor named nothing narrower.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}))
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    tracker.update(SlotSet("visitor_region", "CA"))
+    text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+    assert "Assaulted Women's Helpline" in text and "Where you are (Canada)" not in text
+    # A narrower place is still theirs.
+    tracker.update(SlotSet("visitor_region", "CA-BC"))
+    text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+    assert "British Columbia" in text and "VictimLinkBC" in text

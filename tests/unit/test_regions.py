@@ -46,6 +46,10 @@ REGISTRY = load_registry()
     ("ex-PPCLI, in whitehorse now. bad night", "CA-YT"),
     ("drank most of a 26er. im in kelowna if that matters", "CA-BC"),
     ("estamos en El Paso, Texas. esos números no funcionan aquí", "US-TX"),
+    # On the road, and small towns of Atlantic Canada.
+    ("haulin thru tennessee. been thinkin bout pullin the rig off at the next overpass", "US-TN"),
+    ("he has guns in the house. we live way out past pictou", "CA-NS"),
+    ("hes asleep. im in st. johns", "CA-NL"),
 ])
 def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     place = find_place(REGISTRY, text)
@@ -67,6 +71,8 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     "my sister lives in Calgary",
     "in bed now, cant sleep",
     "im 20 min away, her mums at work",
+    "going through hell right now",
+    "past tense is hard in english",
 ])
 def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None
@@ -136,6 +142,7 @@ def test_an_unsure_classifier_reads_a_message_placing_the_visitor_as_saying_wher
 @pytest.mark.parametrize("text,name", [
     ("I am back in Pune for my sister's wedding", "Pune"),
     ("hi po, I'm in Cebu now", "Cebu"),
+    ("tonight it's bad. I'm in Joburg, found your site on google", "Joburg"),
 ])
 def test_a_city_outside_the_registry_is_named_as_unknown(text, name):
     place = find_place(REGISTRY, text)

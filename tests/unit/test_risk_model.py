@@ -546,3 +546,77 @@ def test_a_spanish_visitor_who_cannot_talk_on_the_phone_gets_the_lines_that_take
     data = {"text": "hay alguien que hable español? no por teléfono, los compañeros escuchan todo",
             "intent": {"name": "stop_hotlines", "confidence": 0.6}}
     assert context.says_cant_call(data, tracker_with("risk_suicide"))
+
+
+@pytest.mark.parametrize("text", ["ok maybe texting. whats the number again", "can i have the text number",
+                                  "what number do i call"])
+def test_after_a_crisis_asking_for_the_number_again_gets_the_lines_even_after_no_more_numbers(text):
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
+    assert context.asks_for_number(data, tracker_with("risk_self_harm", "stop_hotlines"))
+    assert data["intent"]["name"] == "request_crisis_help"  # the help button in words: lines in full
+
+
+@pytest.mark.parametrize("text", ["whats the number of sessions i get", "i need a line of coke lol"])
+def test_other_numbers_and_lines_are_not_a_request_for_the_crisis_lines(text):
+    data = {"text": text, "intent": {"name": "inform", "confidence": 0.7}}
+    assert not context.asks_for_number(data, tracker_with("risk_suicide"))
+
+
+def test_no_more_numbers_said_in_words_is_respected_even_when_the_classifier_is_unsure_of_it():
+    # "i dont want no hotline" read as stop_hotlines at 0.45 was met with the crisis-aware question.
+    data = {"text": "i dont want no hotline. im just sayin how it is",
+            "intent": {"name": "stop_hotlines", "confidence": 0.45}}
+    assert context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+    assert not context.unsure_after_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"
+
+
+def test_no_more_telephone_numbers_is_not_i_cannot_call():
+    data = {"text": "I don't want any more telephone numbers today. I'm tired.",
+            "intent": {"name": "cant_call", "confidence": 0.9}}
+    assert not context.says_cant_call(data, tracker_with("risk_suicide"))
+    assert context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"
+
+
+def test_scots_dinnae_want_to_phone_is_cannot_call_not_a_call_back_request():
+    data = {"text": "dinnae want to phone anybody", "intent": {"name": "request_callback", "confidence": 0.74}}
+    assert context.says_cant_call(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "cant_call"
+
+
+@pytest.mark.parametrize("text", [
+    "Could someone from your office talk to me? I don't like telephone lines with strangers.",
+    "can i talk to a real therapist"])
+def test_after_a_crisis_asking_for_the_practices_people_is_that_request(text):
+    data = {"text": text, "intent": {"name": "cant_call", "confidence": 1.0}}
+    assert context.wants_the_practice(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "request_human"
+
+
+def test_after_a_crisis_reply_follow_ups_are_not_read_together_with_the_message_before():
+    # "i told her. shes crying but she didnt leave" then "i need to see somebody this week" was
+    # read together as harm to others; after a crisis reply each message is read alone.
+    from rasa.shared.core.events import UserUttered
+
+    tracker = SimpleNamespace(events=[
+        UserUttered("insurance would cover the debt if i was gone", {"name": "risk_suicide", "confidence": 1.0}),
+        UserUttered("i told her. shes crying but she didnt leave", {"name": "not_safe", "confidence": 0.6},
+                    parse_data=parse("", 0.5, intent="not_safe")),
+    ])
+    encoder = FakeEncoder()
+    data = parse("i need to see somebody this week", 0.3, intent="request_human")
+    assert context.two_turns(data, tracker, FakeModel(scores(0.99, harm_others=0.9)), encoder) is None
+    assert data["intent"]["name"] == "request_human" and encoder.seen == []
+    # Before any crisis reply, the two are read together.
+    first = UserUttered("what's the tallest building downtown", {"name": "inform", "confidence": 0.9},
+                        parse_data=parse("", 0.05))
+    before = SimpleNamespace(events=[first])
+    spread = parse("asking for me. i'm done.", risk=0.2)
+    assert context.two_turns(spread, before, FakeModel(scores(0.95, suicide=0.9)), FakeEncoder()) == "risk_suicide"
+
+
+def test_please_dont_send_me_the_number_again_is_not_asking_for_it():
+    data = {"text": "i've called 988 like four times this year. please don't send me the number again",
+            "intent": {"name": "stop_hotlines", "confidence": 0.9}}
+    assert not context.asks_for_number(data, tracker_with("risk_suicide"))

@@ -70,6 +70,10 @@ def test_a_dangerous_place_and_a_time_close_by_are_noticed():
     assert not names_dangerous_place("i keep thinking about it")
     assert says_when("i'm going to do it tonight") and says_when("on the bridge rn")
     assert not says_when("it comes in waves")
+    # A date chosen, or things put in order: after "no more numbers", new risk.
+    assert says_when("birthday's in 9 days. i already gave my records and my cat's stuff away")
+    assert says_when("wrote the note last night") and says_when("i picked a date")
+    assert not says_when("gave my notice at work") and not says_when("we wrote a song together")
 
 
 def test_a_child_who_got_into_the_dishwasher_pods_swallowed_something():
