@@ -57,10 +57,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 check-practice: install  ## Check practice.yml and show what it configures
-	$(PY) -m attune.practice check
+	$(PY) -m attune.check practice
 
 validate: install  ## Check the domain, data and practice configuration
-	$(PY) -m attune.practice check
+	$(PY) -m attune.check practice
 	$(RASA) data validate --fail-on-warnings --quiet
 
 train: $(MODEL)  ## Train the model (only when one of TRAINING_INPUTS changed)

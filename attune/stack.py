@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List, Optional
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from attune.paths import REPO_ROOT
+
 DEFAULT_MODEL = REPO_ROOT / "models" / "attune.tar.gz"
 
 

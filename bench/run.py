@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port, wait_for_http
+from attune.paths import REPO_ROOT
+from attune.stack import DEFAULT_MODEL, Stack, free_port, wait_for_http
 from bench import loadgen
 
 RASA = str(Path(sys.executable).with_name("rasa"))

@@ -38,7 +38,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from attune.stack import DEFAULT_MODEL, Stack, free_port
 
 LEXICON_MEMBER = "risk_lexicon.yml"
 VARIANT_KEY = "\nbench_variant_note: lists identical to the shipped file, fingerprint differs\n"

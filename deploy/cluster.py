@@ -37,7 +37,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, free_port, wait_for_http
+from attune.paths import REPO_ROOT
+from attune.stack import DEFAULT_MODEL, free_port, wait_for_http
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_ROOT = REPO_ROOT / "var" / "cluster"

@@ -45,6 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
+from attune.paths import REPO_ROOT
+
 CHECK_IN = "risk_check_in"
 NONE = "none"
 RISK_INTENTS = (
@@ -77,7 +79,7 @@ KINDS = (
 )
 
 # The corpus lives with the tests; found from this file so any working directory works.
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "safety" / "risk_corpus.yml"
+DEFAULT_CORPUS = REPO_ROOT / "tests" / "safety" / "risk_corpus.yml"
 DEFAULT_OUT = Path("var/reports/safety_eval.json")
 DEFAULT_MIN_RECALL = 0.98
 DEFAULT_MAX_FALSE_ALARMS = 0.02

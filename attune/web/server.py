@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
+from attune.paths import REPO_ROOT
+
 logger = logging.getLogger("attune.web")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 WEB_ROOT = REPO_ROOT / "web"
 # socket.io-client's browser build, as `npm ci` installs it from package-lock.json.
 SOCKETIO_CLIENT_DIR = REPO_ROOT / "node_modules" / "socket.io-client"
