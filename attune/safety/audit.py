@@ -21,19 +21,6 @@ import sqlalchemy as sa
 
 from attune.database import database_url
 
-# risk intent -> the registry category whose resources the crisis reply shows
-INTENT_CATEGORIES = {
-    "risk_suicide": "suicide",
-    "risk_self_harm": "self_harm",
-    "risk_abuse": "abuse",
-    "risk_child_abuse": "child_abuse",
-    "risk_harm_others": "harm_others",
-    "risk_emergency": "emergency",
-    "risk_third_party": "third_party",
-    "risk_check_in": "check_in",
-    "request_crisis_help": "suicide",
-}
-
 _metadata = sa.MetaData()
 safety_events = sa.Table(
     "attune_safety_events",

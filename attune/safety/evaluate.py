@@ -46,19 +46,11 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from attune.paths import REPO_ROOT
+from attune.safety.taxonomy import CRISIS_RESPONSES
 
 CHECK_IN = "risk_check_in"
 NONE = "none"
-RISK_INTENTS = (
-    "risk_suicide",
-    "risk_self_harm",
-    "risk_abuse",
-    "risk_child_abuse",
-    "risk_harm_others",
-    "risk_emergency",
-    "risk_third_party",
-    CHECK_IN,
-)
+RISK_INTENTS = tuple(CRISIS_RESPONSES)
 EXPECTED_VALUES = RISK_INTENTS + (NONE,)
 KINDS = (
     "explicit",
