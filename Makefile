@@ -70,7 +70,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@touch $@
 
 run: install validate train node_modules/.package-lock.json  ## Start everything and print the address to open (Ctrl-C stops)
-	$(PY) -m attune.stack
+	$(PY) -m tools.stack
 
 lint: install  ## Static checks: ruff (ruff.toml) and mypy (mypy.ini)
 	$(PY) -m ruff check .
@@ -80,7 +80,7 @@ test-unit: install node_modules/.package-lock.json  ## Fast tests of pure logic,
 	$(PY) -m pytest tests/unit -q
 
 safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus
-	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
+	$(PY) -m evaluation.risk_detector --out var/reports/safety_eval.json
 
 safety-holdout: safety-sealed  ## Same as safety-sealed (the older held-out sets are among its reported sets)
 
@@ -132,7 +132,7 @@ nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report 
 	$(RASA) test nlu --cross-validation --folds 3 --out var/nlu-report --quiet
 
 nlu-thresholds: install  ## What visitors get at each fallback and soft-net threshold (cross-validation, ~4 min)
-	$(PY) -m attune.nlu_thresholds --out var/reports/nlu_thresholds.json
+	$(PY) -m evaluation.nlu_thresholds --out var/reports/nlu_thresholds.json
 
 # Fast checks first: static checks and unit tests fail in a minute or two, before the browser
 # install, validation and training; then every other test and the slow evaluations.
@@ -182,4 +182,4 @@ cluster-down:  ## Stop the multi-replica deployment
 	$(PY) -m deploy.cluster down
 
 cluster-bench: train  ## Throughput with 1 and 2 replicas, then the no-loss check with a replica killed
-	$(PY) -m deploy.cluster bench
+	$(PY) -m bench.cluster bench

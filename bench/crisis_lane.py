@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from attune.paths import REPO_ROOT
-from attune.stack import Stack, free_port
+from tools.stack import Stack, free_port
 
 CRISIS = "I want to kill myself"
 CRISIS_LINE = "9-8-8"

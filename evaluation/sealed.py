@@ -49,7 +49,7 @@ import yaml
 
 from attune.safety.corpus import Item, read_corpus
 from attune.paths import REPO_ROOT
-from attune.stack import DEFAULT_MODEL, Stack, free_port
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 
 SEALED = sorted((REPO_ROOT / "tests" / "safety" / "sealed").glob("*.jsonl"))
 GATE = REPO_ROOT / "tests" / "safety" / "risk_corpus.yml"

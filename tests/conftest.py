@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 
 from attune.paths import REPO_ROOT
-from attune.stack import DEFAULT_MODEL, Stack, free_port
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 
 
 class RunningStack(Stack):

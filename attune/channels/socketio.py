@@ -157,7 +157,7 @@ class WebChatInput(SocketIOInput):
         )
         sio.eio._async = {**sio.eio._async, "websocket": PacketCheckedWebSocket}
         # Rasa's server answers CORS for every route (Sanic-CORS, `--cors` with the same
-        # origins: attune/stack.py and every deployment); engine.io adding its own headers
+        # origins: tools/stack.py and every deployment); engine.io adding its own headers
         # gave polling answers Access-Control-Allow-Origin twice, which browsers reject.
         # engine.io still refuses a connection from an origin not on the list.
         sio.eio._cors_headers = lambda environ: []

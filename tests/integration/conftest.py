@@ -25,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from attune.paths import REPO_ROOT
-from attune.stack import free_port
+from tools.stack import free_port
 
 INSTALL_SCRIPT = REPO_ROOT / "scripts" / "install-postgres.sh"
 DATABASE = "attune_test"

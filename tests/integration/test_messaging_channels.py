@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from attune.paths import REPO_ROOT
-from attune.stack import DEFAULT_MODEL, free_port
+from tools.stack import DEFAULT_MODEL, free_port
 from tests.conftest import TEST_MESSAGES_PER_MINUTE, RunningStack, practice_file_for_tests
 from tests.fakes.api_server import FakeApiServer, fake_graph_api, fake_telegram_api, telegram_method
 

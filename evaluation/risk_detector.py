@@ -2,8 +2,8 @@
 
 Run it with::
 
-    python -m attune.safety.evaluate [--corpus PATH] [--out PATH]
-                                     [--min-recall 0.98] [--max-false-alarms 0.02]
+    python -m evaluation.risk_detector [--corpus PATH] [--out PATH]
+                                       [--min-recall 0.98] [--max-false-alarms 0.02]
 
 The corpus (``tests/safety/risk_corpus.yml``) is a YAML list of items
 ``{text, expected, kind}``. ``expected`` is a risk intent or ``none``.
@@ -415,7 +415,7 @@ def main(argv: Optional[Sequence[str]] = None, assess_fn: Optional[AssessFn] = N
         assess_fn: detector to measure; the real one when omitted.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m attune.safety.evaluate",
+        prog="python -m evaluation.risk_detector",
         description="Measure the risk detector on the labelled safety corpus.",
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
