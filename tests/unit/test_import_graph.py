@@ -93,3 +93,12 @@ def test_imports_inside_functions_make_no_new_loop():
 ])
 def test_loops_are_found(graph, expected):
     assert loops(graph) == expected
+
+
+def test_the_deployment_imports_no_benchmark():
+    for path in sorted((REPO_ROOT / "deploy").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            assert not any(name.split(".")[0] == "bench" for name in names), path
