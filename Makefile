@@ -25,7 +25,8 @@ export ATTUNE_TRACKER_DB ?= var/tracker.db
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
                    attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/risk_model.safetensors) \
                    $(wildcard attune/nlu/*.py attune/policies/*.py) \
-                   attune/safety/detector.py attune/safety/risk_model.py attune/safety/taxonomy.py
+                   attune/safety/detector.py attune/safety/normalise.py attune/safety/lexicon.py attune/safety/scope.py \
+                   attune/safety/risk_model.py attune/safety/taxonomy.py
 # The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
 # never retrain it: its weights are committed, and a test fails when data/risk changed since.
 TRAIN_VENV := .venv-train
