@@ -25,7 +25,8 @@ export ATTUNE_TRACKER_DB ?= var/tracker.db
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
                    attune/safety/risk_lexicon.yml $(wildcard attune/safety/model/risk_model.safetensors) \
                    $(wildcard attune/nlu/*.py attune/policies/*.py) \
-                   attune/safety/detector.py attune/safety/risk_model.py attune/safety/taxonomy.py
+                   attune/safety/detector.py attune/safety/normalise.py attune/safety/lexicon.py attune/safety/scope.py \
+                   attune/safety/risk_model.py attune/safety/taxonomy.py
 # The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
 # never retrain it: its weights are committed, and a test fails when data/risk changed since.
 TRAIN_VENV := .venv-train
@@ -57,10 +58,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 check-practice: install  ## Check practice.yml and show what it configures
-	$(PY) -m attune.practice check
+	$(PY) -m attune.check practice
 
 validate: install  ## Check the domain, data and practice configuration
-	$(PY) -m attune.practice check
+	$(PY) -m attune.check practice
 	$(RASA) data validate --fail-on-warnings --quiet
 
 train: $(MODEL)  ## Train the model (only when one of TRAINING_INPUTS changed)
@@ -70,7 +71,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@touch $@
 
 run: install validate train node_modules/.package-lock.json  ## Start everything and print the address to open (Ctrl-C stops)
-	$(PY) -m attune.stack
+	$(PY) -m tools.stack
 
 lint: install  ## Static checks: ruff (ruff.toml) and mypy (mypy.ini)
 	$(PY) -m ruff check .
@@ -80,7 +81,7 @@ test-unit: install node_modules/.package-lock.json  ## Fast tests of pure logic,
 	$(PY) -m pytest tests/unit -q
 
 safety-eval: install  ## Risk detector recall and false alarms on the labelled corpus
-	$(PY) -m attune.safety.evaluate --out var/reports/safety_eval.json
+	$(PY) -m evaluation.risk_detector --out var/reports/safety_eval.json
 
 safety-holdout: safety-sealed  ## Same as safety-sealed (the older held-out sets are among its reported sets)
 
@@ -132,7 +133,7 @@ nlu-report: install  ## Intent F1 by 3-fold cross-validation, in var/nlu-report 
 	$(RASA) test nlu --cross-validation --folds 3 --out var/nlu-report --quiet
 
 nlu-thresholds: install  ## What visitors get at each fallback and soft-net threshold (cross-validation, ~4 min)
-	$(PY) -m attune.nlu_thresholds --out var/reports/nlu_thresholds.json
+	$(PY) -m evaluation.nlu_thresholds --out var/reports/nlu_thresholds.json
 
 # Fast checks first: static checks and unit tests fail in a minute or two, before the browser
 # install, validation and training; then every other test and the slow evaluations.
@@ -182,4 +183,4 @@ cluster-down:  ## Stop the multi-replica deployment
 	$(PY) -m deploy.cluster down
 
 cluster-bench: train  ## Throughput with 1 and 2 replicas, then the no-loss check with a replica killed
-	$(PY) -m deploy.cluster bench
+	$(PY) -m bench.cluster bench

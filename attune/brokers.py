@@ -16,8 +16,9 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from attune.practice import Practice, load_practice
-from attune.safety.audit import INTENT_CATEGORIES, SafetyAuditLog, SafetyEvent
+from attune.safety.audit import SafetyAuditLog, SafetyEvent
 from attune.safety.resources import Registry, load_registry, resources_for
+from attune.safety.taxonomy import INTENT_CATEGORIES
 
 logger = logging.getLogger(__name__)
 

@@ -8,15 +8,13 @@ is the second therapist's name.
 
 Check a file from the command line::
 
-    python -m attune.practice check [PATH]
+    python -m attune.check practice [PATH]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -24,19 +22,17 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from attune.paths import REPO_ROOT
 from attune.style import judging_phrases
 from attune.safety.resources import (
     UNVERIFIED_MARKER,
     Registry,
-    RegistryError,
-    closest,
     contact_phrase,
     load_registry,
-    read_yaml,
     stale_entries,
 )
+from attune.validation import closest, is_https_url, read_yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PRACTICE_FILE_ENV = "ATTUNE_PRACTICE_FILE"
 
 DAYS: Tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -107,7 +103,7 @@ class Region:
 
 
 @dataclass(frozen=True)
-class Contact:
+class PracticeContact:
     """How people reach the practice (not for emergencies)."""
 
     email: str
@@ -191,7 +187,7 @@ class Practice:
     therapists: Tuple[Therapist, ...]
     region: Region
     booking_url: str
-    contact: Contact
+    contact: PracticeContact
     hours: Hours
     short_name: Optional[str] = None
     retention_days: int = DEFAULT_RETENTION_DAYS
@@ -438,12 +434,12 @@ class _PracticeParser:
             return Region(code)
         return Region(code, sub.strip().upper())
 
-    def contact(self, raw: Any) -> Contact:
+    def contact(self, raw: Any) -> PracticeContact:
         section = self.section(
             raw, "contact", "contact:\n      email: hello@example.ca\n      phone: 416-555-0142"
         )
         if section is None:
-            return Contact("", "")
+            return PracticeContact("", "")
         self.unknown(section, ("email", "phone", "address"), "contact")
         email = self.text(
             section, "email", "contact.email", "an email address like hello@example.ca"
@@ -469,7 +465,7 @@ class _PracticeParser:
         address = self.text(
             section, "address", "contact.address", "a street address", required=False, max_len=300
         )
-        return Contact(email=email or "", phone=phone or "", address=address)
+        return PracticeContact(email=email or "", phone=phone or "", address=address)
 
     def hours(self, raw: Any) -> Hours:
         section = self.section(
@@ -870,7 +866,7 @@ class _PracticeParser:
                     where, f"is missing; add a web address starting with https://, like {example}"
                 )
             return default or ""
-        if not _is_https_url(value):
+        if not (isinstance(value, str) and is_https_url(value.strip())):
             self.bad(where, f"a web address starting with https://, like {example}", value)
             return default or ""
         return value.strip()
@@ -913,19 +909,6 @@ def _shown(value: Any) -> str:
 def _digit_count(value: str) -> int:
     main_part = re.split(r"(?i)\s*(?:ext\.?|x)\s*", value)[0]
     return len(re.sub(r"\D", "", main_part))
-
-
-def _is_https_url(value: Any) -> bool:
-    if not isinstance(value, str) or any(ch.isspace() for ch in value.strip()):
-        return False
-    parts = urlsplit(value.strip())
-    host = parts.hostname or ""
-    return (
-        parts.scheme == "https"
-        and "." in host
-        and not host.startswith(".")
-        and not host.endswith(".")
-    )
 
 
 def _origin_problem(origin: Any) -> Optional[str]:
@@ -1113,7 +1096,7 @@ def practice_warnings(
         if resource.verification_note.upper().startswith(UNVERIFIED_MARKER):
             warnings.append(
                 f"Crisis entry {resource.id} ({resource.name}) must be verified before launch; "
-                "see `python -m attune.safety.resources`."
+                "see `python -m attune.check crisis-lines`."
             )
     directory = registry.international
     if directory is not None and directory.verification_note.upper().startswith(UNVERIFIED_MARKER):
@@ -1175,28 +1158,3 @@ def summary_text(practice: Practice, registry: Registry) -> str:
     if warnings:
         lines += ["", "Worth a look before launch:"] + [f"  - {w}" for w in warnings]
     return "\n".join(lines)
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command line: ``check [PATH]`` prints a summary (exit 0) or every problem (exit 1)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m attune.practice", description="Check the practice file."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser(
-        "check", help="check practice.yml and print a summary or every problem"
-    )
-    check.add_argument("path", nargs="?", type=Path, help="file to check (default: practice.yml)")
-    args = parser.parse_args(argv)
-    try:
-        registry = load_registry()
-        practice = load_practice(args.path, registry=registry)
-    except (PracticeConfigError, RegistryError) as exc:
-        print(exc)
-        return 1
-    print(summary_text(practice, registry))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

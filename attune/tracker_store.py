@@ -24,6 +24,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from attune import patches
 from attune.privacy import sqlite
 from attune.privacy.redact import redact_event
 
@@ -60,6 +61,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store that redacts contact details and honours erasure."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Every server that stores conversations runs with Attune's Rasa patches, `rasa shell`
+        # too (it uses no Attune channel): attune/patches.py.
+        patches.install()
         super().__init__(*args, **kwargs)
         sqlite.harden(self.engine)
 

@@ -38,7 +38,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from attune.stack import REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import Stack, free_port
 
 CRISIS = "I want to kill myself"
 CRISIS_LINE = "9-8-8"

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
+from attune.paths import REPO_ROOT
+
 
 ADVERSARIAL: Dict[str, str] = {
     "letters": "a" * 1_000_000,
@@ -49,7 +50,7 @@ def timed(function: Callable[[], object], repeat: int = 3) -> float:
 
 def main(argv: List[str] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.hostile")
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports" / "bench-hostile.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "reports" / "bench-hostile.json")
     args = parser.parse_args(argv)
 
     from attune.channels.guard import clean_text, screen_text

@@ -28,7 +28,8 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
+from attune.paths import REPO_ROOT
+
 LIMIT = 2_000
 
 SHAPES: Dict[str, str] = {
@@ -96,7 +97,7 @@ def summary(values: List[float]) -> Dict[str, float]:
 def main(argv: List[str] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.loop_hold")
     parser.add_argument("--trials", type=int, default=10)
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports" / "bench-loop.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "reports" / "bench-loop.json")
     args = parser.parse_args(argv)
 
     from tests.conftest import new_sender, started_stack

@@ -6,7 +6,7 @@
 What it does, all on 127.0.0.1 with processes it starts and stops itself:
 1. the baseline: `rasa init --no-prompt` in a temporary folder (Rasa 3.6.21's own starter
    assistant; it trains its model), then `rasa run` on it;
-2. Attune: action server and Rasa server (`attune.stack.Stack`), with a copy of practice.yml
+2. Attune: action server and Rasa server (`tools.stack.Stack`), with a copy of practice.yml
    whose rate limit suits a load test, and fresh SQLite databases;
 3. cold start of each: process start to the first answered message;
 4. the same load generator (bench/loadgen.py) against both, level by level, interleaved
@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port, wait_for_http
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, Stack, free_port, wait_for_http
 from bench import loadgen
 
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -229,7 +230,7 @@ def bench_practice_file(directory: Path) -> Path:
 
 
 class Attune:
-    """Attune's action server and Rasa server, started with `attune.stack.Stack`."""
+    """Attune's action server and Rasa server, started with `tools.stack.Stack`."""
 
     name = "attune"
 

@@ -3,7 +3,7 @@
     python -m bench.startup [--trials 3] [--variant] [--out var/reports/bench-startup.json]
 
 For each trial it starts the action server and then the Rasa server exactly as `make run` does
-(`attune.stack.Stack`, fresh SQLite databases, no website), and measures:
+(`tools.stack.Stack`, fresh SQLite databases, no website), and measures:
 
 - `http_ready_s`: from starting `rasa run` until its REST route answers;
 - `warmed_s`: until the server logs that its warm-up is done (attune/warmup.py: the channels'
@@ -38,7 +38,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 
 LEXICON_MEMBER = "risk_lexicon.yml"
 VARIANT_KEY = "\nbench_variant_note: lists identical to the shipped file, fingerprint differs\n"

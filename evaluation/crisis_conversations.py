@@ -48,7 +48,8 @@ from attune.practice import load_practice
 from attune.safety.regions import find_place
 from attune.safety.resources import Registry, load_registry
 from attune.safety.taxonomy import HELP_PAYLOAD
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 from attune.style import judging_phrases
 from evaluation.sealed import Rate, practice_file, send
 

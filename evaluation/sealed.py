@@ -48,7 +48,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from attune.safety.corpus import Item, read_corpus
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 
 SEALED = sorted((REPO_ROOT / "tests" / "safety" / "sealed").glob("*.jsonl"))
 GATE = REPO_ROOT / "tests" / "safety" / "risk_corpus.yml"

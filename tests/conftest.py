@@ -10,7 +10,8 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, Stack, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, Stack, free_port
 
 
 class RunningStack(Stack):

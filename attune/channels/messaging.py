@@ -34,8 +34,10 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from attune import patches
 from attune.channels.formatting import OptionMemory, Outgoing, RecentIds, plan_turn, with_note
 from attune.channels.guard import shared_guard
+from attune.safety.taxonomy import HELP_PAYLOAD
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,12 @@ class MessagingInput(InputChannel):
     # The formatting profile of `attune.channels.formatting.CHANNEL_LIMITS`.
     kind: Text = ""
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """No options in credentials.yml: each app's secrets come from the environment."""
+        patches.install()
+        return cls()
+
     def __init__(self) -> None:
         """Fresh option and replay memories for this channel."""
         self.options = OptionMemory()
@@ -115,9 +123,7 @@ class MessagingInput(InputChannel):
         """
         if self.options.offered(sender, payload):
             return True
-        from attune.nlg import GET_HELP_BUTTON
-
-        if payload == GET_HELP_BUTTON["payload"]:
+        if payload == HELP_PAYLOAD:
             return True
         agent = getattr(request.app.ctx, "agent", None)
         domain = getattr(agent, "domain", None)

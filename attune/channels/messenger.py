@@ -34,14 +34,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, MessengerBot
 
-from attune import log_privacy
 from attune.channels.formatting import Outgoing
 from attune.channels.guard import MAX_BODY_BYTES
 from attune.channels.messaging import MessagingInput, env, not_configured
-from attune.channels.rest import error
+from attune.channels.http import add_health_route, error
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +120,6 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
         """Keeps Rasa's channel name and URL (/webhooks/facebook/webhook)."""
         return "facebook"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        """No options: the secrets come from the environment."""
-        log_privacy.install()
-        return cls()
-
     def __init__(self) -> None:
         """Reads the app secret, page token and verify token."""
         MessagingInput.__init__(self)
@@ -150,9 +143,7 @@ class VerifiedMessengerInput(MessagingInput, FacebookInput):
         blueprint = Blueprint("verified_fb_webhook", __name__)
         output: Optional[MessengerOutput] = None
 
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(blueprint)
 
         @blueprint.route("/webhook", methods=["GET"])
         async def subscription_check(request: Request) -> HTTPResponse:

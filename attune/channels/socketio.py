@@ -44,10 +44,10 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from attune import log_privacy
+from attune import patches
 from attune.channels.guard import MAX_BODY_BYTES, shared_guard
 from attune.channels.refusal import answer_refusal
-from attune.channels.rest import caller_address, error, read_json, refuse, salvage_field
+from attune.channels.http import add_health_route, caller_address, error, read_json, refuse, salvage_field
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class WebChatInput(SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         """Session persistence is always on: it is what the widget relies on."""
-        log_privacy.install()
+        patches.install()
         return super().from_credentials({**(credentials or {}), "session_persistence": True})
 
     def blueprint(
@@ -157,7 +157,7 @@ class WebChatInput(SocketIOInput):
         )
         sio.eio._async = {**sio.eio._async, "websocket": PacketCheckedWebSocket}
         # Rasa's server answers CORS for every route (Sanic-CORS, `--cors` with the same
-        # origins: attune/stack.py and every deployment); engine.io adding its own headers
+        # origins: tools/stack.py and every deployment); engine.io adding its own headers
         # gave polling answers Access-Control-Allow-Origin twice, which browsers reject.
         # engine.io still refuses a connection from an origin not on the list.
         sio.eio._cors_headers = lambda environ: []
@@ -166,9 +166,7 @@ class WebChatInput(SocketIOInput):
         sessions: Dict[Text, Text] = {}  # socket id -> confirmed session id
         holders: Dict[Text, Text] = {}  # confirmed session id -> the one socket bound to it
 
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(blueprint)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -37,14 +37,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
-from attune import log_privacy
 from attune.channels.formatting import Outgoing
 from attune.channels.guard import MAX_BODY_BYTES
 from attune.channels.messaging import MessagingInput, env, not_configured, public_url
-from attune.channels.rest import error
+from attune.channels.http import add_health_route, error
 
 logger = logging.getLogger(__name__)
 
@@ -148,12 +147,6 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
         """Keeps Rasa's channel name and URL (/webhooks/telegram/webhook)."""
         return "telegram"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        """No options: the bot token and secret come from the environment."""
-        log_privacy.install()
-        return cls()
-
     def __init__(self) -> None:
         """Reads the bot token and the webhook secret; contacts nobody yet."""
         MessagingInput.__init__(self)
@@ -205,9 +198,7 @@ class VerifiedTelegramInput(MessagingInput, TelegramInput):
             if self._bot is not None:
                 await self._bot.session.close()
 
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(blueprint)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

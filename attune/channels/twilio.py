@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Iterable, List, Optional, Text, Tuple
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
@@ -32,14 +32,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput
 
-from attune import log_privacy
 from attune.channels.formatting import Outgoing
 from attune.channels.guard import MAX_BODY_BYTES
 from attune.channels.messaging import MessagingInput, env, not_configured, public_url
-from attune.channels.rest import error
+from attune.channels.http import add_health_route, error
 
 logger = logging.getLogger(__name__)
 
@@ -107,12 +106,6 @@ class VerifiedTwilioInput(MessagingInput, TwilioInput):
         """Keeps Rasa's channel name and URL (/webhooks/twilio/webhook)."""
         return "twilio"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        """No options: the auth token comes from the environment."""
-        log_privacy.install()
-        return cls()
-
     def __init__(self) -> None:
         """Reads the auth token; the account SID and number are not needed for replies."""
         MessagingInput.__init__(self)
@@ -131,9 +124,7 @@ class VerifiedTwilioInput(MessagingInput, TwilioInput):
         """GET / for health, POST /webhook for Twilio's messages."""
         blueprint = Blueprint("verified_twilio_webhook", __name__)
 
-        @blueprint.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(blueprint)
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

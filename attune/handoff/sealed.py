@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Optional
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from attune.paths import REPO_ROOT
+
 PREFIX = "sealed:"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 KEY_FILE = REPO_ROOT / "var" / "secret.key"
 
 

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from attune.handoff.contacts import CONTACT_METHODS
 from attune.privacy import sqlite
-from attune.safety.audit import database_url
+from attune.database import database_url
 
 logger = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ class CallbackStore:
     """Reads and writes call-back requests and their outbox rows."""
 
     def __init__(self, url: Optional[str] = None) -> None:
-        """Connects (default: ``attune.safety.audit.database_url()``) and creates the tables."""
+        """Connects (default: ``attune.database.database_url()``) and creates the tables."""
         self.engine = create_engine(url)
         metadata.create_all(self.engine, tables=[callback_requests, outbox])
 

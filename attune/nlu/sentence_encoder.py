@@ -286,9 +286,16 @@ def shared_encoder() -> SentenceEncoder:
     """The encoder the assistant runs: the published model with the risk model's fine-tuned
     upper layers (attune/safety/risk_model.py), so one pass gives the intent classifier its
     vector and the risk heads theirs."""
-    from attune.safety.risk_model import model_encoder
+    from safetensors.numpy import load_file
 
-    return model_encoder()
+    from attune.safety.risk_model import MODEL_DIR, WEIGHTS
+
+    base = base_encoder()
+    weights = MODEL_DIR / WEIGHTS
+    if not weights.is_file():
+        return base
+    overlay = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
+    return base.with_overlay(overlay, fingerprint=f"{base.fingerprint}+{file_fingerprint(weights)}")
 
 
 def weights_summary() -> Tuple[str, int]:

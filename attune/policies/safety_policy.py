@@ -36,7 +36,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from attune.safety.taxonomy import RISK_INTENT_PREFIX
+from attune.safety.taxonomy import HELP_INTENT, RISK_INTENT_PREFIX
 
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (4) and every other built-in policy
 TURNS_FILE = "crisis_turns.json"
@@ -57,7 +57,7 @@ class SafetyPolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """`also_first`: intents besides `risk_*` that are answered first in any state."""
-        return {"priority": SAFETY_POLICY_PRIORITY, "also_first": ["request_crisis_help"]}
+        return {"priority": SAFETY_POLICY_PRIORITY, "also_first": [HELP_INTENT]}
 
     @staticmethod
     def supported_data() -> SupportedData:

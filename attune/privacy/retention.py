@@ -20,9 +20,9 @@ from typing import List, Optional, Sequence
 
 import sqlalchemy as sa
 
+from attune.paths import REPO_ROOT
 from attune.privacy import sqlite
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def tracker_store_url(endpoints: Path = REPO_ROOT / "endpoints.yml") -> str:

@@ -4,37 +4,22 @@ Each row says when, which kind of risk, on which channel, and which resources we
 Never the message text, never a conversation id, never a contact detail: the log can be kept
 and shared with a supervisor without exposing anyone.
 
-Storage goes through SQLAlchemy, so the same code writes to the default SQLite file or to
-PostgreSQL (`ATTUNE_DATABASE_URL`). `python -m attune.safety.audit` prints the log.
+It is kept in Attune's own database (`attune/database.py`). `python -m attune.safety.audit`
+prints the log.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
 import sqlalchemy as sa
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-# risk intent -> the registry category whose resources the crisis reply shows
-INTENT_CATEGORIES = {
-    "risk_suicide": "suicide",
-    "risk_self_harm": "self_harm",
-    "risk_abuse": "abuse",
-    "risk_child_abuse": "child_abuse",
-    "risk_harm_others": "harm_others",
-    "risk_emergency": "emergency",
-    "risk_third_party": "third_party",
-    "risk_check_in": "check_in",
-    "request_crisis_help": "suicide",
-}
+from attune.database import database_url
 
 _metadata = sa.MetaData()
 safety_events = sa.Table(
@@ -47,16 +32,6 @@ safety_events = sa.Table(
     sa.Column("channel", sa.String(64)),
     sa.Column("resources", sa.Text, nullable=False),  # JSON list of registry ids
 )
-
-
-def database_url() -> str:
-    """Attune's own database: ATTUNE_DATABASE_URL, or a SQLite file under var/."""
-    url = os.environ.get("ATTUNE_DATABASE_URL")
-    if url:
-        return url
-    path = REPO_ROOT / "var" / "attune.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
 
 
 @dataclass(frozen=True)

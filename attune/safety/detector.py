@@ -12,6 +12,9 @@ without touching Python. The code here only does four things:
    resolved ("years ago, doing ok now"), and about whom (the visitor or someone else);
 4. pick one category by severity and map it to a Rasa intent.
 
+Each has its own module: 1 `normalise.py`, 2 `lexicon.py` (the pattern language; the matchers are
+built here), 3 `scope.py`, and 4 here, with loading and the one shared detector per process.
+
 It never raises: if anything unexpected happens a plain keyword check decides instead, so a
 bug can cost precision but not a missed crisis line. Signals carry rule names, never text.
 """
@@ -19,28 +22,27 @@ bug can cost precision but not a missed crisis line. Signals carry rule names, n
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
-import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
+from attune.safety.lexicon import (
+    ABUSE_SUBCATEGORIES,
+    CATEGORIES,
+    LexiconError,
+    PatternCompiler,
+    Rule,
+)
+from attune.safety.normalise import Normaliser
+from attune.safety.scope import Doc, Hit, Scope
+
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("suicide", "self_harm", "abuse", "harm_others", "emergency")
-ABUSE_SUBCATEGORIES = (
-    "partner_violence",
-    "sexual_violence",
-    "child_abuse",
-    "coercive_control",
-    "stalking",
-)
 STATUSES = ("current", "past_or_negated")
 ABOUTS = ("self", "other")
 
@@ -64,19 +66,6 @@ _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
 _TAG_PRIORITY = ("in_progress", "overdose", "method_seeking", "method", "plan", "intent", "explicit",
                  "violence", "medical", "veiled", "passive", "indirect", "slang", "distress", "reassurance")
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
-_PATTERNS_PER_RULE_LIMIT = 4000
-# Words too frequent to make good anchors (see _PatternCompiler.anchor).
-_COMMON_WORDS = frozenset("""i me my myself you your he she it we they him her them his their be have do
-not to a an the and or but of in on at for with about from by so just really will would can could
-should might may want go get feel think know like this that what how why when if all no never
-now up out as is 's 'm 're n't 'll 'd day night time work school home house friend friends family
-mom mum dad sister brother partner boyfriend girlfriend husband wife kid kids child baby son daughter
-people someone again still every long late call say tell thing way good bad much many right last
-year week make take give see come one there here then than because""".split())
-
-
-class LexiconError(ValueError):
-    """The lexicon file is malformed."""
 
 
 @dataclass(frozen=True)
@@ -121,365 +110,7 @@ class RiskAssessment:
 NO_RISK = RiskAssessment()
 
 
-@dataclass(frozen=True)
-class _Rule:
-    name: str
-    kind: str  # "risk", "idiom" or "cue"
-    category: Optional[str]
-    subcategory: Optional[str]
-    victim: str  # "object", "subject", "agent", "possessor", "self"
-    needs: FrozenSet[str]
-    figurative_prone: bool
-    not_followed_by: Tuple[Tuple[str, ...], ...]
-    not_preceded_by: Tuple[Tuple[str, ...], ...]
-    clause_final: bool
-    agent_not_self: bool = False
-    min_number: int = 0
-    fixed_status: Optional[str] = None
-    not_followed_by_suffix: Tuple[str, ...] = ()
-    not_inside: FrozenSet[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class _Hit:
-    rule: _Rule
-    start: int
-    end: int
-    about: str
-    status: str  # "current", "negated" or "past"
-    figurative: bool
-    sentence: int
-
-
-class _Doc:
-    """Per-message token facts shared by the scoping helpers."""
-
-    __slots__ = ("lowers", "lemmas", "sent", "clause", "look", "n")
-
-    def __init__(self, lowers: List[str], lemmas: List[str], sent: List[int], clause: List[int],
-                 look: List[int]) -> None:
-        self.lowers = lowers
-        self.lemmas = lemmas
-        self.sent = sent
-        self.clause = clause
-        self.look = look
-        self.n = len(lowers)
-
-
-def _damerau1(a: str, b: str) -> bool:
-    """True when a and b differ by at most one edit (incl. a transposition)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diff = [i for i in range(la) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    if la > lb:
-        a, b = b, a
-    for i in range(len(b)):
-        if b[:i] + b[i + 1:] == a:
-            return True
-    return False
-
-
-class _Normaliser:
-    """Lowercases and repairs spelling so that patterns can stay simple."""
-
-    _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-    _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-    _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
-                             "\u201c": '"', "\u201d": '"', "\u2014": " - ", "\u2013": " - "})
-    _CHUNK = re.compile(r"\S+")
-    _EDGE = re.compile(r"^([^a-z0-9$@*]*)(.*?)([^a-z0-9*]*)$", re.S)
-    _STRETCH = re.compile(r"([a-z])\1{2,}")
-    _NUM_UNIT = re.compile(r"\b(\d+)([a-z]{2,})\b")
-    _GLUED_STOP = re.compile(r"([a-z]{2})([.!?,;])([a-z]{2})")
-    _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)"
-                       r"|\b(ex)-(?=[a-z])")
-    _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
-
-    def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:
-        self.map: Dict[str, str] = {str(k).lower(): str(v).lower()
-                                    for k, v in (config.get("misspellings") or {}).items()}
-        self.leet = str.maketrans({str(k): str(v) for k, v in (config.get("leet") or {}).items()})
-        self.known = known
-        self.vocabulary = vocabulary
-        self.targets = [str(t).lower() for t in config.get("fuzzy_targets") or []]
-        self.min_fuzzy = int(config.get("fuzzy_min_length", 6))
-        self._deletes: Dict[str, List[str]] = {}
-        for target in self.targets:
-            for variant in {target, *self._deletions(target)}:
-                self._deletes.setdefault(variant, []).append(target)
-
-    @staticmethod
-    def _deletions(word: str) -> Iterable[str]:
-        return (word[:i] + word[i + 1:] for i in range(len(word)))
-
-    def __call__(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text)
-        text = self._INVISIBLE.sub("", text)
-        text = self._CONTROL.sub(" ", text).translate(self._QUOTES).lower()
-        text = self._STEP.sub(lambda m: m.group(1) or (m.group(3) + " "), text)
-        text = self._HYPHEN.sub(" ", text)
-        text = self._GLUED_STOP.sub(r"\1\2 \3", text)
-        text = self._NUM_UNIT.sub(r"\1 \2", text)
-        return self._CHUNK.sub(self._fix_chunk, text)
-
-    def _fix_chunk(self, match: "re.Match[str]") -> str:
-        chunk = match.group(0)
-        edge = self._EDGE.match(chunk)
-        if edge is None:  # pragma: no cover - the pattern always matches
-            return chunk
-        lead, core, trail = edge.groups()
-        if not core:
-            return chunk
-        return lead + self.fix_word(core) + trail
-
-    def fix_word(self, word: str) -> str:
-        """Returns the repaired spelling of one lowercase word (may become several words)."""
-        if word in self.map:
-            return self.map[word]
-        if word in self.known:
-            return word
-        if word[0] not in "0123456789" and sum(c.isalpha() for c in word) >= 2:
-            if re.search(r"[0-9$@!]", word):
-                word = re.sub(r"(?<=[a-z])!(?=[a-z])", "i", word).translate(self.leet)
-            if "*" in word:
-                word = self._unmask(word)
-        if self._STRETCH.search(word):
-            double = self._STRETCH.sub(r"\1\1", word)
-            single = self._STRETCH.sub(r"\1", word)
-            word = single if (single in self.known or single in self.map) and double not in self.known else double
-        if word in self.map:
-            return self.map[word]
-        if word in self.known:
-            return word
-        if word.endswith("in") and word + "g" in self.known:
-            return word + "g"
-        if len(word) >= self.min_fuzzy and word.isalpha():
-            return self._fuzzy(word)
-        return word
-
-    def _unmask(self, word: str) -> str:
-        regex = re.compile("^" + re.escape(word).replace(r"\*", "[a-z]") + "$")
-        for candidate in itertools.chain(self.targets, self.map):
-            if regex.match(candidate):
-                return self.map.get(candidate, candidate)
-        return word
-
-    def _fuzzy(self, word: str) -> str:
-        for variant in itertools.chain((word,), self._deletions(word)):
-            for target in self._deletes.get(variant, ()):
-                if target[0] == word[0] and _damerau1(word, target):
-                    return self.map.get(target, target)
-        return word
-
-
-class _PatternCompiler:
-    """Turns the lexicon's small pattern language into spaCy Matcher patterns.
-
-    Syntax (tokens separated by spaces):
-        word        any inflection of word (lemma match)      =word   exactly this word
-        (a|b c|=d)  one of several words or phrases           @list   one of a named term list
-        X?          X is optional                             *N      up to N other words
-        #           a number
-    """
-
-    _WILD_STOP = [".", "!", "?", "...", ";", "\n"]
-
-    def __init__(self, tokenize: Any, lemma_of: Any, terms: Dict[str, List[str]]) -> None:
-        self.tokenize = tokenize
-        self.lemma_of = lemma_of
-        self.terms = terms
-
-    @staticmethod
-    def split(pattern: str) -> List[str]:
-        specs: List[str] = []
-        buf, depth = "", 0
-        for ch in pattern.strip():
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-            if ch == " " and depth == 0:
-                if buf:
-                    specs.append(buf)
-                buf = ""
-            else:
-                buf += ch
-        if buf:
-            specs.append(buf)
-        if depth != 0:
-            raise LexiconError(f"unbalanced parentheses in pattern {pattern!r}")
-        return specs
-
-    @staticmethod
-    def _split_bar(body: str) -> List[str]:
-        parts: List[str] = []
-        buf, depth = "", 0
-        for ch in body:
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-            if ch == "|" and depth == 0:
-                parts.append(buf.strip())
-                buf = ""
-            else:
-                buf += ch
-        parts.append(buf.strip())
-        return parts
-
-    def _alternatives(self, spec: str, depth: int = 0) -> List[str]:
-        """Expands groups, term lists and phrases that contain them into plain phrases."""
-        if depth > 6:
-            raise LexiconError(f"pattern nests too deeply at {spec!r}")
-        words = self.split(spec)
-        if len(words) > 1:
-            parts = [self._alternatives(w, depth + 1) for w in words]
-            phrases = (" ".join(w for w in combo if w) for combo in itertools.product(*parts))
-            return list(dict.fromkeys(p for p in phrases if p))
-        if spec.endswith("?") and len(spec) > 1 and depth > 0:
-            return self._alternatives(spec[:-1], depth + 1) + [""]
-        if spec.startswith("(") and spec.endswith(")"):
-            alts: List[str] = []
-            for alt in self._split_bar(spec[1:-1]):
-                if alt:
-                    alts.extend(self._alternatives(alt, depth + 1))
-            return alts
-        if spec.startswith("@"):
-            name = spec[1:]
-            if name not in self.terms:
-                raise LexiconError(f"unknown term list @{name}")
-            out: List[str] = []
-            for entry in self.terms[name]:
-                out.extend(self._alternatives(entry, depth + 1))
-            return out
-        return [spec]
-
-    # A token is kept as (attribute, values, op) until the end so that alternatives can be
-    # merged: "want to" + "going to" + "plan to" become one pattern with a set of verbs.
-    _Tok = Tuple[str, FrozenSet[str], str]
-
-    def _word_token(self, word: str, exact: bool) -> "_PatternCompiler._Tok":
-        if word == "#":
-            return ("LIKE_NUM", frozenset(), "")
-        if exact:
-            return ("LOWER", frozenset([word]), "")
-        return ("LEMMA", frozenset([self.lemma_of(word)]), "")
-
-    def _variants(self, spec: str) -> List[Tuple["_PatternCompiler._Tok", ...]]:
-        optional = spec.endswith("?") and len(spec) > 1
-        if optional:
-            spec = spec[:-1]
-        if spec.startswith("*"):
-            count = int(spec[1:] or 1)
-            return [tuple(("WILD", frozenset(), "?") for _ in range(count))]
-        variants: List[Tuple[_PatternCompiler._Tok, ...]] = []
-        for alt in self._alternatives(spec):
-            exact = alt.startswith("=")
-            words = [w for w in self.tokenize(alt.lstrip("=").lower()) if w.strip()]
-            if words:
-                variants.append(tuple(self._word_token(w, exact) for w in words))
-        if not variants:
-            raise LexiconError(f"empty pattern element {spec!r}")
-        variants = self._merge(variants)
-        if optional:
-            if len(variants) == 1 and len(variants[0]) == 1:
-                attr, values, _ = variants[0][0]
-                return [((attr, values, "?"),)]
-            variants.append(())
-        return variants
-
-    @staticmethod
-    def _merge(patterns: List[Tuple["_PatternCompiler._Tok", ...]]) -> List[Tuple["_PatternCompiler._Tok", ...]]:
-        """Merges patterns that differ in the values of one token only (exact, no widening)."""
-        current = list(dict.fromkeys(patterns))
-        changed = True
-        while changed:
-            changed = False
-            width = max((len(p) for p in current), default=0)
-            for pos in range(width):
-                buckets: Dict[Any, List[Tuple[_PatternCompiler._Tok, ...]]] = {}
-                order: List[Any] = []
-                for pat in current:
-                    if pos >= len(pat) or pat[pos][0] in ("WILD", "LIKE_NUM"):
-                        key: Any = ("keep", pat)
-                    else:
-                        key = (len(pat), pat[:pos], pat[pos + 1:], pat[pos][0], pat[pos][2])
-                    if key not in buckets:
-                        buckets[key] = []
-                        order.append(key)
-                    buckets[key].append(pat)
-                merged = []
-                for key in order:
-                    group = buckets[key]
-                    if len(group) == 1:
-                        merged.append(group[0])
-                        continue
-                    changed = True
-                    attr, _, op = group[0][pos]
-                    values = frozenset().union(*(g[pos][1] for g in group))
-                    merged.append(group[0][:pos] + ((attr, values, op),) + group[0][pos + 1:])
-                current = merged
-        return current
-
-    def to_spacy(self, pattern: Tuple["_PatternCompiler._Tok", ...]) -> List[Dict[str, Any]]:
-        out: List[Dict[str, Any]] = []
-        for attr, values, op in pattern:
-            if attr == "WILD":
-                tok: Dict[str, Any] = {"IS_SPACE": False, "LOWER": {"NOT_IN": self._WILD_STOP}}
-            elif attr == "LIKE_NUM":
-                tok = {"LIKE_NUM": True}
-            else:
-                tok = {attr: next(iter(values)) if len(values) == 1 else {"IN": sorted(values)}}
-            if op:
-                tok["OP"] = op
-            out.append(tok)
-        return out
-
-    def compile(self, pattern: str) -> List[Tuple["_PatternCompiler._Tok", ...]]:
-        per_spec = [self._variants(spec) for spec in self.split(pattern)]
-        size = 1
-        for variants in per_spec:
-            size *= len(variants)
-        if size > _PATTERNS_PER_RULE_LIMIT:
-            raise LexiconError(f"pattern {pattern!r} expands to too many variants ({size})")
-        combos: List[Tuple[_PatternCompiler._Tok, ...]] = []
-        for combo in itertools.product(*per_spec):
-            tokens = [tok for part in combo for tok in part]
-            while tokens and tokens[0][2] == "?":
-                tokens.pop(0)
-            while tokens and tokens[-1][2] == "?":
-                tokens.pop()
-            if tokens:
-                combos.append(tuple(tokens))
-        return self._merge(combos)
-
-    @staticmethod
-    def anchor(pattern: Tuple["_PatternCompiler._Tok", ...]) -> Optional[Tuple[FrozenSet[Tuple[str, str]], ...]]:
-        """The two rarest required tokens of a pattern (each a set of alternatives): the
-        pattern cannot match a sentence that lacks either, so its matcher is skipped there.
-        Two, not one: many patterns have no rare word at all ("he told me not to tell"),
-        and one common anchor made every sentence of a long paste run them."""
-        slots: List[Tuple[Tuple[float, int], FrozenSet[Tuple[str, str]]]] = []
-        for attr, values, op in pattern:
-            if op or attr not in ("LEMMA", "LOWER"):
-                continue
-            score = (len(values & _COMMON_WORDS) / len(values), len(values))
-            slot = frozenset((attr, v) for v in values)
-            if all(slot != other for _, other in slots):
-                slots.append((score, slot))
-        slots.sort(key=lambda item: (item[0], sorted(item[1])))
-        return tuple(slot for _, slot in slots[:2]) or None
-
-
-class RiskDetector:
+class RiskDetector(Scope):
     """Finds risk language in one message at a time. Build it once with ``load()``."""
 
     def __init__(self, lexicon: Dict[str, Any], nlp: Any, fingerprint: str) -> None:
@@ -495,8 +126,8 @@ class RiskDetector:
 
         terms = {name: [str(x) for x in values] for name, values in (lexicon.get("terms") or {}).items()}
         self._terms = terms
-        compiler = _PatternCompiler(self._tokenize, self._lemma_of, terms)
-        self._rules: Dict[str, _Rule] = {}
+        compiler = PatternCompiler(self._tokenize, self._lemma_of, terms)
+        self._rules: Dict[str, Rule] = {}
         self._pending: Dict[Tuple[bool, Optional[Tuple[FrozenSet[Tuple[str, str]], ...]]], Dict[str, List[Any]]] = {}
         self._build_rules(compiler)
         # One Matcher per pair of anchor sets; a message only runs the matchers whose anchor
@@ -525,7 +156,7 @@ class RiskDetector:
         known = self._english_words()
         known.update(str(w) for w in (lexicon.get("normalise", {}).get("known_words") or []))
         known.update(vocabulary)
-        self._normalise = _Normaliser(lexicon.get("normalise") or {}, known, vocabulary)
+        self._normalise = Normaliser(lexicon.get("normalise") or {}, known, vocabulary)
         self._setup_scope(lexicon)
 
     # ------------------------------------------------------------------ construction
@@ -582,7 +213,7 @@ class RiskDetector:
     def _lemma_of(self, word: str) -> str:
         return self._table.get(word, word)
 
-    def _build_rules(self, compiler: _PatternCompiler) -> None:
+    def _build_rules(self, compiler: PatternCompiler) -> None:
         def as_phrases(values: Any) -> Tuple[Tuple[str, ...], ...]:
             phrases = []
             for value in values or []:
@@ -598,7 +229,7 @@ class RiskDetector:
             if category == "abuse" and sub not in ABUSE_SUBCATEGORIES:
                 raise LexiconError(f"rule {entry.get('name')!r}: abuse needs a known subcategory")
             default_victim = "agent" if category == "harm_others" else "object"
-            rule = _Rule(
+            rule = Rule(
                 name=str(entry["name"]),
                 kind="risk",
                 category=category,
@@ -617,13 +248,13 @@ class RiskDetector:
             )
             self._add(rule, "R:" + rule.name, entry.get("patterns") or [], compiler)
         for entry in self._lexicon.get("idioms") or []:
-            rule = _Rule(str(entry["name"]), "idiom", None, None, "object", frozenset(), False, (), (), False)
+            rule = Rule(str(entry["name"]), "idiom", None, None, "object", frozenset(), False, (), (), False)
             self._add(rule, "I:" + rule.name, entry.get("patterns") or [], compiler)
         for cue_name, patterns in (self._lexicon.get("cues") or {}).items():
-            rule = _Rule(str(cue_name), "cue", None, None, "object", frozenset(), False, (), (), False)
+            rule = Rule(str(cue_name), "cue", None, None, "object", frozenset(), False, (), (), False)
             self._add(rule, "C:" + rule.name, patterns or [], compiler)
 
-    def _add(self, rule: _Rule, key: str, patterns: Sequence[str], compiler: _PatternCompiler) -> None:
+    def _add(self, rule: Rule, key: str, patterns: Sequence[str], compiler: PatternCompiler) -> None:
         if key in self._rules:
             raise LexiconError(f"duplicate name {key}")
         compiled: List[Any] = []
@@ -635,47 +266,6 @@ class RiskDetector:
         for pattern in compiled:
             group = (key.startswith("R:"), compiler.anchor(pattern))
             self._pending.setdefault(group, {}).setdefault(key, []).append(pattern)
-
-    def _setup_scope(self, lexicon: Dict[str, Any]) -> None:
-        scope = lexicon.get("scope") or {}
-        people = lexicon.get("people") or {}
-
-        def words(values: Any) -> FrozenSet[str]:
-            return frozenset(str(v).lower() for v in values or [])
-
-        self._sentence_breaks = words(scope.get("sentence_breaks"))
-        self._clause_breaks = words(scope.get("clause_breaks"))
-        self._lookback_breaks = words(scope.get("lookback_breaks"))
-        neg = scope.get("negation") or {}
-        self._neg_cues = words(neg.get("cues"))
-        self._neg_short_cues = words(neg.get("short_cues"))
-        self._neg_window = int(neg.get("window", 6))
-        self._neg_short_window = int(neg.get("short_window", 3))
-        self._neg_cancel = words(neg.get("cancel_after"))
-        self._neg_extend = words(neg.get("extend_after"))
-        self._neg_subjects = words(neg.get("subjects"))
-        self._stop_words = words(neg.get("stopped_words"))
-        self._post_window = int(scope.get("post_negation_window", 4))
-        self._humor_regex = [re.compile(r) for r in scope.get("humor_regex") or []]
-
-        self._self_refs = words(people.get("self"))
-        self._other_pronouns = words(people.get("other_pronouns"))
-        self._other_possessives = words(people.get("other_possessives"))
-        self._relations = words(people.get("relations"))
-        self._agents = words(people.get("agents"))
-        self._caregivers = words(people.get("caregivers"))
-        self._partners = words(people.get("partners"))
-        self._coercion_ignore = words(people.get("coercion_ignore"))
-        self._visitor_agents = words(people.get("visitor_agents"))
-        self._subject_pronouns = words(people.get("subject_pronouns"))
-        self._object_refs = words(people.get("object_refs"))
-        self._modifiers = words(people.get("modifiers"))
-        self._bridge = words(people.get("bridge"))
-        self._bridge_max = int(people.get("bridge_max", 6))
-        self._child_max_age = int(people.get("child_max_age", 17))
-        self._number_words = {str(k): int(v) for k, v in (people.get("number_words") or {}).items()}
-        self._fallback = [(re.compile(str(item["regex"]), re.I), str(item["category"]))
-                          for item in lexicon.get("fallback") or []]
 
     # ------------------------------------------------------------------ public API
 
@@ -749,7 +339,7 @@ class RiskDetector:
                  if low and (low[0] in "hlxjr" or ord(low[0]) > 127) and any(r.match(low) for r in self._humor_regex)]
         humor += [s for s, _ in cues.get("humor", [])]
         signals: Set[str] = set()
-        hits: List[_Hit] = []
+        hits: List[Hit] = []
         for key, start, end in self._shortest(raw_hits):
             rule = rules[key]
             blocking = [name for name, s, e in idioms if s < end and start < e]
@@ -771,7 +361,7 @@ class RiskDetector:
             status = rule.fixed_status or self._status(start, end, info, cues)
             about = "self" if rule.category == "harm_others" and rule.victim == "visitor" else \
                 self._about(rule, start, end, info)
-            hits.append(_Hit(rule, start, end, about, status, figurative, info.sent[start]))
+            hits.append(Hit(rule, start, end, about, status, figurative, info.sent[start]))
 
         hits = self._apply_needs(hits, {name for name, spans in cues.items() if spans})
         hits = self._share_fixed_about(hits)
@@ -781,7 +371,7 @@ class RiskDetector:
         signals.update(h.rule.name for h in hits)
         return self._decide(hits, info, cues, signals)
 
-    def _match(self, doc: Any, info: _Doc, risk: bool,
+    def _match(self, doc: Any, info: Doc, risk: bool,
                sentences: Optional[Set[int]] = None) -> List[Tuple[int, int, int]]:
         """Runs each matcher only on the sentences that contain both its anchors, so
         a long paste costs little more than its risky sentences. Risk rules first (risk=True);
@@ -850,7 +440,7 @@ class RiskDetector:
         return sorted(kept, key=lambda h: (h[1], h[2]))
 
     @staticmethod
-    def _apply_needs(hits: List[_Hit], cue_names: Set[str]) -> List[_Hit]:
+    def _apply_needs(hits: List[Hit], cue_names: Set[str]) -> List[Hit]:
         """Context-only rules count when the message has a category they need, a cue they
         name (distress, grievance, child, ...), or two different context-only signals of the
         same category ("I bought a rope" + "I know where"; "I know where he lives" + "I've
@@ -870,7 +460,7 @@ class RiskDetector:
                 or (bool(h.rule.needs - set(CATEGORIES)) and distinct(h.rule.category))]
 
     @staticmethod
-    def _share_fixed_about(hits: List[_Hit]) -> List[_Hit]:
+    def _share_fixed_about(hits: List[Hit]) -> List[Hit]:
         """A rule that knows whom it is about ("I found a suicide note in my son's bag")
         decides for the other hits on the same words."""
         from dataclasses import replace
@@ -887,7 +477,7 @@ class RiskDetector:
             out.append(hit)
         return out
 
-    def _as_harm_others(self, rule: _Rule) -> _Rule:
+    def _as_harm_others(self, rule: Rule) -> Rule:
         from dataclasses import replace
 
         name = rule.name + "_by_visitor"
@@ -898,299 +488,9 @@ class RiskDetector:
             self._rules["V:" + name] = cached
         return cached
 
-    def _doc_info(self, doc: Any) -> _Doc:
-        lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_ for t in doc]
-        sent, clause, look = [], [], []
-        s = c = lk = 0
-        for i, tok in enumerate(doc):
-            low = lowers[i]
-            is_sentence_break = low in self._sentence_breaks or (tok.is_space and "\n" in tok.text)
-            sent.append(s)
-            clause.append(c)
-            look.append(lk)
-            if is_sentence_break:
-                s += 1
-                c += 1
-                lk += 1
-            elif low in self._clause_breaks:
-                c += 1
-                if low in self._lookback_breaks:
-                    lk += 1
-            elif low in self._lookback_breaks:
-                lk += 1
-        return _Doc(lowers, lemmas, sent, clause, look)
-
-    def _context_ok(self, rule: _Rule, start: int, end: int, info: _Doc) -> bool:
-        lowers = info.lowers
-        for phrase in rule.not_followed_by:
-            if tuple(lowers[end:end + len(phrase)]) == phrase:
-                return False
-        for phrase in rule.not_preceded_by:
-            if start >= len(phrase) and tuple(lowers[start - len(phrase):start]) == phrase:
-                return False
-        if rule.not_inside and any(info.lowers[i] in rule.not_inside for i in range(start + 1, end - 1)):
-            # A "*N" gap must not swallow a negation: "I hope he doesn't hit me".
-            return False
-        if rule.not_followed_by_suffix and end < info.n:
-            if any(lowers[end].endswith(sfx) for sfx in rule.not_followed_by_suffix):
-                return False
-        if rule.min_number:
-            for i in range(start, end):
-                number = self._number(lowers[i]) if lowers[i][:1].isdigit() else self._number_words.get(lowers[i])
-                if number is not None and number < rule.min_number:
-                    return False
-        if rule.clause_final and end < info.n:
-            nxt = lowers[end]
-            if not (nxt in self._clause_breaks or nxt in self._sentence_breaks or not nxt.strip()
-                    or lowers[end] in self._terms_set("clause_final_ok")):
-                return False
-        return True
-
-    @staticmethod
-    def _number(word: str) -> Optional[int]:
-        try:
-            return int(float(word.replace(",", "")))
-        except ValueError:
-            return None
-
-    def _agent_is_visitor(self, start: int, info: _Doc) -> bool:
-        """True when the nearest person before the hit in its clause is the visitor (or "you",
-        the assistant): "I hit my head", "I check my phone", "can you tell me what to wear"."""
-        clause = info.clause[start]
-        passive_marker = False
-        for i in range(start - 1, -1, -1):
-            if info.clause[i] != clause:
-                break
-            low = info.lowers[i]
-            if info.lemmas[i] in ("be", "get") or low in ("being", "been", "got", "gets"):
-                passive_marker = True
-            if low in self._visitor_agents:
-                # "I'm being stalked", "I was hit by him": the visitor is the one it happens to.
-                return not (passive_marker and not info.lowers[start].endswith("ing"))
-            if low in self._other_pronouns or low in self._relations or low in self._agents:
-                return False
-        return False
-
-    def _terms_set(self, name: str) -> FrozenSet[str]:
-        cache = self.__dict__.setdefault("_term_sets", {})
-        if name not in cache:
-            cache[name] = frozenset(str(v).lower() for v in self._terms.get(name, []))
-        return cache[name]
-
-    # ------------------------------------------------------------------ scope: status
-
-    def _status(self, start: int, end: int, info: _Doc, cues: Dict[str, List[Tuple[int, int]]]) -> str:
-        if self._negated(start, info):
-            return "negated"
-        for s, _ in cues.get("post_negation", []):
-            if end <= s <= end + self._post_window:
-                return "negated"
-        sentence = info.sent[start]
-        resolved = cues.get("resolved", [])
-
-        def in_resolved(s: int, e: int) -> bool:
-            return any(rs <= s and e <= re_ for rs, re_ in resolved)
-
-        clause = info.clause[start]
-        current_here = any(info.clause[s] == clause and not in_resolved(s, e) for s, e in cues.get("current", []))
-        current_here = current_here or any(
-            info.sent[s] == sentence and not in_resolved(s, e) for s, e in cues.get("current_strong", []))
-        if current_here:
-            return "current"
-        if any(info.sent[s] == sentence for s, _ in cues.get("past", [])):
-            return "past"
-        all_current = cues.get("current", []) + cues.get("current_strong", [])
-        if resolved and not any(not in_resolved(s, e) for s, e in all_current):
-            return "past"
-        if self._stopped(start, info):
-            return "past"
-        return "current"
-
-    def _negated(self, start: int, info: _Doc) -> bool:
-        clause = info.clause[start]
-        lowers, lemmas = info.lowers, info.lemmas
-        lo = max(0, start - self._neg_window)
-        # A hit that opens with its own subject ("... isn't right, he gets physical") starts
-        # a new statement: an earlier negation only reaches it through "I don't think".
-        own_subject = lowers[start] in self._neg_subjects
-        for i in range(start - 1, lo - 1, -1):
-            if info.clause[i] != clause:
-                break
-            lemma = lemmas[i]
-            is_cue = lemma in self._neg_cues or lowers[i] in self._neg_cues
-            is_short = lemma in self._neg_short_cues or lowers[i] in self._neg_short_cues
-            if not is_cue and not is_short:
-                continue
-            if is_short and not is_cue and start - i > self._neg_short_window:
-                continue
-            between = range(i + 1, start)
-            if i + 2 < start and lowers[i + 1] == "like" and lowers[i + 2] in self._neg_subjects:
-                return True  # "it's not like I want to die"
-            if any(lemmas[j] in self._neg_cancel or lowers[j] in self._neg_cancel for j in between):
-                continue
-            extended = any(lemmas[j] in self._neg_extend or lowers[j] in self._neg_extend
-                           for j in range(i + 1, min(start, i + 3)))
-            if not extended and (own_subject or any(lowers[j] in self._neg_subjects for j in between)):
-                continue
-            return True
-        return False
-
-    def _stopped(self, start: int, info: _Doc) -> bool:
-        for i in range(max(0, start - 2), start):
-            if info.lowers[i] in self._stop_words and info.clause[i] == info.clause[start]:
-                before = info.lemmas[max(0, i - 2):i]
-                return "not" not in before
-        return False
-
-    # ------------------------------------------------------------------ scope: about whom
-
-    def _ref_at(self, i: int, info: _Doc) -> Optional[Tuple[str, int]]:
-        """Classifies the person reference starting at token i as ("self"|"other", width)."""
-        low = info.lowers[i]
-        if low == "my" or low in ("his", "their", "her"):
-            j = i + 1
-            while j < info.n and j <= i + 2 and info.lowers[j] in self._modifiers:
-                j += 1
-            if j < info.n and info.lowers[j] in self._relations:
-                return ("other", j - i + 1)
-            if low == "my":
-                return ("self", 1)
-            return ("other", 1)
-        if low in self._self_refs:
-            return ("self", 1)
-        if low in self._other_pronouns or low in self._relations:
-            return ("other", 1)
-        return None
-
-    def _victim_in_span(self, start: int, end: int, info: _Doc) -> Optional[str]:
-        """The first person a violent act is done to, inside the hit or right after it.
-        Subject pronouns and bare relation nouns are skipped: in "he hits me" or "my
-        husband says he will kill me" they are the one acting."""
-        i = start
-        stop = min(info.n, end + 1)
-        while i < stop:
-            low = info.lowers[i]
-            if i == end and low not in self._object_refs and low != "my":
-                break
-            ref = self._ref_at(i, info)
-            if ref is not None and low not in self._relations and low not in self._subject_pronouns:
-                return ref[0]
-            i += ref[1] if ref else 1
-        return None
-
-    def _about(self, rule: _Rule, start: int, end: int, info: _Doc) -> str:
-        if rule.victim in ("self", "other"):
-            return rule.victim
-        if rule.category == "abuse":
-            if rule.victim == "subject":
-                return self._lookback(start, info)
-            if rule.victim == "object":
-                victim = self._victim_in_span(start, end, info)
-                if victim is not None:
-                    return victim
-            return self._possessor(start, end, info)
-        if rule.victim == "object":
-            # "kill herself", "end his life", "cut my arms"; a relative named in the hit
-            # ("a burden to my family") is not the one at risk.
-            i = start
-            while i < end:
-                ref = self._ref_at(i, info)
-                if ref is not None and ref[1] == 1 and info.lowers[i] not in self._relations:
-                    return ref[0]
-                i += ref[1] if ref else 1
-        return self._lookback(start, info)
-
-    def _lookback(self, start: int, info: _Doc) -> str:
-        """Nearest subject before the hit in its clause: "I" anywhere, others only when they
-        are joined to the hit by auxiliaries and reporting verbs ("my friend said she ...").
-        After "about"/"of" ("an essay about wanting to die") any earlier person counts."""
-        look = info.look[start]
-        gerund = start > 0 and info.lowers[start - 1] in ("about", "of")
-        bridge_ok = True
-        bridged = 0
-        for i in range(start - 1, -1, -1):
-            if info.look[i] != look:
-                break
-            low = info.lowers[i]
-            if low == "my":
-                ref = self._ref_at(i, info)
-                if ref is not None and ref[0] == "other":  # "my sister ..."
-                    if bridge_ok or gerund:
-                        return "other"
-                    continue
-            if low in self._self_refs or low == "my":
-                return "self"
-            if low in self._other_pronouns or low in self._relations:
-                if (bridge_ok or gerund) and low not in ("him", "her", "them"):
-                    return "other"
-            elif low in self._other_possessives or low.isdigit():
-                pass
-            elif info.lemmas[i] not in self._bridge and low not in self._bridge:
-                bridge_ok = False
-            bridged += 1
-            if bridged > self._bridge_max:
-                bridge_ok = False
-        return "self"
-
-    def _possessor(self, start: int, end: int, info: _Doc) -> str:
-        """For abuse with no victim in the hit: whose partner or parent is the abuser?"""
-        look = info.look[start]
-        for i in range(min(end, info.n) - 1, -1, -1):
-            if info.look[i] != look:
-                break
-            low = info.lowers[i]
-            if low in self._agents:
-                j = i - 1
-                while j >= 0 and info.lowers[j] in self._modifiers:
-                    j -= 1
-                det = info.lowers[j] if j >= 0 else ""
-                if det == "my":
-                    return "self"
-                if det in ("her", "his", "their", "'s", "your"):
-                    return "other"
-                continue
-            if i < start and low in self._relations and low not in self._agents:
-                return "other"
-            if i < start and low in self._self_refs:
-                return "self"
-            if i < start and low in self._subject_pronouns and any(
-                    info.lemmas[j] in ("be", "get") for j in range(i + 1, start)):
-                return "other"  # "she was raped", "he's being abused"
-        return "self"
-
     # ------------------------------------------------------------------ decision
 
-    def _drop_parental_limits(self, hits: List[_Hit], info: _Doc) -> List[_Hit]:
-        """A parent's rules ("my mom won't let me go out") are not coercive control."""
-        out = []
-        for hit in hits:
-            if hit.rule.category == "abuse" and hit.rule.subcategory in ("coercive_control", "stalking"):
-                sentence = [info.lowers[i] for i in range(info.n) if info.sent[i] == hit.sentence
-                            and not self._contacted(i, info)]
-                if (any(w in self._coercion_ignore for w in sentence)
-                        and not any(w in self._partners for w in sentence)):
-                    continue
-            out.append(hit)
-        return out
-
-    _CONTACT_VERBS = frozenset(["see", "call", "text", "visit", "phone", "ring", "message", "talk", "speak",
-                                "contact", "meet"])
-
-    def _contacted(self, i: int, info: _Doc) -> bool:
-        """True for "(see|call|talk to) my mum": the parent is the one being cut off, not the
-        one setting the rules ("he won't let me call my mum")."""
-        j = i - 1
-        while j >= 0 and info.lowers[j] in self._modifiers:
-            j -= 1
-        if j < 1 or info.lowers[j] != "my":
-            return False
-        k = j - 1
-        if info.lowers[k] in ("to", "with") and k >= 1:
-            k -= 1
-        return info.lemmas[k] in self._CONTACT_VERBS
-
-    def _decide(self, hits: List[_Hit], info: _Doc, cues: Dict[str, List[Tuple[int, int]]],
+    def _decide(self, hits: List[Hit], info: Doc, cues: Dict[str, List[Tuple[int, int]]],
                 signals: Set[str]) -> RiskAssessment:
         current = [h for h in hits if h.status == "current"]
         pool = current or hits
@@ -1207,7 +507,7 @@ class RiskDetector:
             group = [h for h in pool if h.about == about]
             if not group:
                 continue
-            by_cat: Dict[str, List[_Hit]] = {}
+            by_cat: Dict[str, List[Hit]] = {}
             for h in group:
                 by_cat.setdefault(str(h.rule.category), []).append(h)
             category = next(c for c in _SEVERITY if c in by_cat)
@@ -1226,18 +526,18 @@ class RiskDetector:
         return NO_RISK  # pragma: no cover - every hit has an about
 
     @staticmethod
-    def _gravest_tag(hits: List[_Hit]) -> Optional[str]:
+    def _gravest_tag(hits: List[Hit]) -> Optional[str]:
         tags = [h.rule.subcategory for h in hits]
         return min(tags, key=lambda t: (_TAG_PRIORITY.index(t) if t in _TAG_PRIORITY else len(_TAG_PRIORITY), str(t)))
 
-    def _abuse_subcategory(self, hits: List[_Hit], info: _Doc, cues: Dict[str, List[Tuple[int, int]]]) -> str:
+    def _abuse_subcategory(self, hits: List[Hit], info: Doc, cues: Dict[str, List[Tuple[int, int]]]) -> str:
         subs = {str(h.rule.subcategory) for h in hits}
         if subs & {"partner_violence", "sexual_violence", "child_abuse"}:
             if "child_abuse" in subs or self._child_context(hits, info, cues):
                 return "child_abuse"
         return next(s for s in _ABUSE_PRIORITY if s in subs)
 
-    def _child_context(self, hits: List[_Hit], info: _Doc, cues: Dict[str, List[Tuple[int, int]]]) -> bool:
+    def _child_context(self, hits: List[Hit], info: Doc, cues: Dict[str, List[Tuple[int, int]]]) -> bool:
         sentences = {h.sentence for h in hits if h.rule.subcategory in ("partner_violence", "sexual_violence")}
         for i in range(info.n):
             if info.sent[i] in sentences and info.lowers[i] in self._caregivers:

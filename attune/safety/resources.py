@@ -5,24 +5,20 @@ of crisis lines. This module reads it, rejects anything malformed with messages 
 practice can act on, picks the lines for a region and kind of crisis, and writes
 them as plain text that works in a chat bubble and in an SMS.
 
-Run ``python -m attune.safety.resources --country CA --subdivision ON`` to review
+Run ``python -m attune.check crisis-lines --country CA --subdivision ON`` to review
 what each kind of crisis message would show.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import difflib
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
-from urllib.parse import urlsplit
 
-import yaml
+from attune.validation import closest, is_https_url, read_yaml
 
 DEFAULT_REGISTRY_PATH = Path(__file__).with_name("crisis_resources.yml")
 
@@ -53,7 +49,7 @@ TEMPLATE_CATEGORIES: Tuple[str, ...] = (
 EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others", "poison")
 CONTACT_KINDS: Tuple[str, ...] = ("call", "text", "tty", "chat")
 NON_CRISIS_MARKER = "not crisis support"
-# A verification_note starting with this makes `python -m attune.practice check` warn.
+# A verification_note starting with this makes `python -m attune.check practice` warn.
 UNVERIFIED_MARKER = "MUST BE VERIFIED BEFORE LAUNCH"
 
 _RESOURCE_REQUIRED = (
@@ -76,99 +72,12 @@ _NUMBER_RE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?$")
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-# --------------------------------------------------------------------------- YAML
-
-
-# libyaml's parser when installed (several times faster); same behaviour either way.
-_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class StrictYamlLoader(_BaseSafeLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML loader that refuses duplicate keys and reads YAML 1.2 scalars.
-
-    PyYAML follows YAML 1.1, where a bare ``ON`` (Ontario) or ``NO`` (Norway)
-    becomes a boolean and ``9:30`` becomes the number 570. Here only
-    true/false are booleans and only plain digit strings are integers.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
-        """Build a mapping, failing on a key written twice (the last would silently win)."""
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in seen
-                seen.add(key)
-            except TypeError:
-                continue  # unhashable key: SafeLoader reports it below
-            if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    f"the key {key!r} appears twice",
-                    key_node.start_mark,
-                )
-        return super().construct_mapping(node, deep=deep)
-
-
-StrictYamlLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
-    ]
-    for first, resolvers in _BaseSafeLoader.yaml_implicit_resolvers.items()
-}
-StrictYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-StrictYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
-)
-
-
-def read_yaml(path: Path) -> Tuple[Any, Optional[str]]:
-    """Read a YAML file with :class:`StrictYamlLoader`.
-
-    Returns:
-        ``(data, None)`` on success, or ``(None, problem)`` where ``problem`` is a
-        plain-language sentence to follow the file's name ("is not valid YAML near
-        line 3: ..."), with the line number when known.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, f"was not found at {path}"
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"could not be opened ({exc})"
-    try:
-        return yaml.load(text, Loader=StrictYamlLoader), None  # noqa: S506 - safe loader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        advice = (
-            ""
-            if isinstance(exc, yaml.constructor.ConstructorError)
-            else ". Check the indentation, and put text containing ':' or '#' in quotes"
-        )
-        return None, f"is not valid YAML{where}: {problem}{advice}"
-
-
-def closest(word: str, choices: Sequence[str]) -> Optional[str]:
-    """The choice most like ``word`` (to suggest a fix for a typo), if any is close."""
-    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
 # --------------------------------------------------------------------------- data
 
 
 @dataclass(frozen=True)
-class Contact:
-    """One way to reach a service."""
+class LineContact:
+    """One way to reach a crisis line or service: a number to call or text, a TTY, a chat."""
 
     kind: str
     value: str
@@ -202,7 +111,7 @@ class Resource:
 
     id: str
     name: str
-    contacts: Tuple[Contact, ...]
+    contacts: Tuple[LineContact, ...]
     hours: str
     available_24_7: bool
     languages: Tuple[str, ...]
@@ -222,7 +131,7 @@ class Resource:
         """True for the emergency-services entry (9-1-1, 999, ...)."""
         return "emergency" in self.categories
 
-    def first(self, kind: str) -> Optional[Contact]:
+    def first(self, kind: str) -> Optional[LineContact]:
         """The first contact of a kind (call, text, tty, chat), if any."""
         return next((c for c in self.contacts if c.kind == kind), None)
 
@@ -256,7 +165,7 @@ class Country:
         return next(r for r in self.resources if r.is_emergency)
 
     @property
-    def emergency_call(self) -> Contact:
+    def emergency_call(self) -> LineContact:
         """The emergency entry's number to call (validated: it has one)."""
         call = self.emergency.first("call")
         assert call is not None
@@ -393,14 +302,14 @@ class _RegistryParser:
         self._unknown(raw, ("name", "url", "last_verified", "source", "verification_note"), where)
         name = self._text(raw, "name", where)
         url = raw.get("url")
-        if not _is_https(url):
+        if not is_https_url(url):
             self.fail(f"{where}.url", "must be an https:// address")
         source = raw.get("source")
-        if not _is_https(source):
+        if not is_https_url(source):
             self.fail(f"{where}.source", "must be an https:// address")
         note = self._text(raw, "verification_note", where)
         verified = self._date(raw.get("last_verified"), f"{where}.last_verified")
-        if not (name and _is_https(url) and _is_https(source) and note):
+        if not (name and is_https_url(url) and is_https_url(source) and note):
             return None
         return Directory(name=name, url=str(url), last_verified=verified, source=str(source),
                          verification_note=note)
@@ -542,7 +451,7 @@ class _RegistryParser:
         contacts = self._contacts(raw.get("contacts"), where)
         verified = self._date(raw.get("last_verified"), f"{where}.last_verified")
         source = raw.get("source")
-        if "source" in raw and not _is_https(source):
+        if "source" in raw and not is_https_url(source):
             self.fail(f"{where}.source", f"must be the provider's https:// page (got {source!r})")
         if "is_crisis_line" in raw and raw["is_crisis_line"] is False:
             if not label or NON_CRISIS_MARKER not in label.lower():
@@ -578,7 +487,7 @@ class _RegistryParser:
             listed_first_for=first_for,
         )
 
-    def _contacts(self, raw: Any, where: str) -> Tuple[Contact, ...]:
+    def _contacts(self, raw: Any, where: str) -> Tuple[LineContact, ...]:
         where = f"{where}.contacts"
         if raw is None:
             return ()
@@ -610,7 +519,7 @@ class _RegistryParser:
                 continue
             value = value.strip()
             if kind == "chat":
-                if not _is_https(value):
+                if not is_https_url(value):
                     self.fail(
                         f"{at}.value", f"must be an https:// address for chat (got {value!r})"
                     )
@@ -632,7 +541,7 @@ class _RegistryParser:
                     f"like 'text CONNECT to {value}' (got {note!r})",
                 )
                 continue
-            found.append(Contact(kind=kind, value=value, note=note.strip() if note else None))
+            found.append(LineContact(kind=kind, value=value, note=note.strip() if note else None))
         return tuple(found)
 
     def _categories(
@@ -710,13 +619,6 @@ class _RegistryParser:
                     "is not a known field"
                     + (f" (did you mean {hint}?)" if hint else f"; use {', '.join(allowed)}"),
                 )
-
-
-def _is_https(value: Any) -> bool:
-    if not isinstance(value, str) or any(ch.isspace() for ch in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme == "https" and "." in parts.netloc
 
 
 # --------------------------------------------------------------------------- selection
@@ -984,7 +886,7 @@ def stale_entries(registry: Registry, today: date, max_age_days: int = 365) -> L
     return [r for r in registry.all_resources() if r.last_verified < limit]
 
 
-# --------------------------------------------------------------------------- review CLI
+# --------------------------------------------------------------------------- review
 
 
 def review_text(registry: Registry, country: str, subdivision: Optional[str], today: date) -> str:
@@ -1014,45 +916,3 @@ def review_text(registry: Registry, country: str, subdivision: Optional[str], to
         )
         out.append(f"    verification_note: {resource.verification_note}")
     return "\n".join(out)
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command line: print the review view. Exit code 1 if the registry is malformed."""
-    parser = argparse.ArgumentParser(
-        prog="python -m attune.safety.resources",
-        description=(
-            "Show what each kind of crisis message would list, and where every entry came from."
-        ),
-    )
-    parser.add_argument(
-        "--country", help="two-letter code, e.g. CA (default: the practice's region)"
-    )
-    parser.add_argument("--subdivision", help="province or state code, e.g. ON")
-    parser.add_argument("--registry", type=Path, help="registry file (default: the shipped one)")
-    args = parser.parse_args(argv)
-    try:
-        registry = load_registry(args.registry)
-    except RegistryError as exc:
-        print(exc)
-        return 1
-    country, subdivision = args.country, args.subdivision
-    if not country:
-        from attune.practice import PracticeConfigError, load_practice  # only needed here
-
-        try:
-            practice = load_practice(registry=registry)
-        except PracticeConfigError as exc:
-            print(exc)
-            print("Fix practice.yml, or pass --country (and --subdivision).")
-            return 1
-        country, subdivision = practice.region.country, practice.region.subdivision
-    try:
-        print(review_text(registry, country, subdivision, date.today()))
-    except ValueError as exc:
-        print(exc)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

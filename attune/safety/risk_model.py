@@ -293,19 +293,3 @@ def shared_risk_model() -> Optional[RiskModel]:
     if not (MODEL_DIR / META).is_file() or not (MODEL_DIR / WEIGHTS).is_file():
         return None
     return RiskModel.load()
-
-
-def model_encoder():
-    """The sentence encoder with the risk model's fine-tuned layers: one pass for both the
-    intents and the risk heads."""
-    from attune.nlu.sentence_encoder import file_fingerprint
-    from safetensors.numpy import load_file
-
-    from attune.nlu import sentence_encoder
-
-    base = sentence_encoder.base_encoder()
-    weights = MODEL_DIR / WEIGHTS
-    if not weights.is_file():
-        return base
-    overlay = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
-    return base.with_overlay(overlay, fingerprint=f"{base.fingerprint}+{file_fingerprint(weights)}")

@@ -32,6 +32,20 @@ CRISIS_RESPONSES: Dict[str, str] = {
 # The answer to "Get help now" and to risk whose kind is not known.
 GENERAL_CRISIS_RESPONSE = "utter_crisis_general"
 
+# Risk intent (and the help button's) -> the crisis registry's category whose lines its reply
+# shows ({crisis_lines_<category>} in domain.yml) and the safety event log records.
+INTENT_CATEGORIES: Dict[str, str] = {
+    "risk_suicide": "suicide",
+    "risk_self_harm": "self_harm",
+    "risk_abuse": "abuse",
+    "risk_child_abuse": "child_abuse",
+    "risk_harm_others": "harm_others",
+    "risk_emergency": "emergency",
+    "risk_third_party": "third_party",
+    "risk_check_in": "check_in",
+    HELP_INTENT: "suicide",
+}
+
 
 def is_risk_intent(intent: Optional[str]) -> bool:
     """Whether an intent carries risk (a crisis reply or the gentle check-in)."""

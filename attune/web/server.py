@@ -29,16 +29,17 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
+from attune.paths import REPO_ROOT
+from attune.safety.taxonomy import HELP_PAYLOAD
+
 logger = logging.getLogger("attune.web")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 WEB_ROOT = REPO_ROOT / "web"
 # socket.io-client's browser build, as `npm ci` installs it from package-lock.json.
 SOCKETIO_CLIENT_DIR = REPO_ROOT / "node_modules" / "socket.io-client"
 SOCKETIO_CLIENT_ENV = "ATTUNE_SOCKETIO_CLIENT_DIR"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 GREET_PAYLOAD = "/greet"
-HELP_PAYLOAD = "/request_crisis_help"
 
 # Only plain file names directly inside web/: no folders, no dot files, no "..".
 # File names the site serves: short, lower-case, one known extension (a longer name is a 404,

@@ -20,7 +20,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 
-from attune.stack import REPO_ROOT, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -295,7 +295,7 @@ def test_without_the_library_the_chat_still_works_over_http(driver, fake_rasa, t
     then talks to Rasa's HTTP route, and says nothing is wrong once it is answered."""
     import threading
 
-    from attune.stack import free_port
+    from tools.stack import free_port
     from attune.web.server import AttuneWebServer, load_site_config
     from tests.conftest import practice_file_for_tests
 

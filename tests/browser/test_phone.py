@@ -16,7 +16,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from attune.stack import REPO_ROOT
+from attune.paths import REPO_ROOT
 from tests.browser.conftest import screenshot, set_viewport, wait_for
 from tests.browser.test_widget import (
     REPLY_TIMEOUT,

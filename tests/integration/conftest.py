@@ -24,7 +24,8 @@ from typing import Iterator, List
 import pytest
 import sqlalchemy as sa
 
-from attune.stack import REPO_ROOT, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import free_port
 
 INSTALL_SCRIPT = REPO_ROOT / "scripts" / "install-postgres.sh"
 DATABASE = "attune_test"

@@ -1,8 +1,9 @@
 """Several Rasa replicas behind nginx lose, repeat and reorder nothing, even when one crashes.
 
-Starts the multi-replica deployment (deploy/cluster.py): PostgreSQL, Redis, two Rasa replicas,
-two action servers and nginx, all on 127.0.0.1, in a temporary folder. Takes about two minutes
-(mostly the replicas loading the model); Debian's packages are installed first if missing.
+Starts the multi-replica deployment (deploy/cluster.py; the check: bench/cluster.py): PostgreSQL,
+Redis, two Rasa replicas, two action servers and nginx, all on 127.0.0.1, in a temporary folder.
+Takes about two minutes (mostly the replicas loading the model); Debian's packages are installed
+first if missing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-from attune.stack import DEFAULT_MODEL
+from tools.stack import DEFAULT_MODEL
 
 pytestmark = pytest.mark.skipif(
     not DEFAULT_MODEL.is_file(), reason=f"no trained model at {DEFAULT_MODEL}; run `make train`"
@@ -23,13 +24,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator["object"]:
-    from deploy.cluster import Cluster, bench_practice_file
+    from bench.cluster import practice_file
+    from deploy.cluster import Cluster
 
     # Not pytest's tmp_path: PostgreSQL runs as the `postgres` user, who must be able to reach
     # its data folder, and pytest's base folder is private to root.
     root = Path(tempfile.mkdtemp(prefix="attune-cluster-"))
     root.chmod(0o755)
-    running = Cluster(root, replicas=2, actions=2, practice_file=bench_practice_file(root / "practice"))
+    running = Cluster(root, replicas=2, actions=2, practice_file=practice_file(root / "practice"))
     try:
         running.up()
         yield running
@@ -39,7 +41,7 @@ def cluster() -> Iterator["object"]:
 
 
 def test_conversations_spread_over_replicas_keep_every_message_once_in_order(cluster):
-    from deploy.cluster import no_loss_check
+    from bench.cluster import no_loss_check
 
     result = no_loss_check(cluster, conversations=10, messages=8, kill_after=None)
 
@@ -50,7 +52,7 @@ def test_conversations_spread_over_replicas_keep_every_message_once_in_order(clu
 @pytest.fixture(scope="module")
 def after_a_crash(cluster) -> dict:
     """The no-loss check with replica 2 killed (SIGKILL) once 40% of the messages are answered."""
-    from deploy.cluster import no_loss_check
+    from bench.cluster import no_loss_check
 
     return no_loss_check(cluster, conversations=10, messages=8, kill_after=0.4)
 

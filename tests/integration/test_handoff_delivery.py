@@ -31,7 +31,7 @@ from attune.handoff.store import (
     outbox,
 )
 from attune.practice import load_practice
-from attune.stack import free_port
+from tools.stack import free_port
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
 SUMMARY = "When someone pulls away, I tend to reach out more and worry it is my fault."

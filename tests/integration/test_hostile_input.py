@@ -19,7 +19,7 @@ import pytest
 import socketio
 
 from attune.channels.socketio import new_session_id
-from attune.stack import REPO_ROOT
+from attune.paths import REPO_ROOT
 from tests.conftest import TEST_MESSAGES_PER_MINUTE, RunningStack, new_sender, reply_text, started_stack
 
 RISK = "I want to kill myself"

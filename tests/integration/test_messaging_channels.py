@@ -24,7 +24,8 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import pytest
 import yaml
 
-from attune.stack import DEFAULT_MODEL, REPO_ROOT, free_port
+from attune.paths import REPO_ROOT
+from tools.stack import DEFAULT_MODEL, free_port
 from tests.conftest import TEST_MESSAGES_PER_MINUTE, RunningStack, practice_file_for_tests
 from tests.fakes.api_server import FakeApiServer, fake_graph_api, fake_telegram_api, telegram_method
 

@@ -11,6 +11,8 @@ from typing import Any, Callable, Dict, List
 import pytest
 import yaml
 
+from attune.check import main
+from attune.paths import REPO_ROOT
 from attune.practice import load_practice, practice_warnings
 from attune.safety.resources import (
     CATEGORIES,
@@ -19,17 +21,14 @@ from attune.safety.resources import (
     UNVERIFIED_MARKER,
     Registry,
     RegistryError,
-    StrictYamlLoader,
     banner,
     crisis_template_variables,
     format_lines,
     load_registry,
-    main,
     resources_for,
     stale_entries,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from attune.validation import StrictYamlLoader
 
 
 @pytest.fixture(scope="module")
@@ -405,7 +404,7 @@ def test_unreadable_registry_is_reported(tmp_path: Path) -> None:
 
 
 def test_review_command_shows_categories_and_provenance(capsys) -> None:
-    assert main(["--country", "CA", "--subdivision", "ON"]) == 0
+    assert main(["crisis-lines", "--country", "CA", "--subdivision", "ON"]) == 0
     out = capsys.readouterr().out
     assert "[child_abuse]\n• Kids Help Phone" in out
     assert "source: https://www.awhl.org" in out
@@ -413,5 +412,5 @@ def test_review_command_shows_categories_and_provenance(capsys) -> None:
 
 
 def test_review_command_refuses_unknown_region(capsys) -> None:
-    assert main(["--country", "ZZ"]) == 1
+    assert main(["crisis-lines", "--country", "ZZ"]) == 1
     assert "no crisis lines for country 'ZZ'" in capsys.readouterr().out

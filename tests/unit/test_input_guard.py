@@ -14,7 +14,8 @@ from attune.channels.guard import (
     screen_text,
     valid_sender,
 )
-from attune.channels.rest import authorised, caller_address, is_loopback
+from attune.channels.http import caller_address, is_loopback
+from attune.channels.rest import authorised
 
 
 def fake_risk(text: str):

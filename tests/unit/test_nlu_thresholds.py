@@ -1,11 +1,11 @@
-"""What the threshold report counts as a visitor's outcome (attune/nlu_thresholds.py): the
+"""What the threshold report counts as a visitor's outcome (evaluation/nlu_thresholds.py): the
 figures behind config.yml's fallback and soft-net thresholds are only as good as this."""
 
 from __future__ import annotations
 
 import pytest
 
-from attune.nlu_thresholds import Held, fallback_outcome, fallback_table, risk_guess, soft_net_table
+from evaluation.nlu_thresholds import Held, fallback_outcome, fallback_table, risk_guess, soft_net_table
 
 
 def held(true, *ranking, text="why do I pull away from people"):

@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from attune.check import main
+from attune.paths import REPO_ROOT
 from attune.practice import (
     DEFAULT_ALLOWED_ORIGINS,
     DEFAULT_QUICK_EXIT_URL,
-    REPO_ROOT,
     Practice,
     PracticeConfigError,
     hours_summary,
     is_open,
     join_names,
     load_practice,
-    main,
     next_opening,
     template_variables,
 )
@@ -432,7 +432,7 @@ def test_therapist_names_read_naturally(names, expected) -> None:
 
 
 def test_check_command_prints_summary_for_good_file(capsys) -> None:
-    assert main(["check", str(SHIPPED)]) == 0
+    assert main(["practice", str(SHIPPED)]) == 0
     out = capsys.readouterr().out
     assert "practice.yml is OK." in out
     assert "Mon-Fri 9:00-17:00" in out
@@ -441,7 +441,7 @@ def test_check_command_prints_summary_for_good_file(capsys) -> None:
 
 def test_check_command_lists_every_problem_for_bad_file(write, capsys) -> None:
     path = write(config(contact__email="hello@", booking_url="ftp://x"))
-    assert main(["check", str(path)]) == 1
+    assert main(["practice", str(path)]) == 1
     out = capsys.readouterr().out
     assert "contact.email" in out and "booking_url" in out
     assert "is OK" not in out

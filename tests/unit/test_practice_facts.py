@@ -23,14 +23,14 @@ from attune.facts import (
     join_choices,
 )
 from attune.nlg import GET_HELP_BUTTON, PracticeNLG
+from attune.check import main
+from attune.paths import REPO_ROOT
 from attune.practice import (
-    REPO_ROOT,
     Facts,
     Practice,
     PracticeConfigError,
     facts_given,
     load_practice,
-    main,
     practice_warnings,
 )
 from attune.safety.resources import load_registry
@@ -178,7 +178,7 @@ def test_a_single_language_or_format_may_be_written_without_brackets(write) -> N
 
 def test_check_names_the_facts_left_out(write, capsys) -> None:
     path = write(with_facts(languages=None, accessibility=None))
-    assert main(["check", str(path)]) == 0
+    assert main(["practice", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Not given (the assistant says to ask you): languages, accessibility" in out
 

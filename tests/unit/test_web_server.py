@@ -10,9 +10,9 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 
+from attune.paths import REPO_ROOT
 from attune.practice import load_practice
 from attune.web.server import (
-    REPO_ROOT,
     WEB_ROOT,
     AttuneWebServer,
     embed_snippet,

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from attune.safety.evaluate import (
+from evaluation.risk_detector import (
     CorpusItem,
     KINDS,
     RISK_INTENTS,

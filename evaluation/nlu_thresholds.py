@@ -12,7 +12,7 @@ threshold:
   and how many everyday examples it reaches by mistake.
 
 The gate corpus's check-in rate on hard negatives needs the whole trained model and is
-measured by `attune.safety.evaluate --model` (README, "Safety"). The held-out safety sets are
+measured by `evaluation.risk_detector --model` (README, "Safety"). The held-out safety sets are
 never read here: nothing is tuned on them.
 """
 

@@ -1,6 +1,6 @@
 """Starts Attune's processes on this machine: action server, Rasa server, website.
 
-`make run` calls `python -m attune.stack`, the integration tests and benchmarks use `Stack`
+`make run` calls `python -m tools.stack`, the integration tests and benchmarks use `Stack`
 directly. Everything binds to 127.0.0.1 unless told otherwise, and Ctrl-C (or SIGTERM) stops
 every process cleanly.
 """
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List, Optional
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from attune.paths import REPO_ROOT
+
 DEFAULT_MODEL = REPO_ROOT / "models" / "attune.tar.gz"
 
 

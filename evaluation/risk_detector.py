@@ -2,8 +2,8 @@
 
 Run it with::
 
-    python -m attune.safety.evaluate [--corpus PATH] [--out PATH]
-                                     [--min-recall 0.98] [--max-false-alarms 0.02]
+    python -m evaluation.risk_detector [--corpus PATH] [--out PATH]
+                                       [--min-recall 0.98] [--max-false-alarms 0.02]
 
 The corpus (``tests/safety/risk_corpus.yml``) is a YAML list of items
 ``{text, expected, kind}``. ``expected`` is a risk intent or ``none``.
@@ -45,18 +45,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
+from attune.paths import REPO_ROOT
+from attune.safety.taxonomy import CRISIS_RESPONSES
+
 CHECK_IN = "risk_check_in"
 NONE = "none"
-RISK_INTENTS = (
-    "risk_suicide",
-    "risk_self_harm",
-    "risk_abuse",
-    "risk_child_abuse",
-    "risk_harm_others",
-    "risk_emergency",
-    "risk_third_party",
-    CHECK_IN,
-)
+RISK_INTENTS = tuple(CRISIS_RESPONSES)
 EXPECTED_VALUES = RISK_INTENTS + (NONE,)
 KINDS = (
     "explicit",
@@ -77,7 +71,7 @@ KINDS = (
 )
 
 # The corpus lives with the tests; found from this file so any working directory works.
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "safety" / "risk_corpus.yml"
+DEFAULT_CORPUS = REPO_ROOT / "tests" / "safety" / "risk_corpus.yml"
 DEFAULT_OUT = Path("var/reports/safety_eval.json")
 DEFAULT_MIN_RECALL = 0.98
 DEFAULT_MAX_FALSE_ALARMS = 0.02
@@ -421,7 +415,7 @@ def main(argv: Optional[Sequence[str]] = None, assess_fn: Optional[AssessFn] = N
         assess_fn: detector to measure; the real one when omitted.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m attune.safety.evaluate",
+        prog="python -m evaluation.risk_detector",
         description="Measure the risk detector on the labelled safety corpus.",
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)

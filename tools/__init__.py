@@ -1,0 +1,1 @@
+"""Tools apart from the runtime: starting the processes on one machine (make run, tests, benchmarks)."""
