@@ -235,7 +235,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             note = await super().generate("utter_note_means", tracker, output_channel,
                                           **{**variables, "means": f"the {found['means']}"})
             notes.append(note)
-        if found.get("risky_place"):
+        if found.get("risky_place") or (base in _PLACE_FOLLOW_UPS and _place_just_named(tracker)):
+            # Also "dinnae want to phone anybody" right after "stood on the bridge": still there.
             notes.append(await super().generate("utter_note_place", tracker, output_channel, **variables))
         # "ok. maybe i thought about it. once or twice" after a denial: the thoughts admitted,
         # the same step as a first reply to them.
@@ -387,6 +388,19 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
     if kind == "emergency" and about_someone_else(tracker):
         return "third_party"
     return kind
+
+
+# Follow-ups that keep the step back from an edge named in the message just before.
+_PLACE_FOLLOW_UPS = frozenset({"utter_cant_call", "utter_unsure_after_crisis", "utter_next_step"})
+
+
+def _place_just_named(tracker: DialogueStateTracker) -> bool:
+    """Whether the visitor's message before this one named a place to step back from, in
+    their own crisis (not a helper's)."""
+    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)]
+    if len(said) < 2 or about_someone_else(tracker):
+        return False
+    return any(e.get("entity") == "risky_place" for e in said[-2].entities or [])
 
 
 def about_someone_else(tracker: DialogueStateTracker) -> bool:

@@ -223,18 +223,23 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
 
     The word lists' own reading always stands ("I want to die too" is the visitor's own), and
     so do danger happening now and a message that brings new risk (a means at hand, something
-    swallowed, a place to step back from, a time close by).
+    swallowed, a place to step back from, a time close by), except that in a helper's
+    conversation the model's reading of such a message stays about the other person.
     """
     intent = (parse_data.get("intent") or {}).get("name")
     if not is_risk_intent(intent) or intent == EMERGENCY:
         return None
     risk = parse_data.get(RISK_KEY) or {}
-    if {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES and intent != CHECK_IN:
-        return None  # something swallowed, a means, a place, "tonight": new risk, a crisis reply
     frame = helping_frame(tracker)
     if frame is None or getattr(tracker, "active_loop_name", None):
         # Inside a form a risk reading keeps its risk intent: the safety policy answers it and
         # the form's free-text slots never take it as an answer.
+        return None
+    new_risk = bool({e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES)
+    if new_risk and intent != CHECK_IN and not (frame == THIRD_PARTY and risk.get("source") in ("model", "two_turns")):
+        # Something swallowed, a means, a place, "tonight": new risk, a crisis reply. In a
+        # helper's conversation the model's reading of it stays about the other person ("he
+        # has his hunting guns in the house" is not the visitor's wish to harm someone).
         return None
     if (NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000])
             and risk.get("subcategory") not in EXPLICIT_TAGS):

@@ -319,3 +319,17 @@ async def test_a_visitor_who_says_only_the_practices_country_gets_the_practices_
     tracker.update(SlotSet("visitor_region", "CA-BC"))
     text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
     assert "British Columbia" in text and "VictimLinkBC" in text
+
+
+async def test_i_cant_call_right_after_naming_a_bridge_keeps_the_step_back():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {"risky_place": "yes"}), ("cant_call", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    text = (await nlg.generate("utter_cant_call", tracker, "rest"))["text"]
+    assert "686868" in text and "step back" in text
+    # Without a place named just before, no such step.
+    plain = tracker_of(("risk_suicide", {}), ("cant_call", {}))
+    plain.update(SlotSet("crisis_shown", True))
+    plain.update(SlotSet("crisis_kind", "suicide"))
+    assert "step back" not in (await nlg.generate("utter_cant_call", plain, "rest"))["text"]

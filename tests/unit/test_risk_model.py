@@ -620,3 +620,29 @@ def test_please_dont_send_me_the_number_again_is_not_asking_for_it():
     data = {"text": "i've called 988 like four times this year. please don't send me the number again",
             "intent": {"name": "stop_hotlines", "confidence": 0.9}}
     assert not context.asks_for_number(data, tracker_with("risk_suicide"))
+
+
+def test_in_a_helpers_conversation_a_means_named_stays_about_the_other_person():
+    # "my dad ... said 'im ready to go'" then "he has his hunting guns in the house": the model
+    # read harm to others (with the gun as a means); the helper's reply again, not "step away
+    # from the other person".
+    data = read_by_model("he has his hunting guns in the house", "risk_harm_others", [("confirm_safe", 0.02)])
+    data["entities"] = [{"entity": "means", "value": "gun"}]
+    assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
+    # In the visitor's own crisis, a means is new risk: the crisis reply.
+    own = read_by_model("the gun is in the shed", "risk_suicide", [("not_safe", 0.95)])
+    own["entities"] = [{"entity": "means", "value": "gun"}]
+    assert context.within_crisis(own, tracker_with("risk_suicide")) is None
+
+
+def test_someone_elses_attempt_under_way_makes_the_follow_ups_a_helpers():
+    from rasa.shared.core.events import UserUttered
+
+    first = UserUttered("my friend is sitting on the edge of the roof", {"name": "risk_emergency", "confidence": 1.0},
+                        parse_data={"risk": {"about": "other", "category": "emergency", "subcategory": "in_progress",
+                                             "signals": ["emergency_in_progress"]}})
+    tracker = SimpleNamespace(events=[first])
+    assert context.helping_frame(tracker) == "risk_third_party"
+    data = read_by_model("im ok. just didnt think id be doing this on a tuesday", "risk_suicide",
+                         [("confirm_safe", 0.1)])
+    assert context.within_crisis(data, tracker) == "risk_third_party"

@@ -1,7 +1,7 @@
 """Trains the risk model and exports it for the assistant: `make risk-model`.
 
     python -m training.risk_model.train [--folds 5] [--epochs 3] [--seed 13] [--composed 1000]
-                                        [--smoke N]
+                                        [--frozen-layers 3] [--smoke N]
 
 1. Reads the writers' corpora (data/risk/*.jsonl) and the NLU data as of training
    (training/risk_model/nlu_snapshot/, copied from data/nlu by `make risk-model`), drops
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 from typing import Dict, List, Sequence, Tuple
 
@@ -78,9 +79,10 @@ def cache_lower(lower: Lower, ids: List[List[int]]) -> List[torch.Tensor]:
     return cached
 
 
-def pooled_unit(cached: List[torch.Tensor], upper_weights: Dict[str, np.ndarray]) -> np.ndarray:
+def pooled_unit(cached: List[torch.Tensor], upper_weights: Dict[str, np.ndarray],
+                frozen: int = FROZEN_LAYERS) -> np.ndarray:
     """Published sentence vectors (all six layers, no training), for near-duplicate search."""
-    upper = Upper(upper_weights, FROZEN_LAYERS, TOTAL_LAYERS, len(OUTPUTS), 1, dropout=0.0).eval()
+    upper = Upper(upper_weights, frozen, TOTAL_LAYERS, len(OUTPUTS), 1, dropout=0.0).eval()
     out = np.zeros((len(cached), 384), dtype=np.float32)
     with torch.no_grad():
         for chunk in in_length_batches([list(range(len(c))) for c in cached], 128):
@@ -116,9 +118,10 @@ def near_duplicates(vectors: np.ndarray, threshold: float = NEAR_DUPLICATE) -> L
 
 
 def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached: List[torch.Tensor],
-                indexes: List[int], intents: int, epochs: int, seed: int, log: str = "") -> Upper:
+                indexes: List[int], intents: int, epochs: int, seed: int, log: str = "",
+                frozen: int = FROZEN_LAYERS) -> Upper:
     seed_everything(seed)
-    upper = Upper(weights, FROZEN_LAYERS, TOTAL_LAYERS, len(OUTPUTS), intents)
+    upper = Upper(weights, frozen, TOTAL_LAYERS, len(OUTPUTS), intents)
     heads = list(upper.risk_head.parameters()) + list(upper.intent_head.parameters())
     optimiser = torch.optim.AdamW(
         [{"params": upper.layers.parameters(), "lr": 6e-5}, {"params": heads, "lr": 2e-3}],
@@ -212,6 +215,8 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--composed", type=int, default=1000,
                         help="long messages composed from each training part (training only)")
+    parser.add_argument("--frozen-layers", type=int, default=FROZEN_LAYERS,
+                        help="lower layers kept as published (the rest are fine-tuned)")
     parser.add_argument("--smoke", type=int, default=0,
                         help="check the whole run on this many examples; nothing is written")
     args = parser.parse_args(list(argv) or None)
@@ -226,12 +231,13 @@ def main(argv: Sequence[str] = ()) -> int:
     base_dir = model_directory()
     weights = load_file(str(base_dir / WEIGHTS_FILE))
     ids = tokenize([e.text for e in examples])
-    lower = Lower(weights, FROZEN_LAYERS)
+    frozen = args.frozen_layers
+    lower = Lower(weights, frozen)
     cached = cache_lower(lower, ids)
     print(f"{len(examples)} examples after exact duplicates; lower layers cached "
           f"({time.time() - started:.0f} s)", flush=True)
 
-    drop = set(near_duplicates(pooled_unit(cached, weights)))
+    drop = set(near_duplicates(pooled_unit(cached, weights, frozen)))
     keep = [i for i in range(len(examples)) if i not in drop]
     examples = [examples[i] for i in keep]
     cached = [cached[i] for i in keep]
@@ -249,7 +255,7 @@ def main(argv: Sequence[str] = ()) -> int:
             fold_examples, fold_cached, train_idx = with_composed(
                 examples, cached, train_idx, lower, args.composed, args.seed + fold)
             upper = train_upper(weights, fold_examples, fold_cached, train_idx, len(intents), args.epochs,
-                                args.seed + fold, log=f"fold {fold + 1}/{args.folds} ")
+                                args.seed + fold, log=f"fold {fold + 1}/{args.folds} ", frozen=frozen)
             oof[held_out] = predict(upper, cached, held_out)
         if args.smoke:
             print(f"smoke run: {len(examples)} examples, nothing written ({time.time() - started:.0f} s)")
@@ -267,7 +273,7 @@ def main(argv: Sequence[str] = ()) -> int:
     all_examples, all_cached, all_idx = with_composed(
         examples, cached, list(range(len(examples))), lower, args.composed, args.seed)
     upper = train_upper(weights, all_examples, all_cached, all_idx, len(intents),
-                        args.epochs, args.seed, log="final ")
+                        args.epochs, args.seed, log="final ", frozen=frozen)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     exported = {k: v.astype(np.float16) for k, v in upper.export().items()}
     save_file(exported, str(OUT_DIR / "risk_model.safetensors"))
@@ -275,7 +281,7 @@ def main(argv: Sequence[str] = ()) -> int:
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     meta.update({
         "outputs": list(OUTPUTS),
-        "frozen_layers": FROZEN_LAYERS,
+        "frozen_layers": frozen,
         "base_weights_sha256": file_fingerprint(base_dir / WEIGHTS_FILE),
         "data_sha256": fingerprint(files),
         "data_files": [str(p.relative_to(ROOT)) for p in files],
@@ -285,6 +291,7 @@ def main(argv: Sequence[str] = ()) -> int:
         "seed": args.seed,
         "epochs": args.epochs,
         "composed_per_training_part": args.composed,
+        "command": "python -m training.risk_model.train " + " ".join(list(argv) or sys.argv[1:]),
         "trained_seconds": round(time.time() - started),
         "weights_sha256": file_fingerprint(OUT_DIR / "risk_model.safetensors"),
         **report,
