@@ -46,7 +46,10 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _URL = re.compile(r"https?://[^\s<>\"]+")
 # A phone number or short code as the crisis registry writes them: "1-800-668-6868",
 # "+1 416 555 0100", "686868", "(416) 555-0100". Over-matching only protects a little more.
-_PHONE = re.compile(r"\+?\(?\d{1,4}\)?(?:[ .\-]\(?\d{1,4}\)?){1,5}|\d{3,}")
+# A phone number: at most four groups, each ending where its digits end, so that two numbers
+# side by side ("686868 1-800-668-6868 (416) 555-0100") are never read as one that ends
+# inside the next (a cut there split "(416) 555-0100").
+_PHONE = re.compile(r"(?<!\d)\+?\(?\d{1,4}(?!\d)\)?(?:[ .\-]\(?\d{1,4}(?!\d)\)?){1,3}|\d{3,}")
 # "call 9-8-8" and "call 9-1-1" are written digit by digit; phones link "988" and "911". Only
 # where it is dialled: a service's name ("9-8-8 Suicide Crisis Helpline") stays as it is.
 _SPELLED_SHORT_CODE = re.compile(

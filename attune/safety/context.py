@@ -251,7 +251,12 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # The word lists read it. Beside a helper's conversation their looser rules misread
         # follow-ups about the other person ("should i take his phone away" as control, "he's
         # read my message" as abuse); their plain first-person statements always stand.
-        if frame != THIRD_PARTY or risk.get("subcategory") in EXPLICIT_TAGS or risk.get("source"):
+        read = [str(x) for x in risk.get("signals") or [] if not str(x).startswith(("scope:", "idiom:"))]
+        # "should i take his phone away": control the word lists would read as the visitor's
+        # own (attune/safety/detector.py, "_by_visitor"), here a helper weighing a step.
+        by_visitor = bool(read) and all(x.endswith("_by_visitor") for x in read)
+        if (frame != THIRD_PARTY or (risk.get("subcategory") in EXPLICIT_TAGS and not by_visitor)
+                or risk.get("source")):
             return None
     declined = crisis_state(_crisis_turns(tracker)).declined
     if ("region" in {e.get("entity") for e in parse_data.get("entities") or []}

@@ -10,7 +10,7 @@ It reads a place only where the visitor places themselves: after "I'm in", "I li
 "we're in", "I'm from", "based in", "here in", or as a short message that is only a place.
 "My ex moved to Alberta" leaves the region alone.
 A place the registry does not cover is reported as `UNKNOWN` when the visitor clearly named
-one ("i'm in ireland"): the reply then says plainly that there are no lines for it and
+one ("i'm in germany"): the reply then says plainly that there are no lines for it and
 offers the international directory.
 """
 
@@ -29,7 +29,8 @@ COUNTRY_ALIASES: Dict[str, str] = {
     "canada": "CA", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
     "the states": "US", "america": "US", "the us": "US", "uk": "GB", "the uk": "GB",
     "u.k.": "GB", "united kingdom": "GB", "britain": "GB", "great britain": "GB",
-    "australia": "AU", "oz": "AU",
+    "australia": "AU", "oz": "AU", "republic of ireland": "IE", "roi": "IE", "éire": "IE", "eire": "IE",
+    "nz": "NZ", "aotearoa": "NZ",
 }
 SUBDIVISION_ALIASES: Dict[str, str] = {
     # Canada
@@ -87,17 +88,22 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "sydney": "AU-NSW", "melbourne": "AU-VIC", "brisbane": "AU-QLD", "perth": "AU-WA",
     "adelaide": "AU-SA", "hobart": "AU-TAS", "canberra": "AU-ACT", "darwin": "AU-NT",
 }
+# Cities that stand for a country without subdivisions in the registry.
+CITY_COUNTRIES: Dict[str, str] = {
+    "dublin": "IE", "cork": "IE", "galway": "IE", "limerick": "IE", "waterford": "IE",
+    "auckland": "NZ", "wellington": "NZ", "christchurch": "NZ", "hamilton nz": "NZ", "dunedin": "NZ",
+}
 # Places people name that the registry has no lines for: reported as UNKNOWN.
 UNCOVERED_PLACES = frozenset({
-    "ireland", "new zealand", "india", "mexico", "france", "germany", "spain", "italy",
+    "india", "mexico", "france", "germany", "spain", "italy",
     "portugal", "netherlands", "belgium", "sweden", "norway", "denmark", "finland", "poland",
     "brazil", "argentina", "chile", "colombia", "peru", "philippines", "china", "japan",
     "korea", "south korea", "south africa", "nigeria", "kenya", "ghana", "egypt", "pakistan",
     "bangladesh", "sri lanka", "nepal", "vietnam", "thailand", "malaysia", "singapore",
     "indonesia", "turkey", "israel", "iran", "iraq", "lebanon", "jamaica", "trinidad",
     "dubai", "uae", "saudi arabia", "qatar", "ukraine", "russia", "greece", "switzerland",
-    "austria", "hong kong", "taiwan", "europe", "asia", "africa", "dublin", "paris",
-    "berlin", "madrid", "rome", "mumbai", "delhi", "manila", "lagos", "auckland",
+    "austria", "hong kong", "taiwan", "europe", "asia", "africa", "paris",
+    "berlin", "madrid", "rome", "mumbai", "delhi", "manila", "lagos",
     "méxico", "españa", "perú", "colombie", "mexique", "espagne", "allemagne", "belgique", "suisse",
     # Cities people name instead of their country.
     "pune", "bangalore", "bengaluru", "chennai", "hyderabad", "kolkata", "karachi", "lahore",
@@ -110,8 +116,8 @@ UNCOVERED_PLACES = frozenset({
     "nairobi", "accra", "addis ababa", "johannesburg", "cape town", "amsterdam", "brussels",
     "stockholm", "oslo", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna",
     "zurich", "geneva", "warsaw", "prague", "budapest", "kyiv", "kiev", "moscow", "athens",
-    "munich", "frankfurt", "hamburg", "lyon", "marseille", "wellington", "cork", "galway", "limerick",
-    "waterford", "christchurch", "joburg", "jozi", "durban", "pretoria", "soweto", "tijuana", "cancún", "cancun",
+    "munich", "frankfurt", "hamburg", "lyon", "marseille",
+    "joburg", "jozi", "durban", "pretoria", "soweto", "tijuana", "cancún", "cancun",
     "seville", "sevilla", "valencia spain",
 })
 # Where a visitor places themselves: the place follows one of these.
@@ -160,7 +166,7 @@ def names(registry: Registry) -> Dict[str, Tuple[str, str]]:
         known[country.name.lower()] = (code, country.name)
         for sub_code, sub in country.subdivisions.items():
             known[sub.name.lower()] = (f"{code}-{sub_code}", sub.name)
-    for alias, code in COUNTRY_ALIASES.items():
+    for alias, code in {**COUNTRY_ALIASES, **CITY_COUNTRIES}.items():
         if code in registry.countries:
             known.setdefault(alias, (code, registry.countries[code].name))
     for alias, code in SUBDIVISION_ALIASES.items():

@@ -93,7 +93,10 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   r"|\bgave\s+away\s+(?:my|all|most)\b"
                   r"|\b(?:wrote|written|writing|left)\s+(?:a|the|my)\s+(?:note|letters?|will)\b"
                   r"|\bdeleted\s+(?:all\s+)?my\s+(?:accounts|socials|profiles?)\b"
-                  r"|\b(?:said|saying)\s+(?:my\s+)?goodbyes?\b",
+                  r"|\b(?:said|saying)\s+(?:my\s+)?goodbyes?\b"
+                  # The means kept ready: "i have stuff in my closet for it".
+                  r"|\b(?:have|got|bought|keep|kept|hid|hidden)\s+(?:the\s+)?(?:stuff|things|everything|what\s+i\s+need)\b"
+                  r"[^.!?\n]{0,30}?\bfor\s+it\b",
                   re.IGNORECASE)
 
 # Longer than any message the channels accept; the patterns never see more.

@@ -46,7 +46,7 @@ def test_the_way_to_a_therapist_may_be_a_button():
 def test_another_region_means_its_name_or_for_an_uncovered_place_the_directory():
     assert CHECK.has("other_region", "Here are the lines for Quebec:", [], "im in quebec")
     assert not CHECK.has("other_region", "Here are the lines for Ontario:", [], "im in quebec")
-    assert CHECK.has("other_region", "Find A Helpline (https://findahelpline.com)", [], "i'm in ireland")
+    assert CHECK.has("other_region", "Find A Helpline (https://findahelpline.com)", [], "i'm in germany")
 
 
 def test_help_is_visible_as_the_button_or_a_line():

@@ -1,5 +1,5 @@
 """Where the visitor says they are, and the lines that go with it: a visitor to an Ontario
-practice who is in Quebec, Texas or Ireland gets their own region's lines, or a plain answer
+practice who is in Quebec, Texas, Ireland or Germany gets their own region's lines, or a plain answer
 that there are none, and a place mentioned about someone else changes nothing."""
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
 
 
 def test_a_place_without_lines_is_named_as_unknown_in_any_message_that_places_the_visitor():
-    assert find_place(REGISTRY, "i'm in ireland").code == UNKNOWN
-    assert region_entity(REGISTRY, "i'm in ireland", "share_location")["value"] == UNKNOWN
+    assert find_place(REGISTRY, "i'm in germany").code == UNKNOWN
+    assert region_entity(REGISTRY, "i'm in germany", "share_location")["value"] == UNKNOWN
     # Said inside a disclosure, it still counts: the reply adds the way to local lines.
     assert region_entity(REGISTRY, "I'm Canadian, studying in Germany, and I feel like killing myself",
                           "risk_suicide")["value"] == UNKNOWN
@@ -147,3 +147,11 @@ def test_an_unsure_classifier_reads_a_message_placing_the_visitor_as_saying_wher
 def test_a_city_outside_the_registry_is_named_as_unknown(text, name):
     place = find_place(REGISTRY, text)
     assert place is not None and not place.covered and place.name == name
+
+
+@pytest.mark.parametrize("text,code", [("we're in dublin, 911 wont work here sure it wont", "IE"),
+                                       ("kia ora. we're in auckland", "NZ"), ("i live in ireland", "IE"),
+                                       ("im in northern ireland", "GB-NIR")])
+def test_ireland_and_new_zealand_have_their_own_lines(text, code):
+    place = find_place(REGISTRY, text)
+    assert place is not None and place.code == code and place.covered

@@ -73,6 +73,7 @@ def test_a_dangerous_place_and_a_time_close_by_are_noticed():
     # A date chosen, or things put in order: after "no more numbers", new risk.
     assert says_when("birthday's in 9 days. i already gave my records and my cat's stuff away")
     assert says_when("wrote the note last night") and says_when("i picked a date")
+    assert says_when("i have stuff in my closet for it ok")
     assert not says_when("gave my notice at work") and not says_when("we wrote a song together")
 
 
