@@ -37,7 +37,7 @@ def test_refusing_the_hospital_after_an_overdose_gets_the_poison_centre_without_
     _, refused = conversation(stack, "i just took all my pills", "no ambulance")
     text = reply_text(refused)
     assert "Ontario Poison Centre" in text and "1-844-764-7669" in text
-    assert "stay with you" in text
+    assert "where someone can see or hear you" in text
     assert not re.search(r"\byou (?:must|should|need to)\b", text, re.IGNORECASE)
     assert {"/cant_call", HELP} <= set(reply_payloads(refused))
 
@@ -129,10 +129,16 @@ def test_a_place_named_in_the_risk_message_itself_gets_its_lines_in_the_same_tur
 
 
 def test_a_place_without_lines_is_said_plainly_with_the_international_directory(stack):
-    _, here = conversation(stack, "i want to kill myself", "i'm in ireland")
+    _, here = conversation(stack, "i want to kill myself", "i'm in germany")
     text = reply_text(here)
     assert "don't have crisis lines for that place" in text and "findahelpline.com" in text
     assert HELP in reply_payloads(here)
+
+
+def test_a_visitor_in_ireland_gets_irelands_lines_and_emergency_number(stack):
+    _, here = conversation(stack, "i want to kill myself", "we're in dublin, 911 wont work here")
+    text = reply_text(here)
+    assert "Ireland" in text and "116 123" in text and "112" in text
 
 
 def test_a_parent_at_the_edge_gets_the_safe_step_before_the_lines(stack):
