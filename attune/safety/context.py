@@ -22,6 +22,7 @@ import logging
 import re
 from typing import Any, Dict, Optional, Text
 
+from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
     ASKS_FOR_NUMBER,
     DID_IT,
@@ -144,12 +145,20 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     text = (parse_data.get("text") or "").strip()
     if not text or text.startswith("/") or is_risk_intent(name) or name == "request_crisis_help":
         return False
-    if float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW and name != "nlu_fallback":
+    if (float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW and name != "nlu_fallback"
+            and not in_french_or_spanish(text)):
         return False
     if not crisis_shown(tracker):
         return False
     set_intent(parse_data, UNSURE_AFTER_CRISIS)
     return True
+
+
+def in_french_or_spanish(text: str) -> bool:
+    """Whether a message is in French or Spanish: the intent classifier reads English, so
+    after a crisis reply its confident reading of such a message ("Abrió la puerta. Está
+    hablando conmigo." as a question about office hours) is a guess, not an answer."""
+    return maybe_french_or_spanish(text[:2000])
 
 
 # After a crisis reply, most of what the visitor writes is about that crisis, and the risk
@@ -303,7 +312,8 @@ def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     answered with that place's lines. Returns whether it changed the intent."""
     intent = (parse_data.get("intent") or {}).get("name")
     if (intent not in _PLACE_MISREADS
-            and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW):
+            and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW
+            and not in_french_or_spanish(parse_data.get("text") or "")):  # "on est à Gatineau"
         return False
     if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
         return False

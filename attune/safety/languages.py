@@ -43,7 +43,7 @@ from about this that what why how when where who just want feel like know think 
 """.split())
 # Words both languages share with each other or with English; they tell nothing.
 _SHARED = frozenset({"me", "no", "a", "se", "te", "la", "tu", "es", "un", "de", "en", "y", "o",
-                     "si", "he", "has", "ha", "son", "ne", "ma", "lo", "mi", "al", "con"})
+                     "si", "he", "has", "ha", "son", "ne", "ma", "lo", "mi", "al", "con", "on"})
 
 # Core risk phrases, on accent-free lower-case text. Each: (pattern, category).
 _FR: List[Tuple[str, str]] = [
@@ -134,6 +134,21 @@ def language_of(text: str) -> Optional[str]:
     if count >= 2 and count >= 0.4 * len(words) and count > english and count > min(french, spanish):
         return best
     return None
+
+
+_ACCENTED = re.compile(r"[áéíóúñàèùçâêîôûëïü¿¡]", re.IGNORECASE)
+
+
+def maybe_french_or_spanish(text: str) -> bool:
+    """A looser `language_of` for short messages: French or Spanish words and no English
+    ones, with an accent or two such words ("on est à Gatineau", "Abrió la puerta")."""
+    if language_of(text) in (FRENCH, SPANISH):
+        return True
+    words = [w.split("'")[0] for w in _WORD.findall(text[:MAX_CHARS].lower())]
+    if len(words) < 2 or any(w in _ENGLISH_WORDS and w not in _SHARED for w in words):
+        return False
+    foreign = sum(1 for w in words if (w in _FRENCH_WORDS or w in _SPANISH_WORDS) and w not in _SHARED)
+    return foreign >= 2 or (foreign >= 1 and bool(_ACCENTED.search(text[:MAX_CHARS])))
 
 
 def risk_in(text: str, language: Optional[str] = None) -> Optional[Tuple[str, str]]:

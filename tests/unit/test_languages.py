@@ -104,3 +104,14 @@ def test_a_message_attune_cannot_read_gets_the_lines():
 def test_everyday_spanish_is_marked_but_not_alarmed():
     message = process("hola, quiero hacer una cita para la semana que viene")
     assert message.get("intent")["name"] == "greet" and languages(message) == ["es"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("on est à Gatineau", True), ("Abrió la puerta. Está hablando conmigo.", True),
+    ("et si ça revient à soir?", True), ("on my way", False), ("i live in montréal", False),
+    ("café with my ex", False), ("merci", False),
+])
+def test_short_french_and_spanish_messages_are_told_from_english(text, expected):
+    from attune.safety.languages import maybe_french_or_spanish
+
+    assert maybe_french_or_spanish(text) is expected

@@ -646,3 +646,20 @@ def test_someone_elses_attempt_under_way_makes_the_follow_ups_a_helpers():
     data = read_by_model("im ok. just didnt think id be doing this on a tuesday", "risk_suicide",
                          [("confirm_safe", 0.1)])
     assert context.within_crisis(data, tracker) == "risk_third_party"
+
+
+@pytest.mark.parametrize("text", ["Abrió la puerta. Está hablando conmigo.", "et si ça revient à soir? je sais pas"])
+def test_after_a_crisis_a_french_or_spanish_message_is_not_guessed_at_by_the_english_classifier(text):
+    data = {"text": text, "intent": {"name": "ask_hours", "confidence": 0.9}}
+    assert context.unsure_after_crisis(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "unsure_after_crisis"
+    # Before any crisis reply, the classifier's reading stands.
+    first = {"text": text, "intent": {"name": "ask_hours", "confidence": 0.9}}
+    assert not context.unsure_after_crisis(first, tracker_with("greet"))
+
+
+def test_after_a_crisis_a_place_named_in_french_gets_its_lines():
+    data = {"text": "on est à Gatineau", "intent": {"name": "request_human", "confidence": 0.8},
+            "entities": [{"entity": "region", "value": "CA-QC"}]}
+    assert context.says_where(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "share_location"
