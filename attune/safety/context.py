@@ -146,12 +146,28 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if not text or text.startswith("/") or is_risk_intent(name) or name == "request_crisis_help":
         return False
     if (float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW and name != "nlu_fallback"
-            and not in_french_or_spanish(text)):
+            and not (name not in _READ_IN_ANY_LANGUAGE and in_french_or_spanish(text))):
         return False
     if not crisis_shown(tracker):
         return False
     set_intent(parse_data, UNSURE_AFTER_CRISIS)
     return True
+
+
+# The follow-ups the classifier was taught in French and Spanish too ("arrête de m'envoyer des
+# numéros", "no por teléfono", "¿hay alguien que hable español?"), and the short everyday ones.
+_READ_IN_ANY_LANGUAGE = frozenset({
+    "stop_hotlines", "cant_call", "request_human", "request_callback", "ask_languages", "share_location",
+    "not_safe", "confirm_safe", "feeling_calmer", "feeling_worse", "deny_risk", "retract_denial",
+    "refuse_hospital", "ask_next_step", "lines_did_not_help", "thank", "goodbye", "affirm", "deny", "greet",
+})
+
+
+def _place_in_french_or_spanish(intent: Optional[str], text: str) -> bool:
+    """A place named in French or Spanish that the classifier read as something it was not
+    taught in those languages, or a message that is little more than the place ("on est à
+    Gatineau", read as a request for a person)."""
+    return in_french_or_spanish(text) and (intent not in _READ_IN_ANY_LANGUAGE or len(text.split()) <= 5)
 
 
 def in_french_or_spanish(text: str) -> bool:
@@ -313,7 +329,7 @@ def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     intent = (parse_data.get("intent") or {}).get("name")
     if (intent not in _PLACE_MISREADS
             and float((parse_data.get("intent") or {}).get("confidence") or 0) >= CRISIS_UNSURE_BELOW
-            and not in_french_or_spanish(parse_data.get("text") or "")):  # "on est à Gatineau"
+            and not _place_in_french_or_spanish(intent, parse_data.get("text") or "")):
         return False
     if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
         return False

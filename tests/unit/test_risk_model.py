@@ -663,3 +663,12 @@ def test_after_a_crisis_a_place_named_in_french_gets_its_lines():
             "entities": [{"entity": "region", "value": "CA-QC"}]}
     assert context.says_where(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "share_location"
+
+
+@pytest.mark.parametrize("text,intent", [("arrête de m'envoyer des numéros svp", "stop_hotlines"),
+                                         ("no me des más números por favor", "stop_hotlines"),
+                                         ("vous avez des psys francophones?", "ask_languages")])
+def test_follow_ups_the_classifier_was_taught_in_french_and_spanish_keep_their_reading(text, intent):
+    data = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
+    assert not context.unsure_after_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == intent
