@@ -23,7 +23,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from attune import remote_actions, speedups
+from attune import patches
 from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice, template_variables
@@ -52,8 +52,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         """Loads and validates the practice file and the registry."""
-        speedups.apply()
-        remote_actions.install()
+        patches.install()  # every Rasa patch, from one place (attune/patches.py)
         super().__init__((domain or Domain.empty()).responses)
         self.practice = practice or load_practice()
         registry = load_registry()
