@@ -40,6 +40,13 @@ TOPIC_TITLES: Dict[str, str] = {
     "ask_free_consultation": "A free first chat?",
     "ask_cancellation": "Cancelling a session",
     "ask_hours": "Office hours",
+    # feelings said first (data/nlu/feelings.yml)
+    "feel_shame": "Feeling ashamed",
+    "feel_jealous": "Feeling jealous",
+    "feel_lonely": "Feeling lonely",
+    "feel_fear_of_leaving": "Scared they'll leave",
+    "feel_too_much": "Feeling like too much",
+    "feel_not_enough": "Not feeling good enough",
 }
 
 HUMAN_PATH = {"title": "Talk to a therapist", "payload": "/request_human"}
