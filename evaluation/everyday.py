@@ -51,7 +51,9 @@ Anything else:
 - out_of_scope (weather, homework, recipes, unrelated).
 
 A follow-up on the topic just discussed ("give me an example") is answered by a response named
-`utter_follow_up_<kind>__<tag>` (actions/follow_up.py): it answers that tag.
+`utter_follow_up_<kind>__<tag>` (actions/follow_up.py), which answers that tag, or by one named
+`utter_follow_up_<kind>` (one answer across patterns and feelings), which answers the topic the
+assistant held at that turn (the slot `last_topic`, read from the tracker store).
 """
 
 from __future__ import annotations
@@ -169,6 +171,7 @@ OFFERS: Dict[str, FrozenSet[str]] = {
 # Replies that ask what the visitor meant, offering topics as buttons.
 CLARIFYING = frozenset({"action_suggest_topics", "utter_ask_rephrase"})
 _FOLLOW_UP = re.compile(r"^utter_follow_up_\w+?__(\w+)$")
+_GENERAL_FOLLOW_UP = re.compile(r"^utter_follow_up_[a-z_]+$")
 
 
 @dataclass
@@ -177,15 +180,19 @@ class Observed:
 
     names: List[str] = field(default_factory=list)
     payloads: List[str] = field(default_factory=list)
+    topic: Optional[str] = None  # the slot `last_topic` after this message
 
 
-def answered_tags(names: Iterable[str]) -> List[str]:
-    """The tags that these actions and responses answer."""
+def answered_tags(names: Iterable[str], topic: Optional[str] = None) -> List[str]:
+    """The tags that these actions and responses answer; `topic` is the one held at the time
+    (a general follow-up answers it)."""
     found = []
     for name in names:
         follow_up = _FOLLOW_UP.match(name)
         if follow_up and follow_up.group(1) in ANSWERS:
             found.append(follow_up.group(1))
+        elif topic in ANSWERS and "__" not in name and _GENERAL_FOLLOW_UP.match(name):
+            found.append(str(topic))
         found += [tag for tag, answers in ANSWERS.items() if name in answers]
     return sorted(set(found))
 
@@ -200,7 +207,8 @@ def offered_tags(names: Iterable[str], payloads: Iterable[str]) -> List[str]:
 
 def passes(tag: str, observed: Observed) -> bool:
     """Whether the reply answers `tag`, or is a clarifying question that offers it."""
-    return tag in answered_tags(observed.names) or tag in offered_tags(observed.names, observed.payloads)
+    return (tag in answered_tags(observed.names, observed.topic)
+            or tag in offered_tags(observed.names, observed.payloads))
 
 
 @dataclass
@@ -251,6 +259,11 @@ def observe(database: Path, sender: str) -> Observed:
                           (sender,)).fetchall()
     last_user = max((i for i, row in enumerate(rows) if row[0] == "user"), default=-1)
     observed = Observed()
+    for type_name, _, data in rows:
+        if type_name == "slot":
+            event = json.loads(data)
+            if event.get("name") == "last_topic":
+                observed.topic = event.get("value")
     for type_name, action_name, data in rows[last_user + 1:]:
         if type_name == "action" and action_name and action_name != "action_listen":
             observed.names.append(action_name)
@@ -311,7 +324,7 @@ def run_set(name: str, items: Sequence[Item], url: str, database: Path, show: bo
             if show and not ok:
                 text = " / ".join(str(r.get("text") or "").replace("\n", " ") for r in replies)
                 print(f"--- {turn.id} expect {turn.expect}: {turn.text!r}\n    got {observed.names} "
-                      f"answering {answered_tags(observed.names)}\n    {text[:300]}")
+                      f"answering {answered_tags(observed.names, observed.topic)}\n    {text[:300]}")
         if isinstance(item, Conversation):
             report.conversations.add(passed)
     return report

@@ -34,6 +34,12 @@ def test_a_reply_passes_when_it_answers_or_offers_the_topic(tag, names, payloads
     assert passes(tag, Observed(names, payloads)) is expected
 
 
+def test_a_general_follow_up_answers_the_topic_held_at_the_time():
+    assert passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], "push_pull"))
+    assert not passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], "shame"))
+    assert not passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], None))
+
+
 def test_tags_are_read_from_names_only():
     assert answered_tags(["utter_follow_up_is_it_bad__push_pull", "utter_push_pull"]) == ["push_pull"]
     assert answered_tags(["utter_follow_up_is_it_bad__no_such_tag"]) == []
