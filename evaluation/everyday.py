@@ -73,8 +73,8 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, U
 
 from attune.paths import REPO_ROOT
 from attune.style import judging_phrases, reading_grade
-from evaluation.sealed import Rate, practice_file, send
-from tools.stack import DEFAULT_MODEL, Stack, free_port
+from evaluation.sealed import Rate, evaluation_stack, send
+from tools.stack import DEFAULT_MODEL
 
 SEALED_DIR = REPO_ROOT / "tests" / "everyday" / "sealed"
 DEV_DIR = REPO_ROOT / "tests" / "everyday" / "dev"
@@ -356,19 +356,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     sets: List[Tuple[str, List[Item]]] = [(path.stem, read_set(path)) for path in paths]
     with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        stack = Stack(
-            model=args.model, rasa_port=free_port(), actions_port=free_port(), web_port=None,
-            tracker_db=work / "tracker.db", log_dir=REPO_ROOT / "var" / "test-logs" / "everyday",
-            extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{work / 'attune.db'}",
-                       "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
-                       "ATTUNE_PRACTICE_FILE": str(practice_file(work))},
-        )
+        stack = evaluation_stack(args.model, Path(scratch), "everyday")
         stack.start()
         try:
             started = time.time()
             url = f"{stack.rasa_url}/webhooks/rest/webhook"
-            reports = [run_set(name, items, url, work / "tracker.db", args.show) for name, items in sets]
+            reports = [run_set(name, items, url, stack.tracker_db, args.show) for name, items in sets]
         finally:
             stack.stop()
     for report in reports:
