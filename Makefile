@@ -33,7 +33,7 @@ TRAIN_VENV := .venv-train
 TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
 .PHONY: help install browser check-practice validate train run lint test test-unit test-stories safety-eval \
-        safety-sealed safety-holdout crisis-conversations nlu-report nlu-thresholds risk-model risk-thresholds \
+        safety-sealed safety-holdout crisis-conversations everyday-eval nlu-report nlu-thresholds risk-model risk-thresholds \
         audit clean
 
 help:  ## List the targets
@@ -99,6 +99,9 @@ CRISIS_CONVERSATIONS_MIN_PASS ?= 0.26
 crisis-conversations: train  ## Sealed crisis conversations through REST: does every turn after the crisis reply help?
 	$(PY) -m evaluation.crisis_conversations --out var/reports/crisis_conversations.json \
 	  --min-pass $(CRISIS_CONVERSATIONS_MIN_PASS)
+
+everyday-eval: train  ## Sealed everyday messages and conversations through REST: right topic, or a question offering it?
+	$(PY) -m evaluation.everyday --out var/reports/everyday.json
 
 safety-sealed: train  ## Whole assistant through REST on the sealed sets, the gate corpus and the older held-out sets
 	$(PY) -m evaluation.sealed --out var/reports/sealed.json \

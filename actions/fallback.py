@@ -7,11 +7,13 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from attune.follow_up import intent_for
 from attune.topics import likeliest_topics
 
 
 class ActionSuggestTopics(Action):
-    """Asks to rephrase and offers the likeliest topics, the human path and "something else"."""
+    """Asks to rephrase and offers the likeliest topics (the one just discussed first), the
+    human path and "something else"."""
 
     def name(self) -> Text:
         """Action name used in the domain."""
@@ -22,5 +24,7 @@ class ActionSuggestTopics(Action):
     ) -> List[Dict[Text, Any]]:
         """Sends the rephrase question with topic buttons."""
         ranking = tracker.latest_message.get("intent_ranking") or []
-        dispatcher.utter_message(response="utter_ask_rephrase", buttons=likeliest_topics(ranking))
+        topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None
+        first = intent_for(topic) if topic else None
+        dispatcher.utter_message(response="utter_ask_rephrase", buttons=likeliest_topics(ranking, first=first))
         return []

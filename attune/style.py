@@ -41,3 +41,27 @@ def judging_phrases(text: str) -> List[str]:
     for pattern in _LABELLING:
         found += [match.group(0) for match in pattern.finditer(text)]
     return found
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n+")
+
+
+def syllables(word: str) -> int:
+    """A count of a word's syllables by vowel groups (English, good enough for a grade)."""
+    word = word.lower().split("'")[0]
+    groups = re.findall(r"[aeiouy]+", word)
+    count = len(groups)
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    return max(count, 1)
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch-Kincaid grade level of a text (0 for a text with no words)."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    sentences = max(len([s for s in _SENTENCE_END.split(text) if _WORD.search(s)]), 1)
+    syllable_count = sum(syllables(word) for word in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllable_count / len(words) - 15.59

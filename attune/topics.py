@@ -40,25 +40,37 @@ TOPIC_TITLES: Dict[str, str] = {
     "ask_free_consultation": "A free first chat?",
     "ask_cancellation": "Cancelling a session",
     "ask_hours": "Office hours",
+    # feelings said first (data/nlu/feelings.yml)
+    "feel_shame": "Feeling ashamed",
+    "feel_jealous": "Feeling jealous",
+    "feel_lonely": "Feeling lonely",
+    "feel_fear_of_leaving": "Scared they'll leave",
+    "feel_too_much": "Feeling like too much",
+    "feel_not_enough": "Not feeling good enough",
 }
 
 HUMAN_PATH = {"title": "Talk to a therapist", "payload": "/request_human"}
 SOMETHING_ELSE = {"title": "Something else", "payload": "/help"}
 
 
-def likeliest_topics(ranking: Sequence[Dict], limit: int = 2) -> List[Dict[str, str]]:
+def likeliest_topics(ranking: Sequence[Dict], limit: int = 2,
+                     first: Optional[str] = None) -> List[Dict[str, str]]:
     """Buttons for the `limit` likeliest known topics, then the human path and "something else".
 
     Args:
         ranking: the intent ranking of the last message, best first
             (`[{"name": ..., "confidence": ...}, ...]`).
         limit: how many topics to offer at most.
+        first: an intent offered before the ranking's, when it is a known topic (the topic
+            just discussed: an unclear message is often a follow-up on it).
     """
     buttons: List[Dict[str, str]] = []
+    if first in TOPIC_TITLES and first != "request_human":
+        buttons.append({"title": TOPIC_TITLES[first], "payload": f"/{first}"})
     for entry in ranking:
         name: Optional[str] = entry.get("name")
-        if name == "request_human":
-            continue  # always offered below
+        if name == "request_human" or name == first:
+            continue  # always offered below, or already first
         if name in TOPIC_TITLES:
             buttons.append({"title": TOPIC_TITLES[name], "payload": f"/{name}"})
         if len(buttons) == limit:

@@ -202,6 +202,18 @@ def practice_file(directory: Path) -> Path:
     return path
 
 
+def evaluation_stack(model: Path, work: Path, log_name: str) -> Stack:
+    """The whole assistant on free local ports, its databases and practice file in `work`,
+    as the evaluations through the REST channel start it (not yet started)."""
+    return Stack(
+        model=model, rasa_port=free_port(), actions_port=free_port(), web_port=None,
+        tracker_db=work / "tracker.db", log_dir=REPO_ROOT / "var" / "test-logs" / log_name,
+        extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{work / 'attune.db'}",
+                   "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
+                   "ATTUNE_PRACTICE_FILE": str(practice_file(work))},
+    )
+
+
 def send(url: str, sender: str, text: str, address: str) -> List[Dict]:
     """One message over REST; a refusal (429 and the like) raises, never counts as an answer."""
     body = json.dumps({"sender": sender, "message": text}).encode()
@@ -272,14 +284,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     paths = list(args.sets) + ([args.gate] if args.gate else []) + list(args.reported)
     corpora = {path.stem: read_items(path) for path in paths}
     with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        stack = Stack(
-            model=args.model, rasa_port=free_port(), actions_port=free_port(), web_port=None,
-            tracker_db=work / "tracker.db", log_dir=REPO_ROOT / "var" / "test-logs" / "sealed",
-            extra_env={"ATTUNE_DATABASE_URL": f"sqlite:///{work / 'attune.db'}",
-                       "ATTUNE_TRUSTED_PROXIES": "127.0.0.1",
-                       "ATTUNE_PRACTICE_FILE": str(practice_file(work))},
-        )
+        stack = evaluation_stack(args.model, Path(scratch), "sealed")
         stack.start()
         try:
             started = time.time()

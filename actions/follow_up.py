@@ -1,0 +1,39 @@
+"""Follow-ups that name no topic, answered on the topic just discussed (attune/follow_up.py)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from attune.follow_up import KIND_OF_INTENT, follow_up_responses
+from attune.topics import likeliest_topics
+
+
+class ActionFollowUp(Action):
+    """Answers "is that bad?", "an example?", "why?", "my partner?" or "what do I do?" on the
+    topic in `last_topic`; after a crisis with no topic since, the gentle check-in; with no
+    topic at all, asks what the visitor meant, offering the likeliest topics."""
+
+    def name(self) -> Text:
+        """Action name used in the domain."""
+        return "action_follow_up"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        """Sends the follow-up's answer by response name."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        kind = KIND_OF_INTENT.get(intent, "why")
+        topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None
+        names = follow_up_responses(kind, topic, domain.get("responses") or {})
+        if not names and tracker.get_slot("crisis_kind"):
+            names = ["utter_unsure_after_crisis"]
+        if not names:
+            ranking = tracker.latest_message.get("intent_ranking") or []
+            dispatcher.utter_message(response="utter_ask_rephrase", buttons=likeliest_topics(ranking))
+            return []
+        for name in names:
+            dispatcher.utter_message(response=name)
+        return []

@@ -1,0 +1,73 @@
+"""The everyday evaluation reads what was answered as its writers meant: a topic's own reply or
+follow-up, or a clarifying question offering it; and it keeps the sealed sets to itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluation import everyday
+from evaluation.everyday import Observed, answered_tags, offered_tags, passes, read_set
+
+
+@pytest.mark.parametrize("tag,names,payloads,expected", [
+    ("fees", ["utter_fees"], [], True),
+    ("fees", ["utter_therapist_contact", "utter_therapist_hours"], [], False),
+    ("hours", ["utter_therapist_contact", "utter_therapist_hours"], [], True),
+    ("booking", ["utter_therapist_contact", "utter_therapist_hours"], [], True),
+    # a clarifying question that offers the topic
+    ("insurance", ["action_suggest_topics", "utter_ask_rephrase"], ["/ask_insurance", "/request_human"], True),
+    ("booking", ["action_suggest_topics", "utter_ask_rephrase"], ["/ask_fees", "/request_human"], True),
+    ("fees", ["action_suggest_topics", "utter_ask_rephrase"], ["/ask_insurance", "/request_human"], False),
+    # buttons of a reply that is not a clarifying question offer nothing
+    ("fees", ["utter_welcome", "utter_menu"], ["/ask_fees"], False),
+    # a follow-up answers the topic it follows
+    ("anxious_attachment", ["action_follow_up", "utter_follow_up_example__anxious_attachment"], [], True),
+    ("avoidant_attachment", ["action_follow_up", "utter_follow_up_example__anxious_attachment"], [], False),
+    ("exercise", ["utter_reflection_intro", "utter_reflection_ground_rules"], [], True),
+    ("shame", ["utter_feeling_shame"], [], True),
+    ("loneliness", ["utter_crisis_general"], [], False),
+])
+def test_a_reply_passes_when_it_answers_or_offers_the_topic(tag, names, payloads, expected):
+    assert passes(tag, Observed(names, payloads)) is expected
+
+
+def test_a_general_follow_up_answers_the_topic_held_at_the_time():
+    assert passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], "push_pull"))
+    assert not passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], "shame"))
+    assert not passes("push_pull", Observed(["action_follow_up", "utter_follow_up_is_it_bad"], [], None))
+
+
+def test_tags_are_read_from_names_only():
+    assert answered_tags(["utter_follow_up_is_it_bad__push_pull", "utter_push_pull"]) == ["push_pull"]
+    assert answered_tags(["utter_follow_up_is_it_bad__no_such_tag"]) == []
+    assert offered_tags(["action_suggest_topics"], ['/ask_fees{"x": 1}']) == ["fees"]
+
+
+def test_every_tag_has_an_answer_and_an_offer_or_is_social():
+    assert set(everyday.ANSWERS) >= set(everyday.OFFERS)
+    assert not set(everyday.ANSWERS) - set(everyday.OFFERS) - {"greeting", "thanks", "goodbye", "out_of_scope"}
+
+
+def test_both_kinds_of_set_are_read(tmp_path: Path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"id": "m1", "text": "how much is a session", "expect": "fees"}),
+        json.dumps({"id": "c1", "situation": "s", "turns": [{"visitor": "hi", "expect": "greeting"},
+                                                             {"visitor": "cost?", "expect": "fees"}]}),
+    ]))
+    first, second = read_set(path)
+    assert isinstance(first, everyday.Message) and first.expect == "fees"
+    assert isinstance(second, everyday.Conversation) and [t.expect for t in second.turns] == ["greeting", "fees"]
+    path.write_text(json.dumps({"id": "m1", "text": "x", "expect": "weather"}))
+    with pytest.raises(ValueError):
+        read_set(path)
+
+
+def test_show_is_refused_for_sealed_sets(tmp_path: Path, capsys):
+    sealed = everyday.SEALED_DIR / "any.jsonl"
+    assert everyday.main(["--show", "--sets", str(sealed)]) == 2
+    assert everyday.main(["--show", "--sets", str(tmp_path / "elsewhere.jsonl")]) == 2
+    assert "sealed" in capsys.readouterr().err

@@ -1,0 +1,80 @@
+"""Follow-ups that name no topic are answered on the topic just discussed; with no topic the
+visitor is asked what they meant, and after a crisis the crisis check-in stays."""
+
+from __future__ import annotations
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionSuggestTopics
+from actions.follow_up import ActionFollowUp
+from attune.follow_up import PATTERNS_AND_FEELINGS, TOPIC_OF_INTENT, TOPIC_RESPONSES, follow_up_responses
+from attune.paths import REPO_ROOT
+
+DOMAIN = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
+RESPONSES = DOMAIN["responses"]
+
+
+def tracker(intent: str, slots: dict) -> Tracker:
+    message = {"intent": {"name": intent}, "intent_ranking": [{"name": "ask_fees", "confidence": 0.2}],
+               "text": "hmm"}
+    return Tracker("visitor", slots, message, [], False, None, {}, "action_listen")
+
+
+async def sent(intent: str, **slots) -> list:
+    dispatcher = CollectingDispatcher()
+    await ActionFollowUp().run(dispatcher, tracker(intent, slots), {"responses": RESPONSES})
+    return dispatcher.messages
+
+
+def test_an_example_is_the_topics_own():
+    assert follow_up_responses("example", "push_pull", RESPONSES) == ["utter_follow_up_example__push_pull"]
+
+
+def test_patterns_and_feelings_share_one_answer_to_is_it_bad_why_partner_and_what_to_do():
+    for kind in ("is_it_bad", "why", "partner", "what_to_do"):
+        assert follow_up_responses(kind, "jealousy", RESPONSES) == [f"utter_follow_up_{kind}"]
+
+
+def test_a_practical_topic_is_answered_again_and_what_to_do_is_the_way_to_book():
+    assert follow_up_responses("is_it_bad", "languages", RESPONSES) == ["utter_languages"]
+    assert follow_up_responses("what_to_do", "fees", RESPONSES) == list(TOPIC_RESPONSES["booking"])
+
+
+def test_every_named_response_exists():
+    for topic in TOPIC_RESPONSES:
+        for kind in ("example", "is_it_bad", "why", "partner", "what_to_do"):
+            assert set(follow_up_responses(kind, topic, RESPONSES)) <= set(RESPONSES)
+    assert PATTERNS_AND_FEELINGS <= set(TOPIC_RESPONSES)
+
+
+def test_the_slot_mappings_follow_the_table():
+    mappings = DOMAIN["slots"]["last_topic"]["mappings"]
+    assert {m["intent"]: m["value"] for m in mappings} == TOPIC_OF_INTENT
+    on_topic = {m["intent"]: m["value"] for m in DOMAIN["slots"]["on_topic"]["mappings"]}
+    assert all(on_topic[intent] is True for intent in TOPIC_OF_INTENT)
+    risks = [i for i in DOMAIN["intents"] if isinstance(i, str) and i.startswith("risk_")]
+    assert risks and all(on_topic[intent] is False for intent in risks)
+
+
+async def test_the_action_answers_on_the_topic():
+    messages = await sent("ask_is_it_bad", last_topic="anxious_attachment", on_topic=True)
+    assert [m["response"] for m in messages] == ["utter_follow_up_is_it_bad"]
+
+
+async def test_with_no_topic_it_asks_what_was_meant():
+    messages = await sent("ask_example", last_topic=None, on_topic=False)
+    assert messages[0]["response"] == "utter_ask_rephrase" and messages[0]["buttons"]
+
+
+async def test_after_a_crisis_with_no_topic_since_it_is_the_check_in():
+    messages = await sent("ask_why", last_topic="push_pull", on_topic=False, crisis_kind="suicide")
+    assert [m["response"] for m in messages] == ["utter_unsure_after_crisis"]
+
+
+async def test_the_fallback_offers_the_topic_just_discussed_first():
+    dispatcher = CollectingDispatcher()
+    slots = {"last_topic": "languages", "on_topic": True}
+    await ActionSuggestTopics().run(dispatcher, tracker("nlu_fallback", slots), {})
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/ask_languages"
