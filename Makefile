@@ -100,8 +100,14 @@ crisis-conversations: train  ## Sealed crisis conversations through REST: does e
 	$(PY) -m evaluation.crisis_conversations --out var/reports/crisis_conversations.json \
 	  --min-pass $(CRISIS_CONVERSATIONS_MIN_PASS)
 
+# Regression floors a few items below the first sealed measurement (2026-12-03: messages
+# 0.916, conversations 0.467), not the targets (0.90 and 0.95; README, "Everyday conversations").
+EVERYDAY_MIN_MESSAGES ?= 0.88
+EVERYDAY_MIN_CONVERSATIONS ?= 0.40
+
 everyday-eval: train  ## Sealed everyday messages and conversations through REST: right topic, or a question offering it?
-	$(PY) -m evaluation.everyday --out var/reports/everyday.json
+	$(PY) -m evaluation.everyday --out var/reports/everyday.json \
+	  --min-messages $(EVERYDAY_MIN_MESSAGES) --min-conversations $(EVERYDAY_MIN_CONVERSATIONS)
 
 safety-sealed: train  ## Whole assistant through REST on the sealed sets, the gate corpus and the older held-out sets
 	$(PY) -m evaluation.sealed --out var/reports/sealed.json \
@@ -148,6 +154,7 @@ test: install lint test-unit browser validate train  ## The whole test suite, as
 	$(MAKE) --no-print-directory safety-eval; \
 	$(MAKE) --no-print-directory safety-sealed; \
 	$(MAKE) --no-print-directory crisis-conversations; \
+	$(MAKE) --no-print-directory everyday-eval; \
 	$(MAKE) --no-print-directory test-stories; \
 	echo "make test: all steps passed in $$(( $$(date +%s) - start )) s (plus install, lint, unit tests, validate, train)."
 

@@ -342,6 +342,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "reports" / "everyday.json")
     parser.add_argument("--show", action="store_true",
                         help="print every failed message with the reply (development sets only)")
+    parser.add_argument("--min-messages", type=float, default=0.0,
+                        help="fail below this share of single messages passed (sets without conversations)")
+    parser.add_argument("--min-conversations", type=float, default=0.0,
+                        help="fail below this share of conversations passed")
     args = parser.parse_args(argv)
     paths: List[Path] = args.sets if args.sets is not None else sorted(SEALED_DIR.glob("*.jsonl"))
     if args.show and any(is_sealed(path) or DEV_DIR.resolve() not in path.resolve().parents for path in paths):
@@ -376,7 +380,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({r.name: r.as_dict() for r in reports}, indent=2) + "\n")
     print(f"({sum(len(items) for _, items in sets)} items in {time.time() - started:.0f} s; figures in {args.out})")
-    return 0
+    return 1 if below_floors(reports, args.min_messages, args.min_conversations) else 0
+
+
+def share(rate: Rate) -> float:
+    return rate.hits / rate.total if rate.total else 0.0
+
+
+def below_floors(reports: Sequence[Report], min_messages: float, min_conversations: float) -> bool:
+    """Prints and returns whether any set falls below its floor or uses a judging word."""
+    failed = False
+    for report in reports:
+        if report.conversations.total:
+            if share(report.conversations) < min_conversations:
+                print(f"FAILED {report.name}: {share(report.conversations):.3f} of conversations passed "
+                      f"< {min_conversations}")
+                failed = True
+            if report.judging_words:
+                print(f"FAILED {report.name}: {report.judging_words} judging words")
+                failed = True
+        elif share(report.messages) < min_messages:
+            print(f"FAILED {report.name}: {share(report.messages):.3f} of messages passed < {min_messages}")
+            failed = True
+    return failed
 
 
 if __name__ == "__main__":

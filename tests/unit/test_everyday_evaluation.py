@@ -71,3 +71,16 @@ def test_show_is_refused_for_sealed_sets(tmp_path: Path, capsys):
     assert everyday.main(["--show", "--sets", str(sealed)]) == 2
     assert everyday.main(["--show", "--sets", str(tmp_path / "elsewhere.jsonl")]) == 2
     assert "sealed" in capsys.readouterr().err
+
+
+def test_ci_fails_below_a_floor_or_on_a_judging_word():
+    from evaluation.everyday import Report, below_floors
+    from evaluation.sealed import Rate
+
+    messages = Report("messages", messages=Rate(hits=85, total=100))
+    assert below_floors([messages], 0.88, 0.40) and not below_floors([messages], 0.80, 0.40)
+    talks = Report("talks", messages=Rate(hits=80, total=100), conversations=Rate(hits=5, total=10))
+    assert not below_floors([talks], 0.88, 0.40)  # turns of conversations have no message floor
+    assert below_floors([talks], 0.88, 0.60)
+    talks.judging_words = 1
+    assert below_floors([talks], 0.88, 0.40)
