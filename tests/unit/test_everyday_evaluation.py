@@ -84,3 +84,16 @@ def test_ci_fails_below_a_floor_or_on_a_judging_word():
     assert below_floors([talks], 0.88, 0.60)
     talks.judging_words = 1
     assert below_floors([talks], 0.88, 0.40)
+
+
+def test_the_sealed_everyday_sets_are_unchanged_and_read_without_error():
+    import hashlib
+
+    from evaluation.everyday import SEALED_DIR, read_set
+
+    paths = sorted(SEALED_DIR.glob("*.jsonl"))
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} == {
+        "sealed_everyday_conversations.jsonl": "c23ffc8fb014b9501e534ad1ea242844f5537016d853270c31cd12fe45252ffa",
+        "sealed_everyday_messages.jsonl": "5841a32b5364a3d6a51b6ea76c9dd604127871679323c4fce9dc2c3f3ef19855",
+    }
+    assert all(len(read_set(path)) >= 60 for path in paths)
