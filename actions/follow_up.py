@@ -28,6 +28,10 @@ class ActionFollowUp(Action):
         kind = KIND_OF_INTENT.get(intent, "why")
         topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None
         names = follow_up_responses(kind, topic, domain.get("responses") or {})
+        if kind == "what_to_do" and tracker.get_slot("crisis_kind"):
+            # After a crisis reply, "what do I do now" is about the crisis even when a topic
+            # came up since ("are you a real person?"): the crisis next step, with its line.
+            names = ["utter_next_step"]
         if not names and tracker.get_slot("crisis_kind"):
             names = ["utter_unsure_after_crisis"]
         if not names:

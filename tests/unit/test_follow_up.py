@@ -78,3 +78,13 @@ async def test_the_fallback_offers_the_topic_just_discussed_first():
     slots = {"last_topic": "languages", "on_topic": True}
     await ActionSuggestTopics().run(dispatcher, tracker("nlu_fallback", slots), {})
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/ask_languages"
+
+
+async def test_after_a_crisis_what_do_i_do_is_the_crisis_next_step_even_with_a_topic_since():
+    # Crisis, then "are you a real person?" (a topic), then "what do I do now": the crisis's
+    # next step with its line, not the way to book.
+    messages = await sent("ask_next_step", last_topic="bot_identity", on_topic=True, crisis_kind="suicide")
+    assert [m["response"] for m in messages] == ["utter_next_step"]
+    # Without a crisis, the topic's own answer.
+    plain = await sent("ask_next_step", last_topic="anxious_attachment", on_topic=True)
+    assert [m["response"] for m in plain] != ["utter_next_step"]
