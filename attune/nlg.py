@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -33,12 +33,21 @@ from attune.safety.visitor_facts import KNOWN_MEANS
 from attune.safety.resources import (
     Registry,
     crisis_template_variables,
+    Resource,
     format_lines,
     load_registry,
+    region_resources,
     resources_for,
+    resources_named_in,
 )
 from attune.safety.taxonomy import HELP_BUTTON as GET_HELP_BUTTON
-from attune.safety.taxonomy import CRISIS_RESPONSES, GENERAL_CRISIS_RESPONSE, RISK_INTENT_PREFIX
+from attune.safety.taxonomy import (
+    AUDIT_METADATA,
+    CRISIS_RESPONSES,
+    GENERAL_CRISIS_RESPONSE,
+    INTENT_CATEGORIES,
+    RISK_INTENT_PREFIX,
+)
 
 
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
@@ -72,6 +81,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             "means": "anything you could use to hurt yourself",
         }
         self._regions: Dict[Text, Dict[Text, Text]] = {}
+        self._shown_candidates: Dict[Text, List[Resource]] = {}
 
     def for_crisis_kind(self, utter_action: Text, tracker: DialogueStateTracker) -> Text:
         """After a crisis reply, `<response>__<crisis kind>` when the domain has one: "I'm
@@ -181,7 +191,44 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                                                    variables)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
+        if response is not None:
+            response = self._with_audit_record(response, tracker, output_channel)
         return response
+
+    def _with_audit_record(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                           output_channel: Text) -> Dict[Text, Any]:
+        """The first reply of a risk message's turn that names crisis lines carries what the
+        safety event log records (`attune.brokers`): the risk intent, its kind, the channel,
+        and the lines this reply actually named, found in its final text. Kept with the bot's
+        message in the conversation's metadata; no channel sends it to the visitor."""
+        parse_data = getattr(tracker.latest_message, "parse_data", None) or {}
+        risk = parse_data.get("risk") or {}
+        intent = (parse_data.get("intent") or {}).get("name")
+        read = (risk.get("within_crisis") or {}).get("read")
+        if read in INTENT_CATEGORIES:
+            intent = read  # a risk reading answered as a crisis follow-up
+        if intent not in INTENT_CATEGORIES or _audited_this_turn(tracker):
+            return response
+        region = tracker.get_slot("visitor_region")
+        codes = [self._home] + ([region] if region and region not in (self._home, UNKNOWN) else [])
+        shown = resources_named_in(response.get("text") or "", self._candidates(codes))
+        if not shown:
+            return response
+        response = dict(response)
+        response[AUDIT_METADATA] = {
+            "intent": intent,
+            "subcategory": risk.get("subcategory"),
+            "channel": tracker.get_latest_input_channel() or output_channel,
+            "resources": shown,
+        }
+        return response
+
+    def _candidates(self, codes: List[Text]) -> List[Resource]:
+        """The resources a reply in these regions can name, once per set of regions."""
+        key = "|".join(codes)
+        if key not in self._shown_candidates:
+            self._shown_candidates[key] = [r for code in codes for r in region_resources(self._registry, code)]
+        return self._shown_candidates[key]
 
     async def _with_text_lines(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
                                output_channel: Text, kwargs: Dict[Text, Any], declined: bool) -> Dict[Text, Any]:
@@ -425,6 +472,16 @@ def crisis_seen(tracker: DialogueStateTracker) -> bool:
         and (event.intent_name or "").startswith(RISK_INTENT_PREFIX)
         for event in tracker.events
     )
+
+
+def _audited_this_turn(tracker: DialogueStateTracker) -> bool:
+    """Whether a reply since the visitor's latest message already carries the audit record."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and AUDIT_METADATA in (event.metadata or {}):
+            return True
+    return False
 
 
 def with_help_button(response: Dict[Text, Any]) -> Dict[Text, Any]:

@@ -48,7 +48,7 @@ import numpy as np
 
 from attune.nlu.sentence_encoder import shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
-from attune.safety import context
+from attune import patches
 from attune.safety.detector import RiskAssessment, RiskDetector, share
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
@@ -140,7 +140,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         self._resource = resource
         self._detector = detector
         if config.get("use_model", True):
-            context.install()
+            patches.install_risk_context()
 
     @classmethod
     def _lexicon_source(cls, config: Dict[Text, Any]) -> Path:

@@ -1,6 +1,7 @@
 """The safety event log: when crisis help was shown, for the practice's audit.
 
-Each row says when, which kind of risk, on which channel, and which resources were shown.
+Each row says when, which kind of risk, on which channel, and which resources the reply
+named, as the NLG rendered it (`attune.nlg`, recorded by `attune.brokers`).
 Never the message text, never a conversation id, never a contact detail: the log can be kept
 and shared with a supervisor without exposing anyone.
 

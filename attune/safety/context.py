@@ -33,7 +33,7 @@ from attune.safety.crisis_state import (
     crisis_state,
     someone_elses_emergency,
 )
-from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver
+from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver, shared_risk_model
 from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
 from attune.safety.windows import last_reading
 
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 RISK_KEY = "risk"
 # The model's lowest score, on either message, that makes the two worth reading together.
 DEFAULT_GATE = 0.02
-_installed = False
 
 
 def set_intent(parse_data: Dict[Text, Any], name: str) -> None:
@@ -502,43 +501,23 @@ def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return _re_read(parse_data, tracker, WILL_NOT_CALL, CANT_CALL_INTENT, keep=_FITS_NOT_CALLING)
 
 
-def install() -> None:
-    """Wraps Rasa's MessageProcessor.parse_message once per process."""
-    global _installed
-    if _installed:
-        return
-    from rasa.core.processor import MessageProcessor
-
-    from attune import model_thread
+def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
+    """Reads a parsed message in the light of its conversation (in place): two messages
+    together before any crisis reply, then, after one, the first follow-up reading that
+    applies. Rasa's message reading calls it after every parse (`attune.patches`)."""
     from attune.nlu.sentence_encoder import shared_encoder
-    from attune.safety.risk_model import shared_risk_model
 
-    model_thread.install()  # first: this wrapper reads what the model threads parsed
-    original = MessageProcessor.parse_message
-
-    def in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
-        model = shared_risk_model()
-        if model is not None:
-            try:
-                two_turns(parse_data, tracker, model, shared_encoder())
-            except Exception:  # noqa: BLE001 - the single-message decision already stands
-                logger.exception("Could not read two messages together for risk.")
-        within_crisis(parse_data, tracker)
-        # The first that applies, in this order.
-        (says_did_it(parse_data, tracker) or medication_within_crisis(parse_data, tracker)
-         or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
-         or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)
-         or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
-         or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
-         or unsure_after_crisis(parse_data, tracker))
-
-    async def parse_message(self: Any, message: Any, tracker: Any = None,
-                            only_output_properties: bool = True) -> Dict[Text, Any]:
-        parse_data = await original(self, message, tracker, only_output_properties)
-        if tracker is not None:
-            # An encoder pass: beside the event loop too.
-            await model_thread.in_model_thread(in_context, parse_data, tracker)
-        return parse_data
-
-    MessageProcessor.parse_message = parse_message
-    _installed = True
+    model = shared_risk_model()
+    if model is not None:
+        try:
+            two_turns(parse_data, tracker, model, shared_encoder())
+        except Exception:  # noqa: BLE001 - the single-message decision already stands
+            logger.exception("Could not read two messages together for risk.")
+    within_crisis(parse_data, tracker)
+    # The first that applies, in this order.
+    (says_did_it(parse_data, tracker) or medication_within_crisis(parse_data, tracker)
+     or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
+     or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)
+     or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
+     or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
+     or unsure_after_crisis(parse_data, tracker))

@@ -735,6 +735,34 @@ def format_lines(resources: Sequence[Resource], bullet: str = "• ") -> str:
     return "\n".join(format_line(r, bullet) for r in resources)
 
 
+def region_resources(registry: Registry, code: str) -> List[Resource]:
+    """Every resource of a region ("CA-ON", "IE"): the country's, then the subdivision's; none
+    for a code the registry does not know."""
+    country, _, subdivision = code.partition("-")
+    try:
+        found, sub = registry.locate(country, subdivision or None)
+    except ValueError:
+        return []
+    return list(found.resources) + list(sub.resources if sub else ())
+
+
+def resources_named_in(text: str, resources: Sequence[Resource]) -> List[str]:
+    """The ids of the resources a rendered reply names, in the order they first appear: by
+    name, or by a number to call or text standing on its own ("call 9-1-1 now"). This is what
+    the safety audit records: what the visitor was shown, not what a reply would have listed."""
+    first_seen: Dict[str, int] = {}
+    for resource in resources:
+        places = [text.find(resource.name)]
+        for contact in resource.contacts:
+            if contact.kind in ("call", "text") and len(contact.digits.lstrip("+")) >= 3:
+                found = re.search(rf"(?<![\w-]){re.escape(contact.value)}(?![\w-])", text)
+                places.append(found.start() if found else -1)
+        seen = [p for p in places if p >= 0]
+        if seen and resource.id not in first_seen:
+            first_seen[resource.id] = min(seen)
+    return sorted(first_seen, key=lambda rid: first_seen[rid])
+
+
 RegionLike = Union[str, Tuple[str, Optional[str]], Sequence[Optional[str]], Any]
 
 

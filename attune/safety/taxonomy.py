@@ -32,6 +32,10 @@ CRISIS_RESPONSES: Dict[str, str] = {
 # The answer to "Get help now" and to risk whose kind is not known.
 GENERAL_CRISIS_RESPONSE = "utter_crisis_general"
 
+# The key a rendered reply that names crisis lines carries in its metadata (stored with the
+# bot's message, never sent to the visitor): what the safety event log records.
+AUDIT_METADATA = "attune_audit"
+
 # Risk intent (and the help button's) -> the crisis registry's category whose lines its reply
 # shows ({crisis_lines_<category>} in domain.yml) and the safety event log records.
 INTENT_CATEGORIES: Dict[str, str] = {

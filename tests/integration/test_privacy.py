@@ -61,3 +61,22 @@ def test_reading_another_visitors_conversation_is_not_possible(stack):
         except urllib.error.HTTPError as failure:
             status = failure.code
         assert status in (404, 405), path
+
+
+def audit_rows(stack):
+    with sqlite3.connect(stack.tracker_db.parent / "attune.db") as db:
+        return db.execute("select intent, channel, resources from attune_safety_events order by id").fetchall()
+
+
+def test_the_safety_log_records_the_lines_the_visitor_was_shown_and_nothing_they_wrote(stack):
+    before = len(audit_rows(stack))
+    sender = new_sender()
+    stack.send(sender, "im in vancouver")
+    reply = reply_text(stack.send(sender, "my husband hit me again tonight zebra-quill"))
+    assert "VictimLinkBC" in reply
+    rows = audit_rows(stack)[before:]
+    [(intent, channel, resources)] = rows
+    assert intent == "risk_abuse" and channel == "rest"
+    assert resources.index("bc-victimlinkbc") < resources.index("ca-emergency"), resources
+    assert "on-assaulted-womens-helpline" not in resources, "Ontario's line was not shown to a visitor in BC"
+    assert "zebra-quill" not in repr(audit_rows(stack)) and sender not in repr(audit_rows(stack))

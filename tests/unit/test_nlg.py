@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from attune.nlg import GET_HELP_BUTTON, PracticeNLG, crisis_seen, with_help_button
 from attune.practice import load_practice
+from attune.safety.taxonomy import AUDIT_METADATA
 
 DOMAIN = Domain.load(str(Path(__file__).parents[2] / "domain.yml"))
 
@@ -333,3 +334,38 @@ async def test_i_cant_call_right_after_naming_a_bridge_keeps_the_step_back():
     plain.update(SlotSet("crisis_shown", True))
     plain.update(SlotSet("crisis_kind", "suicide"))
     assert "step back" not in (await nlg.generate("utter_cant_call", plain, "rest"))["text"]
+
+
+async def test_a_crisis_reply_carries_the_lines_it_named_for_the_safety_log():
+    # The practice's audit records what the visitor was shown, read from the reply itself.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}))
+    reply = await nlg.generate("utter_crisis_abuse", tracker, "socketio")
+    record = reply[AUDIT_METADATA]
+    assert record["intent"] == "risk_abuse" and record["channel"] == "socketio"
+    assert record["resources"][0] == "on-assaulted-womens-helpline", "the first line shown comes first"
+    assert "ca-emergency" in record["resources"]
+    # A visitor who said they are in British Columbia was shown BC's abuse line, not Ontario's.
+    tracker.update(SlotSet("visitor_region", "CA-BC"))
+    record = (await nlg.generate("utter_crisis_abuse", tracker, "socketio"))[AUDIT_METADATA]
+    assert "on-assaulted-womens-helpline" not in record["resources"]
+    assert any("victimlink" in line for line in record["resources"])
+
+
+async def test_only_the_first_reply_of_a_risk_turn_is_recorded_and_ordinary_replies_never():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}))
+    first = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    tracker.update(BotUttered(first["text"], metadata={AUDIT_METADATA: first[AUDIT_METADATA]}))
+    second = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    assert AUDIT_METADATA not in second, "one turn, one record"
+    # The welcome names 9-8-8 too, but nobody wrote of risk: nothing to record.
+    welcome = await nlg.generate("utter_therapist_hours", tracker_with("greet"), "rest")
+    assert "9-8-8" in welcome["text"] and AUDIT_METADATA not in welcome
+
+
+async def test_a_reply_that_names_no_line_is_not_recorded_as_showing_lines():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {}))
+    response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    assert AUDIT_METADATA not in response
