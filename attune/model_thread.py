@@ -28,8 +28,8 @@ message and decides the reply, whatever the lane.
 `install` replaces two methods of Rasa 3.6.21's `MessageProcessor`, with the same behaviour:
 `parse_message` and `_run_prediction_loop` (copied from 3.6.21 but for the thread hop, and for
 the debug line with the visitor's text, which Attune never logs); `parse_message` also chooses
-the turn's lane. It must run before any other wrapper of `parse_message` (attune.safety.context
-installs it first), so that their work runs in the lane too.
+the turn's lane. It must run before any other wrapper of `parse_message`
+(`attune.patches.install_risk_context` installs it first), so that their work runs in the lane too.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ The same step reads every later message in the light of a crisis reply already g
 the intent classifier is unsure of (`unsure_after_crisis`) is not guessed at but answered
 with a crisis-aware question.
 
-Installed once per process by the risk component (`install`); the processor method it wraps
-is Rasa 3.6's `MessageProcessor.parse_message`.
+`read_in_context` is the whole step. `attune.patches.install_risk_context` (called by the risk
+component, once per process) runs it after Rasa 3.6's `MessageProcessor.parse_message`.
 """
 
 from __future__ import annotations
