@@ -14,6 +14,7 @@ practice's.
 from __future__ import annotations
 
 import copy
+import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
 
@@ -118,6 +119,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 variables[key] += elsewhere
         kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
+        if tracker is not None and crisis_state(user_turns(tracker)).declined:
+            # "No more numbers": every sentence that names a line names the button instead
+            # ("If you're in danger, call emergency services"; "a crisis line is there any
+            # time: tap "Get help now""), whatever the reply. Lists stay for the replies the
+            # visitor asked for (the lines of a place, the text lines).
+            variables.update(WITHOUT_NUMBERS)
         variables["open_status"] = open_status(
             self.practice, self._clock(), variables["crisis_line_primary"]
         )
@@ -191,6 +198,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                                                    variables)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
+        if response is not None and state.declined and response.get("text"):
+            response = {**response, "text": capitalised_sentences(response["text"])}
         if response is not None:
             response = self._with_audit_record(response, tracker, output_channel)
         return response
@@ -350,6 +359,27 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         return response
 
 
+# After "no more numbers": what a sentence that would name a line says instead. The "Get help
+# now" button is on every reply then, one tap from every line.
+_BUTTON = 'tap "Get help now"'
+WITHOUT_NUMBERS: Dict[Text, Text] = {
+    "emergency_number": "emergency services",
+    "crisis_line_primary": _BUTTON,
+    "crisis_line_primary_name": "a crisis line",
+    "crisis_line_abuse": f"an abuse line ({_BUTTON})",
+    "crisis_line_child_abuse": f"a line for young people ({_BUTTON})",
+    "crisis_line_youth": f"a line for young people ({_BUTTON})",
+    "poison_help": f"a poison centre ({_BUTTON})",
+}
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n)([a-z])")
+
+
+def capitalised_sentences(text: Text) -> Text:
+    """The text with every sentence starting with a capital: a line named by a phrase ("a
+    crisis line is there any time") may now open one."""
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+
 # Slot, note, and the line it names: added to a reply that shows lines but not that one.
 _NOTES = (
     ("abuse_disclosed", "utter_note_abuse_line", "crisis_line_abuse"),
@@ -368,11 +398,12 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
                                     "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",
-                                    "utter_region_lines", "utter_lines_did_not_help", REPEAT_CRISIS_REPLY}
+                                    "utter_region_lines", "utter_lines_did_not_help", "utter_help_on_the_way",
+                                    REPEAT_CRISIS_REPLY}
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
 # "No more numbers" is not among them: it is answered as asked, with the help button.
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",
-                                "utter_next_step", "utter_lines_did_not_help"})
+                                "utter_next_step", "utter_lines_did_not_help", "utter_help_on_the_way"})
 # The replies a visitor's wish to write instead of call adds the text lines to.
 _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter_stop_hotlines", QUIET_CRISIS_REPLY})
 # The first crisis replies to the visitor's own suicide or self-harm risk: a step to be safer

@@ -427,6 +427,60 @@ def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+HELP_ON_THE_WAY = "help_on_the_way"
+# "OK I called 911 they said their on there way", "my roommate is calling 911", "ambulance is
+# coming": help called, or coming. Not "i never called", not a call in the past ("i called
+# 911 last time and they did nothing"). Bounded: fixed words, at most 300 characters read.
+_HELP_NUMBERS = (r"(?:9-?1-?1|999|000|112|an?\s+ambulance|the\s+ambulance|(?:the\s+)?paramedics|ems|the\s+police|"
+                 r"the\s+cops|emergency(?:\s+services)?)\b")
+HELP_IS_COMING = re.compile(
+    r"(?<!never\s)(?<!not\s)(?<!n't\s)(?<!nt\s)\b(?:called|rang|phoned|dialled|dialed)\s+" + _HELP_NUMBERS
+    # Someone calling now: "shes calling 911", "my roomate is calling them". Not "will calling
+    # 911 here reach anyone in nova scotia?".
+    + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
+    + r"|\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)\s+(?:is|are|'s|'re|r)\s+"
+    r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
+    r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b",
+    re.IGNORECASE,
+)
+_CALL_IN_THE_PAST = re.compile(r"\b(?:last\s+time|before|once|years?\s+ago|did\s+nothing|never\s+came|"
+                               r"didn'?t\s+(?:help|come))\b", re.IGNORECASE)
+# Risk readings a "help is coming" message may carry that it answers better: the emergency
+# again, the helper's, the check-in. Not a new kind of risk ("called 911 but i'll jump first").
+_READINGS_HELP_ANSWERS = frozenset({EMERGENCY, THIRD_PARTY, CHECK_IN})
+
+
+def says_help_is_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "I called 911, they're on their way" is answered with what to do
+    while help comes (unlock the door, stay with them, keep the packets), not with "call 9-1-1
+    now" again, also when the risk readers read the emergency in it again. Not inside a form,
+    never over a new kind of risk or a message that brings new risk (a means, a place, a time).
+    Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:300]
+    if intent == HELP_ON_THE_WAY and not (HELP_IS_COMING.search(text) and crisis_shown(tracker)):
+        # The classifier's guess alone ("will calling 911 here reach anyone in nova scotia?")
+        # is not news that help was called: its next reading instead.
+        other = next((e.get("name") for e in parse_data.get("intent_ranking") or []
+                      if e.get("name") not in (HELP_ON_THE_WAY, None) and not is_risk_intent(e.get("name"))),
+                     "nlu_fallback")
+        set_intent(parse_data, str(other))
+        return True
+    if intent == HELP_ON_THE_WAY or text.startswith("/") or getattr(tracker, "active_loop_name", None):
+        return False
+    if not HELP_IS_COMING.search(text) or _CALL_IN_THE_PAST.search(text) or not crisis_shown(tracker):
+        return False
+    if is_risk_intent(intent):
+        entities = {e.get("entity") for e in parse_data.get("entities") or []}
+        if intent not in _READINGS_HELP_ANSWERS or entities & (NEW_RISK_ENTITIES - {"swallowed"}):
+            return False
+        _choose(parse_data, parse_data.get(RISK_KEY) or {}, intent, HELP_ON_THE_WAY)
+        return True
+    set_intent(parse_data, HELP_ON_THE_WAY)
+    return True
+
+
+LINES_DID_NOT_HELP = "lines_did_not_help"
 LINES_DID_NOT_HELP = "lines_did_not_help"
 
 
@@ -515,7 +569,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
             logger.exception("Could not read two messages together for risk.")
     within_crisis(parse_data, tracker)
     # The first that applies, in this order.
-    (says_did_it(parse_data, tracker) or medication_within_crisis(parse_data, tracker)
+    (says_help_is_coming(parse_data, tracker) or says_did_it(parse_data, tracker)
+     or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)

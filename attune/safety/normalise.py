@@ -49,6 +49,10 @@ class Normaliser:
     _STEP = re.compile(r"\b(step)[- ](?=(dad|daddy|mom|mum|father|mother|brother|sister|son|daughter|parent)s?\b)"
                        r"|\b(ex)-(?=[a-z])")
     _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+    # "shed be better off dead": "she'd" typed without its apostrophe, read as one only before
+    # the words that follow "she'd" (not "the shed out back").
+    _SHED = re.compile(r"\bshed(?=\s+(?:be|been|rather|never|have|had|kill|want|do|go|end|hurt|take|try|"
+                       r"jump|die|probably|just|already|said|say|told|tell|like|love|leave)\b)")
 
     def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:
         self.map: Dict[str, str] = {str(k).lower(): str(v).lower()
@@ -73,6 +77,7 @@ class Normaliser:
         text = self._CONTROL.sub(" ", text).translate(self._QUOTES).lower()
         text = self._STEP.sub(lambda m: m.group(1) or (m.group(3) + " "), text)
         text = self._HYPHEN.sub(" ", text)
+        text = self._SHED.sub("she'd", text)
         text = self._GLUED_STOP.sub(r"\1\2 \3", text)
         text = self._NUM_UNIT.sub(r"\1 \2", text)
         return self._CHUNK.sub(self._fix_chunk, text)

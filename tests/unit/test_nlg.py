@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from attune.nlg import GET_HELP_BUTTON, PracticeNLG, crisis_seen, with_help_button
+from attune.nlg import GET_HELP_BUTTON, PracticeNLG, capitalised_sentences, crisis_seen, with_help_button
 from attune.practice import load_practice
 from attune.safety.taxonomy import AUDIT_METADATA
 
@@ -369,3 +370,37 @@ async def test_a_reply_that_names_no_line_is_not_recorded_as_showing_lines():
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {}))
     response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
     assert AUDIT_METADATA not in response
+
+
+@pytest.mark.parametrize("kind, response", [
+    ("abuse", "utter_next_step"), ("harm_others", "utter_refuse_hospital"), ("third_party", "utter_next_step"),
+    ("suicide", "utter_feeling_worse"), ("emergency", "utter_refuse_hospital"),
+])
+async def test_after_no_more_numbers_every_follow_up_names_the_button_not_a_number(kind, response):
+    # "stop sending numbers pls, if he sees a helpline on my screen im done", then "how do i
+    # stay safe if it happens again": the steps, with no number in the words.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("ask_next_step", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", kind))
+    reply = await nlg.generate(response, tracker, "rest")
+    assert not any(ch.isdigit() for ch in reply["text"]), reply["text"]
+    assert GET_HELP_BUTTON in reply["buttons"]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", reply["text"]) if s]
+    assert all(not s[0].islower() for s in sentences), reply["text"]
+
+
+async def test_without_no_more_numbers_the_same_follow_up_names_the_lines():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}), ("ask_next_step", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    reply = await nlg.generate("utter_next_step", tracker, "rest")
+    assert "9-1-1" in reply["text"] and "1-866-863-0511" in reply["text"]
+
+
+def test_capitalised_sentences():
+    assert capitalised_sentences('I hear you. a crisis line is there: tap "Get help now".') == \
+        'I hear you. A crisis line is there: tap "Get help now".'
+    # A full stop inside an address ends no sentence.
+    assert capitalised_sentences("Book at harbourlight.example/book today") == "Book at harbourlight.example/book today"

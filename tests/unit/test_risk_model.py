@@ -672,3 +672,50 @@ def test_follow_ups_the_classifier_was_taught_in_french_and_spanish_keep_their_r
     data = {"text": text, "intent": {"name": intent, "confidence": 0.9}}
     assert not context.unsure_after_crisis(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize("text,read", [
+    ("OK I called 911 they said their on there way what do I do till they get here", "risk_emergency"),
+    ("ok i told my roommate. shes calling 911", "ask_next_step"),
+    ("ambulance is coming", "nlu_fallback"),
+    ("i rang 999, they're sending an ambulance", "risk_third_party"),
+])
+def test_after_a_crisis_help_called_gets_what_to_do_while_it_comes(text, read):
+    data = {"text": text, "intent": {"name": read, "confidence": 0.8}, "risk": {"source": "model"}}
+    assert context.says_help_is_coming(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == "help_on_the_way"
+
+
+@pytest.mark.parametrize("text,read,earlier", [
+    ("i called 911 last time and they did nothing", "risk_suicide", ("risk_suicide",)),
+    ("called 911 but ill jump before they get here", "risk_suicide", ("risk_emergency",)),  # a new kind of risk
+    ("i never called 911", "deny", ("risk_emergency",)),
+    ("the ambulance is on its way", "greet", ("greet",)),  # no crisis reply yet: read as written
+])
+def test_help_is_coming_is_not_read_into_other_messages(text, read, earlier):
+    data = {"text": text, "intent": {"name": read, "confidence": 0.8}}
+    assert not context.says_help_is_coming(data, tracker_with(*earlier))
+    assert data["intent"]["name"] == read
+
+
+def test_help_is_coming_with_a_place_to_step_back_from_stays_a_crisis_reply():
+    data = {"text": "they're sending the police. im still on the bridge", "intent": {"name": "risk_emergency"},
+            "entities": [{"entity": "risky_place", "value": "yes"}]}
+    assert not context.says_help_is_coming(data, tracker_with("risk_suicide"))
+
+
+def test_a_question_about_calling_is_not_help_on_the_way():
+    data = {"text": "Will calling 911 here in Ontario even reach anyone in Nova Scotia?",
+            "intent": {"name": "ask_next_step", "confidence": 0.8}}
+    assert not context.says_help_is_coming(data, tracker_with("risk_third_party"))
+    roommate = {"text": "ok my roomate is calling them", "intent": {"name": "confirm_safe", "confidence": 0.6}}
+    assert context.says_help_is_coming(roommate, tracker_with("risk_emergency"))
+
+
+def test_the_classifiers_guess_of_help_on_the_way_alone_is_not_taken():
+    data = {"text": "Will calling 911 here in Ontario even reach anyone in Nova Scotia?",
+            "intent": {"name": "help_on_the_way", "confidence": 0.5},
+            "intent_ranking": [{"name": "help_on_the_way", "confidence": 0.5},
+                               {"name": "share_location", "confidence": 0.3}]}
+    assert context.says_help_is_coming(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "share_location"
