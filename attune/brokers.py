@@ -45,10 +45,14 @@ class SafetyAuditBroker(EventBroker):
         """Records the bot messages that carry the audit record; ignores every other event."""
         if event.get("event") != "bot":
             return
-        record = (event.get("metadata") or {}).get(AUDIT_METADATA)
+        self.record((event.get("metadata") or {}).get(AUDIT_METADATA), event.get("timestamp"))
+
+    def record(self, record: Any, timestamp: Any = None) -> None:
+        """Writes one audit record (`attune.nlg.PracticeNLG.audit_record`); ignores anything
+        else. Also called by the channels for the crisis reply to a message they refused,
+        which never reaches a conversation."""
         if not isinstance(record, dict) or record.get("intent") not in INTENT_CATEGORIES:
             return
-        timestamp = event.get("timestamp")
         moment = (
             datetime.fromtimestamp(timestamp, timezone.utc)
             if isinstance(timestamp, (int, float))

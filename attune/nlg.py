@@ -218,19 +218,23 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             intent = read  # a risk reading answered as a crisis follow-up
         if intent not in INTENT_CATEGORIES or _audited_this_turn(tracker):
             return response
-        region = tracker.get_slot("visitor_region")
-        codes = [self._home] + ([region] if region and region not in (self._home, UNKNOWN) else [])
-        shown = resources_named_in(response.get("text") or "", self._candidates(codes))
-        if not shown:
+        channel = tracker.get_latest_input_channel() or output_channel
+        record = self.audit_record(response.get("text") or "", intent, channel, risk.get("subcategory"),
+                                   tracker.get_slot("visitor_region"))
+        if record is None:
             return response
-        response = dict(response)
-        response[AUDIT_METADATA] = {
-            "intent": intent,
-            "subcategory": risk.get("subcategory"),
-            "channel": tracker.get_latest_input_channel() or output_channel,
-            "resources": shown,
-        }
-        return response
+        return {**response, AUDIT_METADATA: record}
+
+    def audit_record(self, text: Text, intent: Text, channel: Text, subcategory: Optional[Text] = None,
+                     region: Optional[Text] = None) -> Optional[Dict[Text, Any]]:
+        """What the safety event log records of a reply to risk: the intent, its kind, the
+        channel and the lines the reply's text names (of the practice's region and the one the
+        visitor named); None when it names no line."""
+        codes = [self._home] + ([region] if region and region not in (self._home, UNKNOWN) else [])
+        shown = resources_named_in(text, self._candidates(codes))
+        if not shown:
+            return None
+        return {"intent": intent, "subcategory": subcategory, "channel": channel, "resources": shown}
 
     def _candidates(self, codes: List[Text]) -> List[Resource]:
         """The resources a reply in these regions can name, once per set of regions."""

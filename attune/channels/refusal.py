@@ -74,10 +74,24 @@ async def crisis_replies(agent: Any, sender: Text, intent: Text, channel: Text) 
             )
         if rendered and rendered.get("text"):
             message = {k: v for k, v in rendered.items() if v not in (None, [], {}, "")}
+            _audit(agent, nlg, message["text"], intent, channel)
             return [with_help_button(message)]
     except Exception:  # noqa: BLE001
         logger.exception("Could not render a crisis reply for a refused message.")
     return [{"text": crisis_reminder(), "buttons": [dict(HELP_BUTTON)]}]
+
+
+def _audit(agent: Any, nlg: Any, text: Text, intent: Text, channel: Text) -> None:
+    """Records the crisis reply to a refused message in the safety event log, as the broker
+    records every other one (it never reaches a conversation, so the broker never sees it)."""
+    try:
+        broker = getattr(getattr(agent, "tracker_store", None), "event_broker", None)
+        record = getattr(broker, "record", None)
+        make = getattr(nlg, "audit_record", None)
+        if callable(record) and callable(make):
+            record(make(text, intent, channel))
+    except Exception:  # noqa: BLE001 - the audit must never stop a crisis reply
+        logger.exception("Could not record the crisis reply to a refused message.")
 
 
 @dataclass(frozen=True)

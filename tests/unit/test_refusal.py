@@ -150,3 +150,21 @@ def test_redaction_patterns_have_only_bounded_repeats_so_their_cost_is_linear(pa
 ])
 def test_redaction_finishes_on_a_megabyte_of_hostile_text_and_keeps_its_length_bounded(hostile):
     assert len(redact.redact_text(hostile)) <= len(hostile) + 64
+
+
+async def test_the_crisis_reply_to_a_refused_message_is_in_the_safety_log(guard, tmp_path):
+    # It never reaches a conversation, so the broker never sees it: the channel records it.
+    from attune.brokers import SafetyAuditBroker
+    from attune.safety.audit import SafetyAuditLog
+
+    log = SafetyAuditLog(f"sqlite:///{tmp_path / 'audit.db'}")
+    agent = SimpleNamespace(nlg=PracticeNLG(domain=DOMAIN),
+                            tracker_store=SimpleNamespace(event_broker=SafetyAuditBroker(log)))
+    answer = await answer_refusal(agent, "v1", "he is hitting me", "rate_limited", "telegram")
+    [event] = log.events()
+    assert event.intent == "risk_abuse" and event.channel == "telegram"
+    assert event.resources[0] == "on-assaulted-womens-helpline"
+    assert not any(key.startswith("attune") for key in answer.messages[0]), "the record is not sent to the visitor"
+    # A refusal without risk records nothing.
+    await answer_refusal(agent, "v1", "hello", "rate_limited", "telegram")
+    assert len(log.events()) == 1
