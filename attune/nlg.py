@@ -196,6 +196,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # reply that shows lines says.
                 response = await self._append_note(response, "utter_note_elsewhere", tracker, output_channel,
                                                    variables)
+        if response is not None and seen and not state.declined:
+            response = await self._with_place_named(response, tracker, output_channel, kwargs)
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
         if response is not None and state.declined and response.get("text"):
@@ -259,6 +261,27 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if not options or (first and first in current and "text" in current.lower()):
             return response
         return await self._append_note(response, "utter_note_text_lines", tracker, output_channel, variables)
+
+    async def _with_place_named(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                                output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """After a crisis reply, a message that names where the visitor is ("can someone from
+        your place call me tomorrow? im out in gander") gets that place's lines after whatever
+        answers it, unless the reply already names the place; a place without lines in the
+        registry, the way to local ones."""
+        named = any(e.get("entity") == "region" for e in tracker.latest_message.entities or [])
+        region = tracker.get_slot("visitor_region")
+        if not named or not region or region in (self._home, self._home.split("-")[0]):
+            return response
+        variables = {**self.variables(tracker), **kwargs}
+        text = response.get("text") or ""
+        if region == UNKNOWN:
+            directory = variables["international_directory"].split(" (")[0]
+            if directory in text or _said_this_turn(tracker, directory):
+                return response
+            return await self._append_note(response, "utter_note_elsewhere", tracker, output_channel, variables)
+        if variables["region_name"] in text or _said_this_turn(tracker, variables["region_name"]):
+            return response
+        return await self._append_note(response, "utter_note_region_lines", tracker, output_channel, variables)
 
     async def _with_one_line(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
                              output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -507,6 +530,16 @@ def crisis_seen(tracker: DialogueStateTracker) -> bool:
         and (event.intent_name or "").startswith(RISK_INTENT_PREFIX)
         for event in tracker.events
     )
+
+
+def _said_this_turn(tracker: DialogueStateTracker, phrase: Text) -> bool:
+    """Whether a reply since the visitor's latest message already says `phrase`."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and phrase in (event.text or ""):
+            return True
+    return False
 
 
 def _audited_this_turn(tracker: DialogueStateTracker) -> bool:

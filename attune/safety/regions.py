@@ -128,7 +128,8 @@ _SELF_PLACED = re.compile(
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
     r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
-    r"nous (?:sommes|vivons))\s+(?P<not>not\s+|no\s+|pas\s+)?(?:in|at|from|to|en|au|à|a)?\s*"
+    r"nous (?:sommes|vivons)|\w+\s+and\s+i\s+live|me\s+and\s+(?:my\s+)?\w+\s+live)"
+    r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?P<prep>in|at|from|to|en|au|à|a)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -214,8 +215,19 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     """The stretches of a message that may be the visitor's own place, best first, and
     whether the visitor placed themselves there in words ("i'm in ...")."""
     for match in _SELF_PLACED.finditer(text):
-        if not match.group("not"):  # "i'm not in canada"
+        if match.group("not"):  # "i'm not in canada"
+            continue
+        if match.group("prep"):
             yield match.group("place"), True
+        else:
+            # No "in", "from": the place comes first ("currently halifax") or soon after "in"
+            # ("visiting family in buffalo"), not anywhere after ("im messaging a counselling
+            # place in canada").
+            words = match.group("place").split()
+            yield " ".join(words[:3]), True
+            inside = next((i for i, w in enumerate(words[:3]) if w.lower() in ("in", "at", "near")), None)
+            if inside is not None:
+                yield " ".join(words[inside + 1:]), True
     for match in _PLACED_NEAR.finditer(text):
         yield match.group("place") or match.group("near") or match.group("thru"), True
     here = _PLACE_HERE.match(text)

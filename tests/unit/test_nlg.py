@@ -404,3 +404,25 @@ def test_capitalised_sentences():
         'I hear you. A crisis line is there: tap "Get help now".'
     # A full stop inside an address ends no sentence.
     assert capitalised_sentences("Book at harbourlight.example/book today") == "Book at harbourlight.example/book today"
+
+
+async def test_after_a_crisis_a_place_named_beside_another_question_brings_that_places_lines():
+    # "can someone from your place call me tomorrow? im out in gander": the way to book, then
+    # Newfoundland's lines.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("request_human", {"region": "CA-NL"}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("visitor_region", "CA-NL"))
+    text = (await nlg.generate("utter_therapist_contact", tracker, "rest"))["text"]
+    assert "Newfoundland and Labrador" in text and "9-8-8" in text
+    assert text.count("Newfoundland and Labrador") == 1
+    # The turn's second reply (the office hours) does not repeat them.
+    tracker.update(BotUttered(text))
+    assert "Newfoundland" not in (await nlg.generate("utter_therapist_hours", tracker, "rest"))["text"]
+    # Not when nothing in this message named the place, nor once numbers are declined.
+    later = tracker_of(("risk_suicide", {}), ("request_human", {}))
+    later.update(SlotSet("visitor_region", "CA-NL"))
+    assert "Newfoundland" not in (await nlg.generate("utter_therapist_contact", later, "rest"))["text"]
+    quiet = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("request_human", {"region": "CA-NL"}))
+    quiet.update(SlotSet("visitor_region", "CA-NL"))
+    assert "Newfoundland" not in (await nlg.generate("utter_therapist_contact", quiet, "rest"))["text"]

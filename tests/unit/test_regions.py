@@ -155,3 +155,18 @@ def test_a_city_outside_the_registry_is_named_as_unknown(text, name):
 def test_ireland_and_new_zealand_have_their_own_lines(text, code):
     place = find_place(REGISTRY, text)
     assert place is not None and place.code == code and place.covered
+
+
+@pytest.mark.parametrize("text, code", [
+    ("me and my mum live in cork", "IE"),
+    ("im out in gander, dont know if that matters", "CA-NL"),
+])
+def test_more_ways_of_saying_where_one_lives(text, code):
+    place = find_place(REGISTRY, text)
+    assert place is not None and place.code == code
+
+
+def test_a_place_far_after_im_is_not_the_visitors():
+    # Scotland's river is not in the registry; "a counselling place in canada" is the practice's.
+    assert find_place(REGISTRY, "been stood on the bridge over the clyde. no really sure why im messaging "
+                                "a counselling place in canada") is None
