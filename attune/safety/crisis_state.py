@@ -82,7 +82,10 @@ ASKS_TO_TEXT = re.compile(
     r"\b(?:can|could|may|should)\s+i\s+(?:just\s+)?(?:text|message|chat|write)\b"
     r"|\b(?:i'?ll|i\s+will|i\s+could|i\s+might)\s+(?:just\s+)?(?:text|message)\b"
     r"|\b(?:text|message|chat)\s+(?:instead|them\s+instead|someone\s+instead)\b"
-    r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b",
+    r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b"
+    # "can they text first instead of calling? my mom picks up the house phone".
+    r"|\b(?:can|could|would)\s+(?:they|you|u|someone|somebody)\s+(?:just\s+)?text\s+(?:me\s+)?(?:first|instead)\b"
+    r"|\btext\s+(?:first\s+)?instead\s+of\s+call",
     re.IGNORECASE,
 )
 WILL_NOT_CALL = re.compile(

@@ -160,6 +160,7 @@ def test_ireland_and_new_zealand_have_their_own_lines(text, code):
 @pytest.mark.parametrize("text, code", [
     ("me and my mum live in cork", "IE"),
     ("im out in gander, dont know if that matters", "CA-NL"),
+    ("were on the rez near prince albert, sask", "CA-SK"),
 ])
 def test_more_ways_of_saying_where_one_lives(text, code):
     place = find_place(REGISTRY, text)
