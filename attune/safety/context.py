@@ -114,7 +114,36 @@ def two_turns(parse_data: Dict[Text, Any], tracker: Any, model: RiskModel, encod
     the crisis's light (`within_crisis`)."""
     if crisis_shown(tracker):
         return None
+    intent = parse_data.get("intent") or {}
+    if intent.get("name") in PRACTICE_QUESTIONS and float(intent.get("confidence") or 0.0) >= PRACTICE_QUESTION_SURE:
+        # "ok and if i cant afford that", then "does insurance cover any of it": a question
+        # about the practice, read so with confidence, does not finish a risk begun before.
+        return None
     return read_together(parse_data, previous_user_message(tracker), model, encoder)
+
+
+# The practice's facts (attune/facts.py): questions that never end a risk spread over two turns.
+PRACTICE_QUESTIONS = frozenset({"ask_fees", "ask_sliding_scale", "ask_insurance", "ask_session_formats",
+                                "ask_clients", "ask_languages", "ask_accessibility", "ask_free_consultation",
+                                "ask_cancellation", "ask_hours"})
+PRACTICE_QUESTION_SURE = 0.7
+# Answers only a crisis reply asks for: before any, the classifier's next reading instead.
+_AFTER_CRISIS_ONLY = frozenset({"refuse_hospital", "lines_did_not_help"})
+
+
+def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """Before any crisis reply, "ok and if i cant afford that" is not a refusal to go to
+    hospital: a reading that only answers a crisis reply becomes the classifier's next one
+    (or the question to rephrase). Returns whether it changed the intent."""
+    name = (parse_data.get("intent") or {}).get("name")
+    if name not in _AFTER_CRISIS_ONLY or crisis_shown(tracker):
+        return False
+    other = next((e for e in parse_data.get("intent_ranking") or []
+                  if e.get("name") and e.get("name") not in _AFTER_CRISIS_ONLY and not is_risk_intent(e.get("name"))),
+                 None)
+    chosen = str(other["name"]) if other and float(other.get("confidence") or 0.0) >= 0.1 else "nlu_fallback"
+    set_intent(parse_data, chosen)
+    return True
 
 
 # After a crisis reply, a message the intent classifier is unsure of is not guessed at ("i'm
@@ -569,7 +598,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
             logger.exception("Could not read two messages together for risk.")
     within_crisis(parse_data, tracker)
     # The first that applies, in this order.
-    (says_help_is_coming(parse_data, tracker) or says_did_it(parse_data, tracker)
+    (before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
+     or says_did_it(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)

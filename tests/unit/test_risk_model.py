@@ -719,3 +719,36 @@ def test_the_classifiers_guess_of_help_on_the_way_alone_is_not_taken():
                                {"name": "share_location", "confidence": 0.3}]}
     assert context.says_help_is_coming(data, tracker_with("risk_third_party"))
     assert data["intent"]["name"] == "share_location"
+
+
+def test_before_any_crisis_a_refusal_of_hospital_is_read_as_the_next_reading():
+    data = {"text": "ok and if i cant afford that", "intent": {"name": "refuse_hospital", "confidence": 0.5},
+            "intent_ranking": [{"name": "refuse_hospital", "confidence": 0.5},
+                               {"name": "ask_sliding_scale", "confidence": 0.3}]}
+    assert context.before_any_crisis(data, tracker_with("ask_fees"))
+    assert data["intent"]["name"] == "ask_sliding_scale"
+    # After a crisis reply it is what it says.
+    after = {"text": "im not going to the hospital", "intent": {"name": "refuse_hospital", "confidence": 0.9}}
+    assert not context.before_any_crisis(after, tracker_with("risk_emergency"))
+
+
+def test_a_confident_question_about_the_practice_is_not_read_with_the_message_before():
+    class Model:
+        def scores(self, *args, **kwargs):
+            return {}
+
+        def verdict(self, *args, **kwargs):
+            raise AssertionError("a practice question must not be read together with the message before")
+
+    from rasa.shared.core.events import UserUttered
+
+    earlier = UserUttered("ok and if i cant afford that", {"name": "ask_sliding_scale", "confidence": 0.5},
+                          parse_data={"intent": {"name": "ask_sliding_scale"}, "risk": {"model": {"risk": 0.4}}})
+    tracker = SimpleNamespace(events=[earlier])
+    data = {"text": "does insurance cover any of it", "intent": {"name": "ask_insurance", "confidence": 0.93},
+            "risk": {"model": {"risk": 0.05}}}
+    assert context.two_turns(data, tracker, Model(), None) is None
+    # Unsure of it, the two are read together (and the model is asked).
+    unsure = {**data, "intent": {"name": "ask_insurance", "confidence": 0.4}}
+    with pytest.raises(AssertionError, match="read together"):
+        context.two_turns(unsure, tracker, Model(), SimpleNamespace(encode=lambda texts: None))
