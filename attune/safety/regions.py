@@ -221,8 +221,8 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
             yield match.group("place"), True
         else:
             # No "in", "from": the place comes first ("currently halifax") or soon after "in"
-            # ("visiting family in buffalo", "were on the rez near prince albert"), not anywhere after ("im messaging a counselling
-            # place in canada").
+            # ("visiting family in buffalo", "were on the rez near prince albert"), not
+            # anywhere after ("im messaging a counselling place in canada").
             words = match.group("place").split()
             yield " ".join(words[:3]), True
             inside = next((i for i, w in enumerate(words[:4]) if w.lower() in ("in", "at", "near")), None)
