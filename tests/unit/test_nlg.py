@@ -426,3 +426,14 @@ async def test_after_a_crisis_a_place_named_beside_another_question_brings_that_
     quiet = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("request_human", {"region": "CA-NL"}))
     quiet.update(SlotSet("visitor_region", "CA-NL"))
     assert "Newfoundland" not in (await nlg.generate("utter_therapist_contact", quiet, "rest"))["text"]
+
+
+@pytest.mark.parametrize("kind, line", [("abuse", "Assaulted Women's Helpline"), ("emergency", "Poison Centre"),
+                                        (None, "9-8-8")])
+async def test_get_help_now_lists_the_lines_for_this_conversations_crisis(kind, line):
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("request_crisis_help", {}))
+    if kind:
+        tracker.update(SlotSet("crisis_kind", kind))
+    text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
+    assert line in text and "9-1-1" in text
