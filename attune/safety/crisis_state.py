@@ -36,7 +36,7 @@ NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
 # The word lists' emergencies that a helper acts on when they are someone else's: something
 # swallowed, a medical emergency, an attempt under way ("hes sitting on the edge of the roof").
 # Not violence: there "another person" may be whom the visitor fears hurting.
-HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress"})
+HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress", "unresponsive"})
 
 
 def someone_elses_emergency(intent: Optional[str], risk: dict) -> bool:

@@ -121,6 +121,9 @@ def decide(scores: Dict[str, float], thresholds: Thresholds, p: Optional[float] 
 
 CHECK_IN = "risk_check_in"
 EMERGENCY = "risk_emergency"
+# The word lists' emergencies that stand as one whatever the model reads of danger now: an
+# overdose, someone who cannot be woken or is turning blue.
+WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive"})
 # Word-list rules for plain first-person statements ("I want to kill myself", "I'm going to
 # hurt him"): their match always stands, whatever the model reads.
 EXPLICIT_TAGS = frozenset({"explicit", "intent"})
@@ -192,7 +195,7 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
     scores, p = verdict.scores, verdict.risk
     immediate = scores.get("immediate_danger", 0.0)
     lists_emergency = lexicon == EMERGENCY and (
-        immediate >= thresholds.immediate_word_lists or lexicon_tag == "overdose")
+        immediate >= thresholds.immediate_word_lists or lexicon_tag in WORD_LIST_EMERGENCIES)
     crisis_match = lexicon not in (None, CHECK_IN, EMERGENCY)
     if p >= thresholds.crisis:
         if immediate >= thresholds.immediate or lists_emergency:

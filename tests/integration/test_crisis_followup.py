@@ -224,3 +224,21 @@ def test_a_message_attune_cannot_read_gets_the_lines_in_english(stack):
     (reply,) = conversation(stack, "أريد أن أموت")
     text = reply_text(reply)
     assert "I can only read English, French and Spanish" in text and "9-8-8" in text
+
+
+def test_help_called_for_a_friends_overdose_gets_what_to_do_while_it_comes(stack):
+    first, coming = conversation(stack, "my buddy isnt waking up we were using and his lips are kinda blue",
+                                 "ok i called 911 they said theyre on the way what do i do till they get here")
+    assert "9-1-1" in reply_text(first)
+    text = reply_text(coming)
+    assert "roll them onto their side" in text and "naloxone" in text
+    assert "Call 9-1-1 now" not in text, "help is already coming: not the same instruction again"
+    assert HELP in reply_payloads(coming)
+
+
+def test_after_no_more_numbers_an_abuse_follow_up_names_the_button_not_a_number(stack):
+    _, declined, plan = conversation(stack, "my husband hits me when he drinks", "stop sending numbers pls",
+                                     "how do i stay safe if it happens again while hes asleep")
+    assert "won't keep sending numbers" in reply_text(declined)
+    assert not PHONE_NUMBER.search(reply_text(plan)), reply_text(plan)
+    assert "Get help now" in reply_text(plan) and HELP in reply_payloads(plan)

@@ -752,3 +752,22 @@ def test_a_confident_question_about_the_practice_is_not_read_with_the_message_be
     unsure = {**data, "intent": {"name": "ask_insurance", "confidence": 0.4}}
     with pytest.raises(AssertionError, match="read together"):
         context.two_turns(unsure, tracker, Model(), SimpleNamespace(encode=lambda texts: None))
+
+
+def test_someone_who_cannot_be_woken_is_an_emergency_whatever_the_model_reads_of_danger_now():
+    # "my buddy isnt waking up we were using and his lips are kinda blue": the model read
+    # self-harm (0.14) and little danger now (0.21); the word lists' rule stands, as an overdose.
+    friend = verdict(risk=0.76, self_harm=0.14, immediate_danger=0.21)
+    assert combine("risk_emergency", friend, T, lexicon_tag="unresponsive") == "risk_emergency"
+    # "I can't breathe when he doesn't text back" (the medical rule) still needs danger now.
+    assert combine("risk_emergency", friend, T, lexicon_tag="medical") != "risk_emergency"
+
+
+def test_the_word_lists_read_an_unresponsive_friend_as_an_emergency_and_a_wish_about_sleep_as_not():
+    from attune.safety.detector import RiskDetector
+
+    detector = RiskDetector.load()
+    found = detector.assess("my buddy isnt waking up we were using and his lips are kinda blue")
+    assert (found.category, found.subcategory) == ("emergency", "unresponsive")
+    wish = detector.assess("my dad is 88 and keeps saying he hopes he won't wake up")
+    assert wish.subcategory != "unresponsive"
