@@ -11,9 +11,9 @@ from typing import Any, Callable, Dict, List
 import pytest
 import yaml
 
-from attune.check import main
+from attune.check import main, practice_warnings
 from attune.paths import REPO_ROOT
-from attune.practice import load_practice, practice_warnings
+from attune.practice import load_practice
 from attune.safety.resources import (
     CATEGORIES,
     DEFAULT_REGISTRY_PATH,
