@@ -22,9 +22,9 @@ from attune.practice import (
     Practice,
     PracticeConfigError,
     hours_summary,
-    join_names,
     load_practice,
 )
+from attune.practice_words import join_names
 from attune.safety.resources import (
     UNVERIFIED_MARKER,
     Registry,

@@ -27,7 +27,8 @@ from rasa.utils.endpoints import EndpointConfig
 from attune import patches
 from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
-from attune.practice import Practice, load_practice, template_variables
+from attune.practice import Practice, load_practice
+from attune.practice_words import template_variables
 from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state, someone_elses_emergency
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS

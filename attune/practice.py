@@ -1002,30 +1002,3 @@ def hours_summary(practice: Practice) -> str:
     if not parts:
         return f"no regular office hours ({zone})"
     return f"{', '.join(parts)} ({zone})"
-
-
-# --------------------------------------------------------------------------- bot words
-
-
-def join_names(names: Sequence[str]) -> str:
-    """``Ana``, ``Ana and Sam``, ``Ana, Sam and Priya``."""
-    names = list(names)
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def template_variables(practice: Practice) -> Dict[str, str]:
-    """Plain strings the bot's responses may use, e.g. ``{practice_name}``."""
-    return {
-        "practice_name": practice.name,
-        "practice_short_name": practice.display_name,
-        "therapist_names": join_names([t.name for t in practice.therapists]),
-        "booking_url": practice.booking_url,
-        "contact_email": practice.contact.email,
-        "contact_phone": practice.contact.phone,
-        "office_hours": hours_summary(practice),
-        "reply_time": practice.hours.reply_time,
-        "quick_exit_url": practice.quick_exit_url,
-        "retention_days": str(practice.retention_days),
-    }

@@ -20,11 +20,10 @@ from attune.practice import (
     PracticeConfigError,
     hours_summary,
     is_open,
-    join_names,
     load_practice,
     next_opening,
-    template_variables,
 )
+from attune.practice_words import join_names, template_variables
 
 TORONTO = ZoneInfo("America/Toronto")
 SHIPPED = REPO_ROOT / "practice.yml"
