@@ -17,13 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from attune.practice import (
-    Facts,
-    Practice,
-    PracticeConfigError,
-    hours_summary,
-    load_practice,
-)
+from attune.handoff.hours import hours_summary
+from attune.practice import Facts, Practice, PracticeConfigError, load_practice
 from attune.practice_words import join_names
 from attune.safety.resources import (
     UNVERIFIED_MARKER,

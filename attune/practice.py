@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
@@ -29,14 +28,12 @@ from attune.validation import closest, is_https_url, read_yaml
 PRACTICE_FILE_ENV = "ATTUNE_PRACTICE_FILE"
 
 DAYS: Tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS: Tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_QUICK_EXIT_URL = "https://www.theweathernetwork.com"
 DEFAULT_ALLOWED_ORIGINS: Tuple[str, ...] = ("http://localhost:8080", "http://127.0.0.1:8080")
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_MESSAGES_PER_MINUTE = 30
 DEFAULT_REPLY_TIME = "within one business day"
-NEXT_OPENING_HORIZON = timedelta(days=14)
 
 _TOP_KEYS = (
     "name",
@@ -122,7 +119,11 @@ class OpeningRange:
 
 @dataclass(frozen=True)
 class Hours:
-    """Office hours: a weekly pattern (Monday first) in one time zone."""
+    """Office hours: a weekly pattern (Monday first) in one time zone.
+
+    Whether the practice is open, when it opens next and how the hours are said:
+    ``attune/handoff/hours.py``.
+    """
 
     time_zone: str
     weekly: Tuple[Tuple[OpeningRange, ...], ...]
@@ -932,73 +933,3 @@ def _origin_problem(origin: Any) -> Optional[str]:
 
 def _clock(minute: int) -> str:
     return f"{minute // 60}:{minute % 60:02d}"
-
-
-# --------------------------------------------------------------------------- hours
-
-
-def _local(practice: Practice, at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("at must be timezone-aware, e.g. datetime.now(timezone.utc)")
-    return at.astimezone(practice.hours.zone)
-
-
-def is_open(practice: Practice, at: datetime) -> bool:
-    """Whether ``at`` (timezone-aware) falls inside the practice's office hours."""
-    local = _local(practice, at)
-    minute = local.hour * 60 + local.minute
-    return any(r.contains(minute) for r in practice.hours.weekly[local.weekday()])
-
-
-def _wall_time(day: date, minute: int, zone: ZoneInfo) -> datetime:
-    """The moment a local wall-clock time happens (a time skipped by DST moves forward)."""
-    naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
-    return naive.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone)
-
-
-def next_opening(practice: Practice, at: datetime) -> Optional[datetime]:
-    """When the practice is next open, in its own time zone.
-
-    Returns ``at`` itself (in practice time) when open now, the start of the next
-    opening period otherwise, or None if nothing opens within 14 days.
-    """
-    local = _local(practice, at)
-    if is_open(practice, at):
-        return local
-    zone = practice.hours.zone
-    moment = at.timestamp()
-    horizon = moment + NEXT_OPENING_HORIZON.total_seconds()
-    for offset in range(NEXT_OPENING_HORIZON.days + 1):
-        day = local.date() + timedelta(days=offset)
-        for opening in practice.hours.weekly[day.weekday()]:
-            start = _wall_time(day, opening.start, zone)
-            # Compare instants, not wall times: Python compares same-zone datetimes naively.
-            if moment < start.timestamp() <= horizon:
-                return start
-    return None
-
-
-def _zone_label(time_zone: str) -> str:
-    city = time_zone.split("/")[-1].replace("_", " ")
-    return city if city.upper() in ("UTC", "GMT") else f"{city} time"
-
-
-def hours_summary(practice: Practice) -> str:
-    """Office hours in a few words, e.g. ``Mon-Fri 9:00-17:00, Sat 10:00-14:00 (Toronto time)``."""
-    weekly = practice.hours.weekly
-    runs: List[Tuple[int, int]] = []
-    for index, ranges in enumerate(weekly):
-        if runs and weekly[runs[-1][1]] == ranges and runs[-1][1] == index - 1:
-            runs[-1] = (runs[-1][0], index)
-        else:
-            runs.append((index, index))
-    parts = []
-    for first, last in runs:
-        if not weekly[first]:
-            continue
-        days = DAY_LABELS[first] if first == last else f"{DAY_LABELS[first]}-{DAY_LABELS[last]}"
-        parts.append(f"{days} {' and '.join(r.label() for r in weekly[first])}")
-    zone = _zone_label(practice.hours.time_zone)
-    if not parts:
-        return f"no regular office hours ({zone})"
-    return f"{', '.join(parts)} ({zone})"

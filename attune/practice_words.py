@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Dict, Sequence
 
-from attune.practice import Practice, hours_summary
+from attune.handoff.hours import hours_summary
+from attune.practice import Practice
 
 
 def join_names(names: Sequence[str]) -> str:

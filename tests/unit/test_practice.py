@@ -13,15 +13,13 @@ import yaml
 
 from attune.check import main
 from attune.paths import REPO_ROOT
+from attune.handoff.hours import hours_summary, is_open, next_opening
 from attune.practice import (
     DEFAULT_ALLOWED_ORIGINS,
     DEFAULT_QUICK_EXIT_URL,
     Practice,
     PracticeConfigError,
-    hours_summary,
-    is_open,
     load_practice,
-    next_opening,
 )
 from attune.practice_words import join_names, template_variables
 
