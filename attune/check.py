@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
@@ -21,13 +21,15 @@ from attune.handoff.hours import hours_summary
 from attune.practice import Facts, Practice, PracticeConfigError, load_practice
 from attune.practice_words import join_names
 from attune.safety.resources import (
+    CATEGORIES,
     UNVERIFIED_MARKER,
     Registry,
     RegistryError,
+    Resource,
     contact_phrase,
+    format_lines,
     load_registry,
-    review_text,
-    stale_entries,
+    resources_for,
 )
 from attune.style import judging_phrases
 
@@ -154,8 +156,45 @@ def summary_text(practice: Practice, registry: Registry) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- command
+# --------------------------------------------------------------------------- crisis lines
 
+
+def review_text(registry: Registry, country: str, subdivision: Optional[str], today: date) -> str:
+    """The practice's review view: every category's lines, then every entry's provenance."""
+    found, sub = registry.locate(country, subdivision)
+    place = found.name + (f", {sub.name}" if sub else "")
+    out = [f"Crisis lines for {place} ({found.code}{'-' + sub.code if sub else ''})", ""]
+    if subdivision and sub is not None and not sub.resources:
+        out += [
+            f"Note: the registry has no {sub.name}-specific lines; national lines are shown.",
+            "",
+        ]
+    for category in CATEGORIES:
+        out.append(f"[{category}]")
+        out.append(format_lines(resources_for(registry, country, subdivision, category)))
+        out.append("")
+    out.append("Entries (check each on its source page before launch):")
+    entries = list(found.resources) + list(sub.resources if sub else ())
+    stale = {r.id for r in stale_entries(registry, today)}
+    for resource in entries:
+        age = (today - resource.last_verified).days
+        out.append(f"- {resource.id}: {resource.name}")
+        out.append(f"    source: {resource.source}")
+        out.append(
+            f"    last_verified: {resource.last_verified} ({age} days ago)"
+            + ("  <-- OVER A YEAR OLD: re-check now" if resource.id in stale else "")
+        )
+        out.append(f"    verification_note: {resource.verification_note}")
+    return "\n".join(out)
+
+
+def stale_entries(registry: Registry, today: date, max_age_days: int = 365) -> List[Resource]:
+    """Entries whose ``last_verified`` is more than ``max_age_days`` before ``today``."""
+    limit = today - timedelta(days=max_age_days)
+    return [r for r in registry.all_resources() if r.last_verified < limit]
+
+
+# --------------------------------------------------------------------------- command
 
 
 def check_practice(path: Optional[Path]) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -906,41 +906,3 @@ def banner(registry: Registry, country: str, subdivision: Optional[str] = None) 
             + f". Emergency: {emergency_call.value}."
         ),
     }
-
-
-def stale_entries(registry: Registry, today: date, max_age_days: int = 365) -> List[Resource]:
-    """Entries whose ``last_verified`` is more than ``max_age_days`` before ``today``."""
-    limit = today - timedelta(days=max_age_days)
-    return [r for r in registry.all_resources() if r.last_verified < limit]
-
-
-# --------------------------------------------------------------------------- review
-
-
-def review_text(registry: Registry, country: str, subdivision: Optional[str], today: date) -> str:
-    """The practice's review view: every category's lines, then every entry's provenance."""
-    found, sub = registry.locate(country, subdivision)
-    place = found.name + (f", {sub.name}" if sub else "")
-    out = [f"Crisis lines for {place} ({found.code}{'-' + sub.code if sub else ''})", ""]
-    if subdivision and sub is not None and not sub.resources:
-        out += [
-            f"Note: the registry has no {sub.name}-specific lines; national lines are shown.",
-            "",
-        ]
-    for category in CATEGORIES:
-        out.append(f"[{category}]")
-        out.append(format_lines(resources_for(registry, country, subdivision, category)))
-        out.append("")
-    out.append("Entries (check each on its source page before launch):")
-    entries = list(found.resources) + list(sub.resources if sub else ())
-    stale = {r.id for r in stale_entries(registry, today)}
-    for resource in entries:
-        age = (today - resource.last_verified).days
-        out.append(f"- {resource.id}: {resource.name}")
-        out.append(f"    source: {resource.source}")
-        out.append(
-            f"    last_verified: {resource.last_verified} ({age} days ago)"
-            + ("  <-- OVER A YEAR OLD: re-check now" if resource.id in stale else "")
-        )
-        out.append(f"    verification_note: {resource.verification_note}")
-    return "\n".join(out)

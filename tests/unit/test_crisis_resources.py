@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List
 import pytest
 import yaml
 
-from attune.check import main, practice_warnings
+from attune.check import main, practice_warnings, stale_entries
 from attune.paths import REPO_ROOT
 from attune.practice import load_practice
 from attune.safety.resources import (
@@ -26,7 +26,6 @@ from attune.safety.resources import (
     format_lines,
     load_registry,
     resources_for,
-    stale_entries,
 )
 from attune.validation import StrictYamlLoader
 
