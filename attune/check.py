@@ -20,16 +20,14 @@ from typing import List, Optional, Sequence, Tuple
 from attune.handoff.hours import hours_summary
 from attune.practice import Facts, Practice, PracticeConfigError, load_practice
 from attune.practice_words import join_names
+from attune.safety.lines import contact_phrase, format_lines, resources_for
 from attune.safety.resources import (
     CATEGORIES,
     UNVERIFIED_MARKER,
     Registry,
     RegistryError,
     Resource,
-    contact_phrase,
-    format_lines,
     load_registry,
-    resources_for,
 )
 from attune.style import judging_phrases
 

@@ -14,18 +14,20 @@ import yaml
 from attune.check import main, practice_warnings, stale_entries
 from attune.paths import REPO_ROOT
 from attune.practice import load_practice
-from attune.safety.resources import (
-    CATEGORIES,
-    DEFAULT_REGISTRY_PATH,
+from attune.safety.lines import (
     TEMPLATE_CATEGORIES,
-    UNVERIFIED_MARKER,
-    Registry,
-    RegistryError,
     banner,
     crisis_template_variables,
     format_lines,
-    load_registry,
     resources_for,
+)
+from attune.safety.resources import (
+    CATEGORIES,
+    DEFAULT_REGISTRY_PATH,
+    UNVERIFIED_MARKER,
+    Registry,
+    RegistryError,
+    load_registry,
 )
 from attune.validation import StrictYamlLoader
 
