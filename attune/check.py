@@ -5,6 +5,11 @@
                                                             # each kind of crisis reply's lines, and
                                                             # where every entry came from
 
+``practice`` prints what practice.yml configures (:func:`summary_text`) and what is worth a
+look before launch (:func:`practice_warnings`, such as an example address or a crisis entry
+unverified or over a year old), or every problem in the file. ``crisis-lines`` prints
+the review of a region's lines (:func:`review_text`). Pure logic, no Rasa imports.
+
 Exit code 0 when all is well, 1 when the file or the registry has a problem.
 """
 

@@ -6,6 +6,11 @@ and showing the expected form with an example, so a non-programmer can fix the
 file without reading code. List entries are counted from 1: ``therapists[2].name``
 is the second therapist's name.
 
+What the rest of Attune makes of the file lives with its use: office hours (open now, next
+opening, the hours in words) in ``attune/handoff/hours.py``; the responses' placeholders in
+``attune/practice_words.py`` and ``attune/facts.py``; the check command's summary and
+warnings in ``attune/check.py``.
+
 Check a file from the command line::
 
     python -m attune.check practice [PATH]
