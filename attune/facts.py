@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Optional, Tuple
 
-from attune.practice import Facts, join_names
+from attune.practice import Facts
+from attune.practice_words import join_names
 
 MISSING_RESPONSE = "utter_fact_missing"
 NOT_OFFERED = "no"

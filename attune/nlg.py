@@ -27,20 +27,19 @@ from rasa.utils.endpoints import EndpointConfig
 from attune import patches
 from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
-from attune.practice import Practice, load_practice, template_variables
+from attune.practice import Practice, load_practice
+from attune.practice_words import template_variables
 from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state, someone_elses_emergency
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS
-from attune.safety.resources import (
-    Registry,
+from attune.safety.lines import (
     crisis_template_variables,
-    Resource,
     format_lines,
-    load_registry,
     region_resources,
     resources_for,
     resources_named_in,
 )
+from attune.safety.resources import Registry, Resource, load_registry
 from attune.safety.taxonomy import HELP_BUTTON as GET_HELP_BUTTON
 from attune.safety.taxonomy import (
     AUDIT_METADATA,

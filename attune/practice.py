@@ -6,6 +6,11 @@ and showing the expected form with an example, so a non-programmer can fix the
 file without reading code. List entries are counted from 1: ``therapists[2].name``
 is the second therapist's name.
 
+What the rest of Attune makes of the file lives with its use: office hours (open now, next
+opening, the hours in words) in ``attune/handoff/hours.py``; the responses' placeholders in
+``attune/practice_words.py`` and ``attune/facts.py``; the check command's summary and
+warnings in ``attune/check.py``.
+
 Check a file from the command line::
 
     python -m attune.check practice [PATH]
@@ -16,34 +21,24 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from attune.paths import REPO_ROOT
-from attune.style import judging_phrases
-from attune.safety.resources import (
-    UNVERIFIED_MARKER,
-    Registry,
-    contact_phrase,
-    load_registry,
-    stale_entries,
-)
+from attune.safety.resources import Registry, load_registry
 from attune.validation import closest, is_https_url, read_yaml
 
 PRACTICE_FILE_ENV = "ATTUNE_PRACTICE_FILE"
 
 DAYS: Tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS: Tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_QUICK_EXIT_URL = "https://www.theweathernetwork.com"
 DEFAULT_ALLOWED_ORIGINS: Tuple[str, ...] = ("http://localhost:8080", "http://127.0.0.1:8080")
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_MESSAGES_PER_MINUTE = 30
 DEFAULT_REPLY_TIME = "within one business day"
-NEXT_OPENING_HORIZON = timedelta(days=14)
 
 _TOP_KEYS = (
     "name",
@@ -129,7 +124,11 @@ class OpeningRange:
 
 @dataclass(frozen=True)
 class Hours:
-    """Office hours: a weekly pattern (Monday first) in one time zone."""
+    """Office hours: a weekly pattern (Monday first) in one time zone.
+
+    Whether the practice is open, when it opens next and how the hours are said:
+    ``attune/handoff/hours.py``.
+    """
 
     time_zone: str
     weekly: Tuple[Tuple[OpeningRange, ...], ...]
@@ -939,222 +938,3 @@ def _origin_problem(origin: Any) -> Optional[str]:
 
 def _clock(minute: int) -> str:
     return f"{minute // 60}:{minute % 60:02d}"
-
-
-# --------------------------------------------------------------------------- hours
-
-
-def _local(practice: Practice, at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("at must be timezone-aware, e.g. datetime.now(timezone.utc)")
-    return at.astimezone(practice.hours.zone)
-
-
-def is_open(practice: Practice, at: datetime) -> bool:
-    """Whether ``at`` (timezone-aware) falls inside the practice's office hours."""
-    local = _local(practice, at)
-    minute = local.hour * 60 + local.minute
-    return any(r.contains(minute) for r in practice.hours.weekly[local.weekday()])
-
-
-def _wall_time(day: date, minute: int, zone: ZoneInfo) -> datetime:
-    """The moment a local wall-clock time happens (a time skipped by DST moves forward)."""
-    naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
-    return naive.replace(tzinfo=zone).astimezone(timezone.utc).astimezone(zone)
-
-
-def next_opening(practice: Practice, at: datetime) -> Optional[datetime]:
-    """When the practice is next open, in its own time zone.
-
-    Returns ``at`` itself (in practice time) when open now, the start of the next
-    opening period otherwise, or None if nothing opens within 14 days.
-    """
-    local = _local(practice, at)
-    if is_open(practice, at):
-        return local
-    zone = practice.hours.zone
-    moment = at.timestamp()
-    horizon = moment + NEXT_OPENING_HORIZON.total_seconds()
-    for offset in range(NEXT_OPENING_HORIZON.days + 1):
-        day = local.date() + timedelta(days=offset)
-        for opening in practice.hours.weekly[day.weekday()]:
-            start = _wall_time(day, opening.start, zone)
-            # Compare instants, not wall times: Python compares same-zone datetimes naively.
-            if moment < start.timestamp() <= horizon:
-                return start
-    return None
-
-
-def _zone_label(time_zone: str) -> str:
-    city = time_zone.split("/")[-1].replace("_", " ")
-    return city if city.upper() in ("UTC", "GMT") else f"{city} time"
-
-
-def hours_summary(practice: Practice) -> str:
-    """Office hours in a few words, e.g. ``Mon-Fri 9:00-17:00, Sat 10:00-14:00 (Toronto time)``."""
-    weekly = practice.hours.weekly
-    runs: List[Tuple[int, int]] = []
-    for index, ranges in enumerate(weekly):
-        if runs and weekly[runs[-1][1]] == ranges and runs[-1][1] == index - 1:
-            runs[-1] = (runs[-1][0], index)
-        else:
-            runs.append((index, index))
-    parts = []
-    for first, last in runs:
-        if not weekly[first]:
-            continue
-        days = DAY_LABELS[first] if first == last else f"{DAY_LABELS[first]}-{DAY_LABELS[last]}"
-        parts.append(f"{days} {' and '.join(r.label() for r in weekly[first])}")
-    zone = _zone_label(practice.hours.time_zone)
-    if not parts:
-        return f"no regular office hours ({zone})"
-    return f"{', '.join(parts)} ({zone})"
-
-
-# --------------------------------------------------------------------------- bot words
-
-
-def join_names(names: Sequence[str]) -> str:
-    """``Ana``, ``Ana and Sam``, ``Ana, Sam and Priya``."""
-    names = list(names)
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def template_variables(practice: Practice) -> Dict[str, str]:
-    """Plain strings the bot's responses may use, e.g. ``{practice_name}``."""
-    return {
-        "practice_name": practice.name,
-        "practice_short_name": practice.display_name,
-        "therapist_names": join_names([t.name for t in practice.therapists]),
-        "booking_url": practice.booking_url,
-        "contact_email": practice.contact.email,
-        "contact_phone": practice.contact.phone,
-        "office_hours": hours_summary(practice),
-        "reply_time": practice.hours.reply_time,
-        "quick_exit_url": practice.quick_exit_url,
-        "retention_days": str(practice.retention_days),
-    }
-
-
-# --------------------------------------------------------------------------- check CLI
-
-
-def practice_warnings(
-    practice: Practice, registry: Registry, today: Optional[date] = None
-) -> List[str]:
-    """Things that load fine but a practice should look at before launch."""
-    warnings = []
-    placeholders = (".example", "example.com", "example.ca", "example.org")
-    for label, value in (
-        ("booking_url", practice.booking_url),
-        ("contact.email", practice.contact.email),
-    ):
-        if any(marker in value.lower() for marker in placeholders):
-            warnings.append(
-                f"{label} still uses an example address ({value}); replace it before launch."
-            )
-    if re.search(r"555[ .\-]?01\d\d", practice.contact.phone):
-        warnings.append(
-            f"contact.phone looks like a made-up 555 number ({practice.contact.phone})."
-        )
-    facts = practice.facts
-    own_words: Tuple[Tuple[str, object], ...] = (
-        ("fees.session", facts.fee_session),
-        ("fees.sliding_scale", facts.sliding_scale),
-        ("insurance.coverage", facts.insurance_coverage),
-        ("accessibility", facts.accessibility),
-        ("free_consultation", facts.free_consultation),
-        ("cancellation.late_fee", facts.cancellation_late_fee),
-    )
-    for label, words in own_words:
-        found = judging_phrases(words) if isinstance(words, str) else []
-        if found:
-            warnings.append(
-                f"{label} uses {', '.join(repr(word) for word in found)}, which the assistant's "
-                "replies avoid (attune/style.py, and the conversation checks flag it); reword it."
-            )
-    if not any(practice.hours.weekly):
-        warnings.append(
-            "hours.weekly has no opening times; the bot will always say the practice is closed."
-        )
-    country = registry.countries[practice.region.country]
-    sub = country.subdivisions.get(practice.region.subdivision or "")
-    if practice.region.subdivision and sub is not None and not sub.resources:
-        warnings.append(
-            f"The crisis registry has no {sub.name}-specific lines; "
-            "only national lines will be shown."
-        )
-    for resource in stale_entries(registry, today or date.today()):
-        warnings.append(
-            f"Crisis entry {resource.id} was last verified on {resource.last_verified}: "
-            "re-check it."
-        )
-    shown = list(country.resources) + list(sub.resources if sub else ())
-    for resource in shown:
-        if resource.verification_note.upper().startswith(UNVERIFIED_MARKER):
-            warnings.append(
-                f"Crisis entry {resource.id} ({resource.name}) must be verified before launch; "
-                "see `python -m attune.check crisis-lines`."
-            )
-    directory = registry.international
-    if directory is not None and directory.verification_note.upper().startswith(UNVERIFIED_MARKER):
-        warnings.append(
-            f"The international directory ({directory.name}, offered to visitors somewhere the "
-            "registry has no lines for) must be verified before launch."
-        )
-    return warnings
-
-
-def facts_given(facts: Facts) -> Tuple[List[str], List[str]]:
-    """The settings of the practice's facts it gave, and the ones it left out."""
-    settings = {
-        "fees.session": facts.fee_session,
-        "fees.sliding_scale": facts.sliding_scale,
-        "insurance": facts.insurance_coverage,
-        "session_formats": facts.session_formats,
-        "clients": facts.clients,
-        "languages": facts.languages,
-        "accessibility": facts.accessibility,
-        "free_consultation": facts.free_consultation,
-        "cancellation": facts.cancellation_notice_hours,
-    }
-    given = [name for name, value in settings.items() if value is not None]
-    return given, [name for name in settings if name not in given]
-
-
-def summary_text(practice: Practice, registry: Registry) -> str:
-    """The friendly OK report of ``check``."""
-    country = registry.countries[practice.region.country]
-    sub = country.subdivisions.get(practice.region.subdivision or "")
-    place = country.name + (f", {sub.name}" if sub else "")
-    label = practice.source_path.name if practice.source_path else "practice.yml"
-    given, missing = facts_given(practice.facts)
-    lines = [
-        f"{label} is OK.",
-        f"  Practice:      {practice.name}"
-        + (f" ({practice.short_name})" if practice.short_name else ""),
-        f"  Therapists:    {join_names([t.name for t in practice.therapists])}",
-        f"  Region:        {place}",
-        f"  Office hours:  {hours_summary(practice)}",
-        f"  Replies:       {practice.hours.reply_time}",
-        f"  Booking:       {practice.booking_url}",
-        f"  Contact:       {practice.contact.email}, {practice.contact.phone}",
-        f"  Quick exit:    {practice.quick_exit_url}",
-        f"  Website chat:  {', '.join(practice.website.allowed_origins)}",
-        f"  Conversations are deleted after {practice.retention_days} days.",
-        f"  Messages: up to {practice.limits.max_message_chars} characters, "
-        f"{practice.limits.messages_per_minute} per minute.",
-        f"  Answers about: {', '.join(given) or 'nothing yet'}",
-    ]
-    if missing:
-        lines.append(f"  Not given (the assistant says to ask you): {', '.join(missing)}")
-    lines += [
-        f"  Crisis line always shown: {country.primary.name}, {contact_phrase(country.primary)}; "
-        f"emergency {country.emergency_call.value}.",
-    ]
-    warnings = practice_warnings(practice, registry)
-    if warnings:
-        lines += ["", "Worth a look before launch:"] + [f"  - {w}" for w in warnings]
-    return "\n".join(lines)

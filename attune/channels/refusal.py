@@ -39,7 +39,8 @@ def crisis_reminder() -> Text:
     """One sentence with the region's crisis line and emergency number."""
     try:
         from attune.practice import load_practice
-        from attune.safety.resources import banner, load_registry
+        from attune.safety.lines import banner
+        from attune.safety.resources import load_registry
 
         region = load_practice().region
         found = banner(load_registry(), region.country, region.subdivision)

@@ -106,12 +106,12 @@ def websocket_origin(url: str) -> str:
 
 
 def widget_banner(registry: Any, country: str, subdivision: Optional[str]) -> Dict[str, Any]:
-    """The crisis banner in the shape the widget uses, from the registry's own `banner()`.
+    """The crisis banner in the shape the widget uses, from `banner()` (attune/safety/lines.py).
 
     The registry writes numbers the way the region writes them ("9-8-8"); the links use
     digits only, so the label comes from the contact and the link from ``banner()``.
     """
-    from attune.safety.resources import banner
+    from attune.safety.lines import banner
 
     data = banner(registry, country, subdivision)
     found, _ = registry.locate(country, subdivision)

@@ -362,7 +362,8 @@ def test_server_text_with_markup_is_rendered_as_text(driver, fake_web, fake_rasa
 def registry_lines_and_links() -> List[Any]:
     """Every line of the crisis registry as a reply writes it, with the links it must give."""
     from attune.practice import load_practice
-    from attune.safety.resources import format_line, load_registry
+    from attune.safety.lines import format_line
+    from attune.safety.resources import load_registry
 
     cases = []
     for resource in load_registry().all_resources():

@@ -11,22 +11,23 @@ from typing import Any, Callable, Dict, List
 import pytest
 import yaml
 
-from attune.check import main
+from attune.check import main, practice_warnings, stale_entries
 from attune.paths import REPO_ROOT
-from attune.practice import load_practice, practice_warnings
-from attune.safety.resources import (
-    CATEGORIES,
-    DEFAULT_REGISTRY_PATH,
+from attune.practice import load_practice
+from attune.safety.lines import (
     TEMPLATE_CATEGORIES,
-    UNVERIFIED_MARKER,
-    Registry,
-    RegistryError,
     banner,
     crisis_template_variables,
     format_lines,
-    load_registry,
     resources_for,
-    stale_entries,
+)
+from attune.safety.resources import (
+    CATEGORIES,
+    DEFAULT_REGISTRY_PATH,
+    UNVERIFIED_MARKER,
+    Registry,
+    RegistryError,
+    load_registry,
 )
 from attune.validation import StrictYamlLoader
 

@@ -13,18 +13,15 @@ import yaml
 
 from attune.check import main
 from attune.paths import REPO_ROOT
+from attune.handoff.hours import hours_summary, is_open, next_opening
 from attune.practice import (
     DEFAULT_ALLOWED_ORIGINS,
     DEFAULT_QUICK_EXIT_URL,
     Practice,
     PracticeConfigError,
-    hours_summary,
-    is_open,
-    join_names,
     load_practice,
-    next_opening,
-    template_variables,
 )
+from attune.practice_words import join_names, template_variables
 
 TORONTO = ZoneInfo("America/Toronto")
 SHIPPED = REPO_ROOT / "practice.yml"

@@ -23,15 +23,13 @@ from attune.facts import (
     join_choices,
 )
 from attune.nlg import GET_HELP_BUTTON, PracticeNLG
-from attune.check import main
+from attune.check import facts_given, main, practice_warnings
 from attune.paths import REPO_ROOT
 from attune.practice import (
     Facts,
     Practice,
     PracticeConfigError,
-    facts_given,
     load_practice,
-    practice_warnings,
 )
 from attune.safety.resources import load_registry
 

@@ -22,6 +22,7 @@ PURE = sorted(
     {name for name in MODULES if name.startswith("attune.safety.") and name not in SAFETY_PLUGINS}
     | {
         "attune.practice",
+        "attune.practice_words",
         "attune.style",
         "attune.facts",
         "attune.topics",

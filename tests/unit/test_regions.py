@@ -8,13 +8,8 @@ import pytest
 
 from attune.nlu.region_component import region_entity
 from attune.safety.regions import UNKNOWN, find_place
-from attune.safety.resources import (
-    RegistryError,
-    crisis_template_variables,
-    load_registry,
-    poison_help,
-    text_options,
-)
+from attune.safety.lines import crisis_template_variables, poison_help, text_options
+from attune.safety.resources import RegistryError, load_registry
 
 REGISTRY = load_registry()
 

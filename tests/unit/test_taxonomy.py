@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from attune.paths import REPO_ROOT
-from attune.safety.resources import TEMPLATE_CATEGORIES
+from attune.safety.lines import TEMPLATE_CATEGORIES
 from attune.safety.taxonomy import (
     CRISIS_RESPONSES,
     GENERAL_CRISIS_RESPONSE,
