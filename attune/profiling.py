@@ -13,10 +13,13 @@ Stages (they nest: the channel's request contains the turn, which contains the N
 - `NLU: read the message` (`_handle_message_with_tracker`: the parse with every wrapper
   around it, the reading in context included), `NLU: graph` (`_parse_message_with_graph`) and
   inside it one stage per graph node (`GraphNode.__call__`), labelled by component class and
-  function: `nlu: WhitespaceTokenizer.process`, `policy: RulePolicy.predict_action_probabilities`;
+  function: `nlu: WhitespaceTokenizer.process`, `policy: RulePolicy.predict_action_probabilities`
+  (a node both graphs share, the domain provider, by the graph running it);
 - `model threads: queue wait` (from the hand-off to a model thread to the start of the work,
-  every hop: the parse, the reading in context, each prediction) and `model thread: <function>`
-  for work handed over that has no stage of its own (the reading in context);
+  every hop: the parse, the reading in context, each prediction), `model thread: <function>`
+  for work handed over that has no stage of its own (the reading in context), and `model
+  threads: back on the event loop` (from the end of that work until the event loop resumes
+  the turn: how busy the loop is);
 - `slots: action_extract_slots`, `dialogue: prediction loop` (predictions and actions),
   `policies: predict next action` (one prediction), `action: run` (any action, with its
   events), `action server: round trip` (`RemoteAction.run`), `NLG: generate` (the configured
@@ -61,6 +64,7 @@ POLL_S = 0.2
 # Set on every wrapper: a stage is never wrapped twice, and the model-thread hop knows it.
 MARK = "__attune_profiled__"
 QUEUE_WAIT = "model threads: queue wait"
+BACK_ON_LOOP = "model threads: back on the event loop"
 
 _profile: Optional["Profile"] = None
 _stop_writer: Optional[threading.Event] = None
@@ -68,6 +72,8 @@ _writer_thread: Optional[threading.Thread] = None
 _path: Optional[Path] = None
 _install_lock = threading.Lock()
 _wrapped = False
+# The graph this thread is running ("nlu" or "policies"): the domain provider is one node of both.
+_graph = threading.local()
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float:
@@ -305,19 +311,40 @@ def install() -> None:
 
 # ---------------------------------------------------------------------------- Rasa 3.6.21
 
-def _wrap_method(owner: Any, name: Text, stage: Text) -> None:
-    """Replaces `owner.name` (a class's method, or an instance's) with a timed one, once."""
+def _wrap_method(owner: Any, name: Text, stage: Text, graph: Optional[Text] = None) -> None:
+    """Replaces `owner.name` (a class's method, or an instance's) with a timed one, once; with
+    `graph`, the graph nodes it runs are labelled as that graph's."""
     method = getattr(owner, name, None)
     if method is None or getattr(method, MARK, None):
         return
-    setattr(owner, name, timed(stage, method))
+    wrapped = timed(stage, method)
+    if graph is not None:
+        wrapped = _in_graph(graph, wrapped)
+    setattr(owner, name, wrapped)
 
 
-def node_stage(component_class: Any, fn_name: Text) -> Text:
-    """A graph node's stage: NLU components' `process`, the policies' predictions, the rest."""
+def _in_graph(graph: Text, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` (plain: the graph runs in the calling thread) run with `graph` as this
+    thread's graph."""
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        previous = getattr(_graph, "name", None)
+        _graph.name = graph
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _graph.name = previous
+
+    return run
+
+
+def node_stage(component_class: Any, fn_name: Text, graph: Optional[Text] = None) -> Text:
+    """A graph node's stage: the NLU graph's nodes (its message converter, its components'
+    `process`, and any node run while the NLU graph runs), the policies' predictions, the rest
+    (providers, the ensemble)."""
     component = getattr(component_class, "__name__", "?")
-    if fn_name == "process":
-        return f"nlu: {component}.process"
+    if graph == "nlu" or fn_name in ("process", "convert_user_message"):
+        return f"nlu: {component}.{fn_name}"
     if fn_name == "predict_action_probabilities":
         return f"policy: {component}.predict_action_probabilities"
     return f"graph: {component}.{fn_name}"
@@ -337,26 +364,30 @@ def _wrap_rasa() -> None:
     record = _record
     clock = time.perf_counter
 
-    for owner, name, stage in (
+    targets: Tuple[Tuple[Any, ...], ...] = (
         (Agent, "handle_message", "agent: conversation lock + turn"),
         (MessageProcessor, "handle_message", "turn: handle_message"),
         (MessageProcessor, "_handle_message_with_tracker", "NLU: read the message"),
-        (MessageProcessor, "_parse_message_with_graph", "NLU: graph"),
+        (MessageProcessor, "_parse_message_with_graph", "NLU: graph", "nlu"),
         (MessageProcessor, "run_action_extract_slots", "slots: action_extract_slots"),
         (MessageProcessor, "_run_prediction_loop", "dialogue: prediction loop"),
-        (MessageProcessor, "predict_next_with_tracker_if_should", "policies: predict next action"),
+        (MessageProcessor, "predict_next_with_tracker_if_should", "policies: predict next action", "policies"),
         (MessageProcessor, "_run_action", "action: run"),
         (RemoteAction, "run", "action server: round trip"),
-    ):
-        _wrap_method(owner, name, stage)
+    )
+    for owner, name, stage, *graph in targets:
+        _wrap_method(owner, name, stage, *graph)
 
     if not getattr(GraphNode.__call__, MARK, None):
         node_call = GraphNode.__call__
 
         def call_node(self: Any, *inputs: Any) -> Any:
-            stage = self.__dict__.get("_attune_stage")
+            graph = getattr(_graph, "name", None)
+            key = f"_attune_stage_{graph}"
+            stage = self.__dict__.get(key)
             if stage is None:
-                stage = self._attune_stage = node_stage(self._component_class, self._fn_name)
+                stage = node_stage(self._component_class, self._fn_name, graph)
+                setattr(self, key, stage)
             started = clock()
             failed = True
             try:
@@ -390,28 +421,31 @@ def _wrap_rasa() -> None:
         setattr(init_processor, MARK, "processor")
         MessageProcessor.__init__ = init_processor
 
-    # Work handed to the model threads: how long it queued, and how long it ran when it has
-    # no stage of its own.
+    # Work handed to the model threads: how long it queued, how long it ran when it has no
+    # stage of its own, and how long its caller then waited for the event loop to resume it.
     hand_over = model_thread.in_model_thread
     if not getattr(hand_over, MARK, None):
         async def in_model_thread(function: Callable[..., Any], *args: Any) -> Any:
             submitted = clock()
             stage = None if getattr(function, MARK, None) else f"model thread: {_function_name(function)}"
+            finished = [submitted]
 
             def hop(*hop_args: Any) -> Any:
                 begun = clock()
                 record(QUEUE_WAIT, begun - submitted)
-                if stage is None:
-                    return function(*hop_args)
                 failed = True
                 try:
                     result = function(*hop_args)
                     failed = False
                     return result
                 finally:
-                    record(stage, clock() - begun, failed)
+                    finished[0] = clock()
+                    if stage is not None:
+                        record(stage, finished[0] - begun, failed)
 
-            return await hand_over(hop, *args)
+            result = await hand_over(hop, *args)
+            record(BACK_ON_LOOP, clock() - finished[0])
+            return result
 
         setattr(in_model_thread, MARK, "model thread")
         model_thread.in_model_thread = in_model_thread

@@ -292,8 +292,25 @@ def test_each_graph_node_is_a_stage_named_by_its_component(monkeypatch, tmp_path
     assert node(("message_input", [SECRET])) == ("run_Tokens0", [SECRET.upper()])
     stages = profiling.active().snapshot()["stages"]
     assert stages["nlu: Tokens.process"]["count"] == 1
+    class Provider(GraphComponent):
+        @classmethod
+        def create(cls, config, model_storage, resource, execution_context) -> "Provider":
+            return cls()
+
+        def provide_inference(self) -> str:
+            return "domain"
+
+    shared = GraphNode("domain_provider", Provider, "create", {}, "provide_inference", {}, True,
+                       LocalModelStorage(tmp_path / "storage"), None, ExecutionContext(GraphSchema({}), "m"))
+    profiling._in_graph("nlu", shared)()
+    profiling._in_graph("policies", shared)()
+    profiling._in_graph("policies", shared)()
+    stages = profiling.active().snapshot()["stages"]
+    assert stages["nlu: Provider.provide_inference"]["count"] == 1
+    assert stages["graph: Provider.provide_inference"]["count"] == 2
     assert profiling.node_stage(Tokens, "predict_action_probabilities") == "policy: Tokens.predict_action_probabilities"
     assert profiling.node_stage(Tokens, "provide_inference") == "graph: Tokens.provide_inference"
+    assert profiling.node_stage(Tokens, "convert_user_message") == "nlu: Tokens.convert_user_message"
 
 
 def test_the_processors_tracker_store_broker_and_nlg_are_timed_once_per_call(monkeypatch, tmp_path, rasa_targets):
@@ -359,7 +376,7 @@ def test_work_handed_to_the_model_threads_records_its_queue_wait(monkeypatch, tm
 
     asyncio.run(hops())
     stages = profiling.active().snapshot()["stages"]
-    assert stages[profiling.QUEUE_WAIT]["count"] == 2
+    assert stages[profiling.QUEUE_WAIT]["count"] == stages[profiling.BACK_ON_LOOP]["count"] == 2
     assert stages["model thread: read_in_context"]["count"] == 1
     assert stages["NLU: graph"]["count"] == 1
     assert not any(name.startswith("model thread: <lambda>") for name in stages)
