@@ -28,7 +28,12 @@ def rasa_targets(monkeypatch) -> Iterator[None]:
     from rasa.core.processor import MessageProcessor
     from rasa.engine.graph import GraphNode
 
-    model_thread.install()  # as attune.patches does first
+    from attune import patches
+
+    # Every other patch first, as the server does (profiling is off without the variable): what
+    # is put back afterwards is what the rest of the test session expects.
+    monkeypatch.delenv(profiling.PROFILE_ENV, raising=False)
+    patches.install()
     for name in ("__init__", "handle_message", "_handle_message_with_tracker", "_parse_message_with_graph",
                  "run_action_extract_slots", "_run_prediction_loop", "predict_next_with_tracker_if_should",
                  "_run_action"):
