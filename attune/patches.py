@@ -5,7 +5,9 @@
   `attune.model_thread`: reading messages and choosing actions beside the event loop;
 - `attune.remote_actions`: when the action server cannot be reached, the visitor is told;
 - `install_risk_context()`: every parsed message read again in its conversation's light
-  (`attune.safety.context`: two messages together, follow-ups after a crisis reply).
+  (`attune.safety.context`: two messages together, follow-ups after a crisis reply);
+- `attune.profiling`: stage timers, only when ATTUNE_PROFILE_FILE is set (`make bench-profile`);
+  otherwise nothing is wrapped.
 
 `install()` runs when Rasa creates Attune's channels (`rasa run`) and its tracker store (also
 `rasa shell`, which uses Rasa's own command-line channel); each part installs itself once per
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Text
 
-from attune import log_privacy, remote_actions, speedups
+from attune import log_privacy, profiling, remote_actions, speedups
 
 _context_installed = False
 
@@ -27,6 +29,7 @@ def install() -> None:
     log_privacy.install()
     speedups.apply()
     remote_actions.install()
+    profiling.install()  # last: it times the methods the others replace
 
 
 def install_risk_context() -> None:
