@@ -124,9 +124,9 @@ $(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
 risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~75 min on 2 cores)
 	rm -rf training/risk_model/nlu_snapshot && mkdir -p training/risk_model/nlu_snapshot
 	cp data/nlu/*.yml training/risk_model/nlu_snapshot/
-	# The shipped model's recipe: no composed long messages, three fine-tuned layers
+	# The shipped model's recipe: no composed long messages, five fine-tuned layers
 	# (docs/risk-model.md says what else was tried).
-	$(TRAIN_PY) -m training.risk_model.train --folds 4 --epochs 3 --seed 13 --composed 0 --frozen-layers 3
+	$(TRAIN_PY) -m training.risk_model.train --folds 4 --epochs 3 --seed 13 --composed 0 --frozen-layers 1
 	$(PY) -m training.risk_model.thresholds
 	$(PY) -m training.risk_model.readings
 

@@ -192,6 +192,15 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         """An untrained classifier."""
         return cls(config, model_storage, resource)
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The sentence model's fingerprint (the published weights and the risk model's
+        fine-tuned layers), so Rasa's training cache retrains the classifier when the
+        weights change, not only when its data or configuration do."""
+        if not float(config.get("embedding_weight", cls.get_default_config().get("embedding_weight", 0.0)) or 0.0):
+            return None
+        return sentence_encoder.shared_encoder().fingerprint
+
     # ------------------------------------------------------------------ training
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -193,3 +193,14 @@ def test_an_email_or_phone_number_alone_is_never_read_as_a_command(storage, cont
     assert parse(component, "stop it now").get("intent")["name"] == "cancel_request"
     ranking = parse(component, contact).get("intent_ranking")
     assert "cancel_request" not in [entry["name"] for entry in ranking]
+
+
+def test_rasas_training_cache_retrains_the_classifier_when_the_sentence_weights_change():
+    # New risk-model layers change every sentence vector: a classifier trained on the old ones
+    # refuses to load, so the cache key must carry the weights' fingerprint.
+    from attune.nlu import sentence_encoder
+    from attune.nlu.tfidf_classifier import TfidfIntentClassifier
+
+    assert TfidfIntentClassifier.fingerprint_addon({"embedding_weight": 1.0}) == \
+        sentence_encoder.shared_encoder().fingerprint
+    assert TfidfIntentClassifier.fingerprint_addon({"embedding_weight": 0.0}) is None
