@@ -42,7 +42,10 @@ HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress", "unrespon
 def someone_elses_emergency(intent: Optional[str], risk: dict) -> bool:
     """Whether a message's emergency (its intent and the risk readers' `risk` data) is
     someone else's that the visitor is helping with: its follow-ups are the helper's."""
-    return (intent == EMERGENCY_INTENT and risk.get("about") == "other" and risk.get("category") == "emergency"
+    # Someone who cannot be woken or is turning blue is always another person ("my buddy isnt
+    # waking up, we were using": the "we" does not make it the visitor's own).
+    about_other = risk.get("about") == "other" or risk.get("subcategory") == "unresponsive"
+    return (intent == EMERGENCY_INTENT and about_other and risk.get("category") == "emergency"
             and risk.get("subcategory") in HELPERS_EMERGENCIES
             and not any(str(s).startswith("harm_others") for s in risk.get("signals") or []))
 

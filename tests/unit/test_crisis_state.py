@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attune.safety.crisis_state import CrisisState, crisis_state
+from attune.safety.crisis_state import CrisisState, crisis_state, someone_elses_emergency
 
 NOTHING: set = set()
 
@@ -44,3 +44,10 @@ def test_risk_said_again_without_a_decline_is_a_repeat_and_the_first_time_is_not
 def test_the_gentle_check_in_is_neither_answered_risk_nor_a_repeat():
     assert crisis_state(turns("risk_check_in", "risk_check_in")) == CrisisState(False, False)
     assert crisis_state(turns("risk_check_in", "risk_suicide")) == CrisisState(False, False)
+
+
+def test_someone_who_cannot_be_woken_is_always_someone_elses_emergency():
+    # "my buddy isnt waking up we were using": the "we" does not make it the visitor's own.
+    risk = {"about": "self", "category": "emergency", "subcategory": "unresponsive", "signals": []}
+    assert someone_elses_emergency("risk_emergency", risk)
+    assert not someone_elses_emergency("risk_emergency", {**risk, "subcategory": "medical"})
