@@ -23,6 +23,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from attune.profiling import percentile
+
 import aiohttp
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
@@ -153,14 +155,6 @@ class LevelResult:
         }
 
 
-def percentile(sorted_values: Sequence[float], q: float) -> float:
-    """The q-th percentile, linearly interpolated between closest ranks."""
-    if not sorted_values:
-        return math.nan
-    position = (len(sorted_values) - 1) * q / 100.0
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
 def source_address(visitor: int, spread: int) -> Optional[str]:

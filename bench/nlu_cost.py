@@ -22,7 +22,7 @@ async def measure(model: str, texts: List[str], rounds: int) -> dict:
     """Loads the model and times every text `rounds` times (after one unrecorded round)."""
     from rasa.core.agent import load_agent
 
-    from bench.loadgen import percentile
+    from attune.profiling import percentile
 
     started = time.perf_counter()
     agent = await load_agent(model_path=model)

@@ -21,17 +21,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from attune.safety.resources import CATEGORIES, Registry, Resource
 from attune.validation import closest
 
-# Categories whose template variable (crisis_lines_<category>) the bot's words use.
-TEMPLATE_CATEGORIES: Tuple[str, ...] = (
-    "suicide",
-    "self_harm",
-    "abuse",
-    "child_abuse",
-    "harm_others",
-    "emergency",
-    "third_party",
-    "check_in",
-)
+# Categories whose template variable (crisis_lines_<category>) the bot's words use: the
+# registry's, but the general lines and the poison centre (named in sentences instead).
+TEMPLATE_CATEGORIES: Tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("general", "poison"))
 # Someone may be in danger right now: the emergency number goes first.
 EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others", "poison")
 
