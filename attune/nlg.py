@@ -89,9 +89,15 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         words than the same message about oneself."""
         if not tracker.get_slot("crisis_shown"):
             return utter_action
-        kind = follow_up_kind(tracker)
-        specific = f"{utter_action}__{kind}"
-        return specific if kind and specific in self.responses else utter_action
+        # Someone else being abused has words of its own where the domain has them, else
+        # the helper's.
+        kinds: List[Optional[Text]] = ["abuse_of_other"] if tracker.get_slot("abuse_of_other") else []
+        kinds.append(follow_up_kind(tracker))
+        for kind in kinds:
+            specific = f"{utter_action}__{kind}"
+            if kind and specific in self.responses:
+                return specific
+        return utter_action
 
     def variables(self, tracker: Optional[DialogueStateTracker] = None) -> Dict[Text, Text]:
         """Every placeholder a response may use, as of now: the crisis lines of the region
@@ -511,7 +517,10 @@ def about_someone_else(tracker: DialogueStateTracker) -> bool:
     medical emergency or an attempt under way the word lists read as another person's ("she
     took a bunch of tylenol an hour ago", "hes sitting on the edge of the roof"). Not their
     reading of violence: there "another person" is whom the visitor fears hurting ("i'm
-    scared i'm going to hit her"), who must never be told to stay close."""
+    scared i'm going to hit her"), who must never be told to stay close. Someone else being
+    abused (slot `abuse_of_other`) is always someone else's."""
+    if tracker.get_slot("abuse_of_other"):
+        return True
     for event in tracker.applied_events():
         if not isinstance(event, UserUttered):
             continue

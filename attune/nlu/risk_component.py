@@ -66,6 +66,15 @@ LANGUAGE_ENTITY = "language"
 SWALLOWED_ENTITY = "swallowed"
 YOUNG_ENTITY = "young"
 ABUSE_SEEN_ENTITY = "abuse_seen"
+# Someone else being abused, told by a witness or a helper ("my niece told me a family friend
+# touches her", "I can hear the little boy next door screaming"): their replies are for the
+# one who can act, not for the one being hurt.
+ABUSE_OF_OTHER_ENTITY = "abuse_of_other"
+# The model's reading of abuse that, about someone else, is enough on its own (word lists'
+# abuse phrases are enough at any score), and of "someone else" that makes an emergency
+# with abuse a witness's rather than the visitor's own.
+ABUSE_OF_OTHER_SCORE = 0.8
+WITNESSED_EMERGENCY_SCORE = 0.7
 # A means at hand ("pills", "razor", "gun"), a place to step back from, a time close by: in
 # a risk message only; read by attune.nlg for one safety step, and for what counts as new risk.
 MEANS_ENTITY = "means"
@@ -212,6 +221,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                     data["source"] = "model"
                 intent = _other_language(message, text, intent, data)
                 message.set(RISK_KEY, data, add_to_output=True)
+                if _young_in_that_home(text, intent, verdict):
+                    intent = CHILD_ABUSE_INTENT
                 if intent:
                     _override_intent(message, intent)
                     _mark_harm_target(message, intent, text)
@@ -368,6 +379,11 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
             found.append((PLACE_ENTITY, "yes"))
         if says_when(text):
             found.append((SOON_ENTITY, "yes"))
+    child = verdict is not None and verdict.scores.get("child", 0.0) >= 0.5
+    witnessed = _abuse_of_other(intent, verdict, signals)
+    if witnessed:
+        found.append((ABUSE_OF_OTHER_ENTITY, "child" if child else "adult"))
+        return found
     abuse_read = (verdict is not None and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE) or any(
         str(signal).startswith("abuse_") for signal in signals)
     # About someone else ("my 3 yr old got into the pods"), the model's abuse score alone is
@@ -375,9 +391,46 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
     if intent == "risk_third_party":
         abuse_read = any(str(signal).startswith("abuse_") for signal in signals)
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
-        child = verdict is not None and verdict.scores.get("child", 0.0) >= 0.5
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
     return found
+
+
+CHILD_ABUSE_INTENT = "risk_child_abuse"
+# The visitor's own parent or step-parent, or a parent's partner ("my stepdad ... threw my mom
+# into the counter"); not a parent-in-law, not a friend's parent.
+_OWN_PARENT = re.compile(
+    r"\bmy (?:mom|mum|mother|mama|dad|father|papa|stepdad|step dad|stepfather|stepmom|step mom|"
+    r"stepmother|parents|mom's (?:boyfriend|bf)|mum's (?:boyfriend|bf)|dad's (?:girlfriend|gf))\b"
+    r"(?!\s*-?\s*in\s*-?\s*law)", re.IGNORECASE)
+
+
+def _young_in_that_home(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict]) -> bool:
+    """Whether abuse read as someone else's is in the young visitor's own home: "my stepdad
+    just threw my mom into the counter, im upstairs with my little brother". A child who lives
+    with it is at risk too, and gets a young person's abuse reply (a room to lock, a neighbour,
+    the youth line), not a witness's steps. The model reads a child in it; the message names the
+    visitor's own parent ("my mother is 88" is read without a child)."""
+    if intent != "risk_third_party" or verdict is None:
+        return False
+    scores = verdict.scores
+    return (scores.get("abuse", 0.0) >= ABUSE_OF_OTHER_SCORE and scores.get("child", 0.0) >= 0.5
+            and bool(_OWN_PARENT.search(text[:2000])))
+
+
+def _abuse_of_other(intent: Optional[Text], verdict: Optional[ModelVerdict], signals: List[Text]) -> bool:
+    """Whether the message tells of someone else being abused: about someone else (the
+    third-party reading, or an emergency the model reads as another person's) with abuse read
+    by the word lists or, strongly, by the model. Not "my dad is beating my mom, im upstairs":
+    the model reads that as the visitor's own danger about as much as another's, and a young
+    visitor in that house is answered as the one at risk."""
+    words = any(str(signal).startswith("abuse_") for signal in signals)
+    scores = verdict.scores if verdict is not None else {}
+    strongly = scores.get("abuse", 0.0) >= ABUSE_OF_OTHER_SCORE
+    if intent == "risk_third_party":
+        return words or strongly
+    if intent == "risk_emergency":
+        return (words or strongly) and scores.get("other", 0.0) >= WITNESSED_EMERGENCY_SCORE
+    return False
 
 
 def _override_intent(message: Message, intent_name: Text) -> None:

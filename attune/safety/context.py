@@ -584,6 +584,27 @@ def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return _re_read(parse_data, tracker, WILL_NOT_CALL, CANT_CALL_INTENT, keep=_FITS_NOT_CALLING)
 
 
+_OWN_ABUSE_INTENTS = frozenset({"risk_abuse", "risk_child_abuse"})
+
+
+def own_abuse_stays_own(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor told of their own abuse, abuse read later as someone else's is still
+    theirs ("he said if i leave hell out me to my family and hurt himself": his threat to
+    hurt himself is a hold over the visitor, who is not a witness). The entity
+    `abuse_of_other` becomes `abuse_seen`, so the replies keep the visitor's abuse line."""
+    from rasa.shared.core.events import UserUttered
+
+    entities = parse_data.get("entities") or []
+    if not any(e.get("entity") == "abuse_of_other" for e in entities):
+        return False
+    if not any(isinstance(event, UserUttered) and event.intent_name in _OWN_ABUSE_INTENTS
+               for event in getattr(tracker, "events", []) or []):
+        return False
+    parse_data["entities"] = [{**e, "entity": "abuse_seen"} if e.get("entity") == "abuse_of_other" else e
+                              for e in entities]
+    return True
+
+
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     """Reads a parsed message in the light of its conversation (in place): two messages
     together before any crisis reply, then, after one, the first follow-up reading that
@@ -597,6 +618,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
         except Exception:  # noqa: BLE001 - the single-message decision already stands
             logger.exception("Could not read two messages together for risk.")
     within_crisis(parse_data, tracker)
+    own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
     (before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker)

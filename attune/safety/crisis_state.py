@@ -36,15 +36,17 @@ NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
 # The word lists' emergencies that a helper acts on when they are someone else's: something
 # swallowed, a medical emergency, an attempt under way ("hes sitting on the edge of the roof").
 # Not violence: there "another person" may be whom the visitor fears hurting.
-HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress", "unresponsive"})
+HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress", "unresponsive", "poisoning"})
+# Emergencies that are always someone else's: someone who cannot be woken or is turning blue
+# ("my buddy isnt waking up, we were using": the "we" does not make it the visitor's own), a
+# child who swallowed something ("my little sister drank from the bleach bottle, shes 3").
+ALWAYS_SOMEONE_ELSES = frozenset({"unresponsive", "poisoning"})
 
 
 def someone_elses_emergency(intent: Optional[str], risk: dict) -> bool:
     """Whether a message's emergency (its intent and the risk readers' `risk` data) is
     someone else's that the visitor is helping with: its follow-ups are the helper's."""
-    # Someone who cannot be woken or is turning blue is always another person ("my buddy isnt
-    # waking up, we were using": the "we" does not make it the visitor's own).
-    about_other = risk.get("about") == "other" or risk.get("subcategory") == "unresponsive"
+    about_other = risk.get("about") == "other" or risk.get("subcategory") in ALWAYS_SOMEONE_ELSES
     return (intent == EMERGENCY_INTENT and about_other and risk.get("category") == "emergency"
             and risk.get("subcategory") in HELPERS_EMERGENCIES
             and not any(str(s).startswith("harm_others") for s in risk.get("signals") or []))
@@ -121,7 +123,10 @@ ASKS_FOR_NUMBER = re.compile(
     r"\b(?:what'?s|whats|what\s+(?:is|was)|wat\s+is|wats|give\s+me|send\s+me|(?:can|could|may)\s+i\s+(?:get|have)|"
     r"i\s+need|tell\s+me)\s+(?:the|that|a|your|their)\s+(?:\w+\s+)?(?:number|line|hotline|helpline|#)\b(?!\s+of\b)"
     r"|\bwhat\s+(?:number|line)\s+(?:do|should|can)\s+i\s+(?:text|call|ring)\b"
-    r"|\b(?:the|that)\s+(?:text\s+|crisis\s+)?number\s+again\b",
+    r"|\b(?:the|that)\s+(?:text\s+|crisis\s+)?number\s+(?:again|once\s+more)\b"
+    # "whats the samaritans one again", "the kids one once more"
+    r"|\b(?:what'?s|whats|what\s+(?:is|was)|wats|give\s+me|send\s+me|tell\s+me)\s+(?:the|that)\s+(?:\w+\s+){1,2}"
+    r"(?:one|number|line)\s+(?:again|once\s+more)\b",
     re.IGNORECASE,
 )
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".

@@ -129,7 +129,7 @@ _SELF_PLACED = re.compile(
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
     r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
     r"nous (?:sommes|vivons)|\w+\s+and\s+i\s+live|me\s+and\s+(?:my\s+)?\w+\s+live)"
-    r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?P<prep>in|at|from|to|en|au|à|a)?\s*"
+    r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?:(?P<prep>in|at|from|to|en|au|à|a)\b)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
@@ -211,10 +211,23 @@ _PLACED_NEAR = re.compile(
 _PLACE_HERE = re.compile(r"^\s*(?P<place>[^\d.,!?;:()\n]{2,30}?)\s+here\b", re.IGNORECASE)
 
 
+def _self_placings(text: str) -> Iterator["re.Match[str]"]:
+    """Every match of `_SELF_PLACED`, also those that begin inside another's place ("I'm
+    English but I live in Munich": "I'm" takes the words up to "Munich" as its place, and
+    "I live in Munich" is a match of its own)."""
+    start = 0
+    while True:
+        match = _SELF_PLACED.search(text, start)
+        if match is None:
+            return
+        yield match
+        start = match.start("place") if match.start("place") > match.start() else match.end()
+
+
 def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     """The stretches of a message that may be the visitor's own place, best first, and
     whether the visitor placed themselves there in words ("i'm in ...")."""
-    for match in _SELF_PLACED.finditer(text):
+    for match in _self_placings(text):
         if match.group("not"):  # "i'm not in canada"
             continue
         if match.group("prep"):

@@ -242,3 +242,22 @@ def test_after_no_more_numbers_an_abuse_follow_up_names_the_button_not_a_number(
     assert "won't keep sending numbers" in reply_text(declined)
     assert not PHONE_NUMBER.search(reply_text(plan)), reply_text(plan)
     assert "Get help now" in reply_text(plan) and HELP in reply_payloads(plan)
+
+
+def test_someone_else_being_abused_gets_a_witnesss_steps_and_whom_to_tell(stack):
+    # An aunt whose niece disclosed: not the child's own reply ("go to a room you can lock"),
+    # but what the one who can act does, and that proof is not needed.
+    told, details = conversation(
+        stack, "my niece is 9 and she just told me a family friend touches her when he babysits. i feel sick",
+        "should i ask her more questions? like details?")
+    text = reply_text(told)
+    assert "child protection" in text and "don't need proof" in text and "9-1-1" in text
+    assert "room you can lock" not in text
+    assert "don't press for details" in reply_text(details)
+    assert HELP in reply_payloads(details)
+
+
+def test_a_child_who_swallowed_something_gets_the_emergency_and_the_poison_centre(stack):
+    (swallowed,) = conversation(stack, "my 3 yr old got into the dishwasher pods")
+    text = reply_text(swallowed)
+    assert "9-1-1" in text and "Ontario Poison Centre" in text

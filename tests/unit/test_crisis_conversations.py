@@ -25,6 +25,9 @@ LINES = "• 9-8-8 Suicide Crisis Helpline: call or text 9-8-8 (24/7)\n• Emerg
     ("text_or_chat", "call 1-866-863-0511", False),
     ("abuse_line", "Assaulted Women's Helpline (call 1-866-863-0511)", True),
     ("abuse_line", LINES, False),
+    # A young person's own disclosure: the line listed first for child abuse is their abuse line.
+    ("abuse_line", "Kids Help Phone: call 1-800-668-6868", True),
+    ("abuse_line", "Childhelp National Child Abuse Hotline: call 1-800-422-4453", True),
     ("youth_line", "Kids Help Phone: call 1-800-668-6868", True),
     ("no_numbers", "Okay. I won't keep sending numbers.", True),
     ("no_numbers", "You can call 9-8-8.", False),

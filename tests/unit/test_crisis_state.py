@@ -51,3 +51,9 @@ def test_someone_who_cannot_be_woken_is_always_someone_elses_emergency():
     risk = {"about": "self", "category": "emergency", "subcategory": "unresponsive", "signals": []}
     assert someone_elses_emergency("risk_emergency", risk)
     assert not someone_elses_emergency("risk_emergency", {**risk, "subcategory": "medical"})
+
+
+def test_a_child_who_swallowed_something_is_always_someone_elses_emergency():
+    # "my little sister drank from the bleach bottle, shes 3": the helper's follow-ups.
+    risk = {"about": "self", "category": "emergency", "subcategory": "poisoning", "signals": []}
+    assert someone_elses_emergency("risk_emergency", risk)

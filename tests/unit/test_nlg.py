@@ -437,3 +437,40 @@ async def test_get_help_now_lists_the_lines_for_this_conversations_crisis(kind, 
         tracker.update(SlotSet("crisis_kind", kind))
     text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
     assert line in text and "9-1-1" in text
+
+
+def witnessed(intent: str, who: str) -> DialogueStateTracker:
+    """A message telling of someone else being abused, its slot set as the mapping would."""
+    tracker = tracker_of((intent, {"abuse_of_other": who}))
+    tracker.update(SlotSet("abuse_of_other", who))
+    return tracker
+
+
+async def test_someone_else_being_abused_gets_the_witnesss_steps_and_never_the_childs_own_reply():
+    # "I can hear the little boy next door screaming": the visitor can call; they are not the
+    # child, so not "go to a place with other people, Kids Help Phone is there for you".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = witnessed("risk_emergency", "child")
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    text = (await nlg.generate("utter_crisis_emergency", tracker, "rest"))["text"]
+    assert "9-1-1" in text and "don't go in yourself" in text
+    assert "there for you" not in text
+    # A niece's disclosure: whom to tell, and that proof is not needed.
+    tracker = witnessed("risk_third_party", "child")
+    text = (await nlg.generate("utter_crisis_third_party", tracker, "rest"))["text"]
+    assert "child protection" in text and "don't need proof" in text
+    # An elderly mother hit by her carer: the region's abuse line, for the helper.
+    tracker = witnessed("risk_third_party", "adult")
+    text = (await nlg.generate("utter_crisis_third_party", tracker, "rest"))["text"]
+    assert "Assaulted Women's Helpline" in text and "1-866-863-0511" in text
+
+
+def test_after_someone_else_being_abused_the_follow_ups_are_the_witnesss():
+    nlg = PracticeNLG(domain=DOMAIN)
+    tracker = witnessed("risk_third_party", "child")
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe__abuse_of_other"
+    # No words of its own: the helper's.
+    assert nlg.for_crisis_kind("utter_respect_denial", tracker) == "utter_respect_denial__third_party"

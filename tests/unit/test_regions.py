@@ -68,6 +68,8 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     "im 20 min away, her mums at work",
     "going through hell right now",
     "past tense is hard in english",
+    # "and" is not the Spanish "a" before a code ("here a nd im" was North Dakota).
+    "my parents spent their savings to send me here and im failing 3 courses",
 ])
 def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None
@@ -80,6 +82,8 @@ def test_a_place_without_lines_is_named_as_unknown_in_any_message_that_places_th
     assert region_entity(REGISTRY, "I'm Canadian, studying in Germany, and I feel like killing myself",
                           "risk_suicide")["value"] == UNKNOWN
     assert region_entity(REGISTRY, "vivo en México, no en Canadá", "greet")["value"] == UNKNOWN
+    # A second placing inside the first one's words.
+    assert find_place(REGISTRY, "I'm English but I live in Munich, caring for my dad").name == "Munich"
     assert region_entity(REGISTRY, "i'm in quebec", "risk_suicide")["value"] == "CA-QC"
     assert region_entity(REGISTRY, "je suis au Québec", None)["value"] == "CA-QC"
     assert region_entity(REGISTRY, "/share_location", "share_location") is None

@@ -126,3 +126,53 @@ def test_no_harm_target_for_other_kinds_of_risk():
     [m] = component("risk_suicide").process([message("i want to die, the baby deserves better",
                                                      [{"name": "greet", "confidence": 0.5}])])
     assert not [e for e in m.get("entities") or [] if e["entity"] == "harm_target"]
+
+
+def _verdict(**scores: float):
+    from attune.safety.risk_model import ModelVerdict
+
+    return ModelVerdict(scores={"risk": 1.0, **scores})
+
+
+def test_someone_else_being_abused_is_marked_for_the_witness_not_offered_the_victims_line():
+    from attune.nlu.risk_component import ABUSE_OF_OTHER_ENTITY, ABUSE_SEEN_ENTITY, _facts
+
+    # "my niece is 9 and she just told me a family friend touches her": the model alone reads it.
+    niece = _facts("my niece told me", "risk_third_party", _verdict(abuse=0.99, other=1.0, child=0.98), [])
+    assert (ABUSE_OF_OTHER_ENTITY, "child") in niece
+    assert not any(name == ABUSE_SEEN_ENTITY for name, _ in niece)
+    # An elderly mother struck by her carer: an adult.
+    mother = _facts("my mother", "risk_third_party", _verdict(abuse=0.99, other=0.97, child=0.05), [])
+    assert (ABUSE_OF_OTHER_ENTITY, "adult") in mother
+    # A friend's suicidal message is not abuse, whatever else the model reads weakly.
+    friend = _facts("my friend", "risk_third_party", _verdict(suicide=0.99, abuse=0.3, other=1.0), [])
+    assert not any(name == ABUSE_OF_OTHER_ENTITY for name, _ in friend)
+
+
+def test_an_emergency_is_a_witnessed_one_only_when_it_reads_as_someone_elses():
+    from attune.nlu.risk_component import ABUSE_OF_OTHER_ENTITY, _facts
+
+    # "I can hear the little boy next door screaming and something hitting the wall".
+    neighbour = _facts("next door", "risk_emergency",
+                       _verdict(abuse=0.98, immediate_danger=0.98, other=0.82, child=0.91), [])
+    assert (ABUSE_OF_OTHER_ENTITY, "child") in neighbour
+    # "he's hitting me right now": the visitor's own; "my dad is beating my mom right now, im
+    # upstairs": as much the visitor's danger as another's, so not a witness's.
+    own = _facts("me", "risk_emergency", _verdict(abuse=0.99, immediate_danger=0.99, other=0.0), ["abuse_physical"])
+    home = _facts("home", "risk_emergency", _verdict(abuse=0.99, immediate_danger=1.0, other=0.51), ["abuse_physical"])
+    assert not any(name == ABUSE_OF_OTHER_ENTITY for name, _ in own + home)
+
+
+@pytest.mark.parametrize("text,child,expected", [
+    # A young visitor in the house where a parent is being hurt is at risk too.
+    ("my stepdad has been drinking all day and he just threw my mom into the counter. im upstairs", 0.9, True),
+    # An adult's elderly mother, a mother-in-law, a niece: the visitor is the witness.
+    ("the personal support worker who comes to my mother's home is striking her", 0.05, False),
+    ("my mother in law, her son shouts at her and does not give her food", 0.6, False),
+    ("my niece told me a family friend touches her", 0.98, False),
+])
+def test_abuse_in_a_young_visitors_own_home_is_their_own(text, child, expected):
+    from attune.nlu.risk_component import _young_in_that_home
+
+    verdict = _verdict(abuse=0.99, other=0.9, child=child)
+    assert _young_in_that_home(text, "risk_third_party", verdict) is expected

@@ -549,7 +549,8 @@ def test_a_spanish_visitor_who_cannot_talk_on_the_phone_gets_the_lines_that_take
 
 
 @pytest.mark.parametrize("text", ["ok maybe texting. whats the number again", "can i have the text number",
-                                  "what number do i call"])
+                                  "what number do i call", "ok whats the samaritans one again. might ring them",
+                                  "actually give me the number once more, ill write it somewhere he wont look"])
 def test_after_a_crisis_asking_for_the_number_again_gets_the_lines_even_after_no_more_numbers(text):
     data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
     assert context.asks_for_number(data, tracker_with("risk_self_harm", "stop_hotlines"))
@@ -771,3 +772,31 @@ def test_the_word_lists_read_an_unresponsive_friend_as_an_emergency_and_a_wish_a
     assert (found.category, found.subcategory) == ("emergency", "unresponsive")
     wish = detector.assess("my dad is 88 and keeps saying he hopes he won't wake up")
     assert wish.subcategory != "unresponsive"
+
+
+def test_a_child_who_swallowed_pods_is_an_emergency_whatever_the_model_reads():
+    from attune.safety.detector import RiskDetector
+
+    # "my 3 yr old got into the dishwasher pods": the model read risk 0.27 and danger now 0.01.
+    found = RiskDetector.load().assess("my 3 yr old got into the dishwasher pods")
+    assert (found.category, found.subcategory) == ("emergency", "poisoning")
+    toddler = verdict(risk=0.27, immediate_danger=0.01)
+    shipped = replace(T, word_lists_emergency=0.04, immediate_word_lists=0.56)  # as chosen on cross-validation
+    assert combine("risk_emergency", toddler, shipped, lexicon_tag="poisoning") == "risk_emergency"
+    # The medical rule alone ("I can't breathe when he doesn't text back") still needs danger now.
+    assert combine("risk_emergency", toddler, shipped, lexicon_tag="medical") is None
+    # A dose of one's own is not a child's poisoning.
+    assert RiskDetector.load().assess("my son took his own meds this morning").subcategory != "poisoning"
+
+
+def test_after_the_visitors_own_abuse_a_threat_read_as_someone_elses_stays_theirs():
+    # "mine hit me again last night", then "he said if i leave hell out me to my family and
+    # hurt himself": his threat is a hold over the visitor, who is not a witness.
+    data = {"intent": {"name": "risk_third_party"},
+            "entities": [{"entity": "abuse_of_other", "value": "adult"}, {"entity": "region", "value": "US-NY"}]}
+    assert context.own_abuse_stays_own(data, tracker_with("risk_abuse", "share_location"))
+    assert [e["entity"] for e in data["entities"]] == ["abuse_seen", "region"]
+    # A niece's disclosure with no abuse of the visitor's own before it: a witness's.
+    niece = {"intent": {"name": "risk_third_party"}, "entities": [{"entity": "abuse_of_other", "value": "child"}]}
+    assert not context.own_abuse_stays_own(niece, tracker_with("greet"))
+    assert niece["entities"][0]["entity"] == "abuse_of_other"
