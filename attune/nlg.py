@@ -124,6 +124,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 variables[key] += elsewhere
         kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
+        # The same, saying whose lines they are when the visitor named where they are ("whats
+        # the samaritans one again" from someone in Leeds: "Where you are (United Kingdom)").
+        variables["crisis_lines_here_placed"] = (
+            f"Where you are ({variables['region_name']}):\n{variables['crisis_lines_here']}"
+            if region and region != UNKNOWN else variables["crisis_lines_here"])
         if tracker is not None and crisis_state(user_turns(tracker)).declined:
             # "No more numbers": every sentence that names a line names the button instead
             # ("If you're in danger, call emergency services"; "a crisis line is there any

@@ -456,6 +456,31 @@ def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# A plan made ready, said after a crisis reply: "i mean it. i have everything ready for
+# tonight", "its all set for tomorrow". Bounded: fixed words, at most 500 characters read.
+PLAN_READY = re.compile(
+    r"\b(?:have|got|'ve\s+got|gotten)\s+(?:everything|it\s+all|all\s+of\s+it|all\s+the\s+stuff|the\s+stuff|"
+    r"what\s+i\s+need)\s+(?:ready|prepared|sorted|set\s+up|planned|laid\s+out|lined\s+up|worked\s+out)\b"
+    r"|\b(?:it'?s|its|everything'?s|everything\s+is)\s+(?:all\s+)?(?:ready|set|planned|sorted)\s+for\s+"
+    r"(?:tonight|tomorrow|later|this\s+weekend)\b",
+    re.IGNORECASE,
+)
+
+
+def says_plan_ready(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about the visitor's own suicide or self-harm, a plan made ready
+    ("i mean it. i have everything ready for tonight", read by the classifier as "I'm safe")
+    is that risk again, and new: the crisis reply in full, even after "no more numbers".
+    Returns whether it changed the intent."""
+    frame = last_crisis(tracker)
+    if frame not in _SELF_KINDS or not _re_read(parse_data, tracker, PLAN_READY, frame, limit=500):
+        return False
+    text = parse_data.get("text") or ""
+    parse_data["entities"] = list(parse_data.get("entities") or []) + [
+        {"entity": "soon", "value": "yes", "start": 0, "end": len(text), "extractor": "read_in_context"}]
+    return True
+
+
 HELP_ON_THE_WAY = "help_on_the_way"
 # "OK I called 911 they said their on there way", "my roommate is calling 911", "ambulance is
 # coming": help called, or coming. Not "i never called", not a call in the past ("i called
@@ -549,8 +574,19 @@ def asks_for_number(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     number again") is the help button in words: the lines in full, even after "no more
     numbers" (taken back by asking); not "please don't send me the number again". Returns
     whether it changed the intent."""
-    if NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:500]):
+    text = (parse_data.get("text") or "")[:500]
+    if NO_MORE_NUMBERS.search(text):
         return False
+    intent = (parse_data.get("intent") or {}).get("name")
+    risk = parse_data.get(RISK_KEY) or {}
+    if (is_risk_intent(intent) and intent not in (EMERGENCY, CHECK_IN) and risk.get("source") in ("model", "two_turns")
+            and not {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES
+            and ASKS_FOR_NUMBER.search(text) and crisis_shown(tracker)
+            and not getattr(tracker, "active_loop_name", None)):
+        # "actually give me the number once more, ill write it somewhere he wont look": the
+        # model reads the abuse again; the visitor asks for the lines, which answer it in full.
+        set_intent(parse_data, HELP_INTENT)
+        return True
     return _re_read(parse_data, tracker, ASKS_FOR_NUMBER, HELP_INTENT, keep=frozenset({HELP_INTENT}), limit=500)
 
 
@@ -621,7 +657,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
     (before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
-     or says_did_it(parse_data, tracker)
+     or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)

@@ -96,7 +96,11 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   r"|\b(?:said|saying)\s+(?:my\s+)?goodbyes?\b"
                   # The means kept ready: "i have stuff in my closet for it".
                   r"|\b(?:have|got|bought|keep|kept|hid|hidden)\s+(?:the\s+)?(?:stuff|things|everything|what\s+i\s+need)\b"
-                  r"[^.!?\n]{0,30}?\bfor\s+it\b",
+                  r"[^.!?\n]{0,30}?\bfor\s+it\b"
+                  # The rest at hand, all of it at once: "i still got some left and i might just
+                  # do all of it" (read only in a risk message).
+                  r"|\b(?:still\s+)?(?:got|have)\s+(?:some|a\s+few|a\s+bunch|plenty|enough|loads)\s+left\b"
+                  r"|\b(?:do|take|use|finish|swallow)\s+(?:all\s+of\s+(?:it|them)|the\s+rest\s+of\s+(?:it|them)|it\s+all|them\s+all)\b",
                   re.IGNORECASE)
 
 # Longer than any message the channels accept; the patterns never see more.

@@ -474,3 +474,11 @@ def test_after_someone_else_being_abused_the_follow_ups_are_the_witnesss():
     assert nlg.for_crisis_kind("utter_glad_safe", tracker) == "utter_glad_safe__abuse_of_other"
     # No words of its own: the helper's.
     assert nlg.for_crisis_kind("utter_respect_denial", tracker) == "utter_respect_denial__third_party"
+
+
+async def test_the_lines_asked_for_say_whose_they_are_when_the_visitor_named_a_place():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("share_location", {}))
+    tracker.update(SlotSet("visitor_region", "GB"))
+    text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
+    assert "Where you are (United Kingdom)" in text and "116 123" in text

@@ -800,3 +800,41 @@ def test_after_the_visitors_own_abuse_a_threat_read_as_someone_elses_stays_their
     niece = {"intent": {"name": "risk_third_party"}, "entities": [{"entity": "abuse_of_other", "value": "child"}]}
     assert not context.own_abuse_stays_own(niece, tracker_with("greet"))
     assert niece["entities"][0]["entity"] == "abuse_of_other"
+
+
+def test_a_plan_made_ready_after_a_crisis_reply_is_that_risk_again_and_new():
+    # "bro stop with the hotlines", then "i mean it. i have everything ready for tonight": the
+    # classifier read "I'm safe"; it is the plan, and brings the lines back.
+    data = {"text": "i mean it. i have everything ready for tonight", "intent": {"name": "confirm_safe"},
+            "entities": []}
+    tracker = tracker_with("risk_suicide", "stop_hotlines")
+    tracker.active_loop_name = None
+    tracker.slots = {}
+    assert context.says_plan_ready(data, tracker)
+    assert data["intent"]["name"] == "risk_suicide"
+    assert "soon" in {e["entity"] for e in data["entities"]}
+    # The same words about a party, with no crisis before, change nothing.
+    party = {"text": "got everything ready for tonight, so excited", "intent": {"name": "inform"}, "entities": []}
+    assert not context.says_plan_ready(party, tracker_with("greet"))
+
+
+def test_the_rest_at_hand_all_at_once_is_new_risk():
+    from attune.safety.visitor_facts import says_when
+
+    assert says_when("honestly i still got some left and i might just do all of it and not care if i wake up")
+    assert not says_when("i just feel like garbage. my kids birthday is saturday")
+
+
+def test_asking_for_the_number_again_is_answered_with_the_lines_even_when_the_model_reads_the_risk_again():
+    data = {"text": "actually give me the number once more, ill write it somewhere he wont look",
+            "intent": {"name": "risk_abuse"}, "risk": {"source": "model"}, "entities": []}
+    assert context.asks_for_number(data, tracker_with("risk_abuse", "stop_hotlines"))
+    assert data["intent"]["name"] == "request_crisis_help"
+    # The word lists' own reading, or new risk in the same words, keeps the crisis reply.
+    lists = {"text": "give me the number again, he has a knife", "intent": {"name": "risk_abuse"},
+             "risk": {"source": None}, "entities": []}
+    assert not context.asks_for_number(lists, tracker_with("risk_abuse"))
+    means = {"text": "whats the number again, the pills are right here", "intent": {"name": "risk_suicide"},
+             "risk": {"source": "model"}, "entities": [{"entity": "means", "value": "pills"}]}
+    assert not context.asks_for_number(means, tracker_with("risk_suicide"))
+

@@ -68,10 +68,11 @@ def test_each_crisis_reply_lists_the_lines_the_audit_records(intent):
 def test_the_help_buttons_reply_lists_the_lines_of_the_conversations_crisis():
     # "here": the lines for the crisis kind of this conversation (attune/nlg.py), so that
     # "an abuse line (tap "Get help now")" after "no more numbers" finds one there. The
-    # audit records what the reply named, whichever they are.
-    assert placeholders(GENERAL_CRISIS_RESPONSE) == ["here"]
+    # audit records what the reply named, whichever they are. "here_placed": the same lines,
+    # under the name of the place the visitor said they are in.
+    assert placeholders(GENERAL_CRISIS_RESPONSE) == ["here_placed"]
 
 
 def test_every_crisis_lines_placeholder_names_a_category_the_nlg_fills():
     used = {category for response in DOMAIN["responses"] for category in placeholders(response)}
-    assert used - {"here"} <= set(TEMPLATE_CATEGORIES)
+    assert used - {"here", "here_placed"} <= set(TEMPLATE_CATEGORIES)
