@@ -151,6 +151,17 @@ def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 # question instead (UNSURE_AFTER_CRISIS: domain.yml and data/rules/crisis_followup.yml).
 UNSURE_AFTER_CRISIS = "unsure_after_crisis"
 CRISIS_UNSURE_BELOW = 0.6
+# The teaching topics, feelings and the exercise's answers need more: after a crisis reply, "he
+# said hed text 988 if it gets bad. is that enough??" (reassurance, 0.75) is about the crisis,
+# and "it's okay to want reassurance" would answer none of it.
+CRISIS_TOPIC_BELOW = 0.92
+_TOPICS = frozenset({
+    "ask_anxious_attachment", "ask_attachment_systems", "ask_avoidant_attachment", "ask_causes",
+    "ask_change_patterns", "ask_disorganised_attachment", "ask_labels_criticism", "ask_patterns_not_diagnosis",
+    "ask_push_pull", "ask_pushing_love_away", "ask_reassurance", "ask_secure_attachment", "ask_self_compassion",
+    "ask_therapy_approaches", "judge_partner", "learn_attachment", "share_reflection", "feel_fear_of_leaving",
+    "feel_jealous", "feel_lonely", "feel_not_enough", "feel_shame", "feel_too_much",
+})
 
 
 def crisis_shown(tracker: Any) -> bool:
@@ -173,7 +184,8 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     text = (parse_data.get("text") or "").strip()
     if not text or text.startswith("/") or is_risk_intent(name) or name == "request_crisis_help":
         return False
-    if (float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW and name != "nlu_fallback"
+    below = CRISIS_TOPIC_BELOW if name in _TOPICS else CRISIS_UNSURE_BELOW
+    if (float(intent.get("confidence") or 0.0) >= below and name != "nlu_fallback"
             and not (name not in _READ_IN_ANY_LANGUAGE and in_french_or_spanish(text))):
         return False
     if not crisis_shown(tracker):

@@ -250,6 +250,10 @@ def tracker_with(*intents):
     ("nlu_fallback", 0.3, "unsure_after_crisis"),
     ("feeling_calmer", 0.9, "feeling_calmer"),
     ("risk_suicide", 0.4, "risk_suicide"),
+    # A teaching topic needs more after a crisis reply ("he said hed text 988 if it gets bad.
+    # is that enough??" read as reassurance at 0.75).
+    ("ask_reassurance", 0.75, "unsure_after_crisis"),
+    ("ask_reassurance", 0.97, "ask_reassurance"),
 ])
 def test_after_a_crisis_reply_an_unsure_reading_is_not_guessed_at(intent, confidence, expected):
     data = {"text": "i'm feeling sick", "intent": {"name": intent, "confidence": confidence},
