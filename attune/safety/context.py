@@ -129,17 +129,27 @@ PRACTICE_QUESTIONS = frozenset({"ask_fees", "ask_sliding_scale", "ask_insurance"
 PRACTICE_QUESTION_SURE = 0.7
 # Answers only a crisis reply asks for: before any, the classifier's next reading instead.
 _AFTER_CRISIS_ONLY = frozenset({"refuse_hospital", "lines_did_not_help"})
+# Readings that mostly answer a crisis reply, but may be said first ("i dont want any hotline
+# numbers", "i cant call anyone right now"): before any crisis reply they stand only when the
+# classifier is sure. "can i just keep talking to you instead of seeing someone" (no more
+# numbers, 0.57) and "can i do it by phone, i really dont like being on camera" (can't call,
+# 0.57) are about the practice; "Is this because of my family?" is not a denial (0.38).
+_MOSTLY_AFTER_CRISIS = frozenset({"stop_hotlines", "cant_call", "deny_risk"})
+BEFORE_CRISIS_SURE = 0.8
 
 
 def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """Before any crisis reply, "ok and if i cant afford that" is not a refusal to go to
     hospital: a reading that only answers a crisis reply becomes the classifier's next one
     (or the question to rephrase). Returns whether it changed the intent."""
-    name = (parse_data.get("intent") or {}).get("name")
-    if name not in _AFTER_CRISIS_ONLY or crisis_shown(tracker):
+    intent = parse_data.get("intent") or {}
+    name = intent.get("name")
+    unsure = name in _MOSTLY_AFTER_CRISIS and float(intent.get("confidence") or 0.0) < BEFORE_CRISIS_SURE
+    if (name not in _AFTER_CRISIS_ONLY and not unsure) or crisis_shown(tracker):
         return False
     other = next((e for e in parse_data.get("intent_ranking") or []
-                  if e.get("name") and e.get("name") not in _AFTER_CRISIS_ONLY and not is_risk_intent(e.get("name"))),
+                  if e.get("name") and e.get("name") not in _AFTER_CRISIS_ONLY | _MOSTLY_AFTER_CRISIS
+                  and not is_risk_intent(e.get("name"))),
                  None)
     chosen = str(other["name"]) if other and float(other.get("confidence") or 0.0) >= 0.1 else "nlu_fallback"
     set_intent(parse_data, chosen)

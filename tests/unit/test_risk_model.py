@@ -737,6 +737,19 @@ def test_before_any_crisis_a_refusal_of_hospital_is_read_as_the_next_reading():
     assert not context.before_any_crisis(after, tracker_with("risk_emergency"))
 
 
+def test_before_any_crisis_an_unsure_no_more_numbers_or_cant_call_is_read_as_the_next_reading():
+    # "can i do it by phone, i really dont like being on camera": a question about sessions.
+    data = {"text": "can i do it by phone, i really dont like being on camera",
+            "intent": {"name": "cant_call", "confidence": 0.57},
+            "intent_ranking": [{"name": "cant_call", "confidence": 0.57},
+                               {"name": "ask_session_formats", "confidence": 0.4}]}
+    assert context.before_any_crisis(data, tracker_with("greet"))
+    assert data["intent"]["name"] == "ask_session_formats"
+    # Said plainly, it stands, crisis reply or not.
+    sure = {"text": "i dont want any hotline numbers", "intent": {"name": "stop_hotlines", "confidence": 0.99}}
+    assert not context.before_any_crisis(sure, tracker_with("greet"))
+
+
 def test_a_confident_question_about_the_practice_is_not_read_with_the_message_before():
     class Model:
         def scores(self, *args, **kwargs):
