@@ -642,6 +642,31 @@ def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return _re_read(parse_data, tracker, WILL_NOT_CALL, CANT_CALL_INTENT, keep=_FITS_NOT_CALLING)
 
 
+# "nvm forget it", "never mind", "cancel that": in the call-back form, the whole message says
+# stop (a name or a contact is never only these words).
+_CANCEL_THE_FORM = re.compile(
+    r"^\W*(?:(?:ok|okay|actually|no|nah|um+|hmm+)\W+)?"
+    r"(?:nvm|never\s*mind|nevermind|forget\s+(?:it|about\s+it|that|this)|cancel(?:\s+(?:it|that|this|please))?|"
+    r"stop(?:\s+(?:it|that|this))?|i\s+changed\s+my\s+mind|don'?t\s+bother)"
+    r"(?:\W+(?:nvm|never\s*mind|forget\s+it|cancel|sorry|thanks|thx|please|pls))*\W*$",
+    re.IGNORECASE,
+)
+CANCEL_REQUEST = "cancel_request"
+
+
+def cancels_the_form(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In the call-back form, "nvm forget it" is a cancel, not a name to store ("What should
+    the therapist call you?" "nvm forget it"). Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:100]
+    if getattr(tracker, "active_loop_name", None) != "callback_form" or is_risk_intent(intent):
+        return False
+    if intent == CANCEL_REQUEST or not _CANCEL_THE_FORM.match(text):
+        return False
+    set_intent(parse_data, CANCEL_REQUEST)
+    return True
+
+
 _OWN_ABUSE_INTENTS = frozenset({"risk_abuse", "risk_child_abuse"})
 
 
@@ -678,7 +703,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
-    (before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
+    (cancels_the_form(parse_data, tracker)
+     or before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)

@@ -48,6 +48,14 @@ def test_a_name_the_assistant_has_never_seen_is_still_taken_in_the_call_back_for
     assert "say it another way" not in text
 
 
+def test_nvm_forget_it_in_the_call_back_form_cancels_it_and_is_not_taken_as_a_name(stack):
+    sender = new_sender()
+    stack.send(sender, "can a therapist call me back?")
+    text = reply_text(stack.send(sender, "nvm forget it"))
+    assert "cancelled the request" in text
+    assert "reach you" not in text
+
+
 def test_a_risk_message_gets_crisis_lines_in_the_same_turn(stack):
     replies = stack.send(new_sender(), "i dont want to be alive anymore")
     text = reply_text(replies)

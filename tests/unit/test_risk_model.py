@@ -855,3 +855,20 @@ def test_asking_for_the_number_again_is_answered_with_the_lines_even_when_the_mo
              "risk": {"source": "model"}, "entities": [{"entity": "means", "value": "pills"}]}
     assert not context.asks_for_number(means, tracker_with("risk_suicide"))
 
+
+
+@pytest.mark.parametrize("text,cancels", [
+    ("nvm forget it", True), ("never mind", True), ("actually nevermind", True), ("cancel that", True),
+    ("forget it, sorry", True),
+    ("Nevin", False), ("call me Sam", False), ("stop by after 5 works", False),
+])
+def test_in_the_call_back_form_nvm_forget_it_cancels_and_a_name_does_not(text, cancels):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    tracker = tracker_with("request_callback")
+    tracker.active_loop_name = "callback_form"
+    assert context.cancels_the_form(data, tracker) is cancels
+    assert (data["intent"]["name"] == "cancel_request") is cancels
+    # Outside the form it is nothing of the kind.
+    outside = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    tracker.active_loop_name = None
+    assert not context.cancels_the_form(outside, tracker)
