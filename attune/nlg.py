@@ -152,6 +152,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # The lists say whose lines they are: the visitor named another place.
             for key in [k for k in found if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
                 found[key] = f"Where you are ({found['region_name']}):\n{found[key]}"
+            # So does the one line a short reply names ("Lifeline in Australia is there any
+            # time: call 13 11 14").
+            if found.get("crisis_line_primary_name") and found.get("region_name"):
+                found["crisis_line_primary_name"] += f" in {in_the(found['region_name'])}"
             self._regions[code] = found
         return self._regions[code]
 
@@ -491,6 +495,12 @@ def read_as_risk(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message was read as risk and answered as a crisis follow-up."""
     parse_data = getattr(tracker.latest_message, "parse_data", None) or {}
     return bool((parse_data.get("risk") or {}).get("within_crisis"))
+
+
+def in_the(place: Text) -> Text:
+    """A place's name after "in": "the United Kingdom", "Quebec"."""
+    return f"the {place}" if place.split()[0] in ("United", "Northern") and not place.startswith("Northern Ireland") \
+        else place
 
 
 def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:

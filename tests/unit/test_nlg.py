@@ -482,3 +482,20 @@ async def test_the_lines_asked_for_say_whose_they_are_when_the_visitor_named_a_p
     tracker.update(SlotSet("visitor_region", "GB"))
     text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
     assert "Where you are (United Kingdom)" in text and "116 123" in text
+
+
+async def test_a_short_reply_naming_one_line_says_whose_line_it_is_for_another_place():
+    # "got the car keys in my hand" from someone in Australia: the one line is named with
+    # the place, as the lists are.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("risk_suicide", {}))
+    tracker.update(SlotSet("visitor_region", "AU"))
+    text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
+    assert "Lifeline in Australia" in text and "13 11 14" in text
+    tracker.update(SlotSet("visitor_region", "GB"))
+    text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
+    assert "Samaritans in the United Kingdom" in text
+    # The practice's own region needs no name.
+    tracker.update(SlotSet("visitor_region", None))
+    text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
+    assert "9-8-8 Suicide Crisis Helpline is there" in text
