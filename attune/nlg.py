@@ -203,8 +203,17 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # After a crisis reply, "do they speak Spanish?" or "is it free?" may be about the
             # lines: the practice's answer, then this crisis kind's lines.
             variables = {**self.variables(tracker), **kwargs}
-            response = await self._append_note(response, "utter_note_lines_after_fact", tracker, output_channel,
-                                               variables)
+            language = _line_language_asked(tracker) if utter_action == "utter_languages" else None
+            in_language = variables.get(f"lines_in_{language.lower()}") if language else None
+            if language and in_language:
+                # "is there someone who speaks spanish?": the lines that answer in it.
+                if variables["crisis_lines_here_placed"] != variables["crisis_lines_here"]:
+                    in_language = f"Where you are ({variables['region_name']}):\n{in_language}"
+                variables = {**variables, "asked_language": language, "lines_in_asked_language": in_language}
+                note = "utter_note_lines_in_language"
+            else:
+                note = "utter_note_lines_after_fact"
+            response = await self._append_note(response, note, tracker, output_channel, variables)
             if tracker.get_slot("visitor_region") == UNKNOWN:
                 # Somewhere the registry has no lines for: how to find local ones, as every
                 # reply that shows lines says.
@@ -495,6 +504,17 @@ def read_as_risk(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message was read as risk and answered as a crisis follow-up."""
     parse_data = getattr(tracker.latest_message, "parse_data", None) or {}
     return bool((parse_data.get("risk") or {}).get("within_crisis"))
+
+
+_LANGUAGE_ASKED = re.compile(r"\b(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b", re.IGNORECASE)
+
+
+def _line_language_asked(tracker: DialogueStateTracker) -> Optional[Text]:
+    """"Spanish" or "French" when the visitor's latest message names it, else None."""
+    found = _LANGUAGE_ASKED.search((tracker.latest_message.text or "")[:500])
+    if not found:
+        return None
+    return "French" if found.group(0).lower().startswith("fr") else "Spanish"
 
 
 def in_the(place: Text) -> Text:

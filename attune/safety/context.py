@@ -591,6 +591,23 @@ _FITS_NOT_CALLING = frozenset({CANT_CALL_INTENT, "refuse_hospital", NOT_SAFE_INT
                                "request_human", SHARE_LOCATION, "ask_next_step", "feeling_worse"})
 
 
+# "is there someone who speaks spanish?", "hay alguien que hable español?", "en français svp".
+ASKS_FOR_A_LANGUAGE = re.compile(
+    r"\b(?:speaks?|speaking|talk\w*|habl[ae]\w*|parl\w*)\s+(?:in\s+)?(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b"
+    r"|\b(?:in|en)\s+(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b",
+    re.IGNORECASE,
+)
+ASK_LANGUAGES = "ask_languages"
+
+
+def asks_for_a_language(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking for someone who speaks Spanish or French is the languages
+    question, answered with the lines that answer in it (attune/nlg.py). Returns whether it
+    changed the intent."""
+    return _re_read(parse_data, tracker, ASKS_FOR_A_LANGUAGE, ASK_LANGUAGES, keep=frozenset({ASK_LANGUAGES}),
+                    limit=500)
+
+
 def asks_for_number(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for a line's number again ("ok maybe texting. whats the
     number again") is the help button in words: the lines in full, even after "no more
@@ -708,7 +725,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
-     or asks_for_number(parse_data, tracker) or wants_the_practice(parse_data, tracker)
+     or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
+     or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
      or unsure_after_crisis(parse_data, tracker))

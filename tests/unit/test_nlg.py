@@ -29,7 +29,9 @@ def nlg_at(moment: datetime) -> PracticeNLG:
 
 
 # Placeholders that actions fill when they send a response (dispatcher.utter_message kwargs).
-ACTION_SUPPLIED = {"answer": "x", "summary": "x", "consent": "x", "example": "x", "contact_hint": "x"}
+ACTION_SUPPLIED = {"answer": "x", "summary": "x", "consent": "x", "example": "x", "contact_hint": "x",
+                   # and the two the NLG fills for the note on lines in a language asked for
+                   "asked_language": "x", "lines_in_asked_language": "x"}
 
 
 async def test_every_domain_response_renders_without_a_leftover_placeholder():
@@ -499,3 +501,15 @@ async def test_a_short_reply_naming_one_line_says_whose_line_it_is_for_another_p
     tracker.update(SlotSet("visitor_region", None))
     text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
     assert "9-8-8 Suicide Crisis Helpline is there" in text
+
+
+async def test_after_a_crisis_asking_for_spanish_gets_the_lines_that_answer_in_spanish_where_the_visitor_is():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    events = [ActionExecuted("action_listen"),
+              UserUttered("...", intent={"name": "risk_suicide", "confidence": 1.0}),
+              UserUttered("hay alguien que hable español?", intent={"name": "ask_languages", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    tracker.update(SlotSet("visitor_region", "US-TX"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_languages", tracker, "rest"))["text"]
+    assert "answer in Spanish" in text and "Where you are (Texas)" in text and "988" in text

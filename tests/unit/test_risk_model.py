@@ -872,3 +872,11 @@ def test_in_the_call_back_form_nvm_forget_it_cancels_and_a_name_does_not(text, c
     outside = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     tracker.active_loop_name = None
     assert not context.cancels_the_form(outside, tracker)
+
+
+@pytest.mark.parametrize("text", ["is there someone who speaks spanish? my english is ok but when im upset no me salen",
+                                  "hay alguien que hable español?", "can i talk to someone in french"])
+def test_after_a_crisis_asking_for_someone_who_speaks_spanish_or_french_is_the_languages_question(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert context.asks_for_a_language(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_languages"
