@@ -516,7 +516,10 @@ HELP_IS_COMING = re.compile(
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
     + r"|\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)\s+(?:is|are|'s|'re|r)\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
-    r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b",
+    r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b"
+    # "I called. theyre coming", "called them and they are on the way"
+    r"|\b(?:i|we|i'?ve|ive|we'?ve|just)\s+(?:just\s+|already\s+)?(?:called|rang|phoned)\b[^.!?\n]{0,20}?[.!?,]*\s*(?:and\s+)?"
+    r"(?:they'?re|they\s+are|theyre)\s+(?:on\s+(?:the|their|there)\s+way|coming)\b",
     re.IGNORECASE,
 )
 _CALL_IN_THE_PAST = re.compile(r"\b(?:last\s+time|before|once|years?\s+ago|did\s+nothing|never\s+came|"

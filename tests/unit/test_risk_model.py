@@ -684,6 +684,7 @@ def test_follow_ups_the_classifier_was_taught_in_french_and_spanish_keep_their_r
     ("ok i told my roommate. shes calling 911", "ask_next_step"),
     ("ambulance is coming", "nlu_fallback"),
     ("i rang 999, they're sending an ambulance", "risk_third_party"),
+    ("I called. theyre coming. do I go out to him?", "ask_next_step"),
 ])
 def test_after_a_crisis_help_called_gets_what_to_do_while_it_comes(text, read):
     data = {"text": text, "intent": {"name": read, "confidence": 0.8}, "risk": {"source": "model"}}
