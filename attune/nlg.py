@@ -206,7 +206,16 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             language = _line_language_asked(tracker) if utter_action == "utter_languages" else None
             in_language = variables.get(f"lines_in_{language.lower()}") if language else None
             if language and in_language:
-                # "is there someone who speaks spanish?": the lines that answer in it.
+                # "is there someone who speaks spanish?": the lines that answer in it, as the
+                # lists give them (how to call or text each).
+                names = {line.lstrip("• ").split(":")[0].strip() for line in in_language.splitlines()}
+                listed: List[Text] = []
+                for key in [k for k in variables if k.startswith(("crisis_lines_", "lines_here_"))]:
+                    for line in str(variables[key]).splitlines():
+                        name = line.lstrip("• ").split(":")[0].strip()
+                        if line.startswith("•") and name in names and not any(x.startswith(f"• {name}:") for x in listed):
+                            listed.append(line)
+                in_language = "\n".join(listed) or in_language
                 if variables["crisis_lines_here_placed"] != variables["crisis_lines_here"]:
                     in_language = f"Where you are ({variables['region_name']}):\n{in_language}"
                 variables = {**variables, "asked_language": language, "lines_in_asked_language": in_language}

@@ -607,6 +607,12 @@ def asks_for_a_language(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for someone who speaks Spanish or French is the languages
     question, answered with the lines that answer in it (attune/nlg.py). Returns whether it
     changed the intent."""
+    intent = parse_data.get("intent") or {}
+    if (intent.get("name") not in (None, "nlu_fallback", UNSURE_AFTER_CRISIS)
+            and float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW):
+        # Read as something else with confidence ("can i text kids help phone in french tho?"
+        # is can't call, with the lines that take texts): that reading answers it.
+        return False
     return _re_read(parse_data, tracker, ASKS_FOR_A_LANGUAGE, ASK_LANGUAGES, keep=frozenset({ASK_LANGUAGES}),
                     limit=500)
 
