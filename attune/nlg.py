@@ -213,7 +213,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 for key in [k for k in variables if k.startswith(("crisis_lines_", "lines_here_"))]:
                     for line in str(variables[key]).splitlines():
                         name = line.lstrip("• ").split(":")[0].strip()
-                        if line.startswith("•") and name in names and not any(x.startswith(f"• {name}:") for x in listed):
+                        seen_name = any(x.startswith(f"• {name}:") for x in listed)
+                        if line.startswith("•") and name in names and not seen_name:
                             listed.append(line)
                 in_language = "\n".join(listed) or in_language
                 if variables["crisis_lines_here_placed"] != variables["crisis_lines_here"]:
