@@ -881,3 +881,23 @@ def test_after_a_crisis_asking_for_someone_who_speaks_spanish_or_french_is_the_l
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     assert context.asks_for_a_language(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "ask_languages"
+
+
+def test_the_risk_training_learns_nothing_from_follow_ups_that_only_mean_something_after_a_crisis(tmp_path):
+    from training.risk_model.examples import nlu_examples
+
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text('version: "3.1"\nnlu:\n'
+                   "  - intent: ask_next_step\n    examples: |\n"
+                   "      - My husband has shut himself in the garage and will not answer me. What should I do?\n"
+                   "  - intent: feeling_worse\n    examples: |\n      - my chest is tight and im dizzy\n"
+                   "  - intent: greet\n    examples: |\n      - hi there\n"
+                   "  - intent: risk_suicide\n    examples: |\n      - i want to die\n", encoding="utf-8")
+    examples, _ = nlu_examples([nlu])
+    by_text = {e.text: e for e in examples}
+    # Not "no risk": masked (a husband shut in the garage who will not answer is not nothing).
+    assert sum(by_text["My husband has shut himself in the garage and will not answer me. What should I do?"].mask) == 0
+    assert sum(by_text["my chest is tight and im dizzy"].mask) == 0
+    # Everyday talk is learnt as no risk; a risk intent as risk.
+    assert sum(by_text["hi there"].mask) > 0 and by_text["hi there"].targets[0] == 0.0
+    assert by_text["i want to die"].targets[0] == 1.0

@@ -34,11 +34,15 @@ NLU_DATA = ROOT / "training" / "risk_model" / "nlu_snapshot"
 # The model's outputs: any risk, each category, "about someone else", "a child is abused".
 OUTPUTS: Tuple[str, ...] = ("risk",) + CATEGORIES + ("other", "child")
 
-# NLU intents that answer the safety question inside a crisis conversation ("he's in the next
-# room, i can't talk"): the dialogue reads them in the light of what came before, so the risk
-# model learns nothing from them. ("No ambulance" is learnt as it is, without risk: alone it
-# has none, and after a crisis reply the dialogue answers it with the options that remain.)
-SAFETY_ANSWERS = frozenset({"not_safe", "deny_risk", "confirm_safe", "cant_call"})
+# NLU intents that answer the safety question or follow a crisis reply ("he's in the next
+# room, i can't talk", "what do i do now", "im getting rly dizzy", "actually i meant it"): the
+# dialogue reads them in the light of what came before, so the risk model learns nothing from
+# them. Learnt as "no risk" they would teach it that a husband shut in the garage who will not
+# answer, or a tight chest after pills, is nothing. ("No ambulance" is learnt as it is, without
+# risk: alone it has none, and after a crisis reply the dialogue answers it with the options
+# that remain.)
+SAFETY_ANSWERS = frozenset({"not_safe", "deny_risk", "confirm_safe", "cant_call", "ask_next_step",
+                            "feeling_worse", "help_on_the_way", "retract_denial", "lines_did_not_help"})
 # What each risk intent of the NLU data says about the outputs (None: not said, masked).
 _NLU_RISK: Dict[str, Dict[str, Optional[float]]] = {
     "risk_suicide": {"suicide": 1.0},
