@@ -652,7 +652,13 @@ REQUEST_HUMAN = "request_human"
 
 def wants_the_practice(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for someone from the practice is that request, whatever
-    else the message says. Returns whether it changed the intent."""
+    else the message says. Returns whether it changed the intent, or found it already read
+    as a request for the practice (then no later reading takes it: "Could someone from your
+    office talk to me? I don't like telephone lines with strangers" is not "I can't call")."""
+    current = (parse_data.get("intent") or {}).get("name")
+    if (current in (REQUEST_HUMAN, "request_callback") and crisis_shown(tracker)
+            and _THE_PRACTICE.search((parse_data.get("text") or "")[:500])):
+        return True
     return _re_read(parse_data, tracker, _THE_PRACTICE, REQUEST_HUMAN,
                     keep=frozenset({REQUEST_HUMAN, "request_callback", HELP_INTENT, NOT_SAFE_INTENT}),
                     limit=500)

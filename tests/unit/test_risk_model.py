@@ -901,3 +901,12 @@ def test_the_risk_training_learns_nothing_from_follow_ups_that_only_mean_somethi
     # Everyday talk is learnt as no risk; a risk intent as risk.
     assert sum(by_text["hi there"].mask) > 0 and by_text["hi there"].targets[0] == 0.0
     assert by_text["i want to die"].targets[0] == 1.0
+
+
+def test_asking_for_someone_from_the_practice_is_not_read_as_cannot_call():
+    text = "Could someone from your office talk to me? I don't like telephone lines with strangers."
+    data = {"text": text, "intent": {"name": "request_callback", "confidence": 0.8}}
+    tracker = tracker_with("risk_emergency")
+    tracker.active_loop_name = None
+    assert context.wants_the_practice(data, tracker)
+    assert data["intent"]["name"] == "request_callback"
