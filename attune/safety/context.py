@@ -597,7 +597,9 @@ _FITS_NOT_CALLING = frozenset({CANT_CALL_INTENT, "refuse_hospital", NOT_SAFE_INT
 # "is there someone who speaks spanish?", "hay alguien que hable español?", "en français svp".
 ASKS_FOR_A_LANGUAGE = re.compile(
     r"\b(?:speaks?|speaking|talk\w*|habl[ae]\w*|parl\w*)\s+(?:in\s+)?(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b"
-    r"|\b(?:in|en)\s+(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b",
+    # "in spanish", not "en español": "Sí, mejor en español. Él vuelve a las seis" says when
+    # he comes back, and keeps its own reading.
+    r"|\bin\s+(?:spanish|french)\b",
     re.IGNORECASE,
 )
 ASK_LANGUAGES = "ask_languages"

@@ -910,3 +910,9 @@ def test_asking_for_someone_from_the_practice_is_not_read_as_cannot_call():
     tracker.active_loop_name = None
     assert context.wants_the_practice(data, tracker)
     assert data["intent"]["name"] == "request_callback"
+
+
+def test_a_message_in_spanish_that_says_better_in_spanish_keeps_its_own_reading():
+    data = {"text": "Sí, mejor en español. Él vuelve a las seis de la tarde.",
+            "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert not context.asks_for_a_language(data, tracker_with("risk_abuse"))
