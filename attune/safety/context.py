@@ -702,6 +702,22 @@ def cancels_the_form(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 
 
 _OWN_ABUSE_INTENTS = frozenset({"risk_abuse", "risk_child_abuse"})
+# "i got two kids. where would i even go with no car", "where am i supposed to go"
+WHERE_TO_GO = re.compile(
+    r"\bwhere\s+(?:would|could|do|can|will|should|am)\s+(?:i|we)\s+(?:even\s+|supposed\s+to\s+|meant\s+to\s+)?"
+    r"(?:go|stay|live|sleep)\b|\b(?:nowhere|no\s*where|no\s+place)\s+(?:to|i\s+can|we\s+can)\s+go\b",
+    re.IGNORECASE,
+)
+
+
+def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own abuse, "where would i even go" is the next step: a safe place
+    they could go (a friend's, a shelter), what to keep at hand, and the abuse line that helps
+    plan it. Returns whether it changed the intent."""
+    if last_crisis(tracker) not in _OWN_ABUSE_INTENTS:
+        return False
+    return _re_read(parse_data, tracker, WHERE_TO_GO, "ask_next_step",
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 
 def own_abuse_stays_own(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -743,6 +759,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
+     or asks_where_to_go(parse_data, tracker)
      or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)

@@ -916,3 +916,15 @@ def test_a_message_in_spanish_that_says_better_in_spanish_keeps_its_own_reading(
     data = {"text": "Sí, mejor en español. Él vuelve a las seis de la tarde.",
             "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     assert not context.asks_for_a_language(data, tracker_with("risk_abuse"))
+
+
+def test_after_the_visitors_own_abuse_where_would_i_even_go_is_the_next_step():
+    data = {"text": "i got two kids. where would i even go with no car", "intent": {"name": "nlu_fallback",
+                                                                                      "confidence": 0.3}}
+    tracker = tracker_with("risk_abuse", "deny_risk")
+    tracker.active_loop_name = None
+    assert context.asks_where_to_go(data, tracker)
+    assert data["intent"]["name"] == "ask_next_step"
+    # After someone else's risk it is not the visitor's plan.
+    other = {"text": "where would i even go to find him", "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert not context.asks_where_to_go(other, tracker_with("risk_third_party"))
