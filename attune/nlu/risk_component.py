@@ -425,6 +425,10 @@ def _abuse_of_other(intent: Optional[Text], verdict: Optional[ModelVerdict], sig
     visitor in that house is answered as the one at risk."""
     words = any(str(signal).startswith("abuse_") for signal in signals)
     scores = verdict.scores if verdict is not None else {}
+    if max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5:
+        # "she says her boyfriend hits her and she wants to die": the helper's steps for her
+        # life come first (ask directly, stay with her, the crisis line), with the abuse note.
+        return False
     strongly = scores.get("abuse", 0.0) >= ABUSE_OF_OTHER_SCORE
     if intent == "risk_third_party":
         return words or strongly

@@ -147,6 +147,9 @@ def test_someone_else_being_abused_is_marked_for_the_witness_not_offered_the_vic
     # A friend's suicidal message is not abuse, whatever else the model reads weakly.
     friend = _facts("my friend", "risk_third_party", _verdict(suicide=0.99, abuse=0.3, other=1.0), [])
     assert not any(name == ABUSE_OF_OTHER_ENTITY for name, _ in friend)
+    # Abused and wanting to die: the helper's steps for her life come first.
+    both = _facts("she wants to die", "risk_third_party", _verdict(suicide=0.9, abuse=0.95, other=1.0), [])
+    assert not any(name == ABUSE_OF_OTHER_ENTITY for name, _ in both)
 
 
 def test_an_emergency_is_a_witnessed_one_only_when_it_reads_as_someone_elses():
