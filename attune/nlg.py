@@ -114,7 +114,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif region == self._home:
             # The visitor named the practice's own region: the lists say so.
             for key in [k for k in variables if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
-                variables[key] = f"Where you are ({variables['region_name']}):\n{variables[key]}"
+                variables[key] = where_you_are(variables["region_name"], variables[key])
         elif region == UNKNOWN:
             # Somewhere the registry has no lines for: the practice's lines stay (the visitor
             # may be travelling, or calling for someone here), with the way to local ones.
@@ -127,7 +127,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # The same, saying whose lines they are when the visitor named where they are ("whats
         # the samaritans one again" from someone in Leeds: "Where you are (United Kingdom)").
         variables["crisis_lines_here_placed"] = (
-            f"Where you are ({variables['region_name']}):\n{variables['crisis_lines_here']}"
+            where_you_are(variables["region_name"], variables["crisis_lines_here"])
             if region and region != UNKNOWN else variables["crisis_lines_here"])
         if tracker is not None and crisis_state(user_turns(tracker)).declined:
             # "No more numbers": every sentence that names a line names the button instead
@@ -151,7 +151,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 found = {}
             # The lists say whose lines they are: the visitor named another place.
             for key in [k for k in found if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
-                found[key] = f"Where you are ({found['region_name']}):\n{found[key]}"
+                found[key] = where_you_are(found["region_name"], found[key])
             # So does the one line a short reply names ("Lifeline in Australia is there any
             # time: call 13 11 14").
             if found.get("crisis_line_primary_name") and found.get("region_name"):
@@ -218,7 +218,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                             listed.append(line)
                 in_language = "\n".join(listed) or in_language
                 if variables["crisis_lines_here_placed"] != variables["crisis_lines_here"]:
-                    in_language = f"Where you are ({variables['region_name']}):\n{in_language}"
+                    in_language = where_you_are(variables["region_name"], in_language)
                 variables = {**variables, "asked_language": language, "lines_in_asked_language": in_language}
                 note = "utter_note_lines_in_language"
             else:
@@ -525,6 +525,11 @@ def _line_language_asked(tracker: DialogueStateTracker) -> Optional[Text]:
     if not found:
         return None
     return "French" if found.group(0).lower().startswith("fr") else "Spanish"
+
+
+def where_you_are(place: Text, lines: Text) -> Text:
+    """A list of lines under the name of the place the visitor said they are in."""
+    return f"Where you are ({place}):\n{lines}"
 
 
 def in_the(place: Text) -> Text:

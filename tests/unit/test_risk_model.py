@@ -928,3 +928,16 @@ def test_after_the_visitors_own_abuse_where_would_i_even_go_is_the_next_step():
     # After someone else's risk it is not the visitor's plan.
     other = {"text": "where would i even go to find him", "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     assert not context.asks_where_to_go(other, tracker_with("risk_third_party"))
+
+
+@pytest.mark.parametrize("hostile", ["nvm " + "! " * 500_000, "where would i " * 80_000, "(" * 1_000_000, ""])
+def test_the_new_follow_up_readings_read_a_bounded_start_of_any_message(hostile):
+    # Each reads at most its first few hundred characters: a megabyte of repeats, unmatched
+    # brackets or nothing at all gets an answer like any other message, never a stall.
+    tracker = tracker_with("risk_abuse")
+    tracker.active_loop_name = None
+    for reading in (context.says_plan_ready, context.asks_for_a_language, context.asks_where_to_go,
+                    context.wants_the_practice, context.cancels_the_form):
+        data = {"text": hostile, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+        reading(data, tracker)
+        assert data["intent"]["name"] in ("nlu_fallback", "ask_next_step")
