@@ -41,7 +41,7 @@ import time
 import urllib.request
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -142,6 +142,10 @@ class SetReport:
     by_format: Dict[str, Rate]
     false_alarms_by_kind: Dict[str, Rate]
     explicit_misses: int = 0
+    # Two messages without risk whose first alone reads as risk ("I've decided to end it" |
+    # "with Marco. 3 years"): the first reply is right to show the lines; what matters is
+    # whether the second, read with the first, still does.
+    two_turn_second_alarm: Rate = field(default_factory=Rate)
 
     def as_dict(self) -> Dict[str, object]:
         def table(rates: Dict[str, Rate]) -> Dict[str, object]:
@@ -160,14 +164,20 @@ class SetReport:
             "recall_by_format": table(self.by_format),
             "false_alarms_by_kind": table(self.false_alarms_by_kind),
             "explicit_misses": self.explicit_misses,
+            "two_turn_without_risk_lines_after_the_second_message": self.two_turn_second_alarm.as_dict(),
         }
 
 
-def score(name: str, items: Sequence[Item], outcomes: Sequence[str]) -> SetReport:
+def score(name: str, items: Sequence[Item], outcomes: Sequence[str],
+          last_outcomes: Optional[Sequence[str]] = None) -> SetReport:
+    """The figures of one set; `last_outcomes`, what each item's last message alone got."""
     report = SetReport(name, Rate(), Rate(), Rate(), Rate(), Rate(), Rate(),
                        defaultdict(Rate), defaultdict(Rate), defaultdict(Rate), defaultdict(Rate),
                        defaultdict(Rate))
-    for item, result in zip(items, outcomes):
+    lasts = list(last_outcomes) if last_outcomes is not None else [None] * len(items)
+    for item, result, last in zip(items, outcomes, lasts):
+        if item.is_two_turn and not item.is_risk and not item.no_current_risk and last is not None:
+            report.two_turn_second_alarm.add(last != "none")
         shown = result != "none"
         if item.is_risk:
             report.recall.add(shown)
@@ -232,17 +242,30 @@ def stored_intents(database: Path, sender: str) -> List[Optional[str]]:
     return [row[0] for row in rows]
 
 
-def run_items(stack: Stack, items: Sequence[Item]) -> List[str]:
+def run_items(stack: Stack, items: Sequence[Item]) -> Tuple[List[str], List[str]]:
+    """What each item's conversation got (its strongest answer), and what its last message got."""
     url = f"{stack.rasa_url}/webhooks/rest/webhook"
-    results = []
+    results, lasts = [], []
     for n, item in enumerate(items):
         sender = uuid.uuid4().hex
         for turn in item.turns:
             # Each conversation as its own visitor address (a documentation-range header
             # value, no traffic goes there), so the per-address limit never refuses one.
             send(url, sender, turn, f"203.0.113.{n % 250}")
-        results.append(outcome(stored_intents(stack.tracker_db, sender)))
-    return results
+        intents = stored_intents(stack.tracker_db, sender)
+        results.append(outcome(intents))
+        lasts.append(outcome(intents[-1:]))
+    return results, lasts
+
+
+def show_errors(items: Sequence[Item], outcomes: Sequence[str]) -> None:
+    """Each risk item answered with no lines, and each item without risk that got them
+    (development sets only: the caller refuses a sealed set)."""
+    for item, result in zip(items, outcomes):
+        if item.is_risk and result == "none":
+            print(f"--- missed {'/'.join(item.labels)} ({item.kind}): {' | '.join(item.turns)!r}")
+        elif not item.is_risk and not item.no_current_risk and result != "none":
+            print(f"--- false alarm {result} ({item.kind}): {' | '.join(item.turns)!r}")
 
 
 def print_report(report: SetReport) -> None:
@@ -254,6 +277,7 @@ def print_report(report: SetReport) -> None:
     print(f"  emergency-first on no risk:   {report.emergency_on_none}")
     print(f"  negated/resolved shown lines: {report.no_current_risk_alarm}")
     print(f"  explicit statements missed:   {report.explicit_misses}")
+    print(f"  two messages without risk, lines after the second: {report.two_turn_second_alarm}")
     for title, rates in (("category", report.by_category), ("abuse kind", report.by_abuse_kind),
                          ("format", report.by_format), ("kind", report.by_kind)):
         for key, rate in sorted(rates.items()):
@@ -271,9 +295,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--max-false-alarms", type=float, default=0.03)
     parser.add_argument("--max-emergency-without-risk", type=int, default=0,
                         help="emergency-first replies to items without risk a sealed set may have")
-    parser.add_argument("--gate", type=Path, default=GATE, help="the word lists' corpus (0.98, no explicit miss)")
+    parser.add_argument("--gate", type=lambda value: Path(value) if value else None, default=GATE,
+                        help="the word lists' corpus (0.98, no explicit miss); \"\" for none")
     parser.add_argument("--reported", nargs="*", type=Path, default=REPORTED, help="measured, never gated")
+    parser.add_argument("--show", action="store_true",
+                        help="print each missed risk item and each false alarm (development sets only)")
     args = parser.parse_args(argv)
+    sealed_dir = (REPO_ROOT / "tests" / "safety" / "sealed").resolve()
+    if args.show and any(sealed_dir in path.resolve().parents for path in args.sets):
+        print("--show is for development sets: a sealed set is read by this program alone.", file=sys.stderr)
+        return 2
     if not args.model.is_file():
         print(f"No trained model at {args.model}: run `make train` first.", file=sys.stderr)
         return 2
@@ -288,7 +319,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         stack.start()
         try:
             started = time.time()
-            reports = [score(name, items, run_items(stack, items)) for name, items in corpora.items()]
+            reports = []
+            for name, items in corpora.items():
+                outcomes, lasts = run_items(stack, items)
+                if args.show and roles[name] == "sealed":
+                    show_errors(items, outcomes)
+                reports.append(score(name, items, outcomes, lasts))
         finally:
             stack.stop()
     failed = []
