@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from attune.safety.regions import find_place
+from attune.safety.regions import find_place, is_place_statement
 from attune.safety.resources import Registry, load_registry
 
 REGION_ENTITY = "region"
@@ -74,6 +74,8 @@ class RegionExtractor(GraphComponent, EntityExtractorMixin):
             if entity is None:
                 continue
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
+            if is_place_statement(self.registry, message.get(TEXT) or ""):
+                message.set(PLACE_STATEMENT_KEY, True)
             # "i'm in montreal, does that change anything?": the classifier is unsure, the place
             # is not. (A risk message is still read by the risk detector after this.)
             if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < UNSURE_BELOW:
@@ -83,6 +85,10 @@ class RegionExtractor(GraphComponent, EntityExtractorMixin):
                 message.set(INTENT, top, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
         return messages
+
+
+# Set on a message that only says where the visitor is (read by the risk component).
+PLACE_STATEMENT_KEY = "place_statement"
 
 
 def region_entity(registry: Registry, text: Text, intent: Optional[Text]) -> Optional[Dict[Text, Any]]:

@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import numpy as np
 
+from attune.nlu.region_component import PLACE_STATEMENT_KEY
 from attune.nlu.sentence_encoder import shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune import patches
@@ -216,6 +217,12 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                     logger.exception("The risk model failed on a message; the word lists decide alone.")
                     verdict = None
                 data["model"] = verdict.as_data() if verdict else None
+                if verdict is not None and assessment.intent is None and message.get(PLACE_STATEMENT_KEY):
+                    # "im in sydney not canada": where the visitor is, and nothing else. The
+                    # model reads some such messages as someone standing somewhere dangerous;
+                    # the word lists found nothing, and the place is answered as a place.
+                    data["model_set_aside"] = "place_statement"
+                    verdict = None
                 intent = verdict.intent if verdict is not None else assessment.intent
                 if verdict is not None and intent == verdict.intent and intent != assessment.intent:
                     data["source"] = "model"
@@ -223,6 +230,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
                 message.set(RISK_KEY, data, add_to_output=True)
                 if _young_in_that_home(text, intent, verdict):
                     intent = CHILD_ABUSE_INTENT
+                elif _anothers_secret(intent, verdict, data["signals"]):
+                    intent = THIRD_PARTY_INTENT
                 if intent:
                     _override_intent(message, intent)
                     _mark_harm_target(message, intent, text)
@@ -389,7 +398,8 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
     # About someone else ("my 3 yr old got into the pods"), the model's abuse score alone is
     # not a disclosure: the line for the one being hurt would be offered to the wrong person.
     if intent == "risk_third_party":
-        abuse_read = any(str(signal).startswith("abuse_") for signal in signals)
+        # Not the secret alone ("she said dont tell" about a sister's cuts: `_anothers_secret`).
+        abuse_read = any(str(signal).startswith("abuse_") and signal != _SECRET_ONLY for signal in signals)
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
     return found
@@ -402,6 +412,26 @@ _OWN_PARENT = re.compile(
     r"\bmy (?:mom|mum|mother|mama|dad|father|papa|stepdad|step dad|stepfather|stepmom|step mom|"
     r"stepmother|parents|mom's (?:boyfriend|bf)|mum's (?:boyfriend|bf)|dad's (?:girlfriend|gf))\b"
     r"(?!\s*-?\s*in\s*-?\s*law)", re.IGNORECASE)
+
+
+THIRD_PARTY_INTENT = "risk_third_party"
+# The word lists' rule for a secret kept for an adult ("he said don't tell"), alone among their
+# abuse rules in a message.
+_SECRET_ONLY = "abuse_child_context"
+
+
+def _anothers_secret(intent: Optional[Text], verdict: Optional[ModelVerdict], signals: List[Text]) -> bool:
+    """Whether a young visitor's secret is someone else's self-harm or suicide, not abuse: "my
+    big sister cuts herself and she told me she wants to die. im 11 and she said dont tell",
+    "my friend showed me cuts on her arms and made me promise not to tell anyone. im 16". The
+    word lists read the secret as grooming; the model reads another person at risk and no
+    abuse. The young helper's reply (stay with them, tell an adult you trust, the youth line)."""
+    if intent != CHILD_ABUSE_INTENT or verdict is None:
+        return False
+    abuse_rules = {s for s in signals if str(s).startswith("abuse_")}
+    scores = verdict.scores
+    return (abuse_rules == {_SECRET_ONLY} and scores.get("other", 0.0) >= 0.9 and scores.get("abuse", 0.0) < 0.2
+            and max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5)
 
 
 def _young_in_that_home(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict]) -> bool:

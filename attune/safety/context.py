@@ -245,6 +245,9 @@ _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 FOLLOW_UP_MIN = 0.4
 THIRD_PARTY = "risk_third_party"
 STOP_HOTLINES = "stop_hotlines"
+# A message about the lines themselves: "stop with the hotlines", "no more numbers please".
+_NAMES_THE_LINES = re.compile(r"\b(?:numbers?|hotlines?|helplines?|lines?|crisis|9-?8-?8|samaritans|lifeline|"
+                              r"calls?|calling|phone|ring|text(?:ing)?|resources|links?)\b", re.IGNORECASE)
 _SELF_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
 
 
@@ -343,7 +346,11 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     chosen = None
     if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
-            and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)):
+            and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)
+            # "I already stopped them three days ago" (her medication) is not "stop sending
+            # numbers": over a risk reading, only asked for in so many words.
+            and not (follow_up.get("name") == STOP_HOTLINES and not _NAMES_THE_LINES.search(
+                (parse_data.get("text") or "")[:2000]))):
         chosen = str(follow_up["name"])
     elif frame == THIRD_PARTY and intent != THIRD_PARTY:
         chosen = THIRD_PARTY
@@ -720,6 +727,79 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 
+# The person hurting them has gone out for a while: "ok he left to the store. i have maybe
+# 20 min", "she went to work", "hes passed out drunk".
+ABUSER_GONE = re.compile(
+    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+has|'?ve|\s+have)?\s*(?:just\s+)?(?:(?:left|gone)(?=\s+(?:for|to|out|"
+    r"the\s+(?:house|flat|apartment|place)|home|work)\b|\s*[.,!;]|\s*$|\s+(?:and|so|now|just|for\s+now)\b)|"
+    r"went\s+(?:out|to|for|back\s+to)|drove\s+off|took\s+off|stormed\s+out|passed\s+out|asleep|fell\s+asleep|"
+    r"out\s+(?:for|till|until|at))\b"
+    r"|\bi\s+(?:have|got|'ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
+    r"(?:min|mins|minutes|hours?|hrs?)\b",
+    re.IGNORECASE,
+)
+
+
+def says_abuser_gone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own abuse, "he left to the store, i have maybe 20 min" is a window
+    to act: the next step (the abuse line now, a safe place, what to take), not "glad you're
+    safe". Returns whether it changed the intent."""
+    if not own_abuse_told(tracker):
+        return False
+    return _re_read(parse_data, tracker, ABUSER_GONE, "ask_next_step",
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", "refuse_police",
+                                    "ask_delete_data", "request_callback", "request_human"}), limit=300)
+
+
+# Somewhere safe, got there: "im at my neighbours", "made it to my sister's", "we're at the
+# shelter now". Short, and nothing else said.
+REACHED_SAFETY = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|yeah|ya)\W+)?(?:i'?m|im|i\s+am|we'?re|were|we\s+are|i\s+made\s+it|we\s+made\s+it|made\s+it|"
+    r"i\s+got\s+out|got\s+out|i\s+went|we\s+went|i\s+ran)\s+(?:now\s+|safe\s+|out\s+)?(?:at|to|in|into)?\s*"
+    r"(?:my|a|the|our)\s+(?:neighbou?r'?s?|next\s+door\s+neighbou?r'?s?|friend'?s?|best\s+friend'?s?|mum'?s|mom'?s|mother'?s|"
+    r"sister'?s|brother'?s|parents'?|aunt'?s|auntie'?s|cousin'?s|nan'?s|gran'?s|grandma'?s|shelter|police\s+station|"
+    r"hospital|car)(?:\s+(?:place|house|flat|apartment))?(?:\s+now)?\W*$",
+    re.IGNORECASE,
+)
+CONFIRM_SAFE = "confirm_safe"
+
+
+def says_reached_safety(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own abuse, "im at my neighbours" is reaching safety: glad, and the
+    abuse line for what comes next, not the emergency reply again (the model reads violence in
+    it after such a conversation). Returns whether it changed the intent."""
+    text = (parse_data.get("text") or "")[:200]
+    if not REACHED_SAFETY.match(text) or getattr(tracker, "active_loop_name", None) or not own_abuse_told(tracker):
+        return False
+    intent = (parse_data.get("intent") or {}).get("name")
+    risk = parse_data.get(RISK_KEY) or {}
+    if is_risk_intent(intent) and (risk.get("source") not in ("model", "two_turns") or
+                                   {e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES):
+        return False
+    set_intent(parse_data, CONFIRM_SAFE)
+    return True
+
+
+def own_abuse_told(tracker: Any) -> bool:
+    """Whether the visitor told of their own abuse in this conversation (an abuse reading, or
+    danger now with abuse in it, and no one else's abuse)."""
+    from rasa.shared.core.events import UserUttered
+
+    for event in getattr(tracker, "events", []) or []:
+        if not isinstance(event, UserUttered):
+            continue
+        entities = {e.get("entity") for e in event.entities or []}
+        if "abuse_of_other" in entities:
+            continue
+        if event.intent_name in _OWN_ABUSE_INTENTS:
+            return True
+        risk = (getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}
+        if event.intent_name == EMERGENCY and (risk.get("category") == "abuse" or "abuse_seen" in entities
+                                                or (risk.get("model") or {}).get("scores", {}).get("abuse", 0.0) >= 0.5):
+            return True
+    return False
+
+
 def own_abuse_stays_own(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After the visitor told of their own abuse, abuse read later as someone else's is still
     theirs ("he said if i leave hell out me to my family and hurt himself": his threat to
@@ -738,6 +818,34 @@ def own_abuse_stays_own(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# "I don't know if I want to restart" (her medication), "should i restart my meds": not the
+# chat. Read as a restart only when the chat is what would start again.
+_RESTART_SOMETHING_ELSE = re.compile(
+    r"\b(?:restart(?:ing|ed)?|start(?:ing)?\s+(?:over|again))\s+(?:my|taking|them\b|it\b(?!\s+all)|her|his|their|"
+    r"the\s+(?:meds|medication|pills|tablets|treatment|course|job|program|programme|relationship)|meds|medication|pills|"
+    r"tablets|treatment|therapy|life|school|uni|college|work|job|relationship|dating|drinking|using|cutting|with\s+\w+)"
+    r"|\b(?:don'?t|dont|do\s+not|didn'?t)\s+know\s+(?:if|whether)\b|\bwhether\b|\b(?:if|when)\s+i\b|\bshould\s+i\b",
+    re.IGNORECASE,
+)
+
+
+def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """A restart wipes the conversation (after a crisis reply, the help with it): a message
+    read as one that speaks of restarting something else is not one. It becomes
+    the classifier's next reading, or "not understood". Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if intent != "restart" or text.startswith("/"):
+        return False
+    if not _RESTART_SOMETHING_ELSE.search(text):
+        return False
+    ranking = [e for e in parse_data.get("intent_ranking") or []
+               if e.get("name") not in ("restart", "nlu_fallback") and not is_risk_intent(e.get("name"))]
+    second = ranking[0] if ranking and float(ranking[0].get("confidence") or 0.0) >= FOLLOW_UP_MIN else None
+    set_intent(parse_data, str(second["name"]) if second else "nlu_fallback")
+    return True
+
+
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     """Reads a parsed message in the light of its conversation (in place): two messages
     together before any crisis reply, then, after one, the first follow-up reading that
@@ -750,6 +858,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
             two_turns(parse_data, tracker, model, shared_encoder())
         except Exception:  # noqa: BLE001 - the single-message decision already stands
             logger.exception("Could not read two messages together for risk.")
+    restart_only_for_the_chat(parse_data, tracker)
     within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
@@ -759,7 +868,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
-     or asks_where_to_go(parse_data, tracker)
+     or asks_where_to_go(parse_data, tracker) or says_abuser_gone(parse_data, tracker)
+     or says_reached_safety(parse_data, tracker)
      or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)

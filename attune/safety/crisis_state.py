@@ -36,7 +36,7 @@ NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
 # The word lists' emergencies that a helper acts on when they are someone else's: something
 # swallowed, a medical emergency, an attempt under way ("hes sitting on the edge of the roof").
 # Not violence: there "another person" may be whom the visitor fears hurting.
-HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "in_progress", "unresponsive", "poisoning"})
+HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "medical_now", "in_progress", "unresponsive", "poisoning"})
 # Emergencies that are always someone else's: someone who cannot be woken or is turning blue
 # ("my buddy isnt waking up, we were using": the "we" does not make it the visitor's own), a
 # child who swallowed something ("my little sister drank from the bleach bottle, shes 3").
@@ -118,7 +118,8 @@ NO_MORE_NUMBERS = re.compile(
     re.IGNORECASE,
 )
 # Asking for a line's number again: "ok maybe texting. whats the number again", "can i have
-# the text number", "what number do i call". The lines, in full (attune/safety/context.py).
+# the text number", "what number do i call", "i dont have the number". The lines, in full
+# (attune/safety/context.py).
 ASKS_FOR_NUMBER = re.compile(
     r"\b(?:what'?s|whats|what\s+(?:is|was)|wat\s+is|wats|give\s+me|send\s+me|(?:can|could|may)\s+i\s+(?:get|have)|"
     r"i\s+need|tell\s+me)\s+(?:the|that|a|your|their)\s+(?:\w+\s+)?(?:number|line|hotline|helpline|#)\b(?!\s+of\b)"
@@ -126,7 +127,13 @@ ASKS_FOR_NUMBER = re.compile(
     r"|\b(?:the|that)\s+(?:text\s+|crisis\s+)?number\s+(?:again|once\s+more)\b"
     # "whats the samaritans one again", "the kids one once more"
     r"|\b(?:what'?s|whats|what\s+(?:is|was)|wats|give\s+me|send\s+me|tell\s+me)\s+(?:the|that)\s+(?:\w+\s+){1,2}"
-    r"(?:one|number|line)\s+(?:again|once\s+more)\b",
+    r"(?:one|number|line)\s+(?:again|once\s+more)\b"
+    # Without the number: "i dont have the number", "i don't know the poison number", "where
+    # do i find the number", "i lost the number".
+    r"|\bi\s+(?:don'?t|dont|do\s+not|didn'?t|did\s+not)\s+(?:have|know|got|get|see|save)\s+(?:the|that|their|a|any|your|it'?s)\s+"
+    r"(?:\w+\s+)?(?:number|#)\b"
+    r"|\b(?:where|how)\s+(?:do|can|could|would)\s+i\s+(?:find|get|look\s+up)\s+(?:the|that|their|a|your)\s+(?:\w+\s+)?number\b"
+    r"|\bi\s+(?:lost|can'?t\s+find|cant\s+find|deleted)\s+(?:the|that|their|your)\s+(?:\w+\s+)?number\b",
     re.IGNORECASE,
 )
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".
@@ -135,9 +142,11 @@ LINES_UNANSWERED = re.compile(
     r"picked\s+up|called\s+back|got\s+back)\b|\b(?:put|kept|left)\s+me\s+on\s+hold\b|\bcouldn'?t\s+get\s+through\b",
     re.IGNORECASE,
 )
-# "i did it", "already done it", "too late": after a crisis reply about oneself, an attempt.
+# "i did it", "already done it", "too late", "💊": after a crisis reply about oneself, an attempt.
 DID_IT = re.compile(
     r"^\W*(?:i\s+(?:already\s+|just\s+)?did\s+it|i'?ve\s+(?:already\s+|just\s+)?done\s+it|(?:it'?s|its)\s+(?:already\s+)?done|"
-    r"already\s+did\s+it|too\s+late(?:\s+now)?|i\s+(?:already\s+|just\s+)?took\s+(?:them|it|it\s+all|them\s+all|everything))\W*$",
+    r"already\s+did\s+it|too\s+late(?:\s+now)?|i\s+(?:already\s+|just\s+)?took\s+(?:them|it|it\s+all|them\s+all|everything)"
+    # Only pills, in pictures: "💊", "💊💊💊".
+    r"|\U0001F48A(?:\s*\U0001F48A)*)\W*$",
     re.IGNORECASE,
 )

@@ -63,7 +63,7 @@ MAX_CHARS = 40_000
 # Severity among non-emergency categories (emergency always wins).
 _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
 # When several rules of one category fire, the audit log records the gravest tag.
-_TAG_PRIORITY = ("in_progress", "overdose", "unresponsive", "poisoning", "method_seeking", "method", "plan",
+_TAG_PRIORITY = ("in_progress", "overdose", "unresponsive", "poisoning", "medical_now", "method_seeking", "method", "plan",
                  "intent", "explicit", "violence", "medical", "veiled", "passive", "indirect", "slang", "distress",
                  "reassurance")
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")

@@ -251,6 +251,9 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
 
 
 _ABBREVIATED = re.compile(r"\b(st|ste|mt|ft)\.", re.IGNORECASE)
+# "im in sydney not canada", "in delhi for holidays, not canada": a place named after "not"
+# is where the visitor is not.
+_NOT_THERE = re.compile(r"\b(?:not|no\s+longer|pas|isn'?t|instead\s+of|rather\s+than)\b", re.IGNORECASE)
 
 
 def _unabbreviated(text: str) -> str:
@@ -275,6 +278,9 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
     known = names(registry)
     codes = _codes(registry)
     for stretch, placed in _candidates(text):
+        stretch = _NOT_THERE.split(stretch, maxsplit=1)[0]
+        if not stretch.strip():
+            continue
         found = _longest_known(stretch, known)
         if found is None:
             found = next((codes[w] for w in re.findall(r"\b[A-Z]{2,3}\b", stretch) if w in codes), None)
@@ -291,3 +297,38 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
         if uncovered is not None:
             return Place(code=UNKNOWN, name=uncovered.title())
     return None
+
+
+# A message that only says where the visitor is: "im in sydney not canada", "we're in alberta
+# if that matters", "im in texas btw". The risk model, taught by many short messages that say
+# where someone is standing ("im on the bridge", "at the station now"), reads some of these as
+# risk; nothing in them is (`is_place_statement`).
+_PLACE_STATEMENT = re.compile(
+    r"^\W*(?:(?:btw|fyi|oh|and|also|actually|but|ok|okay|sorry|so|well|no|yeah|ya)\W+)*"
+    r"(?:i'?m|im|i am|we'?re|were|we are|i live|we live|i'?m living|living|i'?m based|based|currently|"
+    r"i'?m staying|staying|i'?m visiting|visiting|i'?m from|from)\s+(?P<rest>[^.!?\n]{2,80}?)\W*$",
+    re.IGNORECASE,
+)
+_PLACE_FILLER = frozenset("""
+    not no in at from near the for on a an holiday holidays vacation trip work now right currently atm rn
+    btw fyi if that matters helps anymore actually just visiting family my our with staying studying
+    living live lives moved here there but and so lol too though tho city province state country area side of
+    exchange school uni university rural outside north south east west this week month year summer
+    winter moment it does change anything which means means""".split())
+
+
+def is_place_statement(registry: Registry, text: str) -> bool:
+    """Whether a message says where the visitor is and nothing else: every word is a place's
+    name the finder knows or a filler ("not", "btw", "for holidays", "if that matters")."""
+    match = _PLACE_STATEMENT.match((text or "")[:200])
+    if match is None:
+        return False
+    rest = " " + match.group("rest").lower() + " "
+    found = False
+    for name in sorted(set(names(registry)) | UNCOVERED_PLACES, key=len, reverse=True):
+        pattern = r"(?<![\w'])" + re.escape(name) + r"(?![\w'])"
+        if re.search(pattern, rest):
+            rest = re.sub(pattern, " ", rest)
+            found = True
+    return found and all(word in _PLACE_FILLER for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", rest))
+

@@ -124,7 +124,7 @@ EMERGENCY = "risk_emergency"
 # The word lists' emergencies that stand as one whatever the model reads of danger now: an
 # overdose, someone who cannot be woken or is turning blue, a child who swallowed medicine
 # or a household chemical.
-WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive", "poisoning"})
+WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive", "poisoning", "medical_now"})
 # Word-list rules for plain first-person statements ("I want to kill myself", "I'm going to
 # hurt him"): their match always stands, whatever the model reads.
 EXPLICIT_TAGS = frozenset({"explicit", "intent"})

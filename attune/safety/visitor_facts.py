@@ -100,7 +100,12 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   # The rest at hand, all of it at once: "i still got some left and i might just
                   # do all of it" (read only in a risk message).
                   r"|\b(?:still\s+)?(?:got|have)\s+(?:some|a\s+few|a\s+bunch|plenty|enough|loads)\s+left\b"
-                  r"|\b(?:do|take|use|finish|swallow)\s+(?:all\s+of\s+(?:it|them)|the\s+rest\s+of\s+(?:it|them)|it\s+all|them\s+all)\b",
+                  r"|\b(?:do|take|use|finish|swallow)\s+(?:all\s+of\s+(?:it|them)|the\s+rest\s+of\s+(?:it|them)|it\s+all|them\s+all)\b"
+                  # The means taken out: "actually i just got out the thing i was going to use",
+                  # "it's in my hand".
+                  r"|\b(?:got|get|getting|took|taken|pulled|laid|set|put)\s+(?:out\s+|down\s+)?(?:the|my)\s+(?:thing|things|stuff)\s+"
+                  r"(?:out\s+)?(?:i\s+(?:was|am|'m)\s+(?:going|gonna)\s+to|i'?m\s+gonna|im\s+gonna|i\s+was\s+gonna|i'?d|to)\s+use\b"
+                  r"|\b(?:it'?s|its|they'?re|theyre|everything'?s)\s+(?:in\s+my\s+hands?|in\s+front\s+of\s+me|next\s+to\s+me|right\s+here\s+next\s+to\s+me)\b",
                   re.IGNORECASE)
 
 # Longer than any message the channels accept; the patterns never see more.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from attune.nlu.region_component import region_entity
-from attune.safety.regions import UNKNOWN, find_place
+from attune.safety.regions import UNKNOWN, find_place, is_place_statement
 from attune.safety.lines import crisis_template_variables, poison_help, text_options
 from attune.safety.resources import RegistryError, load_registry
 
@@ -170,3 +170,32 @@ def test_a_place_far_after_im_is_not_the_visitors():
     # Scotland's river is not in the registry; "a counselling place in canada" is the practice's.
     assert find_place(REGISTRY, "been stood on the bridge over the clyde. no really sure why im messaging "
                                 "a counselling place in canada") is None
+
+
+@pytest.mark.parametrize("text,code", [
+    ("im in sydney not canada", "AU-NSW"),
+    ("im in toronto not vancouver", "CA-ON"),
+    ("not in ontario anymore, im in calgary now", "CA-AB"),
+])
+def test_a_place_named_after_not_is_where_the_visitor_is_not(text, code):
+    # "im in sydney not canada" was answered with Ontario's lines ("canada" is the longer name).
+    assert find_place(REGISTRY, text).code == code
+
+
+def test_a_place_without_lines_before_not_is_still_the_visitors():
+    place = find_place(REGISTRY, "im in delhi for holidays not canada")
+    assert (place.code, place.name) == (UNKNOWN, "Delhi")
+
+
+@pytest.mark.parametrize("text", ["im in sydney not canada", "im in texas btw", "we're in alberta if that matters",
+                                  "i live in ohio", "im in delhi for holidays not canada"])
+def test_a_message_that_only_says_where_the_visitor_is_is_a_place_statement(text):
+    assert is_place_statement(REGISTRY, text)
+
+
+@pytest.mark.parametrize("text", ["im on the roof in sydney", "im at the harbour bridge in sydney",
+                                  "im in sydney and i want to die", "im in the car in ohio", "im in a dark place"])
+def test_a_place_beside_anything_else_is_not_only_a_place(text):
+    # The risk model's reading is set aside only for a bare place; a roof, a bridge or a wish
+    # to die beside it is read as ever.
+    assert not is_place_statement(REGISTRY, text)

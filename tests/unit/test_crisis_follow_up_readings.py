@@ -1,0 +1,114 @@
+"""Follow-up readings found on the development conversations of writers V and E (2026-12-03):
+each is what a person says after a crisis reply, and what they must get for it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from attune.safety import context
+from attune.safety.crisis_state import DID_IT
+from attune.safety.visitor_facts import says_when
+
+
+def tracker_with(*intents, parse=None):
+    from rasa.shared.core.events import UserUttered
+
+    events = [UserUttered("x", {"name": name, "confidence": 1.0}, parse_data=(parse or {}).get(name))
+              for name in intents]
+    return SimpleNamespace(events=events, active_loop_name=None)
+
+
+@pytest.mark.parametrize("text", ["i dont have the number", "i don't know the poison number",
+                                  "where do i find the number", "i lost the number"])
+def test_saying_one_has_no_number_is_asking_for_it_not_refusing_numbers(text):
+    # "i dont have the number" (a toddler had bitten a dishwasher pod) was read as "stop
+    # sending numbers" at 0.88 and answered "Okay. I won't keep sending numbers."
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.88}}
+    assert context.asks_for_number(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == "request_crisis_help"
+
+
+def test_a_new_disclosure_the_classifier_takes_for_stop_is_not_read_as_no_more_numbers():
+    # "I already stopped them three days ago" (her lupus medication), after "please stop sending
+    # me hotline numbers": the model read suicide; the classifier's "stop_hotlines" must not win.
+    data = {"text": "I already stopped them three days ago.", "intent": {"name": "risk_suicide", "confidence": 1.0},
+            "intent_ranking": [{"name": "risk_suicide", "confidence": 1.0}, {"name": "stop_hotlines", "confidence": 0.9}],
+            "risk": {"source": "model"}, "entities": []}
+    chosen = context.within_crisis(data, tracker_with("risk_suicide", "stop_hotlines"))
+    assert chosen != "stop_hotlines"
+    # Said in so many words, it is still respected.
+    words = {"text": "stop with the hotlines already", "intent": {"name": "risk_suicide", "confidence": 1.0},
+             "intent_ranking": [{"name": "risk_suicide", "confidence": 1.0}, {"name": "stop_hotlines", "confidence": 0.9}],
+             "risk": {"source": "model"}, "entities": []}
+    assert context.within_crisis(words, tracker_with("risk_suicide")) == "stop_hotlines"
+
+
+@pytest.mark.parametrize("text", ["I don't know if I want to restart", "should i restart my meds",
+                                  "thinking of starting over with my ex"])
+def test_restarting_something_else_never_wipes_the_conversation(text):
+    # "I don't know if I want to restart" (her medication) was read as the restart command:
+    # the conversation, the crisis reply and the help button were wiped.
+    data = {"text": text, "intent": {"name": "restart", "confidence": 0.96},
+            "intent_ranking": [{"name": "restart", "confidence": 0.96}, {"name": "nlu_fallback", "confidence": 0.3}]}
+    assert context.restart_only_for_the_chat(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["restart", "start over please", "can we start the whole chat again", "/restart"])
+def test_asking_to_restart_the_chat_still_restarts_it(text):
+    data = {"text": text, "intent": {"name": "restart", "confidence": 0.99}}
+    assert not context.restart_only_for_the_chat(data, tracker_with("greet"))
+    assert data["intent"]["name"] == "restart"
+
+
+ABUSE = {"risk_abuse": {"risk": {"category": "abuse"}}}
+
+
+@pytest.mark.parametrize("text", ["ok he left to the store. i have maybe 20 min", "he went to work", "hes passed out drunk"])
+def test_after_own_abuse_the_abuser_gone_for_a_while_is_a_window_for_the_next_step(text):
+    # Read as "I'm safe" (0.78) it got "If you're safe right now, I'm glad": the next step
+    # (the abuse line now, a safe place, what to take) is what the window is for.
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.78}}
+    assert context.says_abuser_gone(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+@pytest.mark.parametrize("text", ["she left me last year", "he left a bruise", "i have 2 kids"])
+def test_other_leavings_are_not_a_window(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert not context.says_abuser_gone(data, tracker_with("risk_abuse"))
+
+
+def test_after_someone_elses_risk_the_person_leaving_is_not_a_window():
+    data = {"text": "he left for work", "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert not context.says_abuser_gone(data, tracker_with("risk_third_party"))
+
+
+@pytest.mark.parametrize("text", ["im at my neighbours", "made it to my sister's", "we're at the shelter now"])
+def test_after_own_abuse_reaching_somewhere_safe_is_glad_not_the_emergency_again(text):
+    # "im at my neighbours" was read by the model as violence and got "call 9-1-1 now, go to a
+    # room with a way out" again.
+    data = {"text": text, "intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": {"source": "model"},
+            "entities": []}
+    assert context.says_reached_safety(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "confirm_safe"
+
+
+def test_reaching_a_bridge_is_not_reaching_safety():
+    data = {"text": "im at the bridge", "intent": {"name": "risk_suicide", "confidence": 1.0},
+            "risk": {"source": "model"}, "entities": []}
+    assert not context.says_reached_safety(data, tracker_with("risk_abuse"))
+
+
+@pytest.mark.parametrize("text", ["💊", "💊💊💊", " 💊 "])
+def test_a_pill_alone_after_ones_own_crisis_is_read_as_an_attempt(text):
+    assert DID_IT.match(text)
+
+
+@pytest.mark.parametrize("text", ["actually i just got out the thing i was going to use", "its in my hand"])
+def test_the_means_taken_out_is_new_risk_even_after_no_more_numbers(text):
+    # After "stop sending numbers", this got "No numbers, as you asked": taking out the means
+    # is new risk, and the lines come back in full.
+    assert says_when(text)
