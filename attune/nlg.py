@@ -92,7 +92,13 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # Someone else being abused has words of its own where the domain has them, else
         # the helper's.
         kinds: List[Optional[Text]] = ["abuse_of_other"] if tracker.get_slot("abuse_of_other") else []
-        kinds.append(follow_up_kind(tracker))
+        kind = follow_up_kind(tracker)
+        if kind == "emergency" and tracker.get_slot("abuse_disclosed") == "adult":
+            # Danger now from the person hurting them ("she's blocking the door, she smashed my
+            # phone"): the abuse words where the domain has them ("a room with a way out",
+            # "I'm glad you're safe... the abuse line can help you plan"), else the emergency's.
+            kinds.append("abuse")
+        kinds.append(kind)
         for kind in kinds:
             specific = f"{utter_action}__{kind}"
             if kind and specific in self.responses:

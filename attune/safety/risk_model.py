@@ -128,6 +128,11 @@ WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive", "poisoning", "med
 # Word-list rules for plain first-person statements ("I want to kill myself", "I'm going to
 # hurt him"): their match always stands, whatever the model reads.
 EXPLICIT_TAGS = frozenset({"explicit", "intent"})
+# The word lists' medical emergencies in plain words ("my son is having a fit, it's been five
+# minutes", "we all feel sick since the heater went on"): their match stands even when both
+# readers weigh the message as without risk (the model knows few such messages). On the
+# writers' 24,000 messages they matched 8, all with danger now.
+EXPLICIT_EMERGENCY_TAGS = frozenset({"medical_now"})
 _SEVERITY = {None: 0, CHECK_IN: 1}
 
 
@@ -185,7 +190,8 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
       aside ("this commute is killing me"). Their emergency match ("my husband collapsed and
       isn't breathing") stands from `word_lists_emergency` on when the model reads some danger
       now (`immediate_word_lists`) or the lists name an overdose: "I can't breathe when he
-      doesn't text back" matched them too, and the model reads no danger now in it.
+      doesn't text back" matched them too, and the model reads no danger now in it. A medical
+      emergency in plain words (`EXPLICIT_EMERGENCY_TAGS`) always stands.
     - `p` at or above `check_in`: the gentle check-in. The word lists' reading of negated or
       past risk ("I'm not suicidal, just tired") gets the check-in too, its designed answer,
       from `past_check_in` on: alone it fired on 1 % of everyday messages ("I'm not gonna kill
@@ -204,7 +210,7 @@ def combine(lexicon: Optional[str], verdict: Optional[ModelVerdict], thresholds:
         if crisis_match:
             return lexicon
         return decide({**scores, "immediate_danger": 0.0}, thresholds, p=1.0)
-    if lists_emergency and p >= thresholds.word_lists_emergency:
+    if lists_emergency and (p >= thresholds.word_lists_emergency or lexicon_tag in EXPLICIT_EMERGENCY_TAGS):
         return EMERGENCY
     if crisis_match and (p >= thresholds.word_lists or lexicon_tag in EXPLICIT_TAGS):
         return lexicon

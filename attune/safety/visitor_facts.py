@@ -101,6 +101,10 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   # do all of it" (read only in a risk message).
                   r"|\b(?:still\s+)?(?:got|have)\s+(?:some|a\s+few|a\s+bunch|plenty|enough|loads)\s+left\b"
                   r"|\b(?:do|take|use|finish|swallow)\s+(?:all\s+of\s+(?:it|them)|the\s+rest\s+of\s+(?:it|them)|it\s+all|them\s+all)\b"
+                  # Treatment stopped, on purpose, days ago: "I already stopped them three days
+                  # ago" (her lupus medication, after "I'll stop taking my meds and let it happen").
+                  r"|\b(?:already\s+)?stopped\s+(?:taking\s+)?(?:them|it|my\s+(?:meds|medications?|insulin|pills|tablets|"
+                  r"treatment|dialysis|chemo))\b[^.!?\n]{0,20}?\b(?:days?|weeks?)\s+ago\b"
                   # The means taken out: "actually i just got out the thing i was going to use",
                   # "it's in my hand".
                   r"|\b(?:got|get|getting|took|taken|pulled|laid|set|put)\s+(?:out\s+|down\s+)?(?:the|my)\s+(?:thing|things|stuff)\s+"

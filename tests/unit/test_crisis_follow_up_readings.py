@@ -112,3 +112,10 @@ def test_the_means_taken_out_is_new_risk_even_after_no_more_numbers(text):
     # After "stop sending numbers", this got "No numbers, as you asked": taking out the means
     # is new risk, and the lines come back in full.
     assert says_when(text)
+
+
+def test_treatment_stopped_days_ago_is_new_risk():
+    # "I already stopped them three days ago" (her medication), after she asked for no more
+    # numbers: read as the same risk it got "No numbers, as you asked".
+    assert says_when("I already stopped them three days ago.")
+    assert not says_when("i stopped smoking 3 weeks ago")

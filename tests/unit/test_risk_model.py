@@ -61,6 +61,15 @@ def test_a_word_list_match_with_enough_weight_keeps_the_lists_own_routing():
     assert combine("risk_child_abuse", verdict(risk=0.9, abuse=0.9, child=0.1), T) == "risk_child_abuse"
 
 
+def test_a_medical_emergency_in_plain_words_stands_whatever_both_readers_weigh():
+    # "we've all got headaches and feel dizzy since we turned the heater on": the model read
+    # no risk at all (0.01); the word lists' `medical_now` match is the emergency reply.
+    quiet = verdict(risk=0.01)
+    assert combine("risk_emergency", quiet, T, "medical_now") == "risk_emergency"
+    # Other emergency phrases still need some weight ("I can't breathe when he doesn't text").
+    assert combine("risk_emergency", quiet, T, "medical") is None
+
+
 def test_a_word_list_match_the_readers_weigh_as_no_risk_is_set_aside():
     # "this commute is killing me": the phrase matched, the meaning has no risk.
     assert combine("risk_suicide", verdict(risk=0.01), T) is None
