@@ -794,8 +794,9 @@ def own_abuse_told(tracker: Any) -> bool:
         if event.intent_name in _OWN_ABUSE_INTENTS:
             return True
         risk = (getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}
+        abuse_score = (risk.get("model") or {}).get("scores", {}).get("abuse", 0.0)
         if event.intent_name == EMERGENCY and (risk.get("category") == "abuse" or "abuse_seen" in entities
-                                                or (risk.get("model") or {}).get("scores", {}).get("abuse", 0.0) >= 0.5):
+                                                or abuse_score >= 0.5):
             return True
     return False
 

@@ -20,6 +20,13 @@ def tracker_with(*intents, parse=None):
     return SimpleNamespace(events=events, active_loop_name=None)
 
 
+def read_as_suicide(text, then):
+    """A message the model read as suicide, with the classifier's `then` second at 0.9."""
+    return {"text": text, "intent": {"name": "risk_suicide", "confidence": 1.0},
+            "intent_ranking": [{"name": "risk_suicide", "confidence": 1.0}, {"name": then, "confidence": 0.9}],
+            "risk": {"source": "model"}, "entities": []}
+
+
 @pytest.mark.parametrize("text", ["i dont have the number", "i don't know the poison number",
                                   "where do i find the number", "i lost the number"])
 def test_saying_one_has_no_number_is_asking_for_it_not_refusing_numbers(text):
@@ -33,15 +40,11 @@ def test_saying_one_has_no_number_is_asking_for_it_not_refusing_numbers(text):
 def test_a_new_disclosure_the_classifier_takes_for_stop_is_not_read_as_no_more_numbers():
     # "I already stopped them three days ago" (her lupus medication), after "please stop sending
     # me hotline numbers": the model read suicide; the classifier's "stop_hotlines" must not win.
-    data = {"text": "I already stopped them three days ago.", "intent": {"name": "risk_suicide", "confidence": 1.0},
-            "intent_ranking": [{"name": "risk_suicide", "confidence": 1.0}, {"name": "stop_hotlines", "confidence": 0.9}],
-            "risk": {"source": "model"}, "entities": []}
+    data = read_as_suicide("I already stopped them three days ago.", then="stop_hotlines")
     chosen = context.within_crisis(data, tracker_with("risk_suicide", "stop_hotlines"))
     assert chosen != "stop_hotlines"
     # Said in so many words, it is still respected.
-    words = {"text": "stop with the hotlines already", "intent": {"name": "risk_suicide", "confidence": 1.0},
-             "intent_ranking": [{"name": "risk_suicide", "confidence": 1.0}, {"name": "stop_hotlines", "confidence": 0.9}],
-             "risk": {"source": "model"}, "entities": []}
+    words = read_as_suicide("stop with the hotlines already", then="stop_hotlines")
     assert context.within_crisis(words, tracker_with("risk_suicide")) == "stop_hotlines"
 
 
@@ -66,7 +69,8 @@ def test_asking_to_restart_the_chat_still_restarts_it(text):
 ABUSE = {"risk_abuse": {"risk": {"category": "abuse"}}}
 
 
-@pytest.mark.parametrize("text", ["ok he left to the store. i have maybe 20 min", "he went to work", "hes passed out drunk"])
+@pytest.mark.parametrize("text", ["ok he left to the store. i have maybe 20 min", "he went to work",
+                                  "hes passed out drunk"])
 def test_after_own_abuse_the_abuser_gone_for_a_while_is_a_window_for_the_next_step(text):
     # Read as "I'm safe" (0.78) it got "If you're safe right now, I'm glad": the next step
     # (the abuse line now, a safe place, what to take) is what the window is for.

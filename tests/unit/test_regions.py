@@ -199,3 +199,18 @@ def test_a_place_beside_anything_else_is_not_only_a_place(text):
     # The risk model's reading is set aside only for a bare place; a roof, a bridge or a wish
     # to die beside it is read as ever.
     assert not is_place_statement(REGISTRY, text)
+
+
+def test_a_feeling_told_with_a_place_in_it_keeps_the_classifiers_reading():
+    # "Live up near Timmins. Long winter and I feel real alone this year." was read as saying
+    # where one is, and answered with Ontario's crisis lines.
+    from rasa.shared.nlu.training_data.message import Message
+
+    from attune.nlu.region_component import RegionExtractor
+
+    lonely = Message({"text": "Live up near Timmins. Long winter and I feel real alone this year.",
+                      "intent": {"name": "feel_lonely", "confidence": 0.45},
+                      "intent_ranking": [{"name": "feel_lonely", "confidence": 0.45}]})
+    RegionExtractor(REGISTRY).process([lonely])
+    assert lonely.get("intent")["name"] == "feel_lonely"
+    assert any(e["entity"] == "region" for e in lonely.get("entities"))  # the place is still known
