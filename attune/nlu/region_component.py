@@ -13,8 +13,6 @@ message is read as `share_location`. Needs no training and no action server.
 
 from __future__ import annotations
 
-import re
-
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -76,16 +74,15 @@ class RegionExtractor(GraphComponent, EntityExtractorMixin):
             if entity is None:
                 continue
             message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
-            text = message.get(TEXT) or ""
-            only_a_place = is_place_statement(self.registry, text)
-            if only_a_place:
+            if is_place_statement(self.registry, message.get(TEXT) or ""):
                 message.set(PLACE_STATEMENT_KEY, True)
             # "i'm in montreal, does that change anything?": the classifier is unsure, the place
-            # is not. (A risk message is still read by the risk detector after this.) Not a
-            # feeling told with a place in it ("Live up near Timmins. Long winter and I feel real
-            # alone this year." got the crisis lines of Ontario).
-            about_the_place = only_a_place or len(text.split()) <= PLACE_ONLY_WORDS or _ABOUT_LINES.search(text[:500])
-            if about_the_place and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < UNSURE_BELOW:
+            # is not. (A risk message is still read by the risk detector after this.) Also for
+            # a longer message: "Im out in west texas. lost the job, trucks gettin repo'd
+            # friday. figure fridays as good a day as any to be done" is read by the risk model
+            # just under its check-in, and the place's lines are what reach that visitor; a
+            # lonely visitor up near Timmins gets the same lines, a cost kept for that.
+            if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < UNSURE_BELOW:
                 top = {INTENT_NAME_KEY: SHARE_LOCATION_INTENT, PREDICTED_CONFIDENCE_KEY: UNSURE_BELOW}
                 ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
                            if e.get(INTENT_NAME_KEY) != SHARE_LOCATION_INTENT]
@@ -93,14 +90,6 @@ class RegionExtractor(GraphComponent, EntityExtractorMixin):
                 message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
         return messages
 
-
-# A message this short that names a place is about the place.
-PLACE_ONLY_WORDS = 6
-# Asking whether the place changes anything: "does that change anything", "do those numbers
-# work here", "is there a line in scotland".
-_ABOUT_LINES = re.compile(r"\b(?:change|changes|matter|matters|work\s+(?:here|there)|numbers?|lines?|hotlines?|"
-                          r"helplines?|services?|help\s+(?:here|there)|anyone\s+(?:here|there)|someone\s+(?:here|there))\b",
-                          re.IGNORECASE)
 
 # Set on a message that only says where the visitor is (read by the risk component).
 PLACE_STATEMENT_KEY = "place_statement"
