@@ -1,4 +1,4 @@
-"""Follow-up readings found on the development conversations of writers V and E (2026-12-03):
+"""Follow-up readings found on the development sets of writers V and W (2026-12-03):
 each is what a person says after a crisis reply, and what they must get for it."""
 
 from __future__ import annotations

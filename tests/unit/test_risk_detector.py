@@ -875,7 +875,7 @@ def test_his_hand_around_my_throat_is_the_visitors_own_abuse_not_someone_elses(d
     assert intent_of(detector, "it's like a hand on my throat whenever i think of her") is None
 
 
-# --------------------------------------------------------------------------- session 15 (dev set E)
+# --------------------------------------------------------------- from development set W (2026-12-03)
 
 
 @pytest.mark.parametrize("text,about", [
