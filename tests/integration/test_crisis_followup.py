@@ -239,7 +239,10 @@ def test_help_called_for_a_friends_overdose_gets_what_to_do_while_it_comes(stack
 def test_after_no_more_numbers_an_abuse_follow_up_names_the_button_not_a_number(stack):
     _, declined, plan = conversation(stack, "my husband hits me when he drinks", "stop sending numbers pls",
                                      "how do i stay safe if it happens again while hes asleep")
-    assert "won't keep sending numbers" in reply_text(declined)
+    # A helpline on the screen can itself be the danger: no more numbers, and what to do if
+    # he comes near.
+    assert "no more numbers" in reply_text(declined) and "a room with a way out" in reply_text(declined)
+    assert not PHONE_NUMBER.search(reply_text(declined))
     assert not PHONE_NUMBER.search(reply_text(plan)), reply_text(plan)
     assert "Get help now" in reply_text(plan) and HELP in reply_payloads(plan)
 
@@ -261,3 +264,21 @@ def test_a_child_who_swallowed_something_gets_the_emergency_and_the_poison_centr
     (swallowed,) = conversation(stack, "my 3 yr old got into the dishwasher pods")
     text = reply_text(swallowed)
     assert "9-1-1" in text and "Ontario Poison Centre" in text
+
+
+def test_not_having_the_number_gets_the_poison_centre_and_restarting_meds_keeps_the_conversation(stack):
+    # Writer V's development set: "i dont have the number" was read as "stop sending numbers",
+    # and "I don't know if I want to restart" (her medication) wiped the conversation.
+    _, no_number = conversation(stack, "my 2yo got into the dishwasher pods one is broken open hes coughing",
+                                "i dont have the number")
+    assert "1-844-764-7669" in reply_text(no_number), reply_text(no_number)  # Ontario Poison Centre
+    _, restart = conversation(stack, "I'm so tired of fighting my own body. I'll stop my meds and let it happen.",
+                              "I don't know if I want to restart")
+    assert "start fresh" not in reply_text(restart)
+    assert HELP in reply_payloads(restart)
+
+
+def test_a_visitor_elsewhere_who_says_where_they_are_not_gets_their_own_places_lines(stack):
+    _, there = conversation(stack, "i want to die", "im in sydney not canada")
+    text = reply_text(there)
+    assert "13 11 14" in text and "9-8-8" not in text, text  # Lifeline Australia, not Canada's line
