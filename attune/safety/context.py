@@ -476,10 +476,11 @@ def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY}:
         return False
     # Right after the risk itself ("thinking about doing all of it", then "i did it"), not
-    # after "ok i'll call them" ("i did it!" = called).
+    # after "ok i'll call them" ("i did it!" = called). A pill alone ("💊" after "😶", "...",
+    # "no") can only mean one thing, whenever it comes.
     previous = previous_user_message(tracker)
     earlier = getattr(previous, "intent_name", None) if previous is not None else None
-    if not (is_risk_intent(earlier) and earlier != CHECK_IN):
+    if not (is_risk_intent(earlier) and earlier != CHECK_IN) and "\U0001F48A" not in text:
         return False
     set_intent(parse_data, EMERGENCY)
     return True

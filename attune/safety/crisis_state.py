@@ -47,8 +47,12 @@ def someone_elses_emergency(intent: Optional[str], risk: dict) -> bool:
     """Whether a message's emergency (its intent and the risk readers' `risk` data) is
     someone else's that the visitor is helping with: its follow-ups are the helper's."""
     about_other = risk.get("about") == "other" or risk.get("subcategory") in ALWAYS_SOMEONE_ELSES
-    return (intent == EMERGENCY_INTENT and about_other and risk.get("category") == "emergency"
-            and risk.get("subcategory") in HELPERS_EMERGENCIES
+    # The word lists read someone else's suicide or self-harm, the model danger now: "my
+    # boyfriend just texted me 'goodbye, i love you' and isnt answering".
+    anothers_attempt = risk.get("about") == "other" and risk.get("category") in ("suicide", "self_harm")
+    return (intent == EMERGENCY_INTENT and about_other
+            and ((risk.get("category") == "emergency" and risk.get("subcategory") in HELPERS_EMERGENCIES)
+                 or anothers_attempt)
             and not any(str(s).startswith("harm_others") for s in risk.get("signals") or []))
 
 

@@ -123,3 +123,17 @@ def test_treatment_stopped_days_ago_is_new_risk():
     # numbers: read as the same risk it got "No numbers, as you asked".
     assert says_when("I already stopped them three days ago.")
     assert not says_when("i stopped smoking 3 weeks ago")
+
+
+def test_a_pill_sent_alone_turns_after_the_risk_is_the_emergency():
+    # "i dont want to be alive anymore", then "😶", "...", "no", then "💊": got "I'm listening".
+    from rasa.shared.core.events import UserUttered
+
+    tracker = SimpleNamespace(events=[UserUttered("x", {"name": "risk_suicide", "confidence": 1.0}),
+                                      UserUttered("no", {"name": "deny", "confidence": 1.0})], active_loop_name=None)
+    data = {"text": "💊", "intent": {"name": "nlu_fallback", "confidence": 1.0}}
+    assert context.says_did_it(data, tracker)
+    assert data["intent"]["name"] == "risk_emergency"
+    # "i did it!" after other messages may be "I called them": left alone.
+    called = {"text": "i did it!", "intent": {"name": "nlu_fallback", "confidence": 1.0}}
+    assert not context.says_did_it(called, tracker)

@@ -57,3 +57,12 @@ def test_a_child_who_swallowed_something_is_always_someone_elses_emergency():
     # "my little sister drank from the bleach bottle, shes 3": the helper's follow-ups.
     risk = {"about": "self", "category": "emergency", "subcategory": "poisoning", "signals": []}
     assert someone_elses_emergency("risk_emergency", risk)
+
+
+def test_someone_elses_goodbye_read_as_danger_now_is_a_helpers_emergency():
+    # "my boyfriend just texted me 'goodbye, i love you' and isnt answering": the word lists
+    # read his suicide, the model danger now. The follow-ups are a helper's ("he answered,
+    # says hes ok just drunk" is not "if you're safe, I'm glad").
+    risk = {"about": "other", "category": "suicide", "subcategory": "plan", "signals": ["suicide_goodbye_unanswered"]}
+    assert someone_elses_emergency("risk_emergency", risk)
+    assert not someone_elses_emergency("risk_emergency", {**risk, "about": "self"})
