@@ -752,6 +752,28 @@ def says_abuser_gone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                                     "ask_delete_data", "request_callback", "request_human"}), limit=300)
 
 
+# The person at risk is with the helper now: "He came out. He is crying.", "hes talking to me
+# through the door", "she let me in".
+WITH_THEM_NOW = re.compile(
+    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+are|'re)?\s*(?:just\s+|finally\s+|now\s+)?(?:came\s+out|come\s+out|"
+    r"opened\s+the\s+door|unlocked\s+the\s+door|answered\s+the\s+door|let\s+me\s+in|letting\s+me\s+in|"
+    r"talking\s+to\s+me|talking\s+with\s+me|sitting\s+with\s+me|here\s+with\s+me|with\s+me\s+now)\b",
+    re.IGNORECASE,
+)
+
+
+def says_with_them_now(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation about someone else's suicide risk, the person being with
+    them now ("He came out. He is crying.", read as "I'm not safe") is the moment for the
+    helper's next step (ask straight out, stay, move means away), not "keep trying to reach
+    them". Returns whether it changed the intent."""
+    if last_crisis(tracker) != THIRD_PARTY:
+        return False
+    return _re_read(parse_data, tracker, WITH_THEM_NOW, "ask_next_step",
+                    keep=frozenset({"ask_next_step", HELP_INTENT, "help_on_the_way", "request_human",
+                                    "request_callback"}), limit=300)
+
+
 # Somewhere safe, got there: "im at my neighbours", "made it to my sister's", "we're at the
 # shelter now". Short, and nothing else said.
 REACHED_SAFETY = re.compile(
@@ -871,7 +893,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
      or asks_where_to_go(parse_data, tracker) or says_abuser_gone(parse_data, tracker)
-     or says_reached_safety(parse_data, tracker)
+     or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
      or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)

@@ -62,6 +62,13 @@ _FR: List[Tuple[str, str]] = [
     (r"\bmettre fin a (?:mes jours|ma vie)\b", "suicide"),
     (r"\b(?:plus envie de vivre|veux plus vivre|veux pas vivre|ne veux plus etre la|marre de vivre)\b", "suicide"),
     (r"\b(?:tanne|tannee|fatigue|fatiguee|ecoeure|ecoeuree|epuise|epuisee) de vivre\b", "suicide"),
+    # Better off gone: "des fois je pense que ca serait mieux si on partait les deux" (a son
+    # caring alone for his father), "ils seraient mieux sans moi".
+    (r"\b(?:serait|seraient|serais|serions) (?:bien )?mieux (?:pour (?:tout le monde|eux|lui|elle|ma famille) )?si "
+     r"(?:je|on|j'|nous) ?(?:(?:partais|partait|partions)(?=\s*(?:$|[.!?,;]|les deux|tous les deux|toutes les deux|"
+     r"pour de bon|pour toujours|ensemble))|mourais|mourait|mourions|disparaissais|disparaissait|"
+     r"n'etais plus la|etais plus la|n'etait plus la|etais mort|etait morts?)\b", "suicide"),
+    (r"\b(?:serait|seraient|serais|seront|sera) (?:bien )?mieux sans moi(?=\s*(?:$|[.!?,;]|et\b))", "suicide"),
     (r"\b(?:en peux plus de vivre|peux plus vivre)\b", "suicide"),
     (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
     (r"\bje me suis (?:encore )?(?:coupee?|scarifiee?|fait du mal|brulee? expres)\b", "self_harm"),
@@ -78,6 +85,9 @@ _FR: List[Tuple[str, str]] = [
 _ES: List[Tuple[str, str]] = [
     # Someone else at risk (se quiere matar, se va a tomar...), before the first-person phrases.
     (r"\b(?:se quiere|se va a) (?:matar|suicidar|morir|quitar la vida)\b", "third_party"),
+    # Better off without me: "a veces pienso que mi familia estaria mejor sin mi".
+    (r"\b(?:estaria|estarian|estarias|seria|serian|quedaria|quedarian) (?:mucho )?mejor sin mi(?=\s*(?:$|[.!?,;]|y\b))", "suicide"),
+    (r"\bseria (?:mucho )?mejor si (?:yo )?(?:me muriera|me fuera para siempre|no estuviera|desapareciera)\b", "suicide"),
     (r"\b(?:quiere|va a) (?:matarse|suicidarse|morirse|quitarse la vida)\b", "third_party"),
     (r"\bno quiere (?:vivir|seguir viviendo)\b", "third_party"),
     (r"\b(?:se va a tomar|se tomo|va a tomarse|se quiere tomar) (?:todas (?:sus|las)|todo el frasco|un monton de|muchas) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "third_party"),

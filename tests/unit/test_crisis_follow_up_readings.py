@@ -137,3 +137,16 @@ def test_a_pill_sent_alone_turns_after_the_risk_is_the_emergency():
     # "i did it!" after other messages may be "I called them": left alone.
     called = {"text": "i did it!", "intent": {"name": "nlu_fallback", "confidence": 1.0}}
     assert not context.says_did_it(called, tracker)
+
+
+@pytest.mark.parametrize("text", ["He came out. He is crying.", "He is talking to me now through the door",
+                                  "she let me in"])
+def test_the_person_at_risk_with_the_helper_now_is_the_moment_for_the_next_step(text):
+    # A mother whose son had locked himself in the bathroom: "He came out. He is crying." was
+    # read as "I'm not safe" and got "keep trying to reach them".
+    data = {"text": text, "intent": {"name": "not_safe", "confidence": 0.71}}
+    assert context.says_with_them_now(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "ask_next_step"
+    # Not in the visitor's own crisis.
+    own = {"text": text, "intent": {"name": "not_safe", "confidence": 0.71}}
+    assert not context.says_with_them_now(own, tracker_with("risk_abuse"))

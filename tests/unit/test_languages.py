@@ -115,3 +115,20 @@ def test_short_french_and_spanish_messages_are_told_from_english(text, expected)
     from attune.safety.languages import maybe_french_or_spanish
 
     assert maybe_french_or_spanish(text) is expected
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Honnêtement des fois je pense que ça serait mieux si on partait les deux.", "fr"),
+    ("ils seraient mieux sans moi", "fr"),
+    ("a veces pienso que mi familia estaría mejor sin mí.", "es"),
+    ("sería mejor si me fuera para siempre", "es"),
+])
+def test_better_off_gone_in_french_and_spanish_is_suicide_risk(text, language):
+    # A son caring alone for his father with Alzheimer's, a worker sending money home: read
+    # as nothing, they got the practice's contact (during opening hours, without a line).
+    assert risk_in(text) == (language, "suicide")
+
+
+@pytest.mark.parametrize("text", ["ce serait mieux si on partait en vacances", "estaría mejor sin mi ex lol"])
+def test_better_off_with_a_holiday_or_without_an_ex_is_not(text):
+    assert risk_in(text) is None

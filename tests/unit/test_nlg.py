@@ -356,7 +356,9 @@ async def test_a_crisis_reply_carries_the_lines_it_named_for_the_safety_log():
 
 
 async def test_only_the_first_reply_of_a_risk_turn_is_recorded_and_ordinary_replies_never():
-    nlg = nlg_at(datetime.now(timezone.utc))
+    # A Sunday night in Toronto: the practice is closed, so the hours reply names 9-8-8 (it
+    # failed during opening hours when it read the real clock).
+    nlg = nlg_at(datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc))
     tracker = tracker_of(("risk_suicide", {}))
     first = await nlg.generate("utter_crisis_suicide", tracker, "rest")
     tracker.update(BotUttered(first["text"], metadata={AUDIT_METADATA: first[AUDIT_METADATA]}))
