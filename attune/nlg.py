@@ -141,8 +141,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # time: tap "Get help now""), whatever the reply. Lists stay for the replies the
             # visitor asked for (the lines of a place, the text lines).
             variables.update(WITHOUT_NUMBERS)
+        # After a crisis reply the practice's hours keep a line named, open or closed ("hay
+        # alguien que hable español para platicar?" read as asking for a therapist got the
+        # practice's contact with no line while it was open).
         variables["open_status"] = open_status(
-            self.practice, self._clock(), variables["crisis_line_primary"]
+            self.practice, self._clock(), variables["crisis_line_primary"],
+            after_crisis=tracker is not None and crisis_seen(tracker),
         )
         return variables
 

@@ -86,10 +86,12 @@ def hours_summary(practice: Practice) -> str:
     return f"{', '.join(parts)} ({zone})"
 
 
-def open_status(practice: Practice, now: datetime, crisis_line_primary: str) -> str:
-    """One or two sentences: open now, or when they reply and what to do if it can't wait."""
+def open_status(practice: Practice, now: datetime, crisis_line_primary: str, after_crisis: bool = False) -> str:
+    """One or two sentences: open now, or when they reply and what to do if it can't wait.
+    After a crisis reply the line stays named when the practice is open too."""
     if is_open(practice, now):
-        return "We're open right now, so you may reach someone by phone."
+        status = "We're open right now, so you may reach someone by phone."
+        return f"{status} If it can't wait, you can {crisis_line_primary}, any time." if after_crisis else status
     reopening = next_opening(practice, now)
     when = ""
     if reopening is not None:

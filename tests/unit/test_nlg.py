@@ -515,3 +515,13 @@ async def test_after_a_crisis_asking_for_spanish_gets_the_lines_that_answer_in_s
     tracker.update(SlotSet("crisis_shown", True))
     text = (await nlg.generate("utter_languages", tracker, "rest"))["text"]
     assert "answer in Spanish" in text and "Where you are (Texas)" in text and "988" in text
+
+
+async def test_after_a_crisis_reply_the_practices_hours_name_a_line_even_while_it_is_open():
+    # A Wednesday at 11:00 in Toronto: open. Before any risk, the hours say so and no more;
+    # after a crisis reply they keep a line named.
+    nlg = nlg_at(datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc))
+    plain = await nlg.generate("utter_therapist_hours", tracker_with("greet"), "rest")
+    assert "open right now" in plain["text"] and "9-8-8" not in plain["text"]
+    after = await nlg.generate("utter_therapist_hours", tracker_of(("risk_suicide", {})), "rest")
+    assert "open right now" in after["text"] and "9-8-8" in after["text"]
