@@ -722,7 +722,7 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After the visitor's own abuse, "where would i even go" is the next step: a safe place
     they could go (a friend's, a shelter), what to keep at hand, and the abuse line that helps
     plan it. Returns whether it changed the intent."""
-    if last_crisis(tracker) not in _OWN_ABUSE_INTENTS:
+    if not own_abuse_told(tracker):
         return False
     return _re_read(parse_data, tracker, WHERE_TO_GO, "ask_next_step",
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)

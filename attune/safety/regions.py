@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterator, Optional, Tuple
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterator, Optional, Tuple
 
 from attune.safety.resources import Registry
 
@@ -323,12 +324,18 @@ def is_place_statement(registry: Registry, text: str) -> bool:
     match = _PLACE_STATEMENT.match((text or "")[:200])
     if match is None:
         return False
-    rest = " " + match.group("rest").lower() + " "
-    found = False
-    for name in sorted(set(names(registry)) | UNCOVERED_PLACES, key=len, reverse=True):
-        pattern = r"(?<![\w'])" + re.escape(name) + r"(?![\w'])"
-        if re.search(pattern, rest):
-            rest = re.sub(pattern, " ", rest)
-            found = True
-    return found and all(word in _PLACE_FILLER for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", rest))
+    rest, found = _known_places(registry).subn(" ", " " + match.group("rest").lower() + " ")
+    return found > 0 and all(word in _PLACE_FILLER for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", rest))
+
+
+def _known_places(registry: Registry) -> "re.Pattern[str]":
+    """One pattern for every place name the finder knows, longest first: a message is read in
+    one pass, however many names there are."""
+    return _names_pattern(frozenset(names(registry)) | UNCOVERED_PLACES)
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(every: FrozenSet[str]) -> "re.Pattern[str]":
+    ordered = sorted(every, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(name) for name in ordered) + r")(?![\w'])")
 

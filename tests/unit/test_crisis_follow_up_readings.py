@@ -150,3 +150,15 @@ def test_the_person_at_risk_with_the_helper_now_is_the_moment_for_the_next_step(
     # Not in the visitor's own crisis.
     own = {"text": text, "intent": {"name": "not_safe", "confidence": 0.71}}
     assert not context.says_with_them_now(own, tracker_with("risk_abuse"))
+
+
+@pytest.mark.parametrize("hostile", ["restart " * 200_000, "(" * 1_000_000, "im in " + "toronto not " * 100_000, ""])
+def test_the_restart_and_place_readings_read_a_bounded_start_of_any_message(hostile):
+    # A megabyte of repeats or brackets is read like any other message, never a stall.
+    from attune.safety.regions import is_place_statement
+    from attune.safety.resources import load_registry
+
+    data = {"text": hostile, "intent": {"name": "restart", "confidence": 0.9}}
+    context.restart_only_for_the_chat(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] in ("restart", "nlu_fallback")
+    assert is_place_statement(load_registry(), hostile) in (True, False)

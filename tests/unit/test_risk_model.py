@@ -946,7 +946,8 @@ def test_the_new_follow_up_readings_read_a_bounded_start_of_any_message(hostile)
     tracker = tracker_with("risk_abuse")
     tracker.active_loop_name = None
     for reading in (context.says_plan_ready, context.asks_for_a_language, context.asks_where_to_go,
-                    context.wants_the_practice, context.cancels_the_form):
+                    context.wants_the_practice, context.cancels_the_form, context.says_abuser_gone,
+                    context.says_reached_safety, context.says_with_them_now, context.asks_for_number):
         data = {"text": hostile, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
         reading(data, tracker)
         assert data["intent"]["name"] in ("nlu_fallback", "ask_next_step")
