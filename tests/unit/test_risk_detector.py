@@ -952,3 +952,36 @@ def test_a_goodbye_in_quotes_then_silence_is_someone_else_at_risk(detector):
 def test_a_toddler_who_bit_a_pod_is_a_poisoning(detector):
     found = detector.assess("my 2yo got into the dishwasher pods one is broken open hes coughing")
     assert (found.intent, found.subcategory) == ("risk_emergency", "poisoning")
+
+
+@pytest.mark.parametrize("text", [
+    "i love him so much but i wish i wasnt here. he deserves a better mum than me",
+    "sometimes i just wish i wasnt around",
+    "i wish i wasn't here anymore",
+])
+def test_a_wish_not_to_be_here_is_suicide_risk_that_stands(detector, text):
+    # The model read the first at 0.00 (the love and the baby outweigh the wish): a plain
+    # statement that ends its clause stands on its own.
+    found = detector.assess(text)
+    assert found.intent == "risk_suicide"
+    assert found.subcategory == "explicit" or "suicide_passive_exist" in found.signals
+
+
+@pytest.mark.parametrize("text", ["I wish I wasn't here at this stupid party", "ugh i wish i wasnt here lol"])
+def test_wishing_to_be_elsewhere_is_not_risk(detector, text):
+    assert detector.assess(text).intent is None
+
+
+@pytest.mark.parametrize("text", [
+    "Married 41 years. He's always had a temper. Lately he's started pushing me, and last week I fell",
+    "my bf pushes me when hes angry",
+    "he keeps pushing me around",
+])
+def test_being_pushed_is_partner_violence(detector, text):
+    assert detector.assess(text).intent == "risk_abuse"
+
+
+@pytest.mark.parametrize("text", ["he's been pushing me to go to therapy", "my coach pushes me",
+                                  "he pushes me away whenever i get close"])
+def test_being_pushed_to_do_something_or_pushed_away_is_not_abuse(detector, text):
+    assert detector.assess(text).intent is None
