@@ -36,7 +36,8 @@ NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
 # The word lists' emergencies that a helper acts on when they are someone else's: something
 # swallowed, a medical emergency, an attempt under way ("hes sitting on the edge of the roof").
 # Not violence: there "another person" may be whom the visitor fears hurting.
-HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "medical_now", "in_progress", "unresponsive", "poisoning"})
+HELPERS_EMERGENCIES = frozenset({"overdose", "medical", "medical_now", "means_ready", "in_progress", "unresponsive",
+                                 "poisoning"})
 # Emergencies that are always someone else's: someone who cannot be woken or is turning blue
 # ("my buddy isnt waking up, we were using": the "we" does not make it the visitor's own), a
 # child who swallowed something ("my little sister drank from the bleach bottle, shes 3").

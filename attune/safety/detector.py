@@ -65,9 +65,9 @@ _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
 # When several rules of one category fire, the audit log records the gravest tag. A medical
 # emergency named in plain words ("bleeding so much after the birth, soaked through pads in
 # under an hour") comes first: its match stands alone (attune/safety/risk_model.py).
-_TAG_PRIORITY = ("medical_now", "in_progress", "overdose", "unresponsive", "poisoning", "method_seeking", "method",
-                 "plan", "intent", "explicit", "violence", "medical", "veiled", "passive", "indirect", "slang",
-                 "distress", "reassurance")
+_TAG_PRIORITY = ("medical_now", "means_ready", "in_progress", "overdose", "unresponsive", "poisoning",
+                 "method_seeking", "method", "plan", "intent", "explicit", "violence", "medical", "veiled",
+                 "passive", "indirect", "slang", "distress", "reassurance")
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
 
 

@@ -123,16 +123,17 @@ CHECK_IN = "risk_check_in"
 EMERGENCY = "risk_emergency"
 # The word lists' emergencies that stand as one whatever the model reads of danger now: an
 # overdose, someone who cannot be woken or is turning blue, a child who swallowed medicine
-# or a household chemical.
-WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive", "poisoning", "medical_now"})
+# or a household chemical, the means laid out or in hand.
+WORD_LIST_EMERGENCIES = frozenset({"overdose", "unresponsive", "poisoning", "medical_now", "means_ready"})
 # Word-list rules for plain first-person statements ("I want to kill myself", "I'm going to
 # hurt him"): their match always stands, whatever the model reads.
 EXPLICIT_TAGS = frozenset({"explicit", "intent"})
 # The word lists' medical emergencies in plain words ("my son is having a fit, it's been five
 # minutes", "we all feel sick since the heater went on"): their match stands even when both
 # readers weigh the message as without risk (the model knows few such messages). On the
-# writers' 24,000 messages they matched 8, all with danger now.
-EXPLICIT_EMERGENCY_TAGS = frozenset({"medical_now"})
+# writers' 24,000 messages they matched 8, all with danger now. So do the means laid out or in
+# hand ("pills lined up", "blade against my wrist"): 28 matches, all with risk.
+EXPLICIT_EMERGENCY_TAGS = frozenset({"medical_now", "means_ready"})
 _SEVERITY = {None: 0, CHECK_IN: 1}
 
 

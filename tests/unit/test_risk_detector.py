@@ -985,3 +985,28 @@ def test_being_pushed_is_partner_violence(detector, text):
                                   "he pushes me away whenever i get close"])
 def test_being_pushed_to_do_something_or_pushed_away_is_not_abuse(detector, text):
     assert detector.assess(text).intent is None
+
+
+@pytest.mark.parametrize("text,about", [
+    ("are you a bot? because i've got the pills lined up and i want to talk to an actual human", "self"),
+    ("I have the tablets counted out in front of me", "self"),
+    ("the blade is against my wrist", "self"),
+    ("my brother has his pills lined up on the table", "other"),
+])
+def test_means_laid_out_or_in_hand_is_an_emergency_that_stands(detector, text, about):
+    # 28 matches in the writers' corpora, all with risk: the match stands whatever else the
+    # message asks (a question about bots came first in the first of these).
+    found = detector.assess(text)
+    assert (found.intent, found.subcategory, found.about) == ("risk_emergency", "means_ready", about)
+
+
+@pytest.mark.parametrize("text", ["last year i had the pills lined up but i called my sister",
+                                  "i dont have pills lined up or anything"])
+def test_means_laid_out_in_the_past_or_denied_gets_the_check_in(detector, text):
+    assert detector.assess(text).intent == "risk_check_in"
+
+
+def test_a_burden_to_everyone_who_would_be_spared_by_their_disappearing_is_suicide_risk(detector):
+    text = ("my parents spent their savings to send me here and im failing 3 courses. "
+            "it would be cheaper for everyone if i just disappeared")
+    assert detector.assess(text).intent == "risk_suicide"

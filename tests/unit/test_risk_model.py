@@ -70,6 +70,13 @@ def test_a_medical_emergency_in_plain_words_stands_whatever_both_readers_weigh()
     assert combine("risk_emergency", quiet, T, "medical") is None
 
 
+def test_means_laid_out_stands_whatever_both_readers_weigh():
+    # "are you a bot? because i've got the pills lined up": the model read 0.43 (the question
+    # about bots came first); the word lists' `means_ready` match is the emergency reply.
+    assert combine("risk_emergency", verdict(risk=0.43, immediate_danger=0.19), T, "means_ready") == "risk_emergency"
+    assert combine("risk_emergency", verdict(risk=0.43, immediate_danger=0.19), T, "in_progress") != "risk_emergency"
+
+
 def test_a_word_list_match_the_readers_weigh_as_no_risk_is_set_aside():
     # "this commute is killing me": the phrase matched, the meaning has no risk.
     assert combine("risk_suicide", verdict(risk=0.01), T) is None
