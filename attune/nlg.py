@@ -31,7 +31,7 @@ from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state, someone_elses_emergency
 from attune.safety.regions import UNKNOWN
-from attune.safety.visitor_facts import KNOWN_MEANS
+from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away
 from attune.safety.lines import (
     crisis_template_variables,
     format_lines,
@@ -148,6 +148,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             self.practice, self._clock(), variables["crisis_line_primary"],
             after_crisis=tracker is not None and crisis_seen(tracker),
         )
+        # What a visitor put out of reach, when the reply is not told (generate() names it).
+        variables["means_named"] = "anything that could be used to hurt someone"
         return variables
 
     def _region(self, code: Text) -> Dict[Text, Text]:
@@ -187,6 +189,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == WELCOME and welcomed(tracker):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
+        if seen and utter_action in _MEANS_AWAY_FOLLOW_UPS:
+            moved = means_moved_away(tracker.latest_message.text or "")
+            if moved:
+                # "maybe i leave the rifles with him for a bit": the step taken, said back.
+                utter_action = MEANS_AWAY_REPLY
+                kwargs = {**kwargs, "means_named": MEANS_NAMED.get(moved, f"the {moved}")}
         # A practice fact: as written, "we don't offer that", or "I don't have that detail".
         fact_question = utter_action in FACT_RESPONSES
         utter_action = fact_response(utter_action, self.practice.facts)
@@ -465,6 +473,14 @@ _KIND_CRISIS_REPLIES = frozenset(_CRISIS_REPLIES - {GENERAL_CRISIS_RESPONSE})
 # keeps one line in view, or none once the visitor declined numbers.
 REPEAT_CRISIS_REPLY = "utter_crisis_again"
 QUIET_CRISIS_REPLY = "utter_crisis_quiet"
+# After a crisis reply, a message that puts the means out of reach ("my sister can keep my
+# pills for a while") is answered with that step, whatever the follow-up it was read as.
+MEANS_AWAY_REPLY = "utter_means_away"
+_MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_safe", "utter_feeling_calmer",
+                                    "utter_next_step", "utter_default", "utter_respect_denial", "utter_cant_call",
+                                    "utter_refuse_hospital", "utter_stop_hotlines"})
+MEANS_NAMED = {"gun": "the guns", "pills": "the pills", "knife": "the knives", "blade": "the blades",
+               "razor": "the razors", "weapon": "the weapons"}
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
                                     "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",

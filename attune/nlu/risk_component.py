@@ -397,7 +397,10 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
         str(signal).startswith("abuse_") for signal in signals)
     # About someone else ("my 3 yr old got into the pods"), the model's abuse score alone is
     # not a disclosure: the line for the one being hurt would be offered to the wrong person.
-    if intent == "risk_third_party":
+    # The same for an emergency that is always someone else's: a toddler who swallowed one of
+    # a parent's pills was answered with "If someone is hurting you, Kids Help Phone..." in
+    # every turn after.
+    if intent == "risk_third_party" or (intent == "risk_emergency" and _SOMEONE_ELSES_EMERGENCY & set(signals)):
         # Not the secret alone ("she said dont tell" about a sister's cuts: `_anothers_secret`).
         abuse_read = any(str(signal).startswith("abuse_") and signal != _SECRET_ONLY for signal in signals)
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
@@ -418,6 +421,9 @@ THIRD_PARTY_INTENT = "risk_third_party"
 # The word lists' rule for a secret kept for an adult ("he said don't tell"), alone among their
 # abuse rules in a message.
 _SECRET_ONLY = "abuse_child_context"
+# The word lists' rules for emergencies that are always someone else's (crisis_state's
+# ALWAYS_SOMEONE_ELSES tags): someone who cannot be woken, a child who swallowed something.
+_SOMEONE_ELSES_EMERGENCY = frozenset({"emergency_unresponsive", "emergency_ingestion"})
 
 
 def _anothers_secret(intent: Optional[Text], verdict: Optional[ModelVerdict], signals: List[Text]) -> bool:

@@ -58,7 +58,7 @@ _YOUNG = re.compile(
 # Things a person can put out of reach (singular, as the reply names them).
 _MEANS = re.compile(
     r"\b(pills?|tablets?|meds|medications?|medicine|tylenol|advil|razors?|blades?|knife|knives|scissors|"
-    r"guns?|pistol|revolver|rifle|shotgun|firearm|weapon|rope|noose|lighter|"
+    r"guns?|pistols?|revolver|rifles?|shotguns?|firearms?|weapons?|rope|noose|lighter|"
     # French and Spanish: the reply names them in English ("put the pills out of reach").
     r"pastillas|pilules|comprim[ée]s|m[ée]dicaments|lames?|rasoirs?|cuchillos?|navajas?|pistola|arma|fusil)\b",
     re.IGNORECASE,
@@ -67,6 +67,7 @@ _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": 
                 "medications": "pills", "medicine": "pills", "tylenol": "pills", "advil": "pills",
                 "razors": "razor", "blades": "blade", "knives": "knife", "guns": "gun", "pistol": "gun",
                 "revolver": "gun", "rifle": "gun", "shotgun": "gun", "firearm": "gun", "weapon": "weapon",
+                "pistols": "gun", "rifles": "gun", "shotguns": "gun", "firearms": "gun", "weapons": "weapon",
                 "pastillas": "pills", "pilules": "pills", "comprimés": "pills", "comprimes": "pills",
                 "médicaments": "pills", "medicaments": "pills", "lame": "blade", "lames": "blade",
                 "rasoir": "razor", "rasoirs": "razor", "cuchillo": "knife", "cuchillos": "knife",
@@ -112,6 +113,29 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   r"|\b(?:it'?s|its|they'?re|theyre|everything'?s)\s+(?:in\s+my\s+hands?|in\s+front\s+of\s+me|next\s+to\s+me|right\s+here\s+next\s+to\s+me)\b",
                   re.IGNORECASE)
 
+# Means put out of reach, or about to be: "maybe i leave the rifles with him for a bit", "my
+# sister can keep my pills", "i locked the knives in the car". Not "he gave me the pills".
+_MEANS_WORDS = (r"(?:rifles?|guns?|firearms?|shotguns?|pistols?|weapons?|ammo|pills|tablets|meds|medications?|"
+                r"medicine|knives|knife|blades?|razors?|rope|insulin|painkillers|sleeping\s+pills)")
+_MEANS_AWAY = re.compile(
+    r"\b(?:leave|leaving|give|giving|hand|handing|take|taking|drop|dropping|bring|bringing|lock|locking|put|"
+    r"putting|store|storing|get\s+rid\s+of|getting\s+rid\s+of|flush|flushing|throw\s+out|throw\s+away|"
+    r"bin|binning|dispose\s+of|hide|hid|left|gave|handed|took|dropped|locked|stored|flushed|threw\s+out)\s+"
+    r"(?:(?:the|my|all|of|his|her|their|those|these|rest|some|up|away)\s+){0,4}" + _MEANS_WORDS
+    + r"\b[^.!?\n]{0,40}?(?:\b(?:with|to|over|away|somewhere|off)\b|\bout\s+of\s+(?:the|my)\b"
+    r"|\bin\s+(?:the|a|my|his|her)\s+(?:car|safe|trunk|boot|lockbox|locker|shed|garage|drawer\s+that\s+locks)\b"
+    r"|\b(?:down\s+the\s+(?:toilet|drain|sink))\b)"
+    r"|\b(?:flush|flushing|flushed|bin|binned|dispose\s+of|disposed\s+of|get\s+rid\s+of|got\s+rid\s+of)\s+"
+    r"(?:(?:the|my|all|of|his|her|their|those|these|rest|some)\s+){0,4}" + _MEANS_WORDS + r"\b"
+    # "he can keep my guns for a while", "my sister is holding my pills"
+    r"|\b(?:can|could|will|'ll|is\s+going\s+to|is|are)\s+(?:keep|keeping|hold|holding|have|take|taking|look\s+after)\s+"
+    r"(?:the|my|all\s+my|his|her|their)\s+(?:\w+\s+)?" + _MEANS_WORDS + r"\b"
+    r"(?![^.!?\n]{0,30}\b(?:at\s+\d|every|daily|twice|tonight\s+as|with\s+(?:food|water|dinner|breakfast)))",
+    re.IGNORECASE,
+)
+_NOT_BEFORE = re.compile(r"\b(?:not|never|won'?t|wont|no\s+way|ain'?t|don'?t|dont|can'?t|cant|refuse)\b[^.!?\n]*$",
+                         re.IGNORECASE)
+
 # Longer than any message the channels accept; the patterns never see more.
 MAX_CHARS = 4000
 
@@ -134,6 +158,17 @@ def means_at_hand(text: str) -> str:
         return ""
     word = match.group(1).lower()
     return _MEANS_NAMES.get(word, word)
+
+
+def means_moved_away(text: str) -> str:
+    """The means the visitor says they will put, or have put, out of reach ("maybe i leave
+    the rifles with him for a bit": "gun"), or "" (also when it is refused: "no way im
+    giving my guns to anyone")."""
+    text = text[:MAX_CHARS]
+    match = _MEANS_AWAY.search(text)
+    if not match or _NOT_BEFORE.search(text[:match.start()]):
+        return ""
+    return means_at_hand(match.group(0)) or ""
 
 
 def names_dangerous_place(text: str) -> bool:

@@ -297,6 +297,71 @@ async def test_after_no_more_numbers_everyday_replies_name_no_number_but_keep_th
     assert any(ch.isdigit() for ch in (await nlg.generate(response, before, "rest"))["text"])
 
 
+async def test_a_child_who_swallowed_something_and_seems_fine_still_gets_the_poison_centre():
+    # "she seems fine, shes playing with her blocks" after a toddler swallowed a pill: some
+    # medicines harm hours later, so "glad they're safe" would be the wrong comfort.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {}), ("confirm_safe", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_glad_safe__third_party", tracker, "rest"))["text"]
+    assert "Poison Centre" in text and "even if they seem fine" in text and "9-1-1" in text
+    # After "no more numbers", the same words name the button instead of the number.
+    tracker = tracker_of(("risk_emergency", {}), ("stop_hotlines", {}), ("confirm_safe", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_glad_safe__third_party", tracker, "rest"))["text"]
+    assert "poison centre" in text.lower() and not any(ch.isdigit() for ch in text)
+
+
+async def test_a_parent_unsure_after_a_childs_poisoning_gets_the_poison_centre_and_the_ambulance():
+    # "i called poison centre they said bring her to the ER but my car is dead" got the suicide
+    # helper's "Ask them straight out how they are", about a two-year-old.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {}), ("unsure_after_crisis", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "Poison Centre" in text and "ambulance" in text and "9-1-1" in text
+    assert "straight out" not in text
+    tracker.update(SlotSet("swallowed", None))
+    assert "straight out" in (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+
+
+@pytest.mark.parametrize("intent", ["unsure_after_crisis", "stop_hotlines", "confirm_safe"])
+async def test_means_put_out_of_reach_after_a_crisis_reply_is_said_back_as_a_step(intent):
+    # "my buddy from the regiment lives 20 min away. maybe i leave the rifles with him for a
+    # bit", after "quit sending me numbers", got "I'm listening. Tell me more".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_suicide", "i got my rifles in the house"),
+                             ("stop_hotlines", "quit sending me numbers"),
+                             (intent, "my buddy lives 20 min away. maybe i leave the rifles with him for a bit"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    response = {"unsure_after_crisis": "utter_unsure_after_crisis", "stop_hotlines": "utter_stop_hotlines",
+                "confirm_safe": "utter_glad_safe"}[intent]
+    reply = await nlg.generate(response, tracker, "rest")
+    assert "strong step" in reply["text"] and "the guns" in reply["text"]
+    assert not any(ch.isdigit() for ch in reply["text"])  # numbers were declined
+    assert GET_HELP_BUTTON["payload"] in [b["payload"] for b in reply["buttons"]]
+    # Before any crisis reply the same words are not read this way.
+    before = tracker_saying(("unsure_after_crisis", "maybe i leave the rifles with him for a bit"))
+    assert "strong step" not in (await nlg.generate("utter_unsure_after_crisis", before, "rest") or {}).get("text", "")
+
+
+async def test_a_helper_who_takes_the_means_away_is_told_it_protects_them():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_third_party", "my dad says hes done and he has guns"),
+                             ("unsure_after_crisis", "i'll take his guns to my place tonight"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "most protective" in text and "9-8-8" in text
+
+
 async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_now():
     nlg = nlg_at(datetime.now(timezone.utc))
     text = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]

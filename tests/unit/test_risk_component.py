@@ -152,6 +152,20 @@ def test_someone_else_being_abused_is_marked_for_the_witness_not_offered_the_vic
     assert not any(name == ABUSE_OF_OTHER_ENTITY for name, _ in both)
 
 
+def test_a_child_who_swallowed_something_is_not_an_abuse_disclosure():
+    from attune.nlu.risk_component import ABUSE_SEEN_ENTITY, _facts
+
+    # "my 2 yr old got into my purse and i think she swallowed one of my pills": the model read
+    # child abuse; every reply after it offered "If someone is hurting you, Kids Help Phone".
+    text = "my 2 yr old got into my purse and i think she swallowed one of my pills"
+    found = _facts(text, "risk_emergency", _verdict(abuse=0.9, child=0.9, immediate_danger=0.9),
+                   ["emergency_ingestion"])
+    assert not any(name == ABUSE_SEEN_ENTITY for name, _ in found)
+    # The word lists' own reading of abuse still counts ("he made her swallow the pills").
+    forced = _facts(text, "risk_emergency", _verdict(abuse=0.9, child=0.9), ["emergency_ingestion", "abuse_physical"])
+    assert (ABUSE_SEEN_ENTITY, "child") in forced
+
+
 def test_an_emergency_is_a_witnessed_one_only_when_it_reads_as_someone_elses():
     from attune.nlu.risk_component import ABUSE_OF_OTHER_ENTITY, _facts
 

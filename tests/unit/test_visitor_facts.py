@@ -3,6 +3,7 @@ Centre), being under 18 (the youth line)."""
 
 import pytest
 
+from attune.safety import visitor_facts
 from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, says_when, mentions_swallowing, says_young
 
 
@@ -80,3 +81,22 @@ def test_a_dangerous_place_and_a_time_close_by_are_noticed():
 def test_a_child_who_got_into_the_dishwasher_pods_swallowed_something():
     assert mentions_swallowing("my 3 yr old got into the dishwasher pods, she bit one")
     assert not mentions_swallowing("he had a pod of peas")
+
+
+@pytest.mark.parametrize("text,means", [
+    ("my buddy from the regiment lives 20 min away. maybe i leave the rifles with him for a bit", "gun"),
+    ("my sister can keep my pills for a while", "pills"),
+    ("i locked the knives in the car", "knife"),
+    ("ok i gave the pills to my mum", "pills"),
+    ("i'll flush the rest of the meds", "pills"),
+    ("i'll take his guns to my place tonight", "gun"),
+])
+def test_means_put_out_of_reach_are_noticed(text, means):
+    assert visitor_facts.means_moved_away(text) == means
+
+
+@pytest.mark.parametrize("text", ["no way im giving my guns to anyone", "he gave me the pills", "i took all my pills",
+                                  "i have my pills with me", "im taking my meds at 9",
+                                  "i dont want to give my rifles to anyone"])
+def test_means_kept_taken_or_refused_are_not_a_step_taken(text):
+    assert visitor_facts.means_moved_away(text) == ""
