@@ -29,7 +29,7 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import ASKS_TO_TEXT, WILL_NOT_CALL, crisis_state, someone_elses_emergency
+from attune.safety.crisis_state import ASKS_TO_TEXT, FEARS_POLICE, WILL_NOT_CALL, crisis_state, someone_elses_emergency
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away
 from attune.safety.lines import (
@@ -189,6 +189,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == WELCOME and welcomed(tracker):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
+        if (seen and utter_action in _POLICE_FEAR_FOLLOW_UPS and tracker.get_slot("crisis_kind") == "emergency"
+                and FEARS_POLICE.search((tracker.latest_message.text or "")[:500])):
+            # "if we call will we get arrested theres stuff everywhere here", in an emergency:
+            # the ambulance can be asked for; not "okay, no more numbers".
+            utter_action = POLICE_FEAR_REPLY
         if seen and utter_action in _MEANS_AWAY_FOLLOW_UPS:
             moved = means_moved_away(tracker.latest_message.text or "")
             if moved:
@@ -476,6 +481,10 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # After a crisis reply, a message that puts the means out of reach ("my sister can keep my
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
+# In an emergency, the fear that calling brings the police, whatever follow-up it was read as.
+POLICE_FEAR_REPLY = "utter_ambulance_not_police"
+_POLICE_FEAR_FOLLOW_UPS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_stop_hotlines",
+                                     "utter_unsure_after_crisis", "utter_default", "utter_next_step"})
 _MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_safe", "utter_feeling_calmer",
                                     "utter_next_step", "utter_default", "utter_respect_denial", "utter_cant_call",
                                     "utter_refuse_hospital", "utter_stop_hotlines"})

@@ -98,6 +98,17 @@ ASKS_TO_TEXT = re.compile(
     r"|\btext\s+(?:first\s+)?instead\s+of\s+call",
     re.IGNORECASE,
 )
+# Afraid the call brings the police: "if we call will we get arrested theres stuff everywhere",
+# "cant call cops, i got a warrant" (attune/nlg.py: the ambulance can be asked for).
+FEARS_POLICE = re.compile(
+    r"\b(?:get|getting|be|being)\s+(?:us\s+|me\s+|him\s+|her\s+|them\s+)?(?:arrested|busted|locked\s+up|charged|in\s+trouble)\b"
+    r"|\b(?:cops|police|pigs|feds)\s+(?:will|would|'ll|come|show|turn\s+up|find)\b"
+    r"|\b(?:i|we|he|she|they)\s+(?:got|have|has)\s+(?:a\s+)?(?:warrant|warrants)\b"
+    r"|\b(?:can'?t|cant|cannot|won'?t|wont|not)\s+(?:call|ring|phone|get)\s+(?:the\s+)?(?:cops|police|pigs|feds)\b"
+    r"|\b(?:drugs|stuff|gear|pills|coke|weed)\s+(?:everywhere|all\s+over)\b",
+    re.IGNORECASE,
+)
+
 WILL_NOT_CALL = re.compile(
     r"\b(?:not|never|don'?t|dont|won'?t|wont|can'?t|cant|cannot|hate|rather\s+not|"
     # Scots: "dinnae want to phone anybody", "cannae ring them".

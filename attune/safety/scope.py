@@ -15,6 +15,9 @@ from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 from attune.safety.lexicon import Rule
 
 
+# Quotation marks, as their own tokens: a quoted phrase is read with the words around it.
+_QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
+
 @dataclass(frozen=True)
 class Hit:
     rule: Rule
@@ -302,6 +305,9 @@ class Scope:
             if info.look[i] != look:
                 break
             low = info.lowers[i]
+            if low in _QUOTE_MARKS:
+                # "she wants to 'disappear permanently'": the quote is not a word between them.
+                continue
             if low == "my":
                 ref = self._ref_at(i, info)
                 if ref is not None and ref[0] == "other":  # "my sister ..."

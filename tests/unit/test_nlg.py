@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -360,6 +361,25 @@ async def test_a_helper_who_takes_the_means_away_is_told_it_protects_them():
     tracker.update(SlotSet("crisis_kind", "third_party"))
     text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
     assert "most protective" in text and "9-8-8" in text
+
+
+@pytest.mark.parametrize("message,response", [
+    ("if we call will we get arrested theres stuff everywhere here", "utter_stop_hotlines"),
+    ("cant call cops, i got a warrant", "utter_cant_call"),
+])
+async def test_a_helper_afraid_of_the_police_in_an_emergency_is_told_to_ask_for_an_ambulance(message, response):
+    # Read as "no more numbers", the first got "Okay, no more numbers".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_emergency", "my friend took something and she wont wake up"),
+                             ("unsure_after_crisis", message))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    with patch("attune.nlg.about_someone_else", return_value=True):
+        text = (await nlg.generate(response, tracker, "rest"))["text"]
+    assert "ambulance, not the police" in text and "9-1-1" in text and "Stay with them" in text
+    # After a friend's suicidal message (no emergency), the same words keep their own answer.
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    assert "ambulance, not the police" not in (await nlg.generate(response, tracker, "rest"))["text"]
 
 
 async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_now():

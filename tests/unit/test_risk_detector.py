@@ -1010,3 +1010,19 @@ def test_a_burden_to_everyone_who_would_be_spared_by_their_disappearing_is_suici
     text = ("my parents spent their savings to send me here and im failing 3 courses. "
             "it would be cheaper for everyone if i just disappeared")
     assert detector.assess(text).intent == "risk_suicide"
+
+
+def test_a_quoted_wish_keeps_the_person_who_wrote_it(detector):
+    # A teacher: "she wants to 'disappear permanently'" was read as the teacher's own wish
+    # (the quote broke the look back to "she"), and every reply after it was for the teacher.
+    text = ("One of my students, who is 16, wrote in a journal assignment that she wants to "
+            "'disappear permanently' and that she has been saving up her pills. What should I do?")
+    found = detector.assess(text)
+    assert (found.intent, found.about) == ("risk_third_party", "other")
+
+
+def test_someone_who_wont_wake_up_after_a_sign_is_someone_elses_emergency(detector):
+    found = detector.assess("my buddy used and now hes snoring weird and wont wake up. were in sudbury")
+    assert (found.intent, found.subcategory, found.about) == ("risk_emergency", "unresponsive", "other")
+    assert detector.assess("she is so tired and wont wake up for school lol").intent is None
+
