@@ -190,9 +190,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
         if (seen and utter_action in _POLICE_FEAR_FOLLOW_UPS and tracker.get_slot("crisis_kind") == "emergency"
+                and not tracker.get_slot("abuse_disclosed")
+                and (tracker.get_slot("swallowed") == "yes" or about_someone_else(tracker))
                 and FEARS_POLICE.search((tracker.latest_message.text or "")[:500])):
-            # "if we call will we get arrested theres stuff everywhere here", in an emergency:
-            # the ambulance can be asked for; not "okay, no more numbers".
+            # "if we call will we get arrested theres stuff everywhere here", in a medical
+            # emergency (something swallowed, or someone else's): the ambulance can be asked
+            # for. Not when someone is hurting the visitor: there the police may be the help.
             utter_action = POLICE_FEAR_REPLY
         if seen and utter_action in _MEANS_AWAY_FOLLOW_UPS:
             moved = means_moved_away(tracker.latest_message.text or "")

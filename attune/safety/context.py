@@ -26,6 +26,7 @@ from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
     ASKS_FOR_NUMBER,
     DID_IT,
+    FEARS_POLICE,
     LINES_UNANSWERED,
     NEW_RISK_ENTITIES,
     NO_MORE_NUMBERS,
@@ -245,6 +246,7 @@ _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 FOLLOW_UP_MIN = 0.4
 THIRD_PARTY = "risk_third_party"
 STOP_HOTLINES = "stop_hotlines"
+REFUSE_HOSPITAL = "refuse_hospital"
 # A message about the lines themselves: "stop with the hotlines", "no more numbers please".
 _NAMES_THE_LINES = re.compile(r"\b(?:numbers?|hotlines?|helplines?|lines?|crisis|9-?8-?8|samaritans|lifeline|"
                               r"calls?|calling|phone|ring|text(?:ing)?|resources|links?)\b", re.IGNORECASE)
@@ -344,6 +346,10 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     follow_up = next((e for e in parse_data.get("intent_ranking") or []
                       if not is_risk_intent(e.get("name")) and e.get("name") != "nlu_fallback"), None)
     chosen = None
+    text = (parse_data.get("text") or "")[:500]
+    if follow_up and follow_up.get("name") == STOP_HOTLINES and FEARS_POLICE.search(text):
+        # "if we call will we get arrested theres stuff everywhere here": not "no more numbers".
+        follow_up = {**follow_up, "name": REFUSE_HOSPITAL}
     if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)
@@ -455,6 +461,21 @@ def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     lines of where they said they are (or the honest answer for a place without any).
     Returns whether it changed the intent."""
     return _re_read(parse_data, tracker, _LINES_HERE, SHARE_LOCATION, limit=500)
+
+
+def fears_the_police(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "if we call will we get arrested" read as "no more numbers" is a
+    fear of what the call brings: the answer to not wanting the hospital or the police (which
+    in an emergency says the ambulance can be asked for, attune/nlg.py), and the numbers stay.
+    Returns whether it changed the intent."""
+    current = (parse_data.get("intent") or {}).get("name")
+    if current != STOP_HOTLINES or not crisis_shown(tracker) or getattr(tracker, "active_loop_name", None):
+        return False
+    text = (parse_data.get("text") or "")[:500]
+    if not FEARS_POLICE.search(text) or NO_MORE_NUMBERS.search(text):
+        return False
+    set_intent(parse_data, REFUSE_HOSPITAL)
+    return True
 
 
 def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -896,5 +917,6 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
      or wants_the_practice(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
+     or fears_the_police(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
      or unsure_after_crisis(parse_data, tracker))

@@ -162,3 +162,20 @@ def test_the_restart_and_place_readings_read_a_bounded_start_of_any_message(host
     context.restart_only_for_the_chat(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] in ("restart", "nlu_fallback")
     assert is_place_statement(load_registry(), hostile) in (True, False)
+
+
+@pytest.mark.parametrize("text", ["if we call will we get arrested theres stuff everywhere here",
+                                  "cant call the cops, i got a warrant"])
+def test_fear_of_what_a_call_brings_is_not_asking_for_no_more_numbers(text):
+    # Read as "stop_hotlines", the first got "Okay, no more numbers" while a friend would not
+    # wake up at a party, and every reply after it named no number.
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 1.0}}
+    assert context.fears_the_police(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == "refuse_hospital"
+    # Over a risk reading too (the model read the worry as a check-in).
+    risky = read_as_suicide(text, then="stop_hotlines")
+    assert context.within_crisis(risky, tracker_with("risk_emergency")) == "refuse_hospital"
+    # Asked for in so many words, "no more numbers" stands.
+    words = {"text": "no more numbers, the cops would come anyway",
+             "intent": {"name": "stop_hotlines", "confidence": 1.0}}
+    assert not context.fears_the_police(words, tracker_with("risk_emergency"))
