@@ -168,6 +168,16 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # time: call 13 11 14").
             if found.get("crisis_line_primary_name") and found.get("region_name"):
                 found["crisis_line_primary_name"] += f" in {in_the(found['region_name'])}"
+            # And the emergency number and the poison centre that one-line follow-ups name
+            # ("Please call 112 now"): a visitor abroad may not know them, and learns they are
+            # the place's own ("112, the emergency number in Ireland").
+            place = in_the(found["region_name"]) if found.get("region_name") else ""
+            if place and found.get("emergency_number"):
+                found["emergency_number"] += f" (the emergency number in {place})"
+            poison = found.get("poison_help") or ""
+            if place and poison and found["region_name"] not in poison and " (" in poison:
+                name, rest = poison.split(" (", 1)
+                found["poison_help"] = f"{name} in {place} ({rest}"
             self._regions[code] = found
         return self._regions[code]
 

@@ -382,6 +382,23 @@ async def test_a_helper_afraid_of_the_police_in_an_emergency_is_told_to_ask_for_
     assert "ambulance, not the police" not in (await nlg.generate(response, tracker, "rest"))["text"]
 
 
+async def test_a_one_line_follow_up_for_a_visitor_abroad_names_the_place_of_its_numbers():
+    # "its only paracetamol like, its not even strong", from Cork: "Please call 112 now" and the
+    # poison centre, with no word that these are Ireland's.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {}), ("share_location", {}), ("unsure_after_crisis", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    tracker.update(SlotSet("visitor_region", "IE"))
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "112 (the emergency number in Ireland)" in text
+    assert "Poisons Information Centre in Ireland (call" in text
+    # At home the numbers stay as they are.
+    tracker.update(SlotSet("visitor_region", None))
+    assert "(the emergency number in" not in (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+
+
 async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_now():
     nlg = nlg_at(datetime.now(timezone.utc))
     text = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]
