@@ -34,6 +34,14 @@ VOCAB_FILE = "vocab.txt"
 # (bench/: `make bench`, `make cluster-bench`; docs/performance.md).
 BLAS_THREADS = 1
 _THREADPOOLS = ThreadpoolController()
+# Each layer's prepared weights (`prepare_weights`), in the order the NumPy forward reads them.
+LAYER_TENSORS = ("qkv_w", "qkv_b", "attention_out_w", "attention_out_b", "attention_norm_w", "attention_norm_b",
+                 "intermediate_w", "intermediate_b", "output_w", "output_b", "output_norm_w", "output_norm_b")
+# The prepared names of each layer's parts after the attention's query, key and value, and
+# their published names.
+_LAYER_PARTS = (("attention_out", "attention.output.dense"), ("attention_norm", "attention.output.LayerNorm"),
+                ("intermediate", "intermediate.dense"), ("output", "output.dense"),
+                ("output_norm", "output.LayerNorm"))
 
 
 def model_directory() -> Path:
@@ -163,30 +171,9 @@ class SentenceEncoder:
         self._heads = heads
         self._max_length = max_length
         self.fingerprint = fingerprint
-        w = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64}
-        self._raw_embeddings = {k: v for k, v in w.items() if k.startswith("embeddings.")}
-        self._raw_layers: List[Dict[str, np.ndarray]] = []
-        self._words = w["embeddings.word_embeddings.weight"]
-        self._positions = w["embeddings.position_embeddings.weight"]
-        self._segment = w["embeddings.token_type_embeddings.weight"][0]
-        self._embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self._layers = []
-        index = 0
-        while f"encoder.layer.{index}.attention.self.query.weight" in w:
-            p = f"encoder.layer.{index}."
-            self._raw_layers.append({k[len(p):]: v for k, v in w.items() if k.startswith(p)})
-            qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
-            qkv_bias = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
-            self._layers.append((
-                np.ascontiguousarray(qkv), qkv_bias,
-                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T), w[p + "attention.output.dense.bias"],
-                (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T), w[p + "intermediate.dense.bias"],
-                np.ascontiguousarray(w[p + "output.dense.weight"].T), w[p + "output.dense.bias"],
-                (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
-            ))
-            index += 1
-        if not self._layers:
+        self._tensors = prepare_weights(weights)
+        self._layer_count = layer_count(self._tensors)
+        if not self._layer_count:
             raise ValueError("The weights hold no transformer layers.")
 
     def knows_word(self, word: str) -> bool:
@@ -210,13 +197,16 @@ class SentenceEncoder:
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Hidden states for a batch of padded ids: (batch, length, 384)."""
+        t = self._tensors
         batch, length = ids.shape
-        x = self._words[ids] + self._positions[:length] + self._segment
-        x = _layer_norm(x, *self._embed_norm)
+        x = t["word_embeddings"][ids] + t["position_embeddings"][:length] + t["segment_embedding"]
+        x = _layer_norm(x, t["embeddings_norm_w"], t["embeddings_norm_b"])
         head = x.shape[-1] // self._heads
         scale = np.float32(1.0 / np.sqrt(head))
         bias = np.where(mask[:, None, None, :], np.float32(0.0), np.float32(-1e9)).astype(np.float32)
-        for qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, down_w, down_b, norm2 in self._layers:
+        for index in range(self._layer_count):
+            qkv, qkv_b, out_w, out_b, norm1_w, norm1_b, in_w, in_b, down_w, down_b, norm2_w, norm2_b = (
+                t[f"layer{index}_{name}"] for name in LAYER_TENSORS)
             q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
             q = q.reshape(batch, length, self._heads, head).transpose(0, 2, 1, 3)
             k = k.reshape(batch, length, self._heads, head).transpose(0, 2, 3, 1)
@@ -226,8 +216,8 @@ class SentenceEncoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            x = _layer_norm(x + context @ out_w + out_b, *norm1)
-            x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, *norm2)
+            x = _layer_norm(x + context @ out_w + out_b, norm1_w, norm1_b)
+            x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, norm2_w, norm2_b)
         return x
 
     def with_overlay(self, overlay: Dict[str, np.ndarray], fingerprint: str) -> "SentenceEncoder":
@@ -237,12 +227,10 @@ class SentenceEncoder:
         ones stay as published. `fingerprint` names the result, so a classifier trained on one
         encoder refuses another.
         """
-        merged = {f"encoder.layer.{i}.{name}": value for i, layer in enumerate(self._raw_layers)
-                  for name, value in layer.items()}
+        merged = published_weights(self._tensors)
         merged.update({k: v for k, v in overlay.items() if k.startswith("encoder.layer.")})
-        merged.update(self._raw_embeddings)
-        return SentenceEncoder(merged, self._tokenizer, heads=self._heads,
-                               max_length=self._max_length, fingerprint=fingerprint)
+        return SentenceEncoder(merged, self._tokenizer, heads=self._heads, max_length=self._max_length,
+                               fingerprint=fingerprint)
 
     def encode(self, texts: Iterable[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text, in the order given."""
@@ -264,6 +252,72 @@ class SentenceEncoder:
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[chunk] = pooled
         return out
+
+
+def prepare_weights(weights: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """The published weights (BERT's names) as the forward pass reads them, under the names
+    the forward pass uses: float32, each layer's query, key and value as one matrix,
+    every matrix transposed for `x @ w`, and only the first segment's embedding (a sentence
+    is one segment). An array already in its final form is kept, not copied: an encoder with
+    an overlay shares the published encoder's embeddings and unchanged layers."""
+    w = {k: v for k, v in weights.items() if v.dtype != np.int64}
+
+    def f32(name: str) -> np.ndarray:
+        return np.ascontiguousarray(w[name], dtype=np.float32)
+
+    def matrix(name: str) -> np.ndarray:
+        return np.ascontiguousarray(np.asarray(w[name], dtype=np.float32).T)
+
+    tensors = {
+        "word_embeddings": f32("embeddings.word_embeddings.weight"),
+        "position_embeddings": f32("embeddings.position_embeddings.weight"),
+        "segment_embedding": np.array(w["embeddings.token_type_embeddings.weight"][0], dtype=np.float32),
+        "embeddings_norm_w": f32("embeddings.LayerNorm.weight"),
+        "embeddings_norm_b": f32("embeddings.LayerNorm.bias"),
+    }
+    index = 0
+    while f"encoder.layer.{index}.attention.self.query.weight" in w:
+        p, n = f"encoder.layer.{index}.", f"layer{index}_"
+        parts = ("query", "key", "value")
+        tensors[n + "qkv_w"] = np.ascontiguousarray(
+            np.concatenate([np.asarray(w[p + f"attention.self.{k}.weight"], dtype=np.float32) for k in parts]).T)
+        tensors[n + "qkv_b"] = np.concatenate([f32(p + f"attention.self.{k}.bias") for k in parts])
+        for short, name in _LAYER_PARTS:
+            tensors[n + short + "_w"] = matrix(p + name + ".weight") if name.endswith("dense") else f32(
+                p + name + ".weight")
+            tensors[n + short + "_b"] = f32(p + name + ".bias")
+        index += 1
+    return tensors
+
+
+def published_weights(tensors: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """`prepare_weights` undone (views, no copies): the weights under BERT's names."""
+    weights = {
+        "embeddings.word_embeddings.weight": tensors["word_embeddings"],
+        "embeddings.position_embeddings.weight": tensors["position_embeddings"],
+        "embeddings.token_type_embeddings.weight": tensors["segment_embedding"][None, :],
+        "embeddings.LayerNorm.weight": tensors["embeddings_norm_w"],
+        "embeddings.LayerNorm.bias": tensors["embeddings_norm_b"],
+    }
+    for index in range(layer_count(tensors)):
+        p, n = f"encoder.layer.{index}.", f"layer{index}_"
+        for k, part in zip(("query", "key", "value"), np.split(tensors[n + "qkv_w"].T, 3)):
+            weights[p + f"attention.self.{k}.weight"] = part
+        for k, part in zip(("query", "key", "value"), np.split(tensors[n + "qkv_b"], 3)):
+            weights[p + f"attention.self.{k}.bias"] = part
+        for short, name in _LAYER_PARTS:
+            weight = tensors[n + short + "_w"]
+            weights[p + name + ".weight"] = weight.T if name.endswith("dense") else weight
+            weights[p + name + ".bias"] = tensors[n + short + "_b"]
+    return weights
+
+
+def layer_count(tensors: Dict[str, np.ndarray]) -> int:
+    """How many transformer layers the prepared weights hold: layer i's are `layer{i}_...`."""
+    count = 0
+    while f"layer{count}_qkv_w" in tensors:
+        count += 1
+    return count
 
 
 def file_fingerprint(path: Path) -> str:

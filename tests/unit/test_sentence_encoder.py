@@ -82,3 +82,29 @@ def test_encoding_uses_one_blas_thread_and_gives_the_rest_back(encoder, monkeypa
     encoder.encode(["why do I pull away when someone gets close"])
     assert seen and all(threads == [1] * len(threads) for threads in seen)
     assert blas_threads() == before
+
+
+def test_prepared_weights_give_back_the_published_ones() -> None:
+    from safetensors.numpy import load_file
+
+    published = load_file(str(sentence_encoder.model_directory() / sentence_encoder.WEIGHTS_FILE))
+    back = sentence_encoder.published_weights(sentence_encoder.prepare_weights(published))
+    for name, array in back.items():
+        original = published[name][:1] if name == "embeddings.token_type_embeddings.weight" else published[name]
+        assert np.array_equal(array, original), name
+    assert set(published) - set(back) <= {"embeddings.position_ids", "pooler.dense.weight", "pooler.dense.bias"}
+
+
+def test_the_encoder_with_the_risk_models_layers_shares_the_unchanged_weights() -> None:
+    # One copy of the embeddings (45 MiB) and of every layer the overlay leaves as published.
+    base, shared = sentence_encoder.base_encoder(), sentence_encoder.shared_encoder()
+    assert np.shares_memory(shared._tensors["word_embeddings"], base._tensors["word_embeddings"])
+    from safetensors.numpy import load_file
+
+    from attune.safety.risk_model import MODEL_DIR, WEIGHTS
+
+    overlaid = {k.split(".")[2] for k in load_file(str(MODEL_DIR / WEIGHTS)) if k.startswith("encoder.layer.")}
+    for index in range(sentence_encoder.layer_count(base._tensors)):
+        for part in ("qkv_b", "attention_out_w", "intermediate_w", "output_w", "output_norm_b"):
+            same = np.shares_memory(shared._tensors[f"layer{index}_{part}"], base._tensors[f"layer{index}_{part}"])
+            assert same == (part != "qkv_b" and str(index) not in overlaid), (index, part)
