@@ -165,8 +165,8 @@ clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
 
 # ---------------------------------------------------------------- performance (docs/performance.md)
-.PHONY: bench bench-quick bench-profile bench-hostile bench-loop bench-crisis bench-startup cluster cluster-down cluster-status \
-        cluster-bench
+.PHONY: bench bench-quick bench-profile bench-hostile bench-loop bench-crisis bench-startup bench-encoder cluster \
+        cluster-down cluster-status cluster-bench
 
 bench-hostile: install  ## Cost of 1 MB hostile inputs per pattern, and of the risk model per message
 	$(PY) -m bench.hostile
@@ -179,6 +179,9 @@ bench-crisis: train  ## Time to the crisis reply while 20 visitors keep the mode
 
 bench-startup: train  ## Rasa server start-up time and resident memory (one risk detector per process)
 	$(PY) -m bench.startup
+
+bench-encoder: train  ## The encoder's runtime: NumPy vs ONNX Runtime fp32 and int8 (latency, memory, accuracy; ~20 min)
+	$(PY) -m bench.encoder_runtime --out var/reports/bench-encoder.json --model $(MODEL)
 
 bench: train  ## Latency, throughput, memory, training time vs stock Rasa (same run); JSON in var/reports
 	$(PY) -m bench.run

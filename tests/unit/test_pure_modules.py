@@ -45,6 +45,7 @@ PURE = sorted(
         "attune.privacy.redact",
         "attune.privacy.sqlite",
         "attune.nlu.sentence_encoder",
+        "attune.nlu.encoder_graph",
         "attune.web.server",
     }
 )

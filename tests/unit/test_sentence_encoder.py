@@ -1,4 +1,5 @@
-"""The NumPy MiniLM encoder gives the same sentence embeddings as the reference library.
+"""The MiniLM encoder gives the same sentence embeddings as the reference library, run by
+ONNX Runtime (the assistant's) and by the NumPy forward (the reference and fallback).
 
 tests/fixtures/minilm_reference.json holds what sentence-transformers (PyTorch) produced for
 the same weights; tests/fixtures/make_minilm_reference.py says how it was made."""
@@ -22,14 +23,22 @@ def encoder() -> sentence_encoder.SentenceEncoder:
     return sentence_encoder.base_encoder()
 
 
+@pytest.fixture(scope="module")
+def numpy_encoder() -> sentence_encoder.SentenceEncoder:
+    return sentence_encoder.SentenceEncoder.load(runtime=sentence_encoder.NUMPY)
+
+
 @pytest.mark.parametrize("case", REFERENCE, ids=lambda c: (c["text"][:30] or "empty"))
 def test_word_pieces_match_the_reference_tokenizer(encoder, case) -> None:
     assert encoder._tokenizer.encode(case["text"], 256) == case["ids"]
 
 
-def test_embeddings_match_the_reference_model(encoder) -> None:
-    vectors = encoder.encode([c["text"] for c in REFERENCE])
+@pytest.mark.parametrize("runtime", sentence_encoder.RUNTIMES)
+def test_embeddings_match_the_reference_model(encoder, numpy_encoder, runtime) -> None:
+    used = encoder if runtime == sentence_encoder.ONNX_RUNTIME else numpy_encoder
+    vectors = used.encode([c["text"] for c in REFERENCE])
     reference = np.array([c["vector"] for c in REFERENCE], dtype=np.float32)
+    assert used.runtime == runtime
     assert vectors.shape == (len(REFERENCE), 384)
     assert np.abs(vectors - reference).max() < 1e-5
 
@@ -67,9 +76,11 @@ def test_a_missing_model_package_names_the_package_to_install(monkeypatch) -> No
         sentence_encoder.model_directory()
 
 
-def test_encoding_uses_one_blas_thread_and_gives_the_rest_back(encoder, monkeypatch) -> None:
+def test_encoding_uses_one_blas_thread_and_gives_the_rest_back(numpy_encoder, monkeypatch) -> None:
     # Under load every core is busy with other conversations; a second BLAS thread per
-    # message would nearly double the CPU each one costs (docs/performance.md).
+    # message would nearly double the CPU each one costs (docs/performance.md). ONNX Runtime's
+    # session is held to one thread the same way (test_encoder_runtime.py).
+    encoder = numpy_encoder
     from threadpoolctl import threadpool_info
 
     def blas_threads():
@@ -82,3 +93,29 @@ def test_encoding_uses_one_blas_thread_and_gives_the_rest_back(encoder, monkeypa
     encoder.encode(["why do I pull away when someone gets close"])
     assert seen and all(threads == [1] * len(threads) for threads in seen)
     assert blas_threads() == before
+
+
+def test_prepared_weights_give_back_the_published_ones() -> None:
+    from safetensors.numpy import load_file
+
+    published = load_file(str(sentence_encoder.model_directory() / sentence_encoder.WEIGHTS_FILE))
+    back = sentence_encoder.published_weights(sentence_encoder.prepare_weights(published))
+    for name, array in back.items():
+        original = published[name][:1] if name == "embeddings.token_type_embeddings.weight" else published[name]
+        assert np.array_equal(array, original), name
+    assert set(published) - set(back) <= {"embeddings.position_ids", "pooler.dense.weight", "pooler.dense.bias"}
+
+
+def test_the_encoder_with_the_risk_models_layers_shares_the_unchanged_weights() -> None:
+    # One copy of the embeddings (45 MiB) and of every layer the overlay leaves as published.
+    base, shared = sentence_encoder.base_encoder(), sentence_encoder.shared_encoder()
+    assert np.shares_memory(shared._tensors["word_embeddings"], base._tensors["word_embeddings"])
+    from safetensors.numpy import load_file
+
+    from attune.safety.risk_model import MODEL_DIR, WEIGHTS
+
+    overlaid = {k.split(".")[2] for k in load_file(str(MODEL_DIR / WEIGHTS)) if k.startswith("encoder.layer.")}
+    for index in range(sentence_encoder.layer_count(base._tensors)):
+        for part in ("qkv_b", "attention_out_w", "intermediate_w", "output_w", "output_norm_b"):
+            same = np.shares_memory(shared._tensors[f"layer{index}_{part}"], base._tensors[f"layer{index}_{part}"])
+            assert same == (part != "qkv_b" and str(index) not in overlaid), (index, part)

@@ -1,8 +1,8 @@
 """all-MiniLM-L6-v2 in PyTorch, split where fine-tuning starts.
 
-The same arithmetic as the NumPy encoder the assistant runs (attune/nlu/sentence_encoder.py),
-with the same weight names, so what is trained here is exported as plain tensors and run there
-without PyTorch. The lower layers stay as published (their outputs are computed once per
+The same arithmetic as the assistant's encoder (attune/nlu/sentence_encoder.py: its NumPy
+forward, and the ONNX graph ONNX Runtime runs), with the same weight names, so what is trained
+here is exported as plain tensors and run there without PyTorch. The lower layers stay as published (their outputs are computed once per
 example and cached); the upper layers and the heads are trained.
 """
 
