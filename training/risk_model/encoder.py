@@ -2,8 +2,9 @@
 
 The same arithmetic as the assistant's encoder (attune/nlu/sentence_encoder.py: its NumPy
 forward, and the ONNX graph ONNX Runtime runs), with the same weight names, so what is trained
-here is exported as plain tensors and run there without PyTorch. The lower layers stay as published (their outputs are computed once per
-example and cached); the upper layers and the heads are trained.
+here is exported as plain tensors and run there without PyTorch. The lower layers stay as
+published (their outputs are computed once per example and cached); the upper layers and the
+heads are trained.
 """
 
 from __future__ import annotations
