@@ -393,7 +393,14 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # the same step as a first reply to them.
         taken_back = (base == GENERAL_CRISIS_RESPONSE and tracker.latest_message.intent.get("name") == "retract_denial"
                       and tracker.get_slot("crisis_kind") in ("suicide", "self_harm"))
-        if not notes and (base in _SELF_RISK_REPLIES or taken_back):
+        # "i think i can call tomorrow maybe not tonight", read as asking for the lines again,
+        # from someone with a plan for the weekend: the lines, and the step for tonight.
+        earlier = [intent for intent, _ in user_turns(tracker)[:-1] if intent and intent.startswith("risk_")
+                   and intent != "risk_check_in"]
+        asked_again = (base == GENERAL_CRISIS_RESPONSE
+                       and tracker.latest_message.intent.get("name") == "request_crisis_help"
+                       and bool(earlier) and earlier[-1] in ("risk_suicide", "risk_self_harm"))
+        if not notes and (base in _SELF_RISK_REPLIES or taken_back or asked_again):
             notes.append(await super().generate("utter_note_means", tracker, output_channel, **variables))
         texts = [note["text"] for note in notes if note and note.get("text")]
         if not texts:

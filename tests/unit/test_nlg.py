@@ -412,6 +412,18 @@ async def test_the_first_crisis_reply_to_suicide_risk_adds_one_step_to_be_safer_
     assert "anything you could use to hurt yourself" not in abuse
 
 
+async def test_asking_for_the_lines_again_after_ones_own_suicide_risk_keeps_the_step_for_tonight():
+    # "i think i can call tomorrow maybe not tonight", from a student with a plan for the
+    # weekend, read as asking for the lines: the lines came, the step for tonight did not.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("affirm", {}), ("request_crisis_help", {}))
+    text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
+    assert "anything you could use to hurt yourself out of reach" in text
+    # The button pressed without any risk before it is the lines alone.
+    alone = (await nlg.generate("utter_crisis_general", tracker_of(("request_crisis_help", {})), "rest"))["text"]
+    assert "out of reach" not in alone
+
+
 async def test_a_visitor_who_says_only_the_practices_country_gets_the_practices_own_lines():
     # "I am from Syria, in Canada 2 years. My husband hit me": the country's list has no abuse
     # line; the practice's region (Ontario) has one, and the visitor named nothing narrower.
