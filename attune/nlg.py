@@ -207,7 +207,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # emergency (something swallowed, or someone else's): the ambulance can be asked
             # for. Not when someone is hurting the visitor: there the police may be the help.
             utter_action = POLICE_FEAR_REPLY
-        if seen and utter_action in _MEANS_AWAY_FOLLOW_UPS:
+        if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS and tracker.get_slot("crisis_kind") != "emergency"
+                and tracker.get_slot("swallowed") != "yes"):
+            # Not after something swallowed or danger now: there the reply it replaces carries
+            # the poison centre or the emergency number.
             moved = means_moved_away(tracker.latest_message.text or "")
             if moved:
                 # "maybe i leave the rifles with him for a bit": the step taken, said back.

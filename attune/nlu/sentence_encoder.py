@@ -272,7 +272,10 @@ class SentenceEncoder:
                                type(error).__name__)
                 self.runtime = NUMPY
             else:
-                return session.run([OUTPUT], {INPUT_IDS: ids, ATTENTION_MASK: mask})[0]
+                try:
+                    return session.run([OUTPUT], {INPUT_IDS: ids, ATTENTION_MASK: mask})[0]
+                except Exception as error:  # noqa: BLE001 - a failing run must not fail the message
+                    logger.warning("ONNX Runtime failed on a batch (%s); NumPy answers it.", type(error).__name__)
         return self._numpy_vectors(ids, mask)
 
     def with_overlay(self, overlay: Dict[str, np.ndarray], fingerprint: str) -> "SentenceEncoder":

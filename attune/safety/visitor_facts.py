@@ -166,7 +166,11 @@ def means_moved_away(text: str) -> str:
     giving my guns to anyone")."""
     text = text[:MAX_CHARS]
     match = _MEANS_AWAY.search(text)
-    if not match or _NOT_BEFORE.search(text[:match.start()]):
+    if not match:
+        return ""
+    # Only the clause before it can refuse it (read at most 200 characters back).
+    before = re.split(r"[.!?\n]", text[max(0, match.start() - 200):match.start()])[-1]
+    if _NOT_BEFORE.search(before):
         return ""
     return means_at_hand(match.group(0)) or ""
 

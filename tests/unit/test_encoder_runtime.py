@@ -227,3 +227,19 @@ def test_an_unknown_runtime_is_refused():
     encoder = sentence_encoder.base_encoder()
     with pytest.raises(ValueError, match="runtime"):
         twin(encoder, "tensorflow")
+
+
+def test_a_failing_run_is_answered_by_the_numpy_forward(caplog):
+    """A session that fails on one batch (out of memory, a broken build) must not fail the
+    message: the NumPy forward answers it, and the log names no message."""
+    encoder = twin(sentence_encoder.base_encoder(), ONNX_RUNTIME)
+
+    class Broken:
+        def run(self, *args, **kwargs):
+            raise RuntimeError("onnxruntime failure")
+
+    encoder._session = Broken()
+    with caplog.at_level(logging.WARNING, logger=sentence_encoder.__name__):
+        found = encoder.encode(["my secret message"])
+    assert np.abs(found - twin(encoder, NUMPY).encode(["my secret message"])).max() < TOLERANCE
+    assert "RuntimeError" in caplog.text and "secret" not in caplog.text

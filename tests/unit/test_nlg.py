@@ -353,6 +353,19 @@ async def test_means_put_out_of_reach_after_a_crisis_reply_is_said_back_as_a_ste
     assert "strong step" not in (await nlg.generate("utter_unsure_after_crisis", before, "rest") or {}).get("text", "")
 
 
+async def test_means_given_away_after_an_overdose_keeps_the_poison_centre_answer():
+    # "i wont go to hospital, i gave the rest of the pills to my mum" after swallowing them:
+    # the answer about the hospital (the poison centre) stands, not "a strong step".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_emergency", "i took all my pills"),
+                             ("refuse_hospital", "i wont go to hospital, i gave the rest of the pills to my mum"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_refuse_hospital", tracker, "rest"))["text"]
+    assert "strong step" not in text and "Poison Centre" in text
+
+
 async def test_a_helper_who_takes_the_means_away_is_told_it_protects_them():
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_saying(("risk_third_party", "my dad says hes done and he has guns"),

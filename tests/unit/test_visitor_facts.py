@@ -100,3 +100,9 @@ def test_means_put_out_of_reach_are_noticed(text, means):
                                   "i dont want to give my rifles to anyone"])
 def test_means_kept_taken_or_refused_are_not_a_step_taken(text):
     assert visitor_facts.means_moved_away(text) == ""
+
+
+def test_a_refusal_in_an_earlier_sentence_does_not_cancel_a_step_taken_later():
+    assert visitor_facts.means_moved_away("i wont call anyone. but i gave the pills to my mum") == "pills"
+    # A long run of words with no stop is read in bounded time and still refused close by.
+    assert visitor_facts.means_moved_away("not " * 900 + "giving my guns to anyone") == ""
