@@ -29,7 +29,8 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import ASKS_TO_TEXT, FEARS_POLICE, WILL_NOT_CALL, crisis_state, someone_elses_emergency
+from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, WILL_NOT_CALL,
+                                         crisis_state, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away
 from attune.safety.lines import (
@@ -135,6 +136,9 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         variables["crisis_lines_here_placed"] = (
             where_you_are(variables["region_name"], variables["crisis_lines_here"])
             if region and region != UNKNOWN else variables["crisis_lines_here"])
+        # The emergency number as a number, even after "no more numbers": for the replies
+        # where calling it is the step itself (a wellness check for someone out of reach).
+        variables["emergency_number_digits"] = variables["emergency_number"]
         if tracker is not None and crisis_state(user_turns(tracker)).declined:
             # "No more numbers": every sentence that names a line names the button instead
             # ("If you're in danger, call emergency services"; "a crisis line is there any
@@ -207,6 +211,17 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # emergency (something swallowed, or someone else's): the ambulance can be asked
             # for. Not when someone is hurting the visitor: there the police may be the help.
             utter_action = POLICE_FEAR_REPLY
+        if (seen and utter_action in _CANT_REACH_FOLLOW_UPS and not tracker.get_slot("abuse_of_other")
+                and tracker.get_slot("crisis_kind") in ("third_party", "emergency") and about_someone_else(tracker)
+                and CANNOT_REACH.search((tracker.latest_message.text or "")[:500])):
+            # "she lives alone. shes not answering my texts now and its been 3 hours": a
+            # wellness check by the emergency number, whether numbers were declined or not.
+            utter_action = CANT_REACH_REPLY
+        if (seen and utter_action in _CHECK_LATER_FOLLOW_UPS
+                and CHECK_ON_ME_LATER.search((tracker.latest_message.text or "")[:500])):
+            # "can u just text me tmrw to check": it cannot reach out later; say so, and offer
+            # the people who can (a therapist's call-back, a line any time).
+            utter_action = CHECK_LATER_REPLY
         if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS and tracker.get_slot("crisis_kind") != "emergency"
                 and tracker.get_slot("swallowed") != "yes"):
             # Not after something swallowed or danger now: there the reply it replaces carries
@@ -232,6 +247,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
         if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
+        if (response is not None and base in _CANT_REACH_CRISIS_REPLIES and not tracker.get_slot("abuse_of_other")
+                and about_someone_else(tracker) and CANNOT_REACH.search((tracker.latest_message.text or "")[:500])):
+            # "my boyfriend just texted me that hes going to end it tonight and now hes not
+            # answering": the lines, and the wellness check.
+            response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
         if response is not None and seen and base in _TEXT_NOTE_REPLIES:
@@ -385,9 +406,17 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         found = {e.get("entity"): e.get("value") for e in tracker.latest_message.entities or []}
         variables = {**self.variables(tracker), **kwargs}
         notes = []
-        if found.get("means") in KNOWN_MEANS:
+        means = found.get("means")
+        if means not in KNOWN_MEANS and base == "utter_bot_challenge" and tracker.get_slot("crisis_kind") in (
+                "emergency", "suicide", "self_harm"):
+            # "are you a real person or a script", asked from the car in the closed garage:
+            # the answer keeps the step for the means named earlier.
+            means = _means_named_earlier(tracker)
+        if means == "engine":
+            notes.append(await super().generate("utter_note_engine", tracker, output_channel, **variables))
+        elif means in KNOWN_MEANS:
             note = await super().generate("utter_note_means", tracker, output_channel,
-                                          **{**variables, "means": f"the {found['means']}"})
+                                          **{**variables, "means": f"the {means}"})
             notes.append(note)
         if found.get("risky_place") or (base in _PLACE_FOLLOW_UPS and _place_just_named(tracker)):
             # Also "dinnae want to phone anybody" right after "stood on the bridge": still there.
@@ -504,6 +533,17 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # After a crisis reply, a message that puts the means out of reach ("my sister can keep my
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
+# A helper who cannot reach the person at risk, whatever it was read as.
+CANT_REACH_REPLY = "utter_cant_reach_them"
+_CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
+                                    "utter_not_safe", "utter_feeling_worse", "utter_stop_hotlines", "utter_glad_safe"})
+# Crisis replies to a helper that add the wellness check when the person cannot be reached.
+_CANT_REACH_CRISIS_REPLIES = frozenset({"utter_crisis_third_party", "utter_crisis_emergency"})
+# After a crisis reply, asking the assistant to check in later, whatever it was read as.
+CHECK_LATER_REPLY = "utter_cant_check_in_later"
+_CHECK_LATER_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_cant_call", "utter_default",
+                                     "utter_next_step", "utter_glad_safe", "utter_feeling_calmer",
+                                     "utter_stop_hotlines", "utter_thank", "utter_goodbye"})
 # In an emergency, the fear that calling brings the police, whatever follow-up it was read as.
 POLICE_FEAR_REPLY = "utter_ambulance_not_police"
 _POLICE_FEAR_FOLLOW_UPS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_stop_hotlines",
@@ -528,7 +568,7 @@ _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter
 # now even when the message names no means.
 _SELF_RISK_REPLIES = frozenset({"utter_crisis_suicide", "utter_crisis_self_harm"})
 # The replies that add a step to be safer now when the message names a means or a place.
-_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY}
+_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY, "utter_bot_challenge"}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
@@ -540,6 +580,16 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
                  "third_party", "general"):
         variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
     return variables
+
+
+def _means_named_earlier(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The means the visitor's latest message naming one named ("engine", "pills"), or None."""
+    for event in reversed(list(tracker.applied_events())):
+        if isinstance(event, UserUttered):
+            for entity in event.entities or []:
+                if entity.get("entity") == "means" and entity.get("value") in KNOWN_MEANS:
+                    return str(entity["value"])
+    return None
 
 
 def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text]]]:

@@ -109,7 +109,12 @@ class Registered:
         return found
 
 
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
 def numbers_in(text: str) -> Set[str]:
+    """The phone numbers in a reply; a time of day ("Mon-Fri 9:00-17:00") is not one."""
+    text = _CLOCK_TIME.sub(" ", text)
     return {digits(match.group(0)) for match in _PHONE.finditer(text) if len(digits(match.group(0))) >= 3}
 
 

@@ -196,8 +196,13 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if not text or text.startswith("/") or is_risk_intent(name) or name == "request_crisis_help":
         return False
     below = CRISIS_TOPIC_BELOW if name in _TOPICS else CRISIS_UNSURE_BELOW
+    foreign = in_french_or_spanish(text)
     if (float(intent.get("confidence") or 0.0) >= below and name != "nlu_fallback"
-            and not (name not in _READ_IN_ANY_LANGUAGE and in_french_or_spanish(text))):
+            and not (name not in _READ_IN_ANY_LANGUAGE and foreign)
+            # "llegó la policía. se lo llevaron", "ya se fue otra vez" read as asking for a
+            # therapist: in French or Spanish, that reading needs its words.
+            and not (name == "request_human" and foreign and not _ASKS_FOR_SOMEONE.search(text[:500]))
+            and not (name == STOP_HOTLINES and foreign and not _NUMBERS_WORDS.search(text[:500]))):
         return False
     if not crisis_shown(tracker):
         return False
@@ -205,6 +210,16 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# Numbers or lines named, in French or Spanish ("arrête de m'envoyer des numéros").
+_NUMBERS_WORDS = re.compile(
+    r"\b(?:n[úu]meros?|num[ée]ros?|l[íi]neas?|lignes?|hotlines?|tel[ée]fonos?|t[ée]l[ée]phones?)\b", re.IGNORECASE)
+# Asking for a person or a therapist in French or Spanish.
+_ASKS_FOR_SOMEONE = re.compile(
+    r"\b(?:terapeuta|psic[oó]log[oa]|consejer[oa]|cita|doctor[a]?|alguien|persona|hablar\s+con|"
+    r"th[ée]rapeute|psy|psychologue|conseill[eè]re?|rendez-vous|rdv|quelqu'un|personne|parler\s+[àa]|"
+    r"therapist|counsell?or|someone|person)\b",
+    re.IGNORECASE,
+)
 # The follow-ups the classifier was taught in French and Spanish too ("arrête de m'envoyer des
 # numéros", "no por teléfono", "¿hay alguien que hable español?"), and the short everyday ones.
 _READ_IN_ANY_LANGUAGE = frozenset({
@@ -548,7 +563,13 @@ HELP_IS_COMING = re.compile(
     r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b"
     # "I called. theyre coming", "called them and they are on the way"
     r"|\b(?:i|we|i'?ve|ive|we'?ve|just)\s+(?:just\s+|already\s+)?(?:called|rang|phoned)\b[^.!?\n]{0,20}?[.!?,]*\s*(?:and\s+)?"
-    r"(?:they'?re|they\s+are|theyre)\s+(?:on\s+(?:the|their|there)\s+way|coming)\b",
+    r"(?:they'?re|they\s+are|theyre)\s+(?:on\s+(?:the|their|there)\s+way|coming)\b"
+    # Spanish and French: "ok llamé al 911", "ya viene la ambulancia", "j'ai appelé le 911".
+    r"|\b(?:llam[ée]|llamamos|marqu[ée])\s+(?:al|a\s+la|a)\s+(?:911|9-1-1|112|polic[íi]a|ambulancia)\b"
+    r"|\b(?:viene|vienen|est[áa]n?\s+en\s+camino|lleg[óo]|llegaron)\s+(?:ya\s+)?(?:la|los|una)\s+(?:ambulancia|polic[íi]a|param[ée]dicos)\b"
+    r"|\b(?:la|los|una)\s+(?:ambulancia|polic[íi]a|param[ée]dicos)\s+(?:ya\s+)?(?:viene|vienen|est[áa]n?\s+en\s+camino|lleg[óo]|llegaron)\b"
+    r"|\bj'ai\s+(?:appel[ée]|contact[ée])\s+(?:le|la|les)\s+(?:911|9-1-1|112|police|ambulance|pompiers)\b"
+    r"|\b(?:l'ambulance|la\s+police|les\s+ambulanciers|les\s+pompiers)\s+(?:arrive|arrivent|s'en\s+vien\w*|est\s+en\s+route|sont\s+en\s+route)\b",
     re.IGNORECASE,
 )
 _CALL_IN_THE_PAST = re.compile(r"\b(?:last\s+time|before|once|years?\s+ago|did\s+nothing|never\s+came|"
@@ -639,7 +660,7 @@ def asks_for_a_language(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     question, answered with the lines that answer in it (attune/nlg.py). Returns whether it
     changed the intent."""
     intent = parse_data.get("intent") or {}
-    if (intent.get("name") not in (None, "nlu_fallback", UNSURE_AFTER_CRISIS)
+    if (intent.get("name") not in (None, "nlu_fallback", UNSURE_AFTER_CRISIS, REQUEST_HUMAN)
             and float(intent.get("confidence") or 0.0) >= CRISIS_UNSURE_BELOW):
         # Read as something else with confidence ("can i text kids help phone in french tho?"
         # is can't call, with the lines that take texts): that reading answers it.
@@ -734,7 +755,13 @@ _OWN_ABUSE_INTENTS = frozenset({"risk_abuse", "risk_child_abuse"})
 # "i got two kids. where would i even go with no car", "where am i supposed to go"
 WHERE_TO_GO = re.compile(
     r"\bwhere\s+(?:would|could|do|can|will|should|am)\s+(?:i|we)\s+(?:even\s+|supposed\s+to\s+|meant\s+to\s+)?"
-    r"(?:go|stay|live|sleep)\b|\b(?:nowhere|no\s*where|no\s+place)\s+(?:to|i\s+can|we\s+can)\s+go\b",
+    r"(?:go|stay|live|sleep)\b|\b(?:nowhere|no\s*where|no\s+place)\s+(?:to|i\s+can|we\s+can)\s+go\b"
+    r"|\b(?:i\s+)?(?:don'?t|dont|do\s+not)\s+have\s+(?:any\s*where|any\s+place|a\s+place)\s+to\s+(?:go|stay)\b"
+    # "hay un lugar para mi y mi hija esta noche?", "où je peux aller avec les enfants?"
+    r"|\bhay\s+(?:un\s+)?(?:lugar|sitio|refugio|albergue)\b|\b(?:a\s+)?d[óo]nde\s+(?:puedo|podemos|voy|vamos)\s+"
+    r"(?:a\s+)?(?:ir|quedarme|quedarnos|dormir)\b|\bno\s+tengo\s+(?:a\s+)?d[óo]nde\s+ir\b"
+    r"|\bo[ùu]\s+(?:je\s+peux|on\s+peut|est-ce\s+que\s+je\s+peux|aller)\b|\bun\s+(?:refuge|h[ée]bergement)\b"
+    r"|\bmaison\s+d'h[ée]bergement\b",
     re.IGNORECASE,
 )
 

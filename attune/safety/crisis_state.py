@@ -98,6 +98,28 @@ ASKS_TO_TEXT = re.compile(
     r"|\btext\s+(?:first\s+)?instead\s+of\s+call",
     re.IGNORECASE,
 )
+# Asking the assistant to reach out later: "can u just text me tmrw to check", "will you check
+# on me tomorrow". It cannot: it only answers (attune/nlg.py says so, and offers a call-back).
+CHECK_ON_ME_LATER = re.compile(
+    r"\b(?:can|could|will|would|pls|please)\s+(?:u|you|ya)\s+(?:just\s+|please\s+|pls\s+|maybe\s+)?"
+    r"(?:text|message|msg|dm|call|ring|ping|remind|write\s+to|check\s+(?:on|in\s+(?:on|with)|up\s+on))\s+me\b"
+    r"[^.?!\n]{0,30}?\b(?:tomorrow|tmrw|tmr|tomoz|later|in\s+the\s+morning|next\s+week|in\s+a\s+(?:bit|few|while)|"
+    r"to\s+check|to\s+see\s+if|every\s+day|each\s+day)\b"
+    r"|\b(?:remember\s+to\s+|will\s+you\s+|can\s+you\s+|could\s+you\s+|u\s+)?check\s+(?:on|in\s+on|up\s+on)\s+me\s+"
+    r"(?:tomorrow|tmrw|tmr|later|in\s+the\s+morning|next\s+week)\b",
+    re.IGNORECASE,
+)
+# A helper who cannot reach the person at risk: "shes not answering my texts now and its been 3
+# hours", "cant get hold of him", "straight to voicemail". Not "he's not answering my questions".
+CANNOT_REACH = re.compile(
+    r"\b(?:not|isn'?t|isnt|aren'?t|hasn'?t|hasnt|haven'?t|stopped|won'?t|wont|doesn'?t|doesnt|didn'?t|didnt|no\s+longer)\s+"
+    r"(?:been\s+)?(?:answering|answered|answer|picking\s+up|picked\s+up|pick\s+up|replying|replied|reply|responding|"
+    r"responded|respond|reading|opened?|seen)\b(?!\s+(?:my|the|any)\s+questions?)"
+    r"|\bcan'?t\s+(?:reach|get\s+(?:hold\s+of|through\s+to|ahold\s+of))\s+(?:her|him|them)\b"
+    r"|\b(?:no\s+answer|straight\s+to\s+voicemail|goes\s+to\s+voicemail|(?:his|her|their)\s+phone\s+(?:is\s+)?(?:off|dead)|"
+    r"left\s+(?:me\s+)?on\s+(?:read|delivered)|hasn'?t\s+been\s+online|went\s+offline)\b",
+    re.IGNORECASE,
+)
 # Afraid the call brings the police: "if we call will we get arrested theres stuff everywhere",
 # "cant call cops, i got a warrant" (attune/nlg.py: the ambulance can be asked for).
 FEARS_POLICE = re.compile(
@@ -105,7 +127,11 @@ FEARS_POLICE = re.compile(
     r"|\b(?:cops|police|pigs|feds)\s+(?:will|would|'ll|come|show|turn\s+up|find)\b"
     r"|\b(?:i|we|he|she|they)\s+(?:got|have|has)\s+(?:a\s+)?(?:warrant|warrants)\b"
     r"|\b(?:can'?t|cant|cannot|won'?t|wont|not)\s+(?:call|ring|phone|get)\s+(?:the\s+)?(?:cops|police|pigs|feds)\b"
-    r"|\b(?:drugs|stuff|gear|pills|coke|weed)\s+(?:everywhere|all\s+over)\b",
+    r"|\b(?:drugs|stuff|gear|pills|coke|weed)\s+(?:everywhere|all\s+over)\b"
+    # Immigration status, in Spanish and French too: "no tenemos papeles todavia".
+    r"|\b(?:no\s+(?:quiere|quiero|queremos)\s+que\s+llame\s+a\s+la\s+polic[íi]a|no\s+tenemos\s+papeles|sin\s+papeles|"
+    r"la\s+migra|inmigraci[óo]n|deport\w*|pas\s+de\s+papiers|sans\s+papiers|undocumented|no\s+papers|"
+    r"immigration|ice\s+will|visa\s+(?:will\s+be|gets?)\s+cancel\w*)\b",
     re.IGNORECASE,
 )
 
@@ -114,6 +140,9 @@ WILL_NOT_CALL = re.compile(
     # Scots: "dinnae want to phone anybody", "cannae ring them".
     r"dinnae|dinna|cannae|canna|wouldnae|willnae|wullnae)\s+(?:\w+\s+){0,3}?"
     r"(?:call|calling|ring|ringing|phone|phoning|telephone|telephones|talk\s+on\s+the\s+phone)\b"
+    # "no way im calling some hotline", "no way in hell am i ringing them".
+    r"|\bno\s+way\s+(?:in\s+hell\s+)?(?:i'?m|im|i\s+am|am\s+i|i'?ll|ill|i\s+will|will\s+i)\s+(?:\w+\s+){0,2}?"
+    r"(?:call|calling|ring|ringing|phone|phoning)\b"
     # Someone would hear or see the call: "if i call a hotline he'll see it", "he checks my call log".
     r"|\b(?:if|when)\s+i\s+(?:call|ring|phone)\b[^.!?\n]{0,40}?\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d)?\s+(?:see|hear|find\s+out)\b"
     r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b"
@@ -149,7 +178,11 @@ ASKS_FOR_NUMBER = re.compile(
     r"|\bi\s+(?:don'?t|dont|do\s+not|didn'?t|did\s+not)\s+(?:have|know|got|get|see|save)\s+(?:the|that|their|a|any|your|it'?s)\s+"
     r"(?:\w+\s+)?(?:number|#)\b"
     r"|\b(?:where|how)\s+(?:do|can|could|would)\s+i\s+(?:find|get|look\s+up)\s+(?:the|that|their|a|your)\s+(?:\w+\s+)?number\b"
-    r"|\bi\s+(?:lost|can'?t\s+find|cant\s+find|deleted)\s+(?:the|that|their|your)\s+(?:\w+\s+)?number\b",
+    r"|\bi\s+(?:lost|can'?t\s+find|cant\s+find|deleted)\s+(?:the|that|their|your)\s+(?:\w+\s+)?number\b"
+    # Said again: "the numbers got read out like dates. say them again slowly", "repeat the number".
+    r"|\b(?:say|read|repeat|spell|type|write)\s+(?:them|the\s+numbers?|that\s+number|it|those|the\s+lines?)\s+"
+    r"(?:again|once\s+more|slowly|slower|one\s+by\s+one|digit\s+by\s+digit|out)\b"
+    r"|\brepeat\s+(?:the|that|those)\s+(?:\w+\s+)?(?:numbers?|lines?)\b",
     re.IGNORECASE,
 )
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".

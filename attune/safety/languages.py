@@ -28,6 +28,7 @@ n plus me m te t se s mon ma mes ton ta tes son sa ses le la les l des du un une
 donc car que qu qui quoi pour dans avec sans sur chez ce c cet cette ça cela très trop veux
 veut peux peut dois fait faire été être avoir mourir vie jour jours nuit encore toujours
 jamais rien personne aussi comme quand parce aujourd hui ici voilà oui non merci bonjour
+soir maintenant parti partie arrivé arrivée maison fille fils enfants bébé dit où lieu
 """.split())
 _SPANISH_WORDS = frozenset("""
 yo tú tu él ella nosotros ustedes ellos ellas soy eres es somos son estoy estás está estamos
@@ -35,6 +36,8 @@ están he has ha hemos han no ya me te se mi mis tu tus su sus el la los las lo 
 unas y o pero que qué quien para por con sin sobre muy más quiero quiere puedo puede tengo
 tiene hacer vida día días noche todavía siempre nunca nada nadie también como cuando porque
 aquí hoy sí gracias hola del al
+fue ido llegó llegaron llevaron policía ahora esta este esto eso otra otro vez mañana voy vamos
+hija hijo hijos niños casa lugar dijo donde dónde cuchillo llorando tengo
 """.split())
 _ENGLISH_WORDS = frozenset("""
 i i'm im me my mine you your he she it we they them his her their is am are was were be been
@@ -77,6 +80,9 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
     (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),
+    # A parent at the edge: "mon bebe pleure depuis 4 heures et j'ai envie de le secouer".
+    (r"\b(?:envie de|peur de|vais|veux|pourrais|je vais finir par) (?:le|la|les) secouer\b"
+     r"|\bsecouer (?:le|mon|ma|notre) (?:bebe|enfant|fils|fille|petit|petite)\b", "harm_others"),
     # The body in trouble after something swallowed: "j'ai mange plusieurs jujubes au cannabis
     # [...] mon coeur bat trop vite, j'ai peur de mourir".
     (r"\b(?:j'ai (?:mange|pris|avale|bu))\b.{0,120}?\b(?:coeur bat trop (?:vite|fort)|peur de mourir|"
@@ -104,6 +110,8 @@ _ES: List[Tuple[str, str]] = [
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b", "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
+    (r"\b(?:ganas de|miedo de|voy a|quiero) (?:sacudirl[oa]|zarandearl[oa])\b"
+     r"|\b(?:sacudir|zarandear) (?:al|a mi|a la) (?:bebe|nino|nina|hijo|hija|nena|nene)\b", "harm_others"),
     (r"\b(?:me tome|comi|tome|trague)\b.{0,120}?\b(?:corazon (?:late|va) demasiado (?:rapido|fuerte)|miedo de morir|"
      r"me voy a morir|no puedo respirar)\b", "emergency"),
 ]

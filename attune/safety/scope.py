@@ -17,6 +17,14 @@ from attune.safety.lexicon import Rule
 
 # Quotation marks, as their own tokens: a quoted phrase is read with the words around it.
 _QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
+# Finding someone else's writing: the risk words that follow are theirs.
+_FINDING = frozenset({"find", "see", "read", "check", "discover", "notice", "saw", "found"})
+_THEIR_WRITING = frozenset({"history", "searches", "search", "notes", "note", "diary", "journal", "texts", "messages",
+                            "notebook", "posts", "post", "letter", "tabs", "google"})
+_OTHER_OWNERS = frozenset({"his", "her", "their", "olds", "old", "year", "yr", "yo", "son's", "daughter's", "kid's"})
+# What a "they" or "it" just after them refers to is the visitor's own mind.
+_INNER_VOICES = frozenset({"thoughts", "thought", "voices", "voice", "urges", "urge", "brain", "mind", "head",
+                           "demons"})
 
 @dataclass(frozen=True)
 class Hit:
@@ -317,6 +325,10 @@ class Scope:
             if low in self._self_refs or low == "my":
                 return "self"
             if low in self._other_pronouns or low in self._relations:
+                if low in ("they", "it") and any(w in _INNER_VOICES for w in info.lowers[max(0, i - 4):i]):
+                    # "the thoughts r loud they keep saying walk into traffic": the visitor's
+                    # own thoughts, not someone else.
+                    return "self"
                 if (bridge_ok or gerund) and low not in ("him", "her", "them"):
                     return "other"
             elif low in self._other_possessives or low.isdigit():
@@ -326,7 +338,30 @@ class Scope:
             bridged += 1
             if bridged > self._bridge_max:
                 bridge_ok = False
+        if self._found_their_words(start, info):
+            return "other"
         return "self"
+
+    def _found_their_words(self, start: int, info: Doc) -> bool:
+        """Whether, before a hit that names no one, the message says the visitor found someone
+        else's writing: "i just found my 14 year olds search history. 'how many advil to die'"
+        (what follows is the daughter's, not the visitor's). Reads at most 40 tokens back,
+        and not past a sentence in which the visitor speaks of themselves."""
+        first = max(0, start - 40)
+        for i in range(start - 1, first - 1, -1):
+            if info.lemmas[i] not in _FINDING:
+                continue
+            between = info.lowers[i + 1:min(start, i + 8)]
+            for j, low in enumerate(between):
+                if low in _THEIR_WRITING:
+                    owner = between[:j]
+                    others = (any(w in self._relations or w in _OTHER_OWNERS or w.endswith("'s") for w in owner))
+                    if not others:
+                        return False
+                    # Nothing about the visitor themselves between that and the hit.
+                    rest = info.lowers[i + 1 + j + 1:start]
+                    return not any(w in ("i", "me", "myself", "i'm", "im") for w in rest)
+        return False
 
     def _possessor(self, start: int, end: int, info: Doc) -> str:
         """For abuse with no victim in the hit: whose partner or parent is the abuser?"""

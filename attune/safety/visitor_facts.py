@@ -41,6 +41,24 @@ _TOOK_COUNT = re.compile(
     r"times|steps|km|kg|lbs?|dollars|bucks|\$|pics|photos|shots?\s+(?:at|on)|tries|attempts?|calls?))",
     re.IGNORECASE,
 )
+# Drink and a drug together: "had like half a bottle of vodka and some of my klonopin".
+_MIXED = re.compile(
+    r"\b(?:vodka|whiske?y|wine|beers?|rum|gin|tequila|booze|alcohol|drinks|liquor|jack|henny)\b"
+    r"\W+(?:and|with|plus|an|n|&|\+)\W+(?:(?:some|a\s+few|a\s+couple|a\s+bunch|a\s+handful|\d{1,3})\s+)?"
+    r"(?:of\s+)?(?:my\s+|his\s+|her\s+|their\s+|the\s+|mums?\s+|moms?\s+)?"
+    r"(?:pills?|tablets?|meds|benzos?|xanax|klonopin|clonazepam|ativan|lorazepam|valium|diazepam|oxy\w*|"
+    r"percocet|seroquel|quetiapine|ambien|zopiclone|sleeping\s+pills|painkillers?|tylenol|advil|gabapentin|"
+    r"trazodone|codeine|morphine|fentanyl)\b",
+    re.IGNORECASE,
+)
+# A count of pills as the whole answer to "how many?": "maybe 6 pills. i do this sometimes".
+_COUNT_ANSWER = re.compile(
+    r"^\W*(?:(?:maybe|like|about|around|prob(?:ably)?|idk|i\s+think|at\s+least|over|only)\W+){0,2}"
+    r"(?:\d{1,3}|a\s+dozen|ten|twenty|thirty)\s+(?:or\s+(?:so|\d{1,3})\s+)?"
+    r"(?:pills?|tablets?|caps(?:ules)?|of\s+(?:them|those|my\s+\w+))\b"
+    r"(?!\s+(?:left|saved|remaining|still|in\s+(?:the|my)|at\s+home|to\s+go|a\s+day|per\s+day))",
+    re.IGNORECASE,
+)
 _OVERDOSE = re.compile(
     r"\b(?:overdos\w*|o\.?d\.?(?:'?d|ed)|i\s+od\b|pastillas|comprim[ée]s|pilules|m[ée]dicaments)\b",
     re.IGNORECASE,
@@ -72,12 +90,18 @@ _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": 
                 "médicaments": "pills", "medicaments": "pills", "lame": "blade", "lames": "blade",
                 "rasoir": "razor", "rasoirs": "razor", "cuchillo": "knife", "cuchillos": "knife",
                 "navaja": "blade", "navajas": "blade", "pistola": "gun", "arma": "weapon", "fusil": "gun"}
+# A car's exhaust in a closed space: "sitting in my car in the garage with the engine running".
+_EXHAUST = re.compile(
+    r"\b(?:engine|motor|car)\s+(?:is\s+|still\s+|'?s\s+)?(?:running|on|idling)\b"
+    r"|\b(?:exhaust|carbon\s+monoxide|charcoal\s+(?:burner|grill|bbq))\b",
+    re.IGNORECASE,
+)
 # A bottle (of alcohol, after months sober): named only when nothing above is.
 _BOTTLE = re.compile(r"\b(bottle)\b", re.IGNORECASE)
 # Every name means_at_hand can give: a reply names only these, never an entity value a message
 # could carry in by itself ("/greet{"means": ...}").
 KNOWN_MEANS = frozenset(_MEANS_NAMES.values()) | {"razor", "blade", "knife", "scissors", "rope", "noose", "lighter",
-                                                  "bottle"}
+                                                  "bottle", "engine"}
 # Places a person can step back from.
 _PLACE = re.compile(
     r"\b(?:bridge|ledge|roof|rooftop|railing|balcony|edge|cliff|overpass|tracks|parking\s+garage|"
@@ -143,7 +167,8 @@ MAX_CHARS = 4000
 def mentions_swallowing(text: str) -> bool:
     """Whether the message says something was swallowed or an overdose was taken."""
     text = text[:MAX_CHARS]
-    return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text) or _TOOK_COUNT.search(text))
+    return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text) or _TOOK_COUNT.search(text)
+                or _MIXED.search(text) or _COUNT_ANSWER.search(text))
 
 
 def says_young(text: str) -> bool:
@@ -153,6 +178,8 @@ def says_young(text: str) -> bool:
 
 def means_at_hand(text: str) -> str:
     """The means the message names, as a reply would say it ("pills", "razor", "gun"), or ""."""
+    if _EXHAUST.search(text[:MAX_CHARS]):
+        return "engine"
     match = _MEANS.search(text[:MAX_CHARS]) or _BOTTLE.search(text[:MAX_CHARS])
     if not match:
         return ""

@@ -31,6 +31,9 @@ LINES = "• 9-8-8 Suicide Crisis Helpline: call or text 9-8-8 (24/7)\n• Emerg
     ("youth_line", "Kids Help Phone: call 1-800-668-6868", True),
     ("no_numbers", "Okay. I won't keep sending numbers.", True),
     ("no_numbers", "You can call 9-8-8.", False),
+    # Office hours are not a phone number; the practice's phone is.
+    ("no_numbers", "Office hours: Mon-Fri 9:00-17:00, Sat 10:00-14:00 (Toronto time).", True),
+    ("no_numbers", "Office hours: Mon-Fri 9:00-17:00. Call 416-555-0142.", False),
     ("helper_steps", "Ask them straight out. Stay with them if you can.", True),
     ("helper_steps", "It's caring of you to look out for them.", False),
     ("safety_steps", "Go to a room with a way out and keep your phone.", True),

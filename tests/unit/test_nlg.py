@@ -138,6 +138,62 @@ async def test_after_no_more_numbers_a_means_at_hand_brings_the_lines_back_with_
     assert "put the pills out of reach" in text
 
 
+async def test_the_car_in_a_closed_garage_gets_the_engine_off_and_fresh_air_even_when_asked_if_it_is_a_bot():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {"means": "engine"}))
+    first = (await nlg.generate("utter_crisis_emergency", tracker, "rest"))["text"]
+    assert "turn the engine off" in first and "fresh air" in first
+    # "are you a real person or a script", from the same car: the answer keeps the step.
+    tracker = tracker_of(("risk_emergency", {"means": "engine"}), ("bot_challenge", {}))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("crisis_shown", True))
+    answer = (await nlg.generate("utter_bot_challenge", tracker, "rest"))["text"]
+    assert "not a person" in answer and "turn the engine off" in answer
+    # Without a means named, the answer about the bot is only that.
+    plain = tracker_of(("risk_suicide", {}), ("bot_challenge", {}))
+    plain.update(SlotSet("crisis_kind", "suicide"))
+    plain.update(SlotSet("crisis_shown", True))
+    assert "engine" not in (await nlg.generate("utter_bot_challenge", plain, "rest"))["text"]
+
+
+@pytest.mark.parametrize("text", ["can u just text me tmrw to check", "will you check on me tomorrow",
+                                  "could you message me later to see if im ok"])
+async def test_asked_to_check_in_later_it_says_it_cannot_and_offers_a_call_back(text):
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_self_harm", {}), ("cant_call", {}))
+    tracker.latest_message.text = text
+    tracker.update(SlotSet("crisis_shown", True))
+    response = await nlg.generate("utter_cant_call", tracker, "rest")
+    assert "can't message you first" in response["text"] and "9-8-8" in response["text"]
+    assert "/request_callback" in [b["payload"] for b in response["buttons"]]
+
+
+async def test_a_helper_who_cannot_reach_the_person_at_risk_is_told_to_ask_for_a_wellness_check():
+    # After "i said no numbers", "she lives alone. shes not answering my texts now and its been
+    # 3 hours" got "I'm listening. Tell me more": the emergency number is the step now.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_third_party", {}), ("stop_hotlines", {}), ("nlu_fallback", {}))
+    tracker.latest_message.text = "she lives alone. shes not answering my texts now and its been 3 hours"
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "9-1-1" in text and "wellness check" in text
+    # Not answering questions is not being out of reach.
+    tracker.latest_message.text = "he's not answering my questions, just says he's fine"
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "wellness check" not in text
+
+
+async def test_a_helper_whose_person_is_not_answering_gets_the_lines_and_the_wellness_check():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_third_party", {}))
+    tracker.latest_message.text = ("my boyfriend just texted me that hes going to end it tonight "
+                                   "and now hes not answering")
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_crisis_third_party", tracker, "rest"))["text"]
+    assert "9-8-8" in text and "wellness check" in text
+
+
 async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
     nlg = nlg_at(datetime.now(timezone.utc))
     first = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]

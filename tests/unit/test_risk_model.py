@@ -454,6 +454,8 @@ def test_inside_a_form_a_risk_reading_keeps_its_risk_intent():
     ("I appreciate the numbers. I am not a man who telephones strangers.", "stop_hotlines"),
     ("dont really wanna ring anyone, my voice goes when i cry and its embarrassing", "share_feeling"),
     ("he checks my call log. if i call a hotline he'll see it", "nlu_fallback"),
+    # Refusing to call is not asking for no more numbers: the lines stay for later risk.
+    ("no way im calling some hotline they just read off a script", "stop_hotlines"),
 ])
 def test_after_a_crisis_saying_one_will_not_or_cannot_call_gets_the_lines_that_take_texts(text, intent):
     data = {"text": text, "intent": {"name": intent, "confidence": 0.8}}
@@ -570,7 +572,9 @@ def test_a_spanish_visitor_who_cannot_talk_on_the_phone_gets_the_lines_that_take
 
 @pytest.mark.parametrize("text", ["ok maybe texting. whats the number again", "can i have the text number",
                                   "what number do i call", "ok whats the samaritans one again. might ring them",
-                                  "actually give me the number once more, ill write it somewhere he wont look"])
+                                  "actually give me the number once more, ill write it somewhere he wont look",
+                                  # a screen reader read them out like dates
+                                  "the numbers got read out like dates. say them again slowly"])
 def test_after_a_crisis_asking_for_the_number_again_gets_the_lines_even_after_no_more_numbers(text):
     data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
     assert context.asks_for_number(data, tracker_with("risk_self_harm", "stop_hotlines"))
@@ -677,6 +681,23 @@ def test_after_a_crisis_a_french_or_spanish_message_is_not_guessed_at_by_the_eng
     # Before any crisis reply, the classifier's reading stands.
     first = {"text": text, "intent": {"name": "ask_hours", "confidence": 0.9}}
     assert not context.unsure_after_crisis(first, tracker_with("greet"))
+
+
+@pytest.mark.parametrize("text", ["llegó la policía. se lo llevaron", "ya se fue otra vez. mañana me voy con mi mamá",
+                                  "ella soltó el cuchillo. está llorando en el piso"])
+def test_after_a_crisis_a_spanish_message_is_not_taken_for_a_request_for_a_therapist_without_its_words(text):
+    # Read as "request_human", these got the practice's contact and no line.
+    data = {"text": text, "intent": {"name": "request_human", "confidence": 0.95}}
+    assert context.unsure_after_crisis(data, tracker_with("risk_abuse"))
+    # Asking for a person in Spanish keeps that reading.
+    asks = {"text": "puedo hablar con una terapeuta?", "intent": {"name": "request_human", "confidence": 0.95}}
+    assert not context.unsure_after_crisis(asks, tracker_with("risk_abuse"))
+
+
+def test_after_a_crisis_asking_for_someone_who_speaks_spanish_is_the_languages_question_even_read_as_a_person():
+    data = {"text": "hay alguien que hable español?", "intent": {"name": "request_human", "confidence": 0.97}}
+    assert context.asks_for_a_language(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "ask_languages"
 
 
 def test_after_a_crisis_a_place_named_in_french_gets_its_lines():

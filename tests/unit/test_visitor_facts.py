@@ -17,6 +17,8 @@ from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, sa
     "me tomé unas pastillas",
     "ok so i took like 15 of my seroquel an a bunch of wine",  # a count of something taken
     "i swallowed 20 of them",
+    "had like half a bottle of vodka and some of my klonopin lol i just wanna sleep forever",  # drink and a drug
+    "maybe 6 pills. i do this sometimes its fine",  # a count as the answer to "how many?"
 ])
 def test_something_swallowed_is_noticed(text):
     assert mentions_swallowing(text)
@@ -26,6 +28,7 @@ def test_something_swallowed_is_noticed(text):
     "i want to die", "he took my phone", "I had a bad day at work", "pill-shaped pillow lol",
     "taking a break from the group chat", "it took 30 minutes to get here", "took 2 days off work",
     "i took 3 shots at the bar",
+    "i have 30 pills saved up", "wine and cheese night with the girls", "6 pills left in the bottle lol no",
 ])
 def test_other_messages_mention_nothing_swallowed(text):
     assert not mentions_swallowing(text)
@@ -60,6 +63,7 @@ def test_huge_input_is_read_in_bounded_time():
     ("i took a knife from the kitchen to my room", "knife"),
     ("14 months sober and i just bought a bottle. sitting in the car with it", "bottle"),
     ("took the whole bottle of tylenol", "pills"),  # what was in it, not the bottle
+    ("im sitting in my car in the garage with the engine running", "engine"),  # fresh air, not "out of reach"
     ("i'm thinking about it again", ""),
 ])
 def test_a_means_at_hand_is_named_as_a_reply_would_say_it(text, means):
