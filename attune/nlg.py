@@ -253,6 +253,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
+        if (response is not None and (base in _CRISIS_REPLIES or utter_action in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY))
+                and ASKS_TO_BOOK.search((tracker.latest_message.text or "")[:1000])):
+            # "hi can i book a first session. also my husband said...": the lines first, and the
+            # booking they asked for.
+            response = await self._append_note(response, "utter_note_booking", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
         if response is not None and seen and base in _TEXT_NOTE_REPLIES:
@@ -533,6 +539,12 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # After a crisis reply, a message that puts the means out of reach ("my sister can keep my
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
+# A risk message that also asks to book: "can i book a first session", "i need that appointment".
+ASKS_TO_BOOK = re.compile(
+    r"\b(?:book|booking|schedule|make|get|need|want)\s+(?:a\s+|an\s+|that\s+|my\s+|the\s+)?(?:first\s+)?"
+    r"(?:session|appointment|consultation|consult)\b|\bbook\s+(?:in\s+)?(?:with|a\s+therapist|therapy)\b",
+    re.IGNORECASE,
+)
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",

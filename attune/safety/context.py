@@ -478,6 +478,30 @@ def asks_if_lines_work_here(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return _re_read(parse_data, tracker, _LINES_HERE, SHARE_LOCATION, limit=500)
 
 
+# Told by the poison centre, a nurse or a line to go to the hospital: "I called the poison
+# number. The lady said to go to emergency and not to drive myself."
+TOLD_TO_GO = re.compile(
+    r"\b(?:said|told\s+me|says|tells\s+me|want\s+me|wants\s+me)\s+(?:i\s+(?:should|need\s+to|have\s+to|must)\s+|to\s+)"
+    r"(?:go\s+(?:to|in\s+to|into)|get\s+to|come\s+(?:in|to))\s+(?:the\s+|an\s+)?"
+    r"(?:emergency|emerg|er|e\.r\.?|hospital|a\s*&\s*e|a\s+and\s+e|urgent\s+care)\b",
+    re.IGNORECASE,
+)
+
+
+def told_to_go_to_hospital(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own emergency (something swallowed, danger to the body), being told
+    by the poison centre or a nurse to go to emergency is the emergency reply again (call the
+    emergency number, or have someone take you), whatever else it was read as ("the poison
+    number" read as "no more numbers"). Returns whether it changed the intent."""
+    text = (parse_data.get("text") or "")[:500]
+    if not TOLD_TO_GO.search(text) or getattr(tracker, "active_loop_name", None) or not crisis_shown(tracker):
+        return False
+    if helping_frame(tracker) != EMERGENCY or (parse_data.get("intent") or {}).get("name") == EMERGENCY:
+        return False
+    set_intent(parse_data, EMERGENCY)
+    return True
+
+
 def fears_the_police(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "if we call will we get arrested" read as "no more numbers" is a
     fear of what the call brings: the answer to not wanting the hospital or the police (which
@@ -565,7 +589,8 @@ HELP_IS_COMING = re.compile(
     r"|\b(?:i|we|i'?ve|ive|we'?ve|just)\s+(?:just\s+|already\s+)?(?:called|rang|phoned)\b[^.!?\n]{0,20}?[.!?,]*\s*(?:and\s+)?"
     r"(?:they'?re|they\s+are|theyre)\s+(?:on\s+(?:the|their|there)\s+way|coming)\b"
     # Spanish and French: "ok llamé al 911", "ya viene la ambulancia", "j'ai appelé le 911".
-    r"|\b(?:llam[ée]|llamamos|marqu[ée])\s+(?:al|a\s+la|a)\s+(?:911|9-1-1|112|polic[íi]a|ambulancia)\b"
+    r"|(?<!\bque\s)\b(?:llamé|marqué|llamamos|(?:ya|yo|ok|acabo\s+de)\s+(?:llame|marque|llamar|marcar))\s+"
+    r"(?:al|a\s+la|a)\s+(?:911|9-1-1|112|polic[íi]a|ambulancia)\b"
     r"|\b(?:viene|vienen|est[áa]n?\s+en\s+camino|lleg[óo]|llegaron)\s+(?:ya\s+)?(?:la|los|una)\s+(?:ambulancia|polic[íi]a|param[ée]dicos)\b"
     r"|\b(?:la|los|una)\s+(?:ambulancia|polic[íi]a|param[ée]dicos)\s+(?:ya\s+)?(?:viene|vienen|est[áa]n?\s+en\s+camino|lleg[óo]|llegaron)\b"
     r"|\bj'ai\s+(?:appel[ée]|contact[ée])\s+(?:le|la|les)\s+(?:911|9-1-1|112|police|ambulance|pompiers)\b"
@@ -937,6 +962,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     (cancels_the_form(parse_data, tracker)
      or before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
+     or told_to_go_to_hospital(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)

@@ -53,6 +53,7 @@ _FR: List[Tuple[str, str]] = [
     # Someone else at risk (il/elle veut, va se...), before the first-person phrases.
     (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va|voudrait|pense a|parle de) (?:se (?:tuer|suicider)|mourir|en finir|mettre fin a ses jours)\b", "third_party"),
     (r"\b(?:il|elle) (?:ne )?veut (?:plus|pas) vivre\b", "third_party"),
+    (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va) se (?:couper|blesser|faire du mal|scarifier)\b", "third_party"),
     # Reported speech: "mon gars m'a dit qu'il voulait mourir".
     (r"\b(?:qu'il|qu'elle|il|elle) (?:voulait|voudrait|veut|allait) (?:se (?:tuer|suicider)|mourir|en finir)\b", "third_party"),
     (r"\b(?:il|elle) (?:a pris|va prendre) (?:toutes? ses|tous ses) (?:pilules|comprimes|medicaments)\b", "third_party"),
@@ -90,7 +91,7 @@ _FR: List[Tuple[str, str]] = [
 ]
 _ES: List[Tuple[str, str]] = [
     # Someone else at risk (se quiere matar, se va a tomar...), before the first-person phrases.
-    (r"\b(?:se quiere|se va a) (?:matar|suicidar|morir|quitar la vida)\b", "third_party"),
+    (r"\b(?:se quiere|se va a) (?:matar|suicidar|morir|quitar la vida|cortar|lastimar|hacer dano)\b", "third_party"),
     # Better off without me: "a veces pienso que mi familia estaria mejor sin mi".
     (r"\b(?:estaria|estarian|estarias|seria|serian|quedaria|quedarian) (?:mucho )?mejor sin mi(?=\s*(?:$|[.!?,;]|y\b))", "suicide"),
     (r"\bseria (?:mucho )?mejor si (?:yo )?(?:me muriera|me fuera para siempre|no estuviera|desapareciera)\b", "suicide"),

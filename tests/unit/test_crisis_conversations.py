@@ -38,6 +38,7 @@ LINES = "• 9-8-8 Suicide Crisis Helpline: call or text 9-8-8 (24/7)\n• Emerg
     ("helper_steps", "It's caring of you to look out for them.", False),
     ("safety_steps", "Go to a room with a way out and keep your phone.", True),
     ("safety_steps", "Thank you for telling me.", False),
+    ("safety_steps", "Right now: turn the engine off, open the door and get out into fresh air.", True),
     ("human_path", "Book at https://www.example.ca/book", True),
     ("human_path", "Thank you.", False),
 ])

@@ -179,3 +179,15 @@ def test_fear_of_what_a_call_brings_is_not_asking_for_no_more_numbers(text):
     words = {"text": "no more numbers, the cops would come anyway",
              "intent": {"name": "stop_hotlines", "confidence": 1.0}}
     assert not context.fears_the_police(words, tracker_with("risk_emergency"))
+
+
+def test_told_by_the_poison_centre_to_go_to_emergency_is_the_emergency_again():
+    # "I called the poison number. The lady said to go to emergency and not to drive myself."
+    # was read as "no more numbers" ("the poison number") and answered without a number.
+    data = {"text": "I called the poison number. The lady said to go to emergency and not to drive myself.",
+            "intent": {"name": "stop_hotlines", "confidence": 1.0}}
+    assert context.told_to_go_to_hospital(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == "risk_emergency"
+    # After someone else's crisis it is not the visitor's emergency.
+    other = {"text": "the nurse said she should go to emergency", "intent": {"name": "inform", "confidence": 0.9}}
+    assert not context.told_to_go_to_hospital(other, tracker_with("risk_third_party"))

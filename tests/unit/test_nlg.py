@@ -194,6 +194,17 @@ async def test_a_helper_whose_person_is_not_answering_gets_the_lines_and_the_wel
     assert "9-8-8" in text and "wellness check" in text
 
 
+async def test_a_risk_message_that_also_asks_to_book_gets_the_lines_and_the_booking():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}))
+    tracker.latest_message.text = ("hi can i book a first session. also my husband said if i go to therapy hell "
+                                   "take the kids")
+    text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+    assert "1-866-863-0511" in text and "/book" in text
+    tracker.latest_message.text = "my husband said if i go to therapy hell take the kids"
+    assert "/book" not in (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+
+
 async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
     nlg = nlg_at(datetime.now(timezone.utc))
     first = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]
