@@ -253,7 +253,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
-        if (response is not None and (base in _CRISIS_REPLIES or utter_action in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY))
+        repeated = utter_action in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY)
+        if (response is not None and (base in _CRISIS_REPLIES or repeated)
                 and ASKS_TO_BOOK.search((tracker.latest_message.text or "")[:1000])):
             # "hi can i book a first session. also my husband said...": the lines first, and the
             # booking they asked for.
