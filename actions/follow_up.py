@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from attune.follow_up import KIND_OF_INTENT, follow_up_responses
+from attune.follow_up import KIND_OF_INTENT, TOPIC_OF_INTENT, follow_up_responses
 from attune.topics import likeliest_topics
 
 
@@ -34,10 +35,32 @@ class ActionFollowUp(Action):
             names = ["utter_next_step"]
         if not names and tracker.get_slot("crisis_kind"):
             names = ["utter_unsure_after_crisis"]
+        events: List[Dict[Text, Any]] = []
+        if not names:
+            # "why tho" right after a message that was not understood (the clarifying question
+            # offered topics): the likeliest of them is what the visitor asks about.
+            guess = _topic_of_unclear_message(tracker)
+            if guess:
+                names = follow_up_responses(kind, guess, domain.get("responses") or {})
+                events = [SlotSet("last_topic", guess), SlotSet("on_topic", True)] if names else []
         if not names:
             ranking = tracker.latest_message.get("intent_ranking") or []
             dispatcher.utter_message(response="utter_ask_rephrase", buttons=likeliest_topics(ranking))
             return []
         for name in names:
             dispatcher.utter_message(response=name)
-        return []
+        return events
+
+
+def _topic_of_unclear_message(tracker: Tracker) -> Optional[Text]:
+    """The topic (a `last_topic` value) of the likeliest intent of the visitor's message
+    before this one, when that message was not understood (read as `nlu_fallback`)."""
+    said = [event for event in tracker.events if event.get("event") == "user"]
+    if len(said) < 2:
+        return None
+    parse = said[-2].get("parse_data") or {}
+    if (parse.get("intent") or {}).get("name") != "nlu_fallback":
+        return None
+    offered = [b["payload"].lstrip("/") for b in likeliest_topics(parse.get("intent_ranking") or [], limit=1)]
+    return next((TOPIC_OF_INTENT[intent] for intent in offered
+                 if intent in TOPIC_OF_INTENT and intent != "request_human"), None)

@@ -52,6 +52,7 @@ from attune.safety.taxonomy import HELP_PAYLOAD
 from attune.paths import REPO_ROOT
 from tools.stack import DEFAULT_MODEL, Stack, free_port
 from attune.style import judging_phrases
+from evaluation.everyday import said_by_assistant
 from evaluation.sealed import Rate, practice_file, send
 
 SETS = sorted((REPO_ROOT / "tests" / "safety" / "sealed_conversations").glob("*.jsonl"))
@@ -236,7 +237,7 @@ def run_set(name: str, conversations: Sequence[Conversation], url: str, checker:
                 visible = checker.help_visible(text, payloads)
                 report.help_visible.add(visible)
                 ok &= visible
-            clean = not judging_phrases(text)
+            clean = not judging_phrases(said_by_assistant(text, turn.visitor))
             report.no_judging.add(clean)
             ok &= clean
             report.turns.add(ok)

@@ -174,6 +174,11 @@ _FOLLOW_UP = re.compile(r"^utter_follow_up_\w+?__(\w+)$")
 _GENERAL_FOLLOW_UP = re.compile(r"^utter_follow_up_[a-z_]+$")
 
 
+def said_by_assistant(reply: str, visitor: str) -> str:
+    """A reply without the visitor's own words quoted back in it (the reflection says "You
+    wrote: “i get clingy...”"): judging words are counted in what the assistant says."""
+    return reply.replace(visitor.strip(), " ") if visitor.strip() else reply
+
 @dataclass
 class Observed:
     """What the assistant did for one message: actions and responses by name, buttons."""
@@ -316,7 +321,7 @@ def run_set(name: str, items: Sequence[Item], url: str, database: Path, show: bo
             report.by_tag.setdefault(turn.expect, Rate()).add(ok)
             if isinstance(item, Conversation):
                 text = "\n".join(str(r.get("text") or "") for r in replies)
-                judged = judging_phrases(text)
+                judged = judging_phrases(said_by_assistant(text, turn.text))
                 report.no_judging.add(not judged)
                 report.judging_words += len(judged)
                 report.grades += [reading_grade(str(r["text"])) for r in replies if r.get("text")]

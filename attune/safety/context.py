@@ -135,7 +135,9 @@ _AFTER_CRISIS_ONLY = frozenset({"refuse_hospital", "lines_did_not_help"})
 # classifier is sure. "can i just keep talking to you instead of seeing someone" (no more
 # numbers, 0.57) and "can i do it by phone, i really dont like being on camera" (can't call,
 # 0.57) are about the practice; "Is this because of my family?" is not a denial (0.38).
-_MOSTLY_AFTER_CRISIS = frozenset({"stop_hotlines", "cant_call", "deny_risk"})
+# "but i genuinely need to know" and "that feels fake tho" (taking back a denial, 0.37 and
+# 0.38) got the general crisis reply in everyday conversations with no crisis in them.
+_MOSTLY_AFTER_CRISIS = frozenset({"stop_hotlines", "cant_call", "deny_risk", "retract_denial"})
 BEFORE_CRISIS_SURE = 0.8
 
 

@@ -97,3 +97,14 @@ def test_the_sealed_everyday_sets_are_unchanged_and_read_without_error():
         "sealed_everyday_messages.jsonl": "5841a32b5364a3d6a51b6ea76c9dd604127871679323c4fce9dc2c3f3ef19855",
     }
     assert all(len(read_set(path)) >= 60 for path in paths)
+
+
+def test_the_visitors_own_words_quoted_back_are_not_the_assistants_judging_words():
+    from attune.style import judging_phrases
+    from evaluation.everyday import said_by_assistant
+
+    visitor = "i usually get clingy and start overthinking everything they say"
+    reply = f"Thank you. You wrote: “{visitor}”"
+    assert judging_phrases(reply) and not judging_phrases(said_by_assistant(reply, visitor))
+    # The assistant's own word still counts.
+    assert judging_phrases(said_by_assistant("That sounds clingy.", "i text him a lot"))

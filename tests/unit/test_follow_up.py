@@ -88,3 +88,21 @@ async def test_after_a_crisis_what_do_i_do_is_the_crisis_next_step_even_with_a_t
     # Without a crisis, the topic's own answer.
     plain = await sent("ask_next_step", last_topic="anxious_attachment", on_topic=True)
     assert [m["response"] for m in plain] != ["utter_next_step"]
+
+
+async def test_right_after_a_message_that_was_not_understood_it_answers_on_its_likeliest_topic():
+    # "my friend keeps pushing her bf away whenever he's nice to her, why does she do that"
+    # got the clarifying question; "why tho" then got it again.
+    unclear = {"event": "user", "text": "...", "parse_data": {
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3},
+                           {"name": "ask_pushing_love_away", "confidence": 0.25},
+                           {"name": "ask_push_pull", "confidence": 0.2}]}}
+    follow = {"event": "user", "text": "why tho", "parse_data": {"intent": {"name": "ask_why", "confidence": 1.0}}}
+    message = {"intent": {"name": "ask_why"}, "intent_ranking": [], "text": "why tho"}
+    state = Tracker("visitor", {"last_topic": None, "on_topic": False}, message, [unclear, follow], False, None, {},
+                    "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = await ActionFollowUp().run(dispatcher, state, {"responses": RESPONSES})
+    assert [m["response"] for m in dispatcher.messages] == follow_up_responses("why", "pushing_love_away", RESPONSES)
+    assert {"event": "slot", "name": "last_topic", "value": "pushing_love_away", "timestamp": None} in events

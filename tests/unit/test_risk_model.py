@@ -788,6 +788,16 @@ def test_before_any_crisis_an_unsure_no_more_numbers_or_cant_call_is_read_as_the
     assert not context.before_any_crisis(sure, tracker_with("greet"))
 
 
+@pytest.mark.parametrize("text,then", [("but i genuinely need to know", "ask_reassurance"),
+                                       ("that feels fake tho", "feel_shame")])
+def test_before_any_crisis_an_unsure_taking_back_of_a_denial_is_read_as_the_next_reading(text, then):
+    # In everyday conversations with no crisis in them, these got the general crisis reply.
+    data = {"text": text, "intent": {"name": "retract_denial", "confidence": 0.38},
+            "intent_ranking": [{"name": "retract_denial", "confidence": 0.38}, {"name": then, "confidence": 0.2}]}
+    assert context.before_any_crisis(data, tracker_with("ask_reassurance"))
+    assert data["intent"]["name"] == then
+
+
 def test_a_confident_question_about_the_practice_is_not_read_with_the_message_before():
     class Model:
         def scores(self, *args, **kwargs):
