@@ -240,6 +240,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         filled_slots = {**tracker.current_slot_values(), "hotlines_declined": state.declined}
         if base not in _CRISIS_REPLIES:
             filled_slots["crisis_kind"] = follow_up_kind(tracker)
+        if state.declined and base in _DANGER_NOW_REPLIES:
+            # "No more numbers", then "he knows where she lives and hes coming": the emergency
+            # number itself, not "emergency services" (the opt-out was from lists of lines).
+            kwargs = {**kwargs, "emergency_number": self.variables(tracker)["emergency_number_digits"]}
         response = self.generate_from_slots(
             utter_action, filled_slots, output_channel, **{**self.variables(tracker), **kwargs}
         )
@@ -253,7 +257,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
-        repeated = utter_action in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY)
+        repeated = base in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY)
         if (response is not None and (base in _CRISIS_REPLIES or repeated)
                 and ASKS_TO_BOOK.search((tracker.latest_message.text or "")[:1000])):
             # "hi can i book a first session. also my husband said...": the lines first, and the
@@ -546,6 +550,8 @@ ASKS_TO_BOOK = re.compile(
     r"(?:session|appointment|consultation|consult)\b|\bbook\s+(?:in\s+)?(?:with|a\s+therapist|therapy)\b",
     re.IGNORECASE,
 )
+# Replies to danger now that name the emergency number as a number even after "no more numbers".
+_DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",

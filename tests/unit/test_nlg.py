@@ -203,6 +203,22 @@ async def test_a_risk_message_that_also_asks_to_book_gets_the_lines_and_the_book
     assert "1-866-863-0511" in text and "/book" in text
     tracker.latest_message.text = "my husband said if i go to therapy hell take the kids"
     assert "/book" not in (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+    # The same risk again, the next day: the short reply keeps the booking asked for.
+    again = tracker_of(("risk_abuse", {}), ("greet", {}), ("risk_abuse", {}))
+    again.latest_message.text = "he threw my phone at the wall last night. i need that appointment"
+    again.update(SlotSet("crisis_kind", "abuse"))
+    again.update(SlotSet("crisis_shown", True))
+    assert "/book" in (await nlg.generate("utter_crisis_abuse", again, "rest"))["text"]
+
+
+async def test_not_safe_after_no_more_numbers_names_the_emergency_number_itself():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_abuse", {}), ("stop_hotlines", {}), ("not_safe", {}))
+    tracker.update(SlotSet("crisis_kind", "abuse"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_not_safe", tracker, "rest"))["text"]
+    assert "9-1-1" in text
+    assert "1-866" not in text  # the lines stay out, as asked
 
 
 async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
