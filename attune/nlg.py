@@ -217,6 +217,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "she lives alone. shes not answering my texts now and its been 3 hours": a
             # wellness check by the emergency number, whether numbers were declined or not.
             utter_action = CANT_REACH_REPLY
+        if utter_action == "utter_check_in_gently" and _swallowed_recently(tracker):
+            # "I took my evening pills twice" (a pharmacist's question, with the poison
+            # centre), then "I don't like to bother anyone at this hour" read as the check-in:
+            # not "if those feelings ever come back", but the poison centre, at any hour.
+            utter_action = POISON_ANY_HOUR_REPLY
         if (seen and utter_action in _CHECK_LATER_FOLLOW_UPS
                 and CHECK_ON_ME_LATER.search((tracker.latest_message.text or "")[:500])):
             # "can u just text me tmrw to check": it cannot reach out later; say so, and offer
@@ -552,6 +557,8 @@ ASKS_TO_BOOK = re.compile(
 )
 # Replies to danger now that name the emergency number as a number even after "no more numbers".
 _DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
+# The check-in just after something swallowed: the poison centre, at any hour.
+POISON_ANY_HOUR_REPLY = "utter_poison_centre_any_hour"
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
@@ -599,6 +606,12 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
                  "third_party", "general"):
         variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
     return variables
+
+
+def _swallowed_recently(tracker: DialogueStateTracker) -> bool:
+    """Whether one of the visitor's last three messages said something was swallowed."""
+    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)][-3:]
+    return any(e.get("entity") == "swallowed" for event in said for e in event.entities or [])
 
 
 def _means_named_earlier(tracker: DialogueStateTracker) -> Optional[Text]:

@@ -155,7 +155,7 @@ WILL_NOT_CALL = re.compile(
 # numbers", "please don't give me numbers, I know every number", "I don't want any more
 # telephone numbers today" (attune/safety/context.py).
 NO_MORE_NUMBERS = re.compile(
-    r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending|\s+with)?|quit(?:\s+sending|\s+with)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
+    r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending|\s+with|\s+giving)?|quit(?:\s+sending|\s+with|\s+giving)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
     r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for|(?:don'?t|dont|do\s+not)\s+(?:want|need)|"
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
     r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"

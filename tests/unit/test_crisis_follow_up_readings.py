@@ -191,3 +191,12 @@ def test_told_by_the_poison_centre_to_go_to_emergency_is_the_emergency_again():
     # After someone else's crisis it is not the visitor's emergency.
     other = {"text": "the nurse said she should go to emergency", "intent": {"name": "inform", "confidence": 0.9}}
     assert not context.told_to_go_to_hospital(other, tracker_with("risk_third_party"))
+
+
+def test_stop_giving_me_numbers_is_no_more_numbers():
+    # "grand, stop giving me numbers now please. i just wanted to say it out loud to someone"
+    # got the whole list of Irish lines again.
+    from attune.safety.crisis_state import NO_MORE_NUMBERS
+
+    assert NO_MORE_NUMBERS.search("grand, stop giving me numbers now please")
+    assert not NO_MORE_NUMBERS.search("stop giving me a hard time about the numbers on my report card")

@@ -221,6 +221,17 @@ async def test_not_safe_after_no_more_numbers_names_the_emergency_number_itself(
     assert "1-866" not in text  # the lines stay out, as asked
 
 
+async def test_the_check_in_just_after_pills_taken_twice_is_the_poison_centre_at_any_hour():
+    # "I think I took my evening pills twice... Should I be worried?", then "I don't like to
+    # bother anyone at this hour" read as the check-in: "if those feelings ever come back".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("ask_medication", {"swallowed": "yes"}), ("risk_check_in", {}))
+    text = (await nlg.generate("utter_check_in_gently", tracker, "rest"))["text"]
+    assert "1-844-764-7669" in text and "9-1-1" in text and "feelings ever come back" not in text
+    plain = tracker_of(("greet", {}), ("risk_check_in", {}))
+    assert "feelings ever come back" in (await nlg.generate("utter_check_in_gently", plain, "rest"))["text"]
+
+
 async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
     nlg = nlg_at(datetime.now(timezone.utc))
     first = (await nlg.generate("utter_crisis_suicide", tracker_of(("risk_suicide", {})), "rest"))["text"]
