@@ -106,6 +106,10 @@ def test_unwanted_images_of_harming_ones_baby_are_read(detector, text):
 def test_a_parent_at_the_edge_wanting_to_shake_a_crying_baby_is_read(detector):
     text = "I can't stop shaking. I want to shake him to make him stop crying"
     assert intent_of(detector, text) == "risk_harm_others"
+    # The crying said first, the baby named before: still the visitor who would act.
+    text = "my baby has been crying for 4 hours and i want to shake him. im scared of myself"
+    assert intent_of(detector, text) == "risk_harm_others"
+    assert intent_of(detector, "the crying at the party made me want to shake it off") is None
 
 
 # --------------------------------------------------------------------------- method seeking
@@ -291,6 +295,65 @@ def test_figurative_threats_do_not_alarm(detector, text):
 )
 def test_emergencies(detector, text):
     assert intent_of(detector, text) == "risk_emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # drink and a drug, without "took"
+        "had like half a bottle of vodka and some of my klonopin lol i just wanna sleep forever",
+        # a grown-up who drank a household poison
+        "my father he drink the cleaning liquid, the blue one, he is confuse. he is 79",
+        # a blow to the head with the signs of a concussion
+        "just hit it hard enough to see stars and now i feel like throwing up",
+        # someone not breathing stands alone
+        "my husband collapsed and he's not breathing, what do I do",
+    ],
+)
+def test_emergencies_said_in_everyday_words(detector, text):
+    assert intent_of(detector, text) == "risk_emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had a glass of wine with my meds",
+        "i had wine and cheese",
+        "i banged my head on the cupboard lol",
+    ],
+)
+def test_look_alikes_of_those_emergencies_are_not_an_emergency(detector, text):
+    assert intent_of(detector, text) != "risk_emergency"
+
+
+@pytest.mark.parametrize("text", ["i swear he's not breathing down my neck anymore",
+                                  "he says his chest hurts and he can't breathe right"])
+def test_breathing_figures_and_panic_do_not_stand_alone_as_an_emergency(detector, text):
+    # The wider medical phrases may match; they need the model's reading of danger now.
+    assert "emergency_unresponsive" not in detector.assess(text).signals
+
+
+def test_thoughts_that_tell_one_to_die_are_ones_own(detector):
+    assert intent_of(detector, "im so high rn and the thoughts r loud they keep saying walk into traffic") == \
+        "risk_suicide"
+    assert intent_of(detector, "the voices keep telling me to jump") == "risk_suicide"
+    assert intent_of(detector, "my friend said the voices keep telling him to jump") == "risk_third_party"
+    assert intent_of(detector, "my head keeps telling me to jump at the chance") is None
+
+
+def test_what_follows_a_find_in_someone_elses_searches_is_theirs(detector):
+    text = "i just found my 14 year olds search history. 'how many advil to die'. shes in her room right now"
+    assert intent_of(detector, text) == "risk_third_party"
+    assert intent_of(detector, "i found my old diary. i wrote i want to die") == "risk_suicide"
+
+
+def test_a_gun_someone_in_the_house_owns_is_not_their_suicide_plan(detector):
+    # After "making them pay": harm to others, which the model reads; the word lists read it
+    # as the father's plan and the visitor got the helper's reply.
+    text = ("im so done with the guys who bully me at school. sometimes i think about making them pay like really "
+            "pay. my dad has guns in the basement")
+    assert intent_of(detector, text) != "risk_third_party"
+    assert intent_of(detector, "i bought a rope today. i cant do this anymore") == "risk_suicide"
 
 
 def test_ordinary_dose_is_not_an_overdose(detector):
