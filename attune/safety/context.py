@@ -743,6 +743,24 @@ def wants_the_practice(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     limit=500)
 
 
+# Someone to talk to for oneself: "I am shaking. I need talk to someone too" (a helper, after
+# the police reached her friend), "i just need someone to talk to right now".
+SOMEONE_TO_TALK_TO = re.compile(
+    r"\b(?:i|me)\s+(?:really\s+|just\s+)?(?:need|want|wanna|would\s+like)\s+(?:to\s+)?(?:talk|speak|chat)\s+"
+    r"(?:to|with)\s+(?:someone|somebody|a\s+person|a\s+real\s+person|anyone)\b"
+    r"|\b(?:i|me)\s+(?:really\s+|just\s+)?need\s+(?:someone|somebody)\s+to\s+talk\s+to\b",
+    re.IGNORECASE,
+)
+
+
+def wants_someone_to_talk_to(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, needing someone to talk to, for oneself, is asking for the lines
+    (in full: calls, texts and chats), helper or not. Returns whether it changed the intent."""
+    return _re_read(parse_data, tracker, SOMEONE_TO_TALK_TO, HELP_INTENT,
+                    keep=frozenset({HELP_INTENT, REQUEST_HUMAN, "request_callback", "cant_call", NOT_SAFE_INTENT}),
+                    limit=500)
+
+
 def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "I am not a man who telephones strangers" (read as "no more
     numbers") or "my voice goes when i cry, dont wanna ring anyone" (read as a feeling) is
@@ -970,7 +988,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
      or asks_where_to_go(parse_data, tracker) or says_abuser_gone(parse_data, tracker)
      or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
-     or wants_the_practice(parse_data, tracker)
+     or wants_the_practice(parse_data, tracker) or wants_someone_to_talk_to(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or fears_the_police(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)

@@ -200,3 +200,15 @@ def test_stop_giving_me_numbers_is_no_more_numbers():
 
     assert NO_MORE_NUMBERS.search("grand, stop giving me numbers now please")
     assert not NO_MORE_NUMBERS.search("stop giving me a hard time about the numbers on my report card")
+
+
+@pytest.mark.parametrize("text", ["I am shaking. I need talk to someone too",
+                                  "i just need someone to talk to right now"])
+def test_needing_someone_to_talk_to_after_a_crisis_is_asking_for_the_lines(text):
+    # A Deaf helper, after the police reached her friend, got the helper's steps again.
+    data = {"text": text, "intent": {"name": "unsure_after_crisis", "confidence": 1.0}}
+    assert context.wants_someone_to_talk_to(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "request_crisis_help"
+    # Before any crisis reply, it is left to the classifier.
+    first = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
+    assert not context.wants_someone_to_talk_to(first, tracker_with("greet"))
