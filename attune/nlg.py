@@ -609,9 +609,12 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
 
 
 def _swallowed_recently(tracker: DialogueStateTracker) -> bool:
-    """Whether one of the visitor's last three messages said something was swallowed."""
-    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)][-3:]
-    return any(e.get("entity") == "swallowed" for event in said for e in event.entities or [])
+    """Whether one of the visitor's two messages before this one said something was swallowed
+    and was answered as a medication question or an emergency (not "i took my meds, feeling
+    low lately", whose check-in keeps its own words)."""
+    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)][-3:-1]
+    return any(event.intent_name in ("ask_medication", "risk_emergency")
+               and any(e.get("entity") == "swallowed" for e in event.entities or []) for event in said)
 
 
 def _means_named_earlier(tracker: DialogueStateTracker) -> Optional[Text]:

@@ -230,6 +230,9 @@ async def test_the_check_in_just_after_pills_taken_twice_is_the_poison_centre_at
     assert "1-844-764-7669" in text and "9-1-1" in text and "feelings ever come back" not in text
     plain = tracker_of(("greet", {}), ("risk_check_in", {}))
     assert "feelings ever come back" in (await nlg.generate("utter_check_in_gently", plain, "rest"))["text"]
+    # "i took my meds this morning" said with low mood keeps the check-in's own words.
+    low = tracker_of(("risk_check_in", {"swallowed": "yes"}))
+    assert "feelings ever come back" in (await nlg.generate("utter_check_in_gently", low, "rest"))["text"]
 
 
 async def test_the_same_risk_again_gets_one_line_not_the_whole_list():
