@@ -119,7 +119,7 @@ def near_duplicates(vectors: np.ndarray, threshold: float = NEAR_DUPLICATE) -> L
 
 def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached: List[torch.Tensor],
                 indexes: List[int], intents: int, epochs: int, seed: int, log: str = "",
-                frozen: int = FROZEN_LAYERS) -> Upper:
+                frozen: int = FROZEN_LAYERS, danger_weight: float = 1.0) -> Upper:
     seed_everything(seed)
     upper = Upper(weights, frozen, TOTAL_LAYERS, len(OUTPUTS), intents)
     heads = list(upper.risk_head.parameters()) + list(upper.intent_head.parameters())
@@ -141,6 +141,7 @@ def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached:
     # Risk is the rarer, costlier mistake to miss: weigh the positives of the main output.
     positive_weight = torch.ones(len(OUTPUTS))
     positive_weight[0] = 1.5
+    positive_weight[OUTPUTS.index("immediate_danger")] = danger_weight
     upper.train()
     for epoch in range(epochs):
         random.shuffle(batches)
@@ -217,6 +218,8 @@ def main(argv: Sequence[str] = ()) -> int:
                         help="long messages composed from each training part (training only)")
     parser.add_argument("--frozen-layers", type=int, default=FROZEN_LAYERS,
                         help="lower layers kept as published (the rest are fine-tuned)")
+    parser.add_argument("--danger-weight", type=float, default=1.0,
+                        help="weight of the positives of the danger-now output")
     parser.add_argument("--smoke", type=int, default=0,
                         help="check the whole run on this many examples; nothing is written")
     args = parser.parse_args(list(argv) or None)
@@ -255,7 +258,8 @@ def main(argv: Sequence[str] = ()) -> int:
             fold_examples, fold_cached, train_idx = with_composed(
                 examples, cached, train_idx, lower, args.composed, args.seed + fold)
             upper = train_upper(weights, fold_examples, fold_cached, train_idx, len(intents), args.epochs,
-                                args.seed + fold, log=f"fold {fold + 1}/{args.folds} ", frozen=frozen)
+                                args.seed + fold, log=f"fold {fold + 1}/{args.folds} ", frozen=frozen,
+                                danger_weight=args.danger_weight)
             oof[held_out] = predict(upper, cached, held_out)
         if args.smoke:
             print(f"smoke run: {len(examples)} examples, nothing written ({time.time() - started:.0f} s)")
@@ -273,7 +277,8 @@ def main(argv: Sequence[str] = ()) -> int:
     all_examples, all_cached, all_idx = with_composed(
         examples, cached, list(range(len(examples))), lower, args.composed, args.seed)
     upper = train_upper(weights, all_examples, all_cached, all_idx, len(intents),
-                        args.epochs, args.seed, log="final ", frozen=frozen)
+                        args.epochs, args.seed, log="final ", frozen=frozen,
+                        danger_weight=args.danger_weight)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     exported = {k: v.astype(np.float16) for k, v in upper.export().items()}
     save_file(exported, str(OUT_DIR / "risk_model.safetensors"))
