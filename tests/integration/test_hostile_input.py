@@ -178,26 +178,34 @@ def test_hostile_http_bodies_never_stall_another_visitor(hostile_stack):
 
 
 def test_a_long_message_being_read_does_not_hold_up_another_visitors_reply(hostile_stack):
-    """Reading a message at the 2,000-character limit is about a second of model work. It runs
-    beside the server's event loop (attune/model_thread.py), so a visitor who writes "hi" just
-    after it is answered while it is still being read, not after it (bench/loop_hold.py
-    measures both)."""
-    finished: List[str] = []
+    """Reading a message at the 2,000-character limit is a few hundred milliseconds of model work
+    (the whole message and its windows). It runs beside the server's event loop
+    (attune/model_thread.py), so a visitor who writes "hi" just after it is answered while it
+    is still being read, not after it (bench/loop_hold.py measures both). Were the loop held,
+    "hi" could not even be received before the reading ended, so "hi" answered first proves it;
+    the other order only means the reading ended before "hi" arrived (a fast machine), and the
+    scenario is tried again."""
+    orders: List[List[str]] = []
+    for _ in range(3):
+        finished: List[str] = []
 
-    def long_visitor() -> None:
-        # Answered with a written reply alone: no action server call after reading it, so the
-        # only way "hi" can be answered first is being read while this one is.
-        hostile_stack.send(new_sender(), ("I pull away when someone gets close and I do not know why. " * 40)[:2_000])
-        finished.append("long message")
+        def long_visitor() -> None:
+            # Answered with a written reply alone: no action server call after reading it, so
+            # the only way "hi" can be answered first is being read while this one is.
+            hostile_stack.send(new_sender(), ("I pull away when someone gets close and I do not know why. " * 40)[:2_000])
+            finished.append("long message")
 
-    thread = threading.Thread(target=long_visitor)
-    thread.start()
-    time.sleep(0.2)  # only so that the long message is sent first
-    replies = hostile_stack.send(new_sender(), "hi")
-    finished.append("hi")
-    thread.join(60)
-    assert "automated assistant" in reply_text(replies)
-    assert finished == ["hi", "long message"]
+        thread = threading.Thread(target=long_visitor)
+        thread.start()
+        time.sleep(0.05)  # only so that the long message is in the server first
+        replies = hostile_stack.send(new_sender(), "hi")
+        finished.append("hi")
+        thread.join(60)
+        assert "automated assistant" in reply_text(replies)
+        orders.append(finished)
+        if finished == ["hi", "long message"]:
+            break
+    assert orders[-1] == ["hi", "long message"], orders
 
 
 def test_a_crisis_message_is_answered_before_the_long_messages_queued_ahead_of_it(hostile_stack):
