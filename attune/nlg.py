@@ -428,9 +428,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "are you a real person or a script", asked from the car in the closed garage:
             # the answer keeps the step for the means named earlier.
             means = _means_named_earlier(tracker)
+        # "tylenol. the whole bottle pretty much": what was swallowed is not put out of reach;
+        # the Poison Centre's note says what to do instead.
+        swallowed_now = found.get("swallowed") == "yes"
         if means == "engine":
             notes.append(await super().generate("utter_note_engine", tracker, output_channel, **variables))
-        elif means in KNOWN_MEANS:
+        elif means in KNOWN_MEANS and not swallowed_now:
             note = await super().generate("utter_note_means", tracker, output_channel,
                                           **{**variables, "means": f"the {means}"})
             notes.append(note)
@@ -448,7 +451,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         asked_again = (base == GENERAL_CRISIS_RESPONSE
                        and tracker.latest_message.intent.get("name") == "request_crisis_help"
                        and bool(earlier) and earlier[-1] in ("risk_suicide", "risk_self_harm"))
-        if not notes and (base in _SELF_RISK_REPLIES or taken_back or asked_again):
+        if not notes and not swallowed_now and (base in _SELF_RISK_REPLIES or taken_back or asked_again):
             notes.append(await super().generate("utter_note_means", tracker, output_channel, **variables))
         texts = [note["text"] for note in notes if note and note.get("text")]
         if not texts:

@@ -48,12 +48,23 @@ from about this that what why how when where who just want feel like know think 
 _SHARED = frozenset({"me", "no", "a", "se", "te", "la", "tu", "es", "un", "de", "en", "y", "o",
                      "si", "he", "has", "ha", "son", "ne", "ma", "lo", "mi", "al", "con", "on"})
 
+# Not a cut to oneself: hair, a finger in the kitchen, shaving ("me corte el pelo", "il se
+# coupe les cheveux", "se corto el dedo cocinando").
+_NOT_A_WOUND = (r"(?!\s+(?:(?:el|la|los|las|les|le|un|une|una|mon|ma|mes|mi|mis|sa|ses|su|sus|au|al) )?"
+                r"(?:pelo|cabello|flequillo|barba|unas|dedo|dedos|cheveux|frange|barbe|ongles|doigt|doigts|"
+                r"cuisinant|cocinando|afeitandome|afeitandose|cocina|cuisine|rasant))")
+
 # Core risk phrases, on accent-free lower-case text. Each: (pattern, category).
 _FR: List[Tuple[str, str]] = [
     # Someone else at risk (il/elle veut, va se...), before the first-person phrases.
     (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va|voudrait|pense a|parle de) (?:se (?:tuer|suicider)|mourir|en finir|mettre fin a ses jours)\b", "third_party"),
     (r"\b(?:il|elle) (?:ne )?veut (?:plus|pas) vivre\b", "third_party"),
     (r"\b(?:il|elle|qu'il|qu'elle) (?:veut|va) se (?:couper|blesser|faire du mal|scarifier)\b", "third_party"),
+    # "j'ai trouve ma fille avec des coupures sur les bras", "mon fils se scarifie".
+    (r"\b(?:avec|a|avait|vu) (?:des|plein de|plusieurs) (?:coupures|entailles|cicatrices fraiches) "
+     r"(?:sur|aux) (?:les|ses|le|son) ?(?:bras|poignets?|cuisses?|jambes?|ventre)\b"
+     r"|\b(?:il|elle) se (?:coupe|scarifie|mutile|fait du mal expres|est coupee? expres|est scarifiee?)\b" + _NOT_A_WOUND,
+     "third_party"),
     # Reported speech: "mon gars m'a dit qu'il voulait mourir".
     (r"\b(?:qu'il|qu'elle|il|elle) (?:voulait|voudrait|veut|allait) (?:se (?:tuer|suicider)|mourir|en finir)\b", "third_party"),
     (r"\b(?:il|elle) (?:a pris|va prendre) (?:toutes? ses|tous ses) (?:pilules|comprimes|medicaments)\b", "third_party"),
@@ -92,6 +103,12 @@ _FR: List[Tuple[str, str]] = [
 _ES: List[Tuple[str, str]] = [
     # Someone else at risk (se quiere matar, se va a tomar...), before the first-person phrases.
     (r"\b(?:se quiere|se va a) (?:matar|suicidar|morir|quitar la vida|cortar|lastimar|hacer dano)\b", "third_party"),
+    # Someone else who cuts: "encontre a mi hija de 15 en el bano con cortes en los brazos",
+    # "mi hijo se corta".
+    (r"\b(?:con|tiene|tenia|tenian|vi|le vi) (?:unos |varios |muchos )?cortes en (?:los|sus|el|su) "
+     r"(?:brazos?|munecas?|piernas?|muslos?|panza|estomago)\b"
+     r"|\bse (?:corta|corto|esta cortando|ha cortado|lastima a proposito|hace dano a proposito)\b" + _NOT_A_WOUND,
+     "third_party"),
     # Better off without me: "a veces pienso que mi familia estaria mejor sin mi".
     (r"\b(?:estaria|estarian|estarias|seria|serian|quedaria|quedarian) (?:mucho )?mejor sin mi(?=\s*(?:$|[.!?,;]|y\b))", "suicide"),
     (r"\bseria (?:mucho )?mejor si (?:yo )?(?:me muriera|me fuera para siempre|no estuviera|desapareciera)\b", "suicide"),
@@ -108,7 +125,7 @@ _ES: List[Tuple[str, str]] = [
      r"(?:puente|edificio|balcon|azotea|techo|tren|metro|vias|camion|carro|piso \d+))\b", "suicide"),
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
-    (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b", "self_harm"),
+    (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b" + _NOT_A_WOUND, "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
     (r"\b(?:ganas de|miedo de|voy a|quiero) (?:sacudirl[oa]|zarandearl[oa])\b"

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 
-_SWALLOWED = re.compile(
-    r"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|had|drank|downed|popped|chugged|necked|"
-    r"bit|bitten|chewed|licked|got\s+into)"
-    r"\b(?:\W+\w+){0,6}?\W+"
+_MEDICINES = (
     r"(?:pills?|tablets?|meds|medications?|medicine|capsules?|painkillers?|sleeping\s+pills|"
     r"tylenol|advil|paracetamol|acetaminophen|ibuprofen|aspirin|insulin|antidepressants?|"
     r"benzos?|xanax|oxy\w*|seroquel|quetiapine|lithium|adderall|zoloft|sertraline|prozac|fluoxetine|"
     r"ambien|zopiclone|lorazepam|ativan|clonazepam|klonopin|valium|diazepam|gabapentin|trazodone|"
-    r"melatonin|benadryl|nyquil|gravol|percocet|codeine|morphine|fentanyl|"
+    r"melatonin|benadryl|nyquil|gravol|percocet|codeine|morphine|fentanyl)"
+)
+_SWALLOWED = re.compile(
+    r"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|had|drank|downed|popped|chugged|necked|"
+    r"bit|bitten|chewed|licked|got\s+into)"
+    r"\b(?:\W+\w+){0,6}?\W+"
+    r"(?:" + _MEDICINES[3:-1] + r"|"
     r"bleach|antifreeze|poison|detergent|(?:dishwasher|laundry|tide|detergent)\s+pods?|"
     r"button\s+batter(?:y|ies)|cleaner|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b",
     re.IGNORECASE,
@@ -57,6 +60,18 @@ _COUNT_ANSWER = re.compile(
     r"(?:\d{1,3}|a\s+dozen|ten|twenty|thirty)\s+(?:or\s+(?:so|\d{1,3})\s+)?"
     r"(?:pills?|tablets?|caps(?:ules)?|of\s+(?:them|those|my\s+\w+))\b"
     r"(?!\s+(?:left|saved|remaining|still|in\s+(?:the|my)|at\s+home|to\s+go|a\s+day|per\s+day))",
+    re.IGNORECASE,
+)
+# The answer to "what did you take" without a verb: "tylenol. the whole bottle pretty much",
+# "the whole bottle of advil". Only at the start of a message: "I have a whole bottle of
+# tylenol" is a means at hand, not something swallowed.
+_AMOUNT_ANSWER = re.compile(
+    r"^\W*(?:(?:my|his|her|the|some)\s+)?" + _MEDICINES + r"\W+(?:(?:like|maybe|about|almost|prob(?:ably)?|"
+    r"pretty\s+much|nearly|i\s+think|idk)\W+){0,2}(?:the|a|an|half\s+(?:the|a)|most\s+of\s+(?:the|a))\s+"
+    r"(?:whole\s+|entire\s+|full\s+)?(?:bottle|box|pack|packet|strip|sheet|blister\s+pack)\b"
+    r"|^\W*(?:(?:like|maybe|about|almost|prob(?:ably)?|pretty\s+much|nearly)\W+){0,2}(?:the|a|an)\s+"
+    r"(?:whole|entire|full)\s+(?:bottle|box|pack|packet)\s+of\s+(?:my\s+|his\s+|her\s+)?" + _MEDICINES + r"\b"
+    r"(?![^.!?\n]{0,20}\b(?:left|in\s+the|on\s+the|at\s+home|is|was|costs?)\b)",
     re.IGNORECASE,
 )
 _OVERDOSE = re.compile(
@@ -168,7 +183,7 @@ def mentions_swallowing(text: str) -> bool:
     """Whether the message says something was swallowed or an overdose was taken."""
     text = text[:MAX_CHARS]
     return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text) or _TOOK_COUNT.search(text)
-                or _MIXED.search(text) or _COUNT_ANSWER.search(text))
+                or _MIXED.search(text) or _COUNT_ANSWER.search(text) or _AMOUNT_ANSWER.search(text))
 
 
 def says_young(text: str) -> bool:

@@ -132,3 +132,20 @@ def test_better_off_gone_in_french_and_spanish_is_suicide_risk(text, language):
 @pytest.mark.parametrize("text", ["ce serait mieux si on partait en vacances", "estaría mejor sin mi ex lol"])
 def test_better_off_with_a_holiday_or_without_an_ex_is_not(text):
     assert risk_in(text) is None
+
+
+@pytest.mark.parametrize("text,language", [
+    ("encontré a mi hija de 15 en el baño con cortes en los brazos. ya no sangran mucho pero no sé qué hacer", "es"),
+    ("mi hijo se corta desde hace meses", "es"),
+    ("j'ai trouvé ma fille avec des coupures sur les bras", "fr"),
+    ("elle se scarifie depuis un an", "fr"),
+])
+def test_a_parent_who_found_their_child_cutting_in_french_or_spanish_is_someone_elses_risk(text, language):
+    # A mother in Spanish got "I'm not sure I understood" for finding her daughter's cuts.
+    assert risk_in(text) == (language, "third_party")
+
+
+@pytest.mark.parametrize("text", ["me corté el pelo ayer", "il se coupe les cheveux tout seul",
+                                  "se cortó el dedo cocinando", "elle se coupe une frange"])
+def test_a_haircut_or_a_kitchen_cut_is_not(text):
+    assert risk_in(text) is None

@@ -749,3 +749,16 @@ async def test_after_a_crisis_reply_the_practices_hours_name_a_line_even_while_i
     assert "open right now" in plain["text"] and "9-8-8" not in plain["text"]
     after = await nlg.generate("utter_therapist_hours", tracker_of(("risk_suicide", {})), "rest")
     assert "open right now" in after["text"] and "9-8-8" in after["text"]
+
+
+async def test_pills_already_swallowed_get_the_poison_centre_not_a_step_to_put_them_away():
+    # "tylenol. the whole bottle pretty much" after "already did it" was told to put the pills
+    # out of reach.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("risk_suicide", {"means": "pills", "swallowed": "yes"}))
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
+    assert "1-844-764-7669" in text and "9-1-1" in text
+    assert "out of reach" not in text
+    held = tracker_of(("risk_suicide", {"means": "pills"}))
+    assert "put the pills out of reach" in (await nlg.generate("utter_crisis_suicide", held, "rest"))["text"]

@@ -1089,3 +1089,24 @@ def test_someone_who_wont_wake_up_after_a_sign_is_someone_elses_emergency(detect
     assert (found.intent, found.subcategory, found.about) == ("risk_emergency", "unresponsive", "other")
     assert detector.assess("she is so tired and wont wake up for school lol").intent is None
 
+
+
+@pytest.mark.parametrize("text", [
+    "not a feelings guy so ill keep it short. did the math and my life insurance is worth more "
+    "to the wife and kids than i am rn. anyway how does this thing work",
+    "someone put a screenshot of what i sent my ex in the grade 10 groupchat and now everyone has it. "
+    "i want to disappear like actually not exist",
+    "I'm 78 and I look after my wife, who has Alzheimer's. There are nights I think it would be kinder "
+    "if we both simply didn't wake up.",
+])
+def test_a_life_worth_less_than_its_insurance_a_wish_not_to_exist_and_not_waking_up_are_suicide_risk(detector, text):
+    # Each got "I'm not sure I understood" or an offer to delete the conversation.
+    assert detector.assess(text).intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", ["my life insurance is worth more than my car",
+                                  "i want to disappear from the group chat",
+                                  "it would be easier if we both didn't wake up so early",
+                                  "it would be better if we didn't wake up the baby"])
+def test_insurance_a_group_chat_and_an_early_alarm_are_not(detector, text):
+    assert detector.assess(text).intent is None

@@ -110,3 +110,16 @@ def test_a_refusal_in_an_earlier_sentence_does_not_cancel_a_step_taken_later():
     assert visitor_facts.means_moved_away("i wont call anyone. but i gave the pills to my mum") == "pills"
     # A long run of words with no stop is read in bounded time and still refused close by.
     assert visitor_facts.means_moved_away("not " * 900 + "giving my guns to anyone") == ""
+
+
+@pytest.mark.parametrize("text", ["tylenol. the whole bottle pretty much", "the whole bottle of advil",
+                                  "advil, like half the bottle"])
+def test_naming_the_medicine_and_how_much_is_saying_it_was_swallowed(text):
+    # The answer to "what did you take", without the verb.
+    assert mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", ["i have a whole bottle of tylenol", "tylenol is in the cabinet",
+                                  "the whole bottle of wine"])
+def test_a_bottle_at_hand_or_of_wine_is_not(text):
+    assert not mentions_swallowing(text)
