@@ -29,8 +29,8 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, WILL_NOT_CALL,
-                                         crisis_state, someone_elses_emergency)
+from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, NO_ONE_CAN_HELP,
+                                         WILL_NOT_CALL, crisis_state, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away
 from attune.safety.lines import (
@@ -217,6 +217,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "she lives alone. shes not answering my texts now and its been 3 hours": a
             # wellness check by the emergency number, whether numbers were declined or not.
             utter_action = CANT_REACH_REPLY
+        if (seen and utter_action in _HOPELESS_FOLLOW_UPS and not about_someone_else(tracker)
+                and tracker.get_slot("crisis_kind") in ("suicide", "self_harm", "emergency", "abuse", "harm_others")
+                and NO_ONE_CAN_HELP.search((tracker.latest_message.text or "")[:500])):
+            # "you cant help me. no one can. this isnt a thing that gets fixed": the
+            # hopelessness answered as what it is, with a line (or the button, numbers declined).
+            utter_action = HOPELESS_REPLY
         if utter_action == "utter_check_in_gently" and _swallowed_recently(tracker):
             # "I took my evening pills twice" (a pharmacist's question, with the poison
             # centre), then "I don't like to bother anyone at this hour" read as the check-in:
@@ -562,6 +568,10 @@ ASKS_TO_BOOK = re.compile(
 _DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
 # The check-in just after something swallowed: the poison centre, at any hour.
 POISON_ANY_HOUR_REPLY = "utter_poison_centre_any_hour"
+# After a crisis reply, "no one can help me", whatever it was read as.
+HOPELESS_REPLY = "utter_hopeless_after_crisis"
+_HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
+                                  "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
@@ -583,7 +593,7 @@ _MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_saf
 MEANS_NAMED = {"gun": "the guns", "pills": "the pills", "knife": "the knives", "blade": "the blades",
                "razor": "the razors", "weapon": "the weapons"}
 # The replies that show lines, so may add the ones the visitor's situation calls for.
-_NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe",
+_NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe", HOPELESS_REPLY,
                                     "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",
                                     "utter_region_lines", "utter_lines_did_not_help", "utter_help_on_the_way",
                                     REPEAT_CRISIS_REPLY}

@@ -30,6 +30,7 @@ from attune.safety.crisis_state import (
     LINES_UNANSWERED,
     NEW_RISK_ENTITIES,
     NO_MORE_NUMBERS,
+    NO_ONE_CAN_HELP,
     WILL_NOT_CALL,
     crisis_state,
     someone_elses_emergency,
@@ -204,7 +205,10 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
             # "llegó la policía. se lo llevaron", "ya se fue otra vez" read as asking for a
             # therapist: in French or Spanish, that reading needs its words.
             and not (name == "request_human" and foreign and not _ASKS_FOR_SOMEONE.search(text[:500]))
-            and not (name == STOP_HOTLINES and foreign and not _NUMBERS_WORDS.search(text[:500]))):
+            and not (name == STOP_HOTLINES and foreign and not _NUMBERS_WORDS.search(text[:500]))
+            # "you cant help me. no one can": hopelessness, not "stop sending numbers".
+            and not (name == STOP_HOTLINES and NO_ONE_CAN_HELP.search(text[:500])
+                     and not _NAMES_THE_LINES.search(text[:500]))):
         return False
     if not crisis_shown(tracker):
         return False

@@ -109,6 +109,20 @@ CHECK_ON_ME_LATER = re.compile(
     r"(?:tomorrow|tmrw|tmr|later|in\s+the\s+morning|next\s+week)\b",
     re.IGNORECASE,
 )
+# Hopelessness about being helped, after a crisis reply: "you cant help me. no one can. this
+# isnt a thing that gets fixed". Not a request to stop the numbers (attune/safety/context.py),
+# and answered as what it is (attune/nlg.py).
+NO_ONE_CAN_HELP = re.compile(
+    r"\b(?:no\s*one|nobody|noone|nothing|you|u|they|anyone|any\s*one)\s+(?:can|could|will|is\s+going\s+to|gonna)"
+    r"(?:\s*n'?t|\s+not)?\s+(?:really\s+)?(?:help|fix|change)\b(?!\s+(?:with\s+)?(?:booking|the\s+booking|that\s+question))"
+    r"|\b(?:you|u|they|no\s*one|nobody|anyone)\s+(?:can'?t|cannot|cant|can\s+not|couldn'?t)\s+(?:really\s+)?"
+    r"(?:help|fix|save)\s+(?:me|this|it|that)\b"
+    r"|\bbeyond\s+(?:help|fixing|saving)\b"
+    r"|\b(?:isn'?t|isnt|is\s+not|not)\s+(?:a\s+thing\s+that\s+(?:gets|can\s+be)|something\s+that\s+(?:gets|can\s+be))\s+(?:fixed|helped|solved)\b"
+    r"|\bnothing\s+(?:will|is\s+going\s+to|gonna|ever)\s+(?:ever\s+)?(?:change|get\s+better|help|work)\b"
+    r"|\bno\s+one\s+can\s*$",
+    re.IGNORECASE,
+)
 # A helper who cannot reach the person at risk: "shes not answering my texts now and its been 3
 # hours", "cant get hold of him", "straight to voicemail". Not "he's not answering my questions".
 CANNOT_REACH = re.compile(

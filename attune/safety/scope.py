@@ -21,6 +21,15 @@ _QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
 _FINDING = frozenset({"find", "see", "read", "check", "discover", "notice", "saw", "found"})
 _THEIR_WRITING = frozenset({"history", "searches", "search", "notes", "note", "diary", "journal", "texts", "messages",
                             "notebook", "posts", "post", "letter", "tabs", "google"})
+# Someone else's writing that says it ("a student's essay describes wanting to die").
+_WRITINGS = frozenset({"essay", "essays", "assignment", "poem", "poems", "story", "paper", "email", "emails",
+                       "text", "tweet", "tweets", "status", "caption", "bio", "song", "lyrics", "drawing",
+                       "drawings", "letters", "writing", "entry", "entries", "story's"})
+_REPORTING = frozenset({"describe", "mention", "talk", "say", "include", "contain", "read", "reference",
+                        "express", "detail", "discuss", "be", "hint", "sound", "speak"})
+# Who else writes them: "a student's essay", "the client's email".
+_WRITERS = frozenset({"student", "students", "student's", "client", "client's", "employee", "employee's", "patient",
+                      "patient's", "kid", "kids", "child", "child's", "teen", "teen's"})
 _OTHER_OWNERS = frozenset({"his", "her", "their", "olds", "old", "year", "yr", "yo", "son's", "daughter's", "kid's"})
 # What a "they" or "it" just after them refers to is the visitor's own mind.
 _INNER_VOICES = frozenset({"thoughts", "thought", "voices", "voice", "urges", "urge", "brain", "mind", "head",
@@ -338,9 +347,29 @@ class Scope:
             bridged += 1
             if bridged > self._bridge_max:
                 bridge_ok = False
-        if self._found_their_words(start, info):
+        if self._found_their_words(start, info) or self._their_writing_says(start, info):
             return "other"
         return "self"
+
+    def _their_writing_says(self, start: int, info: Doc) -> bool:
+        """Whether, before a hit that names no one, someone else's writing is what says it: "A
+        grade 10 student's English essay describes wanting to die", "her journal talks about
+        not being here". Reads the hit's sentence back, at most 12 tokens, and not past the
+        visitor speaking of themselves."""
+        first = max(0, start - 12)
+        sentence = info.sent[start]
+        for i in range(start - 1, first - 1, -1):
+            if info.sent[i] != sentence or info.lowers[i] in ("i", "me", "myself", "i'm", "im"):
+                return False
+            if info.lowers[i] not in _THEIR_WRITING and info.lowers[i] not in _WRITINGS:
+                continue
+            says = info.lemmas[i + 1:min(start + 1, i + 4)]
+            if not any(lemma in _REPORTING for lemma in says):
+                continue
+            owner = info.lowers[max(0, i - 4):i]
+            return any(w in self._relations or w in _OTHER_OWNERS or w in ("'s", "s'") or w.endswith("'s")
+                       or w in _WRITERS for w in owner)
+        return False
 
     def _found_their_words(self, start: int, info: Doc) -> bool:
         """Whether, before a hit that names no one, the message says the visitor found someone

@@ -762,3 +762,26 @@ async def test_pills_already_swallowed_get_the_poison_centre_not_a_step_to_put_t
     assert "out of reach" not in text
     held = tracker_of(("risk_suicide", {"means": "pills"}))
     assert "put the pills out of reach" in (await nlg.generate("utter_crisis_suicide", held, "rest"))["text"]
+
+
+async def test_no_one_can_help_after_a_crisis_reply_is_met_with_the_hopelessness_and_a_line():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {}), ("unsure_after_crisis", {}))
+    tracker.latest_message.text = "you cant help me. no one can. this isnt a thing that gets fixed"
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
+    assert "hopelessness" in text and "9-8-8" in text
+    # Numbers declined earlier: the same words, the button instead of a number.
+    declined = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("unsure_after_crisis", {}))
+    declined.latest_message.text = "nobody can help me"
+    declined.update(SlotSet("crisis_kind", "suicide"))
+    declined.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_unsure_after_crisis", declined, "rest"))["text"]
+    assert "hopelessness" in text and not any(ch.isdigit() for ch in text)
+    # A helper's "nobody can help him" is not the visitor's own hopelessness.
+    helper = tracker_of(("risk_third_party", {}), ("unsure_after_crisis", {}))
+    helper.latest_message.text = "nobody can help him"
+    helper.update(SlotSet("crisis_kind", "third_party"))
+    helper.update(SlotSet("crisis_shown", True))
+    assert "hopelessness" not in (await nlg.generate("utter_unsure_after_crisis", helper, "rest"))["text"]

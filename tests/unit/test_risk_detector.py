@@ -1110,3 +1110,18 @@ def test_a_life_worth_less_than_its_insurance_a_wish_not_to_exist_and_not_waking
                                   "it would be better if we didn't wake up the baby"])
 def test_insurance_a_group_chat_and_an_early_alarm_are_not(detector, text):
     assert detector.assess(text).intent is None
+
+
+@pytest.mark.parametrize("text", [
+    "A grade 10 student's English essay describes wanting to die and mentions 'a plan for after exams'.",
+    "her journal talks about wanting to die",
+])
+def test_what_someone_elses_writing_says_is_about_them(detector, text):
+    # A teacher was told to put away what she could hurt herself with.
+    found = detector.assess(text)
+    assert (found.intent, found.about) == ("risk_third_party", "other")
+
+
+@pytest.mark.parametrize("text", ["my essay describes wanting to die", "my journal talks about wanting to die"])
+def test_the_visitors_own_writing_is_their_own(detector, text):
+    assert detector.assess(text).intent == "risk_suicide"

@@ -278,6 +278,22 @@ def test_after_a_crisis_reply_an_unsure_reading_is_not_guessed_at(intent, confid
     assert data["intent"]["name"] == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("you cant help me. no one can. this isnt a thing that gets fixed", "unsure_after_crisis"),
+    ("nobody can help me with this", "unsure_after_crisis"),
+    # Asked in so many words, the opt-out stands.
+    ("stop sending numbers, no one can help me", "stop_hotlines"),
+    ("please stop", "stop_hotlines"),
+])
+def test_after_a_crisis_reply_no_one_can_help_is_not_asking_to_stop_the_numbers(text, expected):
+    # Read as "stop sending numbers" (0.6), it got "Okay. I won't keep sending numbers", and
+    # every reply after it went without a line.
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.6},
+            "intent_ranking": [{"name": "stop_hotlines", "confidence": 0.6}]}
+    context.unsure_after_crisis(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == expected
+
+
 def test_without_a_crisis_reply_or_for_a_button_the_reading_stands():
     data = {"text": "i'm feeling sick", "intent": {"name": "feeling_calmer", "confidence": 0.36}}
     assert not context.unsure_after_crisis(data, tracker_with("greet", "risk_check_in"))
