@@ -232,6 +232,7 @@ _READ_IN_ANY_LANGUAGE = frozenset({
     "stop_hotlines", "cant_call", "request_human", "request_callback", "ask_languages", "share_location",
     "not_safe", "confirm_safe", "feeling_calmer", "feeling_worse", "deny_risk", "retract_denial",
     "refuse_hospital", "ask_next_step", "lines_did_not_help", "thank", "goodbye", "affirm", "deny", "greet",
+    "ask_about_the_lines",
 })
 
 
@@ -386,6 +387,11 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     elif (frame in _SELF_KINDS and intent in _SELF_KINDS and intent != frame
           and risk.get("source") in ("model", "two_turns")):
         chosen = frame  # suicide or self-harm: the same risk again, not a new kind
+    elif frame in _SELF_KINDS and intent == THIRD_PARTY and risk.get("source") in ("model", "two_turns"):
+        # "wifes asleep. she dont know how bad it is" from the man thinking of taking his boat
+        # out and not coming back: still his own risk, not a helper's ("It's caring of you to
+        # look out for them"). The word lists' plain reading of someone else stands.
+        chosen = frame
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)
     if chosen is None:
@@ -765,6 +771,27 @@ def wants_someone_to_talk_to(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     limit=500)
 
 
+# Calling a crisis line, named: "Could I call Kids Help Phone on her behalf?" (read as a
+# call-back request: the form started asking for her name).
+_CALL_A_LINE = re.compile(
+    r"\b(?:call|ring|text|phone|contact|reach|try)\s+(?:the\s+|that\s+|a\s+)?(?:kids\s+help\s*phone|khp|9-?8-?8|"
+    r"crisis\s+(?:line|text\s+line|number)|suicide\s+(?:line|hotline)|hotline|help\s*line|lifeline|samaritans|"
+    r"talk4healing|hope\s+for\s+wellness|assaulted\s+women'?s\s+helpline|poison\s+(?:centre|center|control))\b",
+    re.IGNORECASE,
+)
+
+
+def calls_a_line(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking about calling a crisis line by name, for oneself or for
+    someone else, is asking for the lines, not for the practice's call-back. Returns whether
+    it changed the intent."""
+    return _re_read(parse_data, tracker, _CALL_A_LINE, HELP_INTENT,
+                    keep=frozenset({HELP_INTENT, "ask_about_the_lines", "lines_did_not_help", STOP_HOTLINES,
+                                    "cant_call", SHARE_LOCATION, NOT_SAFE_INTENT, REFUSE_HOSPITAL,
+                                    "help_on_the_way", "ask_next_step"}),
+                    limit=500)
+
+
 def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "I am not a man who telephones strangers" (read as "no more
     numbers") or "my voice goes when i cry, dont wanna ring anyone" (read as a feeling) is
@@ -992,6 +1019,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
      or asks_where_to_go(parse_data, tracker) or says_abuser_gone(parse_data, tracker)
      or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
+     or calls_a_line(parse_data, tracker)
      or wants_the_practice(parse_data, tracker) or wants_someone_to_talk_to(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or fears_the_police(parse_data, tracker)

@@ -126,6 +126,9 @@ _SELF_PLACED = re.compile(
     r"\b(?:i'?m|i am|im|we'?re|we are|i live|we live|i'?m living|living|i'?m based|based|"
     r"i'?m from|i am from|i reside|we reside|here|currently|staying|i'?m staying|"
     r"i (?:just )?moved|we (?:just )?moved|studying|working|travell?ing|visiting|on exchange|"
+    # "I've been doing my PhD in Berlin for three years".
+    r"(?:doing|finishing|starting|working\s+on)\s+(?:my|a|an)\s+(?:phd|masters?|master's|degree|postdoc|residency|"
+    r"internship|exchange|semester|gap\s+year)(?:\s+abroad)?|"
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
     r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
@@ -201,7 +204,9 @@ def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
 # north of fort mac", "ex-PPCLI, in whitehorse now", "way out past pictou", "haulin thru
 # tennessee". Only a name the finder knows counts.
 _PLACED_NEAR = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)(?:in|near|past)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
+    # Not where one grew up: "I grew up in Ontario but I've been doing my PhD in Berlin".
+    r"(?:^|[,;:]\s*|\b(?<!grew\s)(?<!grow\s)(?<!growing\s)(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)"
+    r"(?:in|near|past)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
     # On the road: "haulin thru tennessee", "driving through ohio tonight".
     r"|\b(?:driving|drivin|hauling|haulin|trucking|passing|riding|heading|going|travell?ing)\s+(?:thru|through)\s+"
     r"(?P<thru>[^\d.,!?;:()\n]{2,40})"
@@ -249,6 +254,11 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
         yield here.group("place"), True
     if len(text.split()) <= PLACE_ONLY_MAX_WORDS:
         yield text, False
+    else:
+        # "newfoundland. you crowd are in toronto": a first sentence that is only a place.
+        first = re.split(r"[.!?;\n]", text, maxsplit=1)[0]
+        if first.strip() and len(first.split()) <= PLACE_ONLY_MAX_WORDS and first != text:
+            yield first, False
 
 
 _ABBREVIATED = re.compile(r"\b(st|ste|mt|ft)\.", re.IGNORECASE)

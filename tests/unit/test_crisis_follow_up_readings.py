@@ -212,3 +212,19 @@ def test_needing_someone_to_talk_to_after_a_crisis_is_asking_for_the_lines(text)
     # Before any crisis reply, it is left to the classifier.
     first = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}}
     assert not context.wants_someone_to_talk_to(first, tracker_with("greet"))
+
+
+@pytest.mark.parametrize("text", ["Could I call Kids Help Phone on her behalf?", "should i text 988 for him"])
+def test_calling_a_crisis_line_by_name_is_asking_for_the_lines_not_the_practices_call_back(text):
+    # A teacher asking about Kids Help Phone for a student got the call-back form ("What should
+    # the therapist call you?").
+    data = {"text": text, "intent": {"name": "request_callback", "confidence": 0.79}}
+    assert context.calls_a_line(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "request_crisis_help"
+    # What calling means is answered as that.
+    about = {"text": "if i call the hotline will they tell my mom",
+             "intent": {"name": "ask_about_the_lines", "confidence": 0.9}}
+    assert not context.calls_a_line(about, tracker_with("risk_suicide"))
+    # Before any crisis reply, a call-back is a call-back.
+    first = {"text": text, "intent": {"name": "request_callback", "confidence": 0.79}}
+    assert not context.calls_a_line(first, tracker_with("greet"))

@@ -215,3 +215,15 @@ def test_a_long_unsure_message_with_a_place_still_gets_that_places_lines():
                       "intent_ranking": [{"name": "greet", "confidence": 0.3}]})
     RegionExtractor(REGISTRY).process([unsure])
     assert unsure.get("intent")["name"] == "share_location"
+
+
+@pytest.mark.parametrize("text,code,name", [
+    # A fisherman's first sentence; Toronto is where the practice is.
+    ("newfoundland. you crowd are in toronto", "CA-NL", "Newfoundland and Labrador"),
+    # Where she grew up is not where she is.
+    ("I should mention I'm not in Toronto. I grew up in Ontario but I've been doing my PhD in Berlin "
+     "for three years, so I'm not sure the numbers you gave apply here.", UNKNOWN, "Berlin"),
+])
+def test_the_place_the_visitor_is_in_not_the_practices_or_where_they_grew_up(text, code, name):
+    place = find_place(load_registry(), text)
+    assert place is not None and (place.code, place.name) == (code, name)

@@ -1005,3 +1005,14 @@ def test_the_new_follow_up_readings_read_a_bounded_start_of_any_message(hostile)
         data = {"text": hostile, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
         reading(data, tracker)
         assert data["intent"]["name"] in ("nlu_fallback", "ask_next_step")
+
+
+def test_in_the_visitors_own_crisis_a_model_reading_of_someone_else_stays_their_own():
+    # "wifes asleep. she dont know how bad it is" from a fisherman thinking of not coming back
+    # was answered "It's caring of you to look out for them".
+    data = read_by_model("wifes asleep. she dont know how bad it is", "risk_third_party", [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "risk_suicide"
+    # The word lists' reading of someone else stands.
+    stated = read_by_model("my brother wants to kill himself too", "risk_third_party", [], source=None)
+    stated["risk"].pop("source")
+    assert context.within_crisis(stated, tracker_with("risk_suicide")) is None

@@ -176,7 +176,7 @@ _CRISIS_RESPONSES = re.compile(
     r"utter_respect_denial|utter_check_in_gently|utter_next_step|utter_refuse_hospital|"
     r"utter_cant_call|utter_quick_exit_reminder|utter_stop_hotlines|utter_feeling_calmer|"
     r"utter_feeling_worse|utter_unsure_after_crisis|utter_unreadable_language|utter_safety_plan|"
-    r"utter_lines_did_not_help|utter_region_lines)"
+    r"utter_lines_did_not_help|utter_region_lines|utter_hopeless_after_crisis|utter_about_the_lines)"
 )
 CRISIS_BUBBLES = [(where, text) for where, text in BUBBLES if _CRISIS_RESPONSES.match(where)]
 
