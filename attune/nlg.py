@@ -436,7 +436,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             means = _means_named_earlier(tracker)
         # "tylenol. the whole bottle pretty much": what was swallowed is not put out of reach;
         # the Poison Centre's note says what to do instead.
-        swallowed_now = found.get("swallowed") == "yes"
+        swallowed_now = found.get("swallowed") == "yes" and not _NOT_YET.search(
+            (tracker.latest_message.text or "")[:500])
         if means == "engine":
             notes.append(await super().generate("utter_note_engine", tracker, output_channel, **variables))
         elif means in KNOWN_MEANS and not swallowed_now:
@@ -568,6 +569,10 @@ ASKS_TO_BOOK = re.compile(
 _DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
 # The check-in just after something swallowed: the poison centre, at any hour.
 POISON_ANY_HOUR_REPLY = "utter_poison_centre_any_hour"
+# Taking is still ahead: "going to take all my insulin tonight" (the step to put it away
+# stands).
+_NOT_YET = re.compile(r"\b(?:going\s+to|gonna|gunna|will|i'?ll|want\s+to|wanna|thinking\s+(?:about|of)|about\s+to|"
+                      r"plan(?:ning)?\s+to|might|could|should\s+i)\b", re.IGNORECASE)
 # After a crisis reply, "no one can help me", whatever it was read as.
 HOPELESS_REPLY = "utter_hopeless_after_crisis"
 _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",

@@ -330,7 +330,11 @@ def _other_language(message: Message, text: Text, intent: Optional[Text], data: 
     if not text.strip() or _PAYLOAD.match(text.strip()):
         return intent
     language = language_of(text)
-    answered = intent is not None and intent != SOFT_NET_INTENT  # a crisis reply already
+    # A crisis reply already. The model's own reading (not danger now) gives way to a core
+    # phrase: "mi hermana dice que se va a cortar, she have the knife now" is the sister's
+    # risk, which the model read as the visitor's harm to others.
+    answered = (intent is not None and intent != SOFT_NET_INTENT
+                and not (data.get("source") == "model" and intent != "risk_emergency"))
     found = None if answered else risk_in(text, language if language in (FRENCH, SPANISH) else None)
     if found is not None:
         language = found[0]

@@ -217,6 +217,10 @@ _PLACED_NEAR = re.compile(
 _PLACE_HERE = re.compile(r"^\s*(?P<place>[^\d.,!?;:()\n]{2,30}?)\s+here\b", re.IGNORECASE)
 
 
+# "y'all are in canada?": where the practice is, not the visitor.
+_ADDRESSED = re.compile(r"\b(?:you|y'?all|ya|your|u|ur|you're|youre|they|them|their|it)\b", re.IGNORECASE)
+
+
 def _self_placings(text: str) -> Iterator["re.Match[str]"]:
     """Every match of `_SELF_PLACED`, also those that begin inside another's place ("I'm
     English but I live in Munich": "I'm" takes the words up to "Munich" as its place, and
@@ -257,7 +261,8 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     else:
         # "newfoundland. you crowd are in toronto": a first sentence that is only a place.
         first = re.split(r"[.!?;\n]", text, maxsplit=1)[0]
-        if first.strip() and len(first.split()) <= PLACE_ONLY_MAX_WORDS and first != text:
+        if (first.strip() and len(first.split()) <= PLACE_ONLY_MAX_WORDS and first != text
+                and not _ADDRESSED.search(first)):
             yield first, False
 
 

@@ -149,3 +149,13 @@ def test_a_parent_who_found_their_child_cutting_in_french_or_spanish_is_someone_
                                   "se cortó el dedo cocinando", "elle se coupe une frange"])
 def test_a_haircut_or_a_kitchen_cut_is_not(text):
     assert risk_in(text) is None
+
+
+def test_a_core_phrase_wins_over_the_models_own_reading_but_not_over_danger_now_or_the_word_lists():
+    from attune.nlu.risk_component import _other_language
+
+    text = "hola my english no good. mi hermana dice que se va a cortar, she have the knife now in the kitchen"
+    # The model read the visitor's own harm to others: the sister's risk, said in Spanish.
+    assert _other_language(Message({"text": text}), text, "risk_harm_others", {"source": "model"}) == "risk_third_party"
+    assert _other_language(Message({"text": text}), text, "risk_emergency", {"source": "model"}) == "risk_emergency"
+    assert _other_language(Message({"text": text}), text, "risk_harm_others", {}) == "risk_harm_others"

@@ -762,6 +762,10 @@ async def test_pills_already_swallowed_get_the_poison_centre_not_a_step_to_put_t
     assert "out of reach" not in text
     held = tracker_of(("risk_suicide", {"means": "pills"}))
     assert "put the pills out of reach" in (await nlg.generate("utter_crisis_suicide", held, "rest"))["text"]
+    # Still ahead ("going to take all my insulin tonight"): the step to put it away stands.
+    ahead = tracker_of(("risk_suicide", {"means": "insulin", "swallowed": "yes"}))
+    ahead.latest_message.text = "cant do this anymore. going to take all my insulin tonight"
+    assert "out of reach" in (await nlg.generate("utter_crisis_suicide", ahead, "rest"))["text"]
 
 
 async def test_no_one_can_help_after_a_crisis_reply_is_met_with_the_hopelessness_and_a_line():

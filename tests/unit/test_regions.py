@@ -227,3 +227,7 @@ def test_a_long_unsure_message_with_a_place_still_gets_that_places_lines():
 def test_the_place_the_visitor_is_in_not_the_practices_or_where_they_grew_up(text, code, name):
     place = find_place(load_registry(), text)
     assert place is not None and (place.code, place.name) == (code, name)
+
+
+def test_where_the_practice_is_said_first_is_not_the_visitors_place():
+    assert find_place(load_registry(), "y'all are in canada? so you cant do nothin for me anyway") is None
