@@ -179,10 +179,21 @@ _NOT_BEFORE = re.compile(r"\b(?:not|never|won'?t|wont|no\s+way|ain'?t|don'?t|don
 MAX_CHARS = 4000
 
 
+# Not taken: "last night i almost took all my meds. i didnt", "i didn't take them".
+_NOT_TAKEN_BEFORE = re.compile(
+    r"\b(?:almost|nearly|didn'?t|didnt|did\s+not|never|not|don'?t|dont|won'?t|wont|wanted\s+to|want\s+to|"
+    r"was\s+going\s+to|thought\s+about|thinking\s+about|close\s+to|about\s+to)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def mentions_swallowing(text: str) -> bool:
-    """Whether the message says something was swallowed or an overdose was taken."""
+    """Whether the message says something was swallowed or an overdose was taken ("almost
+    took" and "didn't take" are not)."""
     text = text[:MAX_CHARS]
-    return bool(_SWALLOWED.search(text) or _OVERDOSE.search(text) or _TOOK_COUNT.search(text)
+    taken = any(not _NOT_TAKEN_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                for m in _SWALLOWED.finditer(text))
+    return bool(taken or _OVERDOSE.search(text) or _TOOK_COUNT.search(text)
                 or _MIXED.search(text) or _COUNT_ANSWER.search(text) or _AMOUNT_ANSWER.search(text))
 
 

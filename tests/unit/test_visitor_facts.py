@@ -123,3 +123,11 @@ def test_naming_the_medicine_and_how_much_is_saying_it_was_swallowed(text):
                                   "the whole bottle of wine"])
 def test_a_bottle_at_hand_or_of_wine_is_not(text):
     assert not mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", ["last night i almost took all my meds. i didnt. today im not sure how i feel",
+                                  "i didnt take my meds today", "i nearly swallowed the bleach"])
+def test_almost_taken_or_not_taken_is_not_swallowed(text):
+    # "i almost took all my meds" set the Poison Centre on every reply after it ("For what
+    # was swallowed...") while she asked about booking.
+    assert not mentions_swallowing(text)
