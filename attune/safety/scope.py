@@ -21,6 +21,11 @@ _QUOTE_MARKS = frozenset({"'", '"', "‘", "’", "“", "”", "`"})
 _FINDING = frozenset({"find", "see", "read", "check", "discover", "notice", "saw", "found"})
 _THEIR_WRITING = frozenset({"history", "searches", "search", "notes", "note", "diary", "journal", "texts", "messages",
                             "notebook", "posts", "post", "letter", "tabs", "google"})
+_CLOCK = re.compile(r"^(?:\d{1,2}(?::\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.)$")
+# Sent to the visitor: "he texted me saying ...", "she emailed me at 11pm saying ...".
+_TO_ME_VERBS = frozenset({"email", "emailed", "text", "texted", "message", "messaged", "dm", "dmed", "dm'd",
+                          "write", "wrote", "send", "sent", "snap", "snapped", "call", "called", "ring", "rang",
+                          "tell", "told", "ping", "pinged", "voicemail"})
 # Someone else's writing that says it ("a student's essay describes wanting to die").
 _WRITINGS = frozenset({"essay", "essays", "assignment", "poem", "poems", "story", "paper", "email", "emails",
                        "text", "tweet", "tweets", "status", "caption", "bio", "song", "lyrics", "drawing",
@@ -331,6 +336,10 @@ class Scope:
                     if bridge_ok or gerund:
                         return "other"
                     continue
+            if low == "me" and i > 0 and info.lemmas[i - 1] in _TO_ME_VERBS:
+                # "One of my staff just emailed me ... saying thanks for everything": what
+                # follows is what was sent to the visitor, the sender's words.
+                continue
             if low in self._self_refs or low == "my":
                 return "self"
             if low in self._other_pronouns or low in self._relations:
@@ -342,7 +351,11 @@ class Scope:
                     return "other"
             elif low in self._other_possessives or low.isdigit():
                 pass
-            elif info.lemmas[i] not in self._bridge and low not in self._bridge:
+            elif (info.lemmas[i] not in self._bridge and low not in self._bridge
+                  and not (info.lemmas[i] in _TO_ME_VERBS and i + 1 < start and info.lowers[i + 1] == "me")
+                  # "emailed me at 11pm saying ...": a time of day is no one.
+                  and not _CLOCK.match(low)
+                  and not (low in ("at", "around") and i + 1 < start and _CLOCK.match(info.lowers[i + 1]))):
                 bridge_ok = False
             bridged += 1
             if bridged > self._bridge_max:

@@ -1125,3 +1125,19 @@ def test_what_someone_elses_writing_says_is_about_them(detector, text):
 @pytest.mark.parametrize("text", ["my essay describes wanting to die", "my journal talks about wanting to die"])
 def test_the_visitors_own_writing_is_their_own(detector, text):
     assert detector.assess(text).intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", [
+    "One of my staff just emailed me at 11pm saying thanks for everything and he's sorry he won't be "
+    "around anymore. It reads like a goodbye.",
+    "my friend texted me saying thanks for everything and that hes sorry he wont be around anymore",
+])
+def test_a_goodbye_sent_to_the_visitor_is_the_senders(detector, text):
+    # A manager was told to put away what she could hurt herself with.
+    found = detector.assess(text)
+    assert (found.intent, found.about) == ("risk_third_party", "other")
+
+
+def test_a_goodbye_the_visitor_sent_is_their_own(detector):
+    text = "i texted my mom saying thanks for everything and im sorry i wont be around anymore"
+    assert detector.assess(text).intent == "risk_suicide"
