@@ -977,6 +977,12 @@ _RESTART_SOMETHING_ELSE = re.compile(
 )
 
 
+# A word for starting over: a restart is asked for in so many words.
+_ASKS_TO_RESTART = re.compile(
+    r"\b(?:start|restart|reset|over|fresh|new|beginning|begin|scratch|top|clear|redo|re-?do|anew|again\s+from|"
+    r"recommencer|recommencer|empezar|reiniciar|de\s+nuevo)\b", re.IGNORECASE)
+
+
 def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """A restart wipes the conversation (after a crisis reply, the help with it): a message
     read as one that speaks of restarting something else is not one. It becomes
@@ -985,8 +991,10 @@ def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool
     text = (parse_data.get("text") or "")[:500]
     if intent != "restart" or text.startswith("/"):
         return False
-    if not _RESTART_SOMETHING_ELSE.search(text):
+    if not _RESTART_SOMETHING_ELSE.search(text) and _ASKS_TO_RESTART.search(text):
         return False
+    # Also a message without a word for starting over ("again", read as a restart at 0.9,
+    # wiped a conversation about jealousy).
     ranking = [e for e in parse_data.get("intent_ranking") or []
                if e.get("name") not in ("restart", "nlu_fallback") and not is_risk_intent(e.get("name"))]
     second = ranking[0] if ranking and float(ranking[0].get("confidence") or 0.0) >= FOLLOW_UP_MIN else None

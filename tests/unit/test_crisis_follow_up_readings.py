@@ -49,7 +49,9 @@ def test_a_new_disclosure_the_classifier_takes_for_stop_is_not_read_as_no_more_n
 
 
 @pytest.mark.parametrize("text", ["I don't know if I want to restart", "should i restart my meds",
-                                  "thinking of starting over with my ex"])
+                                  "thinking of starting over with my ex",
+                                  # No word for starting over: a reply in a conversation about jealousy.
+                                  "again"])
 def test_restarting_something_else_never_wipes_the_conversation(text):
     # "I don't know if I want to restart" (her medication) was read as the restart command:
     # the conversation, the crisis reply and the help button were wiped.
