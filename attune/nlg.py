@@ -32,7 +32,7 @@ from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, NO_ONE_CAN_HELP,
                                          WILL_NOT_CALL, crisis_state, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
-from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away
+from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away
 from attune.safety.lines import (
     crisis_template_variables,
     format_lines,
@@ -237,8 +237,13 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 and tracker.get_slot("swallowed") != "yes"):
             # Not after something swallowed or danger now: there the reply it replaces carries
             # the poison centre or the emergency number.
-            moved = means_moved_away(tracker.latest_message.text or "")
-            if moved:
+            partly = means_partly_away(tracker.latest_message.text or "")
+            moved = "" if partly else means_moved_away(tracker.latest_message.text or "")
+            if partly:
+                # "im safe. guns are locked up. mostly": the step, and the part still at hand.
+                utter_action = MEANS_PARTLY_AWAY_REPLY
+                kwargs = {**kwargs, "means_named": MEANS_NAMED.get(partly, f"the {partly}")}
+            elif moved:
                 # "maybe i leave the rifles with him for a bit": the step taken, said back.
                 utter_action = MEANS_AWAY_REPLY
                 kwargs = {**kwargs, "means_named": MEANS_NAMED.get(moved, f"the {moved}")}
@@ -559,6 +564,7 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # After a crisis reply, a message that puts the means out of reach ("my sister can keep my
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
+MEANS_PARTLY_AWAY_REPLY = "utter_means_partly_away"
 # A risk message that also asks to book: "can i book a first session", "i need that appointment".
 ASKS_TO_BOOK = re.compile(
     r"\b(?:book|booking|schedule|make|get|need|want)\s+(?:a\s+|an\s+|that\s+|my\s+|the\s+)?(?:first\s+)?"

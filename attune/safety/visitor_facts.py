@@ -228,6 +228,30 @@ def means_moved_away(text: str) -> str:
     return means_at_hand(match.group(0)) or ""
 
 
+# Locked up, said of the means: "guns are locked up", "the pills are locked away".
+_MEANS_LOCKED = re.compile(
+    r"\b" + _MEANS_WORDS + r"\s+(?:are|is|'re|'s|r|got|get|were|was)\s+(?:all\s+)?(?:locked|locked\s+up|locked\s+away|"
+    r"in\s+(?:the|a|my)\s+(?:safe|lockbox|gun\s+safe|cabinet\s+that\s+locks))\b",
+    re.IGNORECASE,
+)
+# A hedge on it: "mostly", "except the one by the door", "all but one".
+_PARTLY = re.compile(
+    r"\b(?:mostly|most\s+of\s+(?:them|it)|kind\s+of|kinda|sort\s+of|sorta|except|apart\s+from|all\s+but|"
+    r"not\s+all|not\s+the|but\s+(?:one|the|he|she|i)\s+(?:still|has|have|keep|kept))\b",
+    re.IGNORECASE,
+)
+
+
+def means_partly_away(text: str) -> str:
+    """The means the visitor says are only partly out of reach ("im safe. guns are locked up.
+    mostly"), or ""."""
+    text = text[:MAX_CHARS]
+    match = _MEANS_LOCKED.search(text) or _MEANS_AWAY.search(text)
+    if not match or not _PARTLY.search(text[match.end():match.end() + 60]):
+        return ""
+    return means_at_hand(match.group(0)) or ""
+
+
 def names_dangerous_place(text: str) -> bool:
     """Whether the message names a place to step back from (a bridge, a railing, tracks)."""
     return bool(_PLACE.search(text[:MAX_CHARS]))

@@ -789,3 +789,18 @@ async def test_no_one_can_help_after_a_crisis_reply_is_met_with_the_hopelessness
     helper.update(SlotSet("crisis_kind", "third_party"))
     helper.update(SlotSet("crisis_shown", True))
     assert "hopelessness" not in (await nlg.generate("utter_unsure_after_crisis", helper, "rest"))["text"]
+
+
+async def test_means_only_partly_locked_up_gets_the_step_and_the_part_left():
+    # A veteran: "im safe. guns are locked up. mostly" got "If you're safe right now, I'm glad".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_suicide", "nights are bad again. itd have been simpler if i didnt come home"),
+                             ("confirm_safe", "im safe. guns are locked up. mostly"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    reply = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
+    assert "Mostly" in reply and "the guns" in reply and "9-8-8" in reply
+    locked = tracker_saying(("risk_suicide", "nights are bad again"), ("confirm_safe", "im safe. guns are locked up"))
+    locked.update(SlotSet("crisis_shown", True))
+    locked.update(SlotSet("crisis_kind", "suicide"))
+    assert "Mostly" not in (await nlg.generate("utter_glad_safe", locked, "rest"))["text"]
