@@ -387,10 +387,12 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     elif (frame in _SELF_KINDS and intent in _SELF_KINDS and intent != frame
           and risk.get("source") in ("model", "two_turns")):
         chosen = frame  # suicide or self-harm: the same risk again, not a new kind
-    elif frame in _SELF_KINDS and intent == THIRD_PARTY and risk.get("source") in ("model", "two_turns"):
+    elif (frame in _SELF_KINDS | {"risk_abuse"} and intent == THIRD_PARTY
+          and risk.get("source") in ("model", "two_turns")):
         # "wifes asleep. she dont know how bad it is" from the man thinking of taking his boat
         # out and not coming back: still his own risk, not a helper's ("It's caring of you to
-        # look out for them"). The word lists' plain reading of someone else stands.
+        # look out for them"); "my sisters 20 min away in kissimmee" from a woman whose husband
+        # threatened her is her own way out. The word lists' plain reading of someone else stands.
         chosen = frame
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)

@@ -1016,3 +1016,9 @@ def test_in_the_visitors_own_crisis_a_model_reading_of_someone_else_stays_their_
     stated = read_by_model("my brother wants to kill himself too", "risk_third_party", [], source=None)
     stated["risk"].pop("source")
     assert context.within_crisis(stated, tracker_with("risk_suicide")) is None
+
+
+def test_in_the_visitors_own_abuse_a_model_reading_of_someone_else_stays_theirs():
+    data = read_by_model("my sisters 20 min away in kissimmee. she doesnt know anything", "risk_third_party",
+                         [("greet", 0.1)])
+    assert context.within_crisis(data, tracker_with("risk_abuse")) == "risk_abuse"
