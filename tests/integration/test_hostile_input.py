@@ -192,7 +192,8 @@ def test_a_long_message_being_read_does_not_hold_up_another_visitors_reply(hosti
         def long_visitor() -> None:
             # Answered with a written reply alone: no action server call after reading it, so
             # the only way "hi" can be answered first is being read while this one is.
-            hostile_stack.send(new_sender(), ("I pull away when someone gets close and I do not know why. " * 40)[:2_000])
+            long_text = ("I pull away when someone gets close and I do not know why. " * 40)[:2_000]
+            hostile_stack.send(new_sender(), long_text)
             finished.append("long message")
 
         thread = threading.Thread(target=long_visitor)
