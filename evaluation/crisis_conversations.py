@@ -69,7 +69,9 @@ SAFETY_STEPS = [r"\broom\b", r"\bway out\b", r"\bstep (?:away|out)\b", r"\bleave
                 r"\bout of reach\b", r"\bput away\b", r"\bgo to a place\b", r"\bneighbou?r\b",
                 r"\bunlock the door\b", r"\bwhere someone can see (?:or hear )?you\b", r"\banother room\b",
                 # exhaust in a closed garage: the engine off, out into fresh air
-                r"\b(?:turn|switch) the engine off\b", r"\bfresh air\b"]
+                r"\b(?:turn|switch) the engine off\b", r"\bfresh air\b",
+                # the means locked away, or held by someone else (since 2026-12-04)
+                r"\block(?:ed|ing)?\s+(?:\w+\s+){0,2}(?:up|away)\b", r"\bkept by someone you trust\b"]
 
 
 def digits(text: str) -> str:

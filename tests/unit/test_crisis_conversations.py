@@ -39,6 +39,8 @@ LINES = "• 9-8-8 Suicide Crisis Helpline: call or text 9-8-8 (24/7)\n• Emerg
     ("safety_steps", "Go to a room with a way out and keep your phone.", True),
     ("safety_steps", "Thank you for telling me.", False),
     ("safety_steps", "Right now: turn the engine off, open the door and get out into fresh air.", True),
+    ("safety_steps", "Could the rest be locked up too, or kept by someone you trust for a while?", True),
+    ("safety_steps", "Block him and lock your account.", False),
     ("human_path", "Book at https://www.example.ca/book", True),
     ("human_path", "Thank you.", False),
 ])
