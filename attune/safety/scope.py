@@ -22,6 +22,9 @@ _FINDING = frozenset({"find", "see", "read", "check", "discover", "notice", "saw
 _THEIR_WRITING = frozenset({"history", "searches", "search", "notes", "note", "diary", "journal", "texts", "messages",
                             "notebook", "posts", "post", "letter", "tabs", "google"})
 _CLOCK = re.compile(r"^(?:\d{1,2}(?::\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.)$")
+# Verbs that introduce someone's words: "he said '...'".
+_SAYING = frozenset({"say", "tell", "text", "write", "post", "message", "type", "dm", "email", "scream", "yell",
+                     "shout", "whisper", "go", "send", "reply", "answer", "snap", "comment", "tweet"})
 # Sent to the visitor: "he texted me saying ...", "she emailed me at 11pm saying ...".
 _TO_ME_VERBS = frozenset({"email", "emailed", "text", "texted", "message", "messaged", "dm", "dmed", "dm'd",
                           "write", "wrote", "send", "sent", "snap", "snapped", "call", "called", "ring", "rang",
@@ -296,6 +299,9 @@ class Scope:
     def _about(self, rule: Rule, start: int, end: int, info: Doc) -> str:
         if rule.victim in ("self", "other"):
             return rule.victim
+        if rule.category != "abuse" and self._quoted_from_someone_else(start, info):
+            # "this morning he said 'you and the kids will be fine without me'": his words.
+            return "other"
         if rule.category == "abuse":
             if rule.victim == "subject":
                 return self._lookback(start, info)
@@ -314,6 +320,25 @@ class Scope:
                     return ref[0]
                 i += ref[1] if ref else 1
         return self._lookback(start, info)
+
+    def _quoted_from_someone_else(self, start: int, info: Doc) -> bool:
+        """Whether the hit is inside a quote that someone else said or wrote: an opening
+        quote mark at most 30 tokens back with none between, after a reporting verb whose
+        subject is another person ("he said '...'", "my sister texted me '...'")."""
+        first = max(0, start - 30)
+        quote = next((i for i in range(start - 1, first - 1, -1) if info.lowers[i] in _QUOTE_MARKS), None)
+        if quote is None:
+            return False
+        for v in range(quote - 1, max(-1, quote - 5), -1):
+            if info.lemmas[v] in _SAYING:
+                for k in range(v - 1, max(-1, v - 4), -1):
+                    low = info.lowers[k]
+                    if low in self._self_refs:
+                        return False
+                    if low in self._other_pronouns or low in self._relations:
+                        return True
+                return False
+        return False
 
     def _lookback(self, start: int, info: Doc) -> str:
         """Nearest subject before the hit in its clause: "I" anywhere, others only when they

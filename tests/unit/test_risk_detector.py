@@ -1141,3 +1141,12 @@ def test_a_goodbye_sent_to_the_visitor_is_the_senders(detector, text):
 def test_a_goodbye_the_visitor_sent_is_their_own(detector):
     text = "i texted my mom saying thanks for everything and im sorry i wont be around anymore"
     assert detector.assess(text).intent == "risk_suicide"
+
+
+def test_words_in_quotes_that_someone_else_said_are_theirs(detector):
+    # A farm wife whose husband was in the shop with his shotgun was given steps for her own safety.
+    text = ("my husband has been out in the shop 3 hours with his shotgun. this morning he said "
+            "'you and the kids will be fine without me'")
+    found = detector.assess(text)
+    assert (found.intent, found.about) == ("risk_third_party", "other")
+    assert detector.assess('I said "everyone would be better off without me" and meant it').intent == "risk_suicide"
