@@ -1150,3 +1150,21 @@ def test_words_in_quotes_that_someone_else_said_are_theirs(detector):
     found = detector.assess(text)
     assert (found.intent, found.about) == ("risk_third_party", "other")
     assert detector.assess('I said "everyone would be better off without me" and meant it').intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 67 and raising my daughter's three kids since she passed. Some nights I think God should just take me, "
+    "I'm so tired.",
+    "3rd night shift in a row. I've been pocketing tabs from the wastage for months. tonight I counted and I have enough",
+    "third year of drought. banks calling. figured the life insurance would do more for the family than i can at "
+    "this point",
+])
+def test_god_taking_me_tabs_pocketed_and_the_insurance_doing_more_are_suicide_risk(detector, text):
+    assert detector.assess(text).intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", ["god could take me whenever he wants, im ready, i had a good life",
+                                  "collecting pills for the pharmacy take-back day",
+                                  "the insurance will do more for them than i can pay out of pocket"])
+def test_readiness_a_take_back_day_and_what_insurance_pays_are_not(detector, text):
+    assert detector.assess(text).intent is None
