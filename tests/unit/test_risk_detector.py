@@ -1168,3 +1168,19 @@ def test_god_taking_me_tabs_pocketed_and_the_insurance_doing_more_are_suicide_ri
                                   "the insurance will do more for them than i can pay out of pocket"])
 def test_readiness_a_take_back_day_and_what_insurance_pays_are_not(detector, text):
     assert detector.assess(text).intent is None
+
+
+def test_a_carer_about_to_lose_it_on_a_screaming_toddler_is_harm_to_others(detector):
+    text = ("just threw my son's sippy cup at the wall. it hit like a foot from his head. he's 2. he won't stop "
+            "screaming and I'm done I'm actually done, I feel like I'm gonna lose it on him")
+    assert detector.assess(text).intent == "risk_harm_others"
+    # A grown-up shouting is an argument.
+    assert detector.assess("my husband wont stop screaming at me and im gonna lose it on him").intent is None
+
+
+def test_a_new_mother_who_said_the_baby_deserves_a_better_mom_and_she_should_disappear_is_at_risk(detector):
+    text = ("my wife had our baby 6 weeks ago. tonight she said the baby deserves a better mom and she should just "
+            "disappear. shes in the shower now. is this baby blues or should i be scared")
+    found = detector.assess(text)
+    assert (found.intent, found.about) == ("risk_third_party", "other")
+    assert detector.assess("my kids deserve a better dad than me").intent is None
