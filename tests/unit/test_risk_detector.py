@@ -1155,7 +1155,8 @@ def test_words_in_quotes_that_someone_else_said_are_theirs(detector):
 @pytest.mark.parametrize("text", [
     "I'm 67 and raising my daughter's three kids since she passed. Some nights I think God should just take me, "
     "I'm so tired.",
-    "3rd night shift in a row. I've been pocketing tabs from the wastage for months. tonight I counted and I have enough",
+    "3rd night shift in a row. I've been pocketing tabs from the wastage for months. tonight I counted and "
+    "I have enough",
     "third year of drought. banks calling. figured the life insurance would do more for the family than i can at "
     "this point",
 ])
