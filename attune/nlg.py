@@ -577,8 +577,10 @@ _DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
 POISON_ANY_HOUR_REPLY = "utter_poison_centre_any_hour"
 # Taking is still ahead: "going to take all my insulin tonight" (the step to put it away
 # stands).
-_NOT_YET = re.compile(r"\b(?:going\s+to|gonna|gunna|will|i'?ll|want\s+to|wanna|thinking\s+(?:about|of)|about\s+to|"
-                      r"plan(?:ning)?\s+to|might|could|should\s+i)\b", re.IGNORECASE)
+# ("took them all. will i be ok" is taken: only an intention to take counts.)
+_NOT_YET = re.compile(r"\b(?:going\s+to|gonna|gunna|i'?ll|i\s+will|want\s+to|wanna|thinking\s+(?:about|of)|about\s+to|"
+                      r"plan(?:ning)?\s+to|might|should\s+i)\s+(?:just\s+)?(?:take|taking|swallow|swallowing|"
+                      r"down|od|overdose|drink|use|do)\b", re.IGNORECASE)
 # After a crisis reply, "no one can help me", whatever it was read as.
 HOPELESS_REPLY = "utter_hopeless_after_crisis"
 _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",

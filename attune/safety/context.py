@@ -982,7 +982,7 @@ _RESTART_SOMETHING_ELSE = re.compile(
 # A word for starting over: a restart is asked for in so many words.
 _ASKS_TO_RESTART = re.compile(
     r"\b(?:start|restart|reset|over|fresh|new|beginning|begin|scratch|top|clear|redo|re-?do|anew|again\s+from|"
-    r"recommencer|recommencer|empezar|reiniciar|de\s+nuevo)\b", re.IGNORECASE)
+    r"recommencer|empezar|reiniciar|de\s+nuevo)\b", re.IGNORECASE)
 
 
 def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool:

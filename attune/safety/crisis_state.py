@@ -113,8 +113,14 @@ CHECK_ON_ME_LATER = re.compile(
 # isnt a thing that gets fixed". Not a request to stop the numbers (attune/safety/context.py),
 # and answered as what it is (attune/nlg.py).
 NO_ONE_CAN_HELP = re.compile(
-    r"\b(?:no\s*one|nobody|noone|nothing|you|u|they|anyone|any\s*one)\s+(?:can|could|will|is\s+going\s+to|gonna)"
+    # "nobody can help me" (a subject that is no one); "you can help me" is the opposite.
+    r"\b(?:no\s*one|nobody|noone|nothing)\s+(?:can|could|will|is\s+going\s+to|gonna)"
     r"(?:\s*n'?t|\s+not)?\s+(?:really\s+)?(?:help|fix|change)\b(?!\s+(?:with\s+)?(?:booking|the\s+booking|that\s+question))"
+    r"|\b(?:you|u|they|anyone|any\s*one)\s+(?:(?:can|could|will|are|is)(?:\s*n'?t|\s+not)|won'?t|wont)\s+(?:really\s+)?"
+    r"(?:going\s+to\s+)?(?:help|fix|change)\b(?!\s+(?:with\s+)?(?:booking|the\s+booking|that\s+question))"
+    # "still dont think anyone can help. but ok"
+    r"|\b(?:don'?t|dont|do\s+not|never)\s+(?:think|believe|feel\s+like)\s+(?:anyone|any\s*one|anybody|you|they)\s+"
+    r"(?:can|could|will)\s+(?:really\s+)?(?:help|fix)\b"
     r"|\b(?:you|u|they|no\s*one|nobody|anyone)\s+(?:can'?t|cannot|cant|can\s+not|couldn'?t)\s+(?:really\s+)?"
     r"(?:help|fix|save)\s+(?:me|this|it|that)\b"
     r"|\bbeyond\s+(?:help|fixing|saving)\b"

@@ -405,6 +405,8 @@ class Scope:
             if not any(lemma in _REPORTING for lemma in says):
                 continue
             owner = info.lowers[max(0, i - 4):i]
+            if any(w in ("my", "mine", "our") for w in owner):
+                return False  # "my journal's last entry talks about...": the visitor's own
             return any(w in self._relations or w in _OTHER_OWNERS or w in ("'s", "s'") or w.endswith("'s")
                        or w in _WRITERS for w in owner)
         return False

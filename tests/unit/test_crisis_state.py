@@ -66,3 +66,13 @@ def test_someone_elses_goodbye_read_as_danger_now_is_a_helpers_emergency():
     risk = {"about": "other", "category": "suicide", "subcategory": "plan", "signals": ["suicide_goodbye_unanswered"]}
     assert someone_elses_emergency("risk_emergency", risk)
     assert not someone_elses_emergency("risk_emergency", {**risk, "about": "self"})
+
+
+def test_no_one_can_help_is_hopelessness_and_you_can_help_is_not():
+    from attune.safety.crisis_state import NO_ONE_CAN_HELP
+
+    for text in ["you cant help me. no one can", "nobody can help me", "they wont help",
+                 "still dont think anyone can help. but ok"]:
+        assert NO_ONE_CAN_HELP.search(text), text
+    for text in ["you can help me", "can anyone help?", "you can help me book?"]:
+        assert not NO_ONE_CAN_HELP.search(text), text

@@ -766,6 +766,11 @@ async def test_pills_already_swallowed_get_the_poison_centre_not_a_step_to_put_t
     ahead = tracker_of(("risk_suicide", {"means": "insulin", "swallowed": "yes"}))
     ahead.latest_message.text = "cant do this anymore. going to take all my insulin tonight"
     assert "out of reach" in (await nlg.generate("utter_crisis_suicide", ahead, "rest"))["text"]
+    # A question after taking them is not an intention: "took them all. will i be ok".
+    taken = tracker_of(("risk_suicide", {"means": "pills", "swallowed": "yes"}))
+    taken.update(SlotSet("swallowed", "yes"))
+    taken.latest_message.text = "took them all. will i be ok"
+    assert "out of reach" not in (await nlg.generate("utter_crisis_suicide", taken, "rest"))["text"]
 
 
 async def test_no_one_can_help_after_a_crisis_reply_is_met_with_the_hopelessness_and_a_line():
@@ -799,8 +804,8 @@ async def test_means_only_partly_locked_up_gets_the_step_and_the_part_left():
     tracker.update(SlotSet("crisis_shown", True))
     tracker.update(SlotSet("crisis_kind", "suicide"))
     reply = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
-    assert "Mostly" in reply and "the guns" in reply and "9-8-8" in reply
+    assert "still within reach" in reply and "the guns" in reply and "9-8-8" in reply
     locked = tracker_saying(("risk_suicide", "nights are bad again"), ("confirm_safe", "im safe. guns are locked up"))
     locked.update(SlotSet("crisis_shown", True))
     locked.update(SlotSet("crisis_kind", "suicide"))
-    assert "Mostly" not in (await nlg.generate("utter_glad_safe", locked, "rest"))["text"]
+    assert "still within reach" not in (await nlg.generate("utter_glad_safe", locked, "rest"))["text"]

@@ -1185,3 +1185,7 @@ def test_a_new_mother_who_said_the_baby_deserves_a_better_mom_and_she_should_dis
     found = detector.assess(text)
     assert (found.intent, found.about) == ("risk_third_party", "other")
     assert detector.assess("my kids deserve a better dad than me").intent is None
+
+
+def test_the_visitors_own_journal_entry_is_their_own(detector):
+    assert detector.assess("my journal's last entry talks about wanting to die").intent == "risk_suicide"

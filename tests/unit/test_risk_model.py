@@ -281,6 +281,7 @@ def test_after_a_crisis_reply_an_unsure_reading_is_not_guessed_at(intent, confid
 @pytest.mark.parametrize("text,expected", [
     ("you cant help me. no one can. this isnt a thing that gets fixed", "unsure_after_crisis"),
     ("nobody can help me with this", "unsure_after_crisis"),
+    ("still dont think anyone can help. but ok", "unsure_after_crisis"),
     # Asked in so many words, the opt-out stands.
     ("stop sending numbers, no one can help me", "stop_hotlines"),
     ("please stop", "stop_hotlines"),
