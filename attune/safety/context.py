@@ -349,8 +349,10 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # asked in so many words, and nothing new; respected, the help button stays. A plain
         # first-person statement of the word lists still gets the crisis reply.
         return _choose(parse_data, risk, intent, STOP_HOTLINES)
-    if risk.get("source") not in ("model", "two_turns"):
-        # The word lists read it. Beside a helper's conversation their looser rules misread
+    if risk.get("source") not in ("model", "two_turns") and intent != CHECK_IN:
+        # The word lists read it (their check-in, their weakest reading, is read like the
+        # model's: "Not going to do anything stupid. Just tired." after a crisis reply is not
+        # "if those feelings ever come back", and not a list after "no numbers"). Beside a helper's conversation their looser rules misread
         # follow-ups about the other person ("should i take his phone away" as control, "he's
         # read my message" as abuse); their plain first-person statements always stand.
         read = [str(x) for x in risk.get("signals") or [] if not str(x).startswith(("scope:", "idiom:"))]
@@ -393,6 +395,12 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # out and not coming back: still his own risk, not a helper's ("It's caring of you to
         # look out for them"); "my sisters 20 min away in kissimmee" from a woman whose husband
         # threatened her is her own way out. The word lists' plain reading of someone else stands.
+        chosen = frame
+    elif (frame == "risk_abuse" and intent == "risk_harm_others"
+          and risk.get("source") in ("model", "two_turns")):
+        # "hes at work till 6. ive got a few hours" from a woman whose partner pinned her down:
+        # the violence the model reads is his, her own abuse again, not her wish to hurt
+        # someone ("step away from the other person"). The word lists' threats stand.
         chosen = frame
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)
@@ -468,14 +476,25 @@ _LINES_HERE = re.compile(
 )
 
 
+def model_only_nothing_new(parse_data: Dict[Text, Any]) -> bool:
+    """Whether a risk reading is the model's alone (no word list read it) and the message
+    names nothing new: nothing swallowed, no means, no place to step back from."""
+    risk = parse_data.get(RISK_KEY) or {}
+    entities = {e.get("entity") for e in parse_data.get("entities") or []}
+    return risk.get("source") in ("model", "two_turns") and not entities & (NEW_RISK_ENTITIES - {"soon"})
+
+
 def _re_read(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]", intent: str,
-             keep: frozenset = frozenset(), limit: int = 2000) -> bool:
+             keep: frozenset = frozenset(), limit: int = 2000, over_model: bool = False) -> bool:
     """The shared rule of the re-readings below: after a crisis reply, outside any form, a
     message that is not a risk reading, not a button, and not already read as an answer in
-    `keep`, and that says `said` in so many words, becomes `intent`. Returns whether it did."""
+    `keep`, and that says `said` in so many words, becomes `intent`. Returns whether it did.
+    `over_model`: also over a risk reading that is the model's alone and names nothing new."""
     current = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")[:limit]
-    if is_risk_intent(current) or (current in keep and current != intent) or text.startswith("/"):
+    if is_risk_intent(current) and not (over_model and model_only_nothing_new(parse_data)):
+        return False
+    if (current in keep and current != intent) or text.startswith("/"):
         return False
     if getattr(tracker, "active_loop_name", None) or not said.search(text) or not crisis_shown(tracker):
         return False
@@ -854,14 +873,76 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 
+# Things easing, in so many words, after a crisis reply: "hes asleep on the couch now", "its not
+# deep. it stopped bleeding", "aunty is staying the night", "I think I'm ok for tonight".
+_ASLEEP = r"(?:asleep|sleeping|fell\s+asleep|gone\s+to\s+(?:bed|sleep)|went\s+to\s+(?:bed|sleep))"
+CALMER = re.compile(
+    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+are|'re)?\s*(?:now\s+|finally\s+|just\s+)?(?P<asleep>" + _ASLEEP + r")\b"
+    r"|\b(?:it'?s|its|it\s+is|the\s+cuts?\s+(?:is|are)|they'?re)\s+not\s+(?:that\s+|too\s+|very\s+)?deep\b"
+    r"|\b(?:it\s+|its\s+|it'?s\s+|it\s+has\s+)?stopped\s+bleeding\b|\bbleeding\s+(?:has\s+)?stopped\b"
+    r"|\b(?:is|are|'s|'re)\s+(?:staying\s+(?:the\s+night|over|with)|sleeping\s+over|here\s+with\s+(?:me|him|her|them)|"
+    r"coming\s+(?:over\s+)?to\s+(?:sit|stay)\s+with|sitting\s+with\s+(?:him|her|them|me))\b"
+    r"|\bi\s*(?:'?m|\s+am)\s+(?:ok|okay|alright|all\s+right|safe)\s+(?:for\s+)?(?:now|tonight)\b"
+    r"|\bi\s+think\s+i\s*(?:'?m|\s+am)\s+(?:ok|okay|alright|all\s+right|safe)\b"
+    r"|\b(?:has|have|'s|'ve)?\s*calmed\s+down\b",
+    re.IGNORECASE,
+)
+# What turns an easing into its opposite: "she's asleep and I can't wake her", "still bleeding",
+# "but I still want to".
+_NOT_CALMER = re.compile(
+    r"\b(?:can'?t|cannot|cant|won'?t|wont|not|isn'?t|isnt|doesn'?t|doesnt)\s+(?:wake|waking|breath|respond|move)"
+    r"|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
+    re.IGNORECASE,
+)
+FEELING_CALMER = "feeling_calmer"
+CALMER_MAX_WORDS = 40
+
+
+def says_things_calmer(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, things easing in so many words ("hes asleep on the couch now", "its
+    not deep. it stopped bleeding") are answered as easing, not as danger now: the model reads
+    danger in the follow-ups of a crisis conversation (its people and its night are still in
+    them), and an emergency reply, with every number after "no more numbers", tells a visitor
+    whose night is calming that they were not heard. Only over a reading that is the model's
+    alone and names nothing new (nothing swallowed, no means, no place); the word lists' own
+    reading stands. After something swallowed or an emergency, "asleep" is not easing: not
+    waking is the danger sign. Returns whether it changed the intent."""
+    text = (parse_data.get("text") or "")[:500]
+    current = (parse_data.get("intent") or {}).get("name")
+    if not is_risk_intent(current) or not model_only_nothing_new(parse_data):
+        return False
+    if getattr(tracker, "active_loop_name", None) or len(text.split()) > CALMER_MAX_WORDS:
+        return False
+    found = CALMER.search(text)
+    if not found or _NOT_CALMER.search(text) or not crisis_shown(tracker):
+        return False
+    if found.group("asleep") and (helping_frame(tracker) in (EMERGENCY, None) or _swallowed_said(tracker)):
+        return False
+    if own_abuse_told(tracker) and ABUSER_GONE.search(text):
+        return False  # "hes asleep" after her own abuse: a window for the next step (says_abuser_gone)
+    set_intent(parse_data, FEELING_CALMER)
+    parse_data[RISK_KEY] = {**(parse_data.get(RISK_KEY) or {}), "within_crisis": {"read": current,
+                                                                                  "answered": FEELING_CALMER}}
+    return True
+
+
+def _swallowed_said(tracker: Any) -> bool:
+    """Whether any message of this conversation said something was swallowed."""
+    from rasa.shared.core.events import UserUttered
+
+    return any(isinstance(event, UserUttered) and any(e.get("entity") == "swallowed" for e in event.entities or [])
+               for event in getattr(tracker, "events", []) or [])
+
+
 # The person hurting them has gone out for a while: "ok he left to the store. i have maybe
 # 20 min", "she went to work", "hes passed out drunk".
 ABUSER_GONE = re.compile(
     r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+has|'?ve|\s+have)?\s*(?:just\s+)?(?:(?:left|gone)(?=\s+(?:for|to|out|"
     r"the\s+(?:house|flat|apartment|place)|home|work)\b|\s*[.,!;]|\s*$|\s+(?:and|so|now|just|for\s+now)\b)|"
     r"went\s+(?:out|to|for|back\s+to)|drove\s+off|took\s+off|stormed\s+out|passed\s+out|asleep|fell\s+asleep|"
-    r"out\s+(?:for|till|until|at))\b"
-    r"|\bi\s+(?:have|got|'ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
+    r"out\s+(?:for|till|until|at)|at\s+(?:work|the\s+pub|the\s+bar|the\s+gym|the\s+store|the\s+shops?)\b"
+    r"(?=\s+(?:till|until|for|now|and)\b|\s*[.,!;]|\s*$))\b"
+    r"|\bi(?:\s+have|\s+got|\s*'?ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
     r"(?:min|mins|minutes|hours?|hrs?)\b",
     re.IGNORECASE,
 )
@@ -873,7 +954,7 @@ def says_abuser_gone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     safe". Returns whether it changed the intent."""
     if not own_abuse_told(tracker):
         return False
-    return _re_read(parse_data, tracker, ABUSER_GONE, "ask_next_step",
+    return _re_read(parse_data, tracker, ABUSER_GONE, "ask_next_step", over_model=True,
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", "refuse_police",
                                     "ask_delete_data", "request_callback", "request_human"}), limit=300)
 
@@ -1021,7 +1102,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
     (cancels_the_form(parse_data, tracker)
-     or before_any_crisis(parse_data, tracker) or says_help_is_coming(parse_data, tracker)
+     or before_any_crisis(parse_data, tracker) or says_things_calmer(parse_data, tracker)
+     or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or told_to_go_to_hospital(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)

@@ -230,3 +230,71 @@ def test_calling_a_crisis_line_by_name_is_asking_for_the_lines_not_the_practices
     # Before any crisis reply, a call-back is a call-back.
     first = {"text": text, "intent": {"name": "request_callback", "confidence": 0.79}}
     assert not context.calls_a_line(first, tracker_with("greet"))
+
+
+def read_by_model(text, intent="risk_emergency", entities=()):
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}, {"name": "confirm_safe", "confidence": 0.4}],
+            "risk": {"source": "model"}, "entities": [{"entity": e} for e in entities]}
+
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_third_party", "hes asleep on the couch now"),
+    ("risk_third_party", "hes asleep now. aunty is staying the night"),
+    ("risk_self_harm", "its not deep. it stopped bleeding. i just feel gross"),
+    ("risk_suicide", "I'm home now. Nothing from work came home with me. I think I'm ok for tonight"),
+    ("risk_third_party", "shes in our car. shes sleeping over. my mom knows"),
+])
+def test_things_easing_after_a_crisis_reply_are_not_read_as_danger_now(frame, text):
+    # Writer U's and S's visitors (2026-12-04): the model read danger now in each of these,
+    # and the emergency reply came back with every number, after "no more numbers" too.
+    data = read_by_model(text, entities=["soon"] if "tonight" in text else [])
+    assert context.says_things_calmer(data, tracker_with(frame))
+    assert data["intent"]["name"] == "feeling_calmer"
+
+
+@pytest.mark.parametrize("text", ["shes asleep and i cant wake her up", "its not deep but i want to do more",
+                                  "he's asleep. he's still breathing weird", "its still bleeding a lot",
+                                  # writer T: asleep after drinking is not easing
+                                  "shes asleep on the couch now. she drank alot"])
+def test_what_only_sounds_like_easing_stays_as_read(text):
+    data = read_by_model(text)
+    assert not context.says_things_calmer(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "risk_emergency"
+
+
+def test_asleep_after_something_swallowed_is_not_easing():
+    # After an overdose, not waking is the danger sign: "she's asleep now" stays the emergency.
+    data = read_by_model("she's asleep now")
+    assert not context.says_things_calmer(data, tracker_with("risk_emergency"))
+    assert data["intent"]["name"] == "risk_emergency"
+
+
+def test_easing_words_beside_something_new_stay_a_crisis():
+    # A means named ("he's asleep, the gun is on the table") is new risk whatever else is said.
+    data = read_by_model("hes asleep now and the gun is on the table", entities=["means"])
+    assert not context.says_things_calmer(data, tracker_with("risk_third_party"))
+    # The word lists' own reading stands too.
+    words = {**read_by_model("hes asleep now"), "risk": {"source": None, "category": "suicide"}}
+    assert not context.says_things_calmer(words, tracker_with("risk_third_party"))
+
+
+def test_after_own_abuse_the_model_reading_violence_in_her_window_is_the_next_step():
+    # "hes at work till 6. ive got a few hours" (writer U, a woman in Manchester whose partner
+    # pinned her down) was read by the model as her wish to harm someone: "step away from the
+    # other person". Her own abuse, the window to act.
+    data = read_by_model("hes at work till 6. ive got a few hours", intent="risk_harm_others")
+    assert context.within_crisis(data, tracker_with("risk_abuse", parse=ABUSE)) == "risk_abuse"
+    data = read_by_model("hes at work till 6. ive got a few hours", intent="risk_harm_others")
+    assert context.says_abuser_gone(data, tracker_with("risk_abuse", parse=ABUSE))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+def test_a_word_list_check_in_after_a_crisis_reply_is_the_same_risk_again():
+    # "Not going to do anything stupid. Just tired." after a veteran declined numbers got "If
+    # those feelings ever come back" with two numbers.
+    data = {"text": "Not going to do anything stupid. Just tired.",
+            "intent": {"name": "risk_check_in", "confidence": 1.0},
+            "intent_ranking": [{"name": "risk_check_in", "confidence": 1.0}],
+            "risk": {"category": "suicide", "subcategory": "veiled"}, "entities": []}
+    assert context.within_crisis(data, tracker_with("risk_suicide", "stop_hotlines")) == "risk_suicide"
