@@ -604,6 +604,52 @@ def says_plan_ready(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# A means at hand, said after a crisis reply about one's own suicide or self-harm: "got my
+# daddys rifle in the closet", "i still have his leftover stuff here" (a mother whose son died
+# of an overdose). Bounded: fixed words, at most 300 characters read.
+_GUN_WORDS = r"(?:rifles?|guns?|shotguns?|pistols?|handguns?|revolvers?|firearms?)"
+_PILL_WORDS = r"(?:pills|tablets|meds|medication|painkillers|sleeping\s+pills|insulin|oxy|opioids|fentanyl)"
+MEANS_AT_HAND = re.compile(
+    r"\b(?:got|have|i'?ve\s+got|ive\s+got|still\s+have|there'?s|theres|there\s+is|there\s+are|found|bought)\s+"
+    r"(?:(?:my|his|her|the|a|some|all|my\s+\w+'?s|\w+'?s)\s+)?(?:(?:old|leftover|left\s+over|dad'?s|daddy'?s|hunting|"
+    r"service|whole\s+bottle\s+of|bottle\s+of|stash\s+of|box\s+of)\s+)?(?P<means>" + _GUN_WORDS + r"|" + _PILL_WORDS
+    + r"|rope|blades?|razors?|(?<=leftover\s)stuff|(?<=left\sover\s)stuff|(?<=old\s)stuff)\b"
+    r"(?=[^.!?\n]{0,30}\b(?:here|in\s+(?:the|my|his|her)\s+\w+|on\s+my\s+\w+|under\s+my\s+\w+|with\s+me|in\s+my\s+hand|"
+    r"right\s+here|next\s+to\s+me|at\s+home|in\s+the\s+house)\b)",
+    re.IGNORECASE,
+)
+# The means being put away, not at hand: "gave my brother the rifle", "flushed the pills".
+_MEANS_PUT_AWAY = re.compile(
+    r"\b(?:gave|give|giving|flushed|flush|threw|throw|got\s+rid|locked|lock|handed|hand|took\s+(?:it|them)\s+to|"
+    r"put\s+(?:it|them)\s+(?:away|back)|bolts?\s+out|in\s+the\s+safe|hold\s+onto|holding\s+onto|keeping\s+it|"
+    r"don'?t\s+have|dont\s+have|no\s+(?:more\s+)?(?:guns?|pills|rifles?)|not\s+any)\b",
+    re.IGNORECASE,
+)
+_MEANS_VALUE = (("gun", re.compile(_GUN_WORDS, re.IGNORECASE)), ("pills", re.compile(_PILL_WORDS + r"|stuff", re.IGNORECASE)),
+                ("blade", re.compile(r"blades?|razors?", re.IGNORECASE)))
+
+
+def says_means_at_hand(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about the visitor's own suicide or self-harm, a means at hand ("got
+    my daddys rifle in the closet", read by no one: "I'm not sure I understood") is that risk
+    again, and new: the crisis reply in full with the step to put it out of reach, even after
+    "no more numbers". Not the means being put away ("gave my brother the rifle"), not a
+    helper's conversation. Returns whether it changed the intent."""
+    frame = last_crisis(tracker)
+    text = (parse_data.get("text") or "")[:300]
+    if frame not in _SELF_KINDS or _MEANS_PUT_AWAY.search(text):
+        return False
+    found = MEANS_AT_HAND.search(text)
+    if not found or not _re_read(parse_data, tracker, MEANS_AT_HAND, frame, limit=300):
+        return False
+    means = found.group("means")
+    value = next((name for name, words in _MEANS_VALUE if words.fullmatch(means)), "weapon")
+    parse_data["entities"] = list(parse_data.get("entities") or []) + [
+        {"entity": "means", "value": value, "start": found.start("means"), "end": found.end("means"),
+         "extractor": "read_in_context"}]
+    return True
+
+
 HELP_ON_THE_WAY = "help_on_the_way"
 # "OK I called 911 they said their on there way", "my roommate is calling 911", "ambulance is
 # coming": help called, or coming. Not "i never called", not a call in the past ("i called
@@ -1105,6 +1151,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or before_any_crisis(parse_data, tracker) or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
+     or says_means_at_hand(parse_data, tracker)
      or told_to_go_to_hospital(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)

@@ -298,3 +298,27 @@ def test_a_word_list_check_in_after_a_crisis_reply_is_the_same_risk_again():
             "intent_ranking": [{"name": "risk_check_in", "confidence": 1.0}],
             "risk": {"category": "suicide", "subcategory": "veiled"}, "entities": []}
     assert context.within_crisis(data, tracker_with("risk_suicide", "stop_hotlines")) == "risk_suicide"
+
+
+@pytest.mark.parametrize("text, means", [("got my daddys rifle in the closet", "gun"),
+                                         ("i still have his leftover stuff here", "pills"),
+                                         ("theres a rope in the garage", "weapon")])
+def test_a_means_at_hand_after_ones_own_crisis_is_that_risk_again_and_new(text, means):
+    # Writers T and V (2026-12-04): a ranch hand who picked Friday to die, a mother whose son
+    # died of an overdose. Read as nothing ("I'm not sure I understood"), or as "I'm safe".
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+    assert context.says_means_at_hand(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "risk_suicide"
+    assert {"entity": "means", "value": means} in [{k: e[k] for k in ("entity", "value")} for e in data["entities"]]
+
+
+@pytest.mark.parametrize("text", ["gave my brother the rifle, its in his truck", "i have a gun license",
+                                  "my brother could hold onto it i guess", "i flushed the pills i had here"])
+def test_the_means_put_away_or_only_named_is_not_at_hand(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+    assert not context.says_means_at_hand(data, tracker_with("risk_suicide"))
+
+
+def test_a_means_in_a_helpers_conversation_is_not_the_visitors_own():
+    data = {"text": "he has pills here", "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+    assert not context.says_means_at_hand(data, tracker_with("risk_third_party"))
