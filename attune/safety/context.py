@@ -299,10 +299,17 @@ def helping_frame(tracker: Any) -> Optional[str]:
     frame = last_crisis(tracker)
     if frame != EMERGENCY:
         return frame
-    for event in reversed(getattr(tracker, "events", []) or []):
-        if isinstance(event, UserUttered) and event.intent_name == EMERGENCY:
-            risk = (getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}
-            return THIRD_PARTY if someone_elses_emergency(EMERGENCY, risk) else EMERGENCY
+    events = [e for e in getattr(tracker, "events", []) or [] if isinstance(e, UserUttered)]
+    for n in range(len(events) - 1, -1, -1):
+        if events[n].intent_name == EMERGENCY:
+            risk = (getattr(events[n], "parse_data", None) or {}).get(RISK_KEY) or {}
+            if someone_elses_emergency(EMERGENCY, risk):
+                return THIRD_PARTY
+            # "hes in the garage. I dont know if I should go out there", after "he said wed all
+            # be better off without him": danger now the model alone read, in a helper's
+            # conversation, is still the other person's.
+            helping = any(e.intent_name == THIRD_PARTY for e in events[:n])
+            return THIRD_PARTY if helping and risk.get("source") in ("model", "two_turns") else EMERGENCY
     return frame
 
 

@@ -322,3 +322,18 @@ def test_the_means_put_away_or_only_named_is_not_at_hand(text):
 def test_a_means_in_a_helpers_conversation_is_not_the_visitors_own():
     data = {"text": "he has pills here", "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
     assert not context.says_means_at_hand(data, tracker_with("risk_third_party"))
+
+
+def test_danger_now_the_model_alone_read_in_a_helpers_conversation_stays_the_helpers():
+    # Writer U: a wife whose husband said they'd all be better off without him, then "hes in the
+    # garage" (read by the model as danger now), then "the guns are in a safe but he has the
+    # combination": told to "step away from the other person", as if she were the danger.
+    model_emergency = {"risk_emergency": {"risk": {"source": "model"}}}
+    tracker = tracker_with("risk_third_party", "risk_emergency", parse=model_emergency)
+    assert context.helping_frame(tracker) == "risk_third_party"
+    data = read_by_model("the guns are in a safe but he has the combination", intent="risk_harm_others",
+                         entities=["means"])
+    assert context.within_crisis(data, tracker) == "risk_third_party"
+    # The word lists' own reading of her emergency is hers.
+    own = {"risk_emergency": {"risk": {"source": None, "about": "self"}}}
+    assert context.helping_frame(tracker_with("risk_third_party", "risk_emergency", parse=own)) == "risk_emergency"
