@@ -9,6 +9,8 @@ for every message: retrieve the conversation, add the turn's events, save. The e
 shaped like those a real turn stores (a parsed user message with its intent ranking, the
 featurization flag, actions, a bot reply with buttons, slots), about 8 a turn, so a 30-turn
 conversation ends with about 240 stored events. The words are made up: no visitor's text.
+What is loaded is frozen out of the garbage collector after a warm-up, as the server does
+(`attune/warmup.py`), so the loop's stalls are the store's, not full collections of Rasa.
 
 Two phases:
 - one conversation at a time (`--conversations` x `--turns` saves, 1,020 by default): every
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -150,6 +153,7 @@ async def run(conversations: int, turns: int, concurrent: int, workdir: Path) ->
                                    event_broker=SafetyAuditBroker(SafetyAuditLog()))
     rng = random.Random(7)
     await play(store, "warm-up", 3, rng, [], [])
+    gc.freeze()  # as the server does after its warm-up: full collections skip what is loaded
 
     saves: List[float] = []
     retrieves: List[float] = []
