@@ -165,8 +165,8 @@ clean:  ## Remove the trained model, results and local data (keeps .venv)
 	rm -rf models var results .rasa
 
 # ---------------------------------------------------------------- performance (docs/performance.md)
-.PHONY: bench bench-quick bench-profile bench-hostile bench-loop bench-crisis bench-startup bench-encoder cluster \
-        cluster-down cluster-status cluster-bench
+.PHONY: bench bench-quick bench-profile bench-store bench-hostile bench-loop bench-crisis bench-startup bench-encoder \
+        cluster cluster-down cluster-status cluster-bench
 
 bench-hostile: install  ## Cost of 1 MB hostile inputs per pattern, and of the risk model per message
 	$(PY) -m bench.hostile
@@ -191,6 +191,9 @@ bench-quick: train  ## A 5-second smoke run of the benchmark, no training timed
 
 bench-profile: train  ## Where one message's time goes, stage by stage, at 1 and 20 conversations
 	$(PY) -m bench.profile
+
+bench-store: install  ## The tracker store in-process: 1,020 saves of 30-turn conversations, the event loop's stalls
+	$(PY) -m bench.tracker_store
 
 cluster: train  ## Start PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, nginx on 127.0.0.1:8000
 	$(PY) -m deploy.cluster up

@@ -5,6 +5,10 @@
 - write-ahead log: a save costs one sync instead of two (1.5 -> 0.6 ms per commit measured on
   this project's machine) and readers do not wait for a writer; commits stay fully durable
   (`synchronous` keeps SQLite's FULL default).
+- `pooled`: SQLAlchemy 1.4 opens a new connection to a SQLite file for every session (its
+  NullPool), which costs a connect, the secure-delete pragma and a cold page cache each time;
+  a pool of open connections that any thread may use (one thread at a time, as a pool lends
+  them) instead, and a busy timeout of 30 s so a writer in another process is waited for.
 - `forget`: after a deletion, the log is checkpointed and truncated, so older copies of the
   deleted pages do not linger in the `-wal` file either.
 Other databases (PostgreSQL) are left to their own settings: nothing here runs for them.
@@ -20,6 +24,32 @@ import sqlalchemy as sa
 def is_sqlite(engine: sa.engine.Engine) -> bool:
     """Whether the engine talks to SQLite."""
     return engine.dialect.name == "sqlite"
+
+
+def is_memory(engine: sa.engine.Engine) -> bool:
+    """Whether the engine is an in-memory SQLite database (one per connection)."""
+    return is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
+
+
+BUSY_TIMEOUT_S = 30
+
+
+def pooled(engine: sa.engine.Engine, size: int) -> sa.engine.Engine:
+    """The same SQLite database behind a pool of `size` open connections shared by threads
+    (an in-memory database: one connection, the only way threads see the same database).
+    Disposes of `engine`; returns other databases' engines unchanged."""
+    if not is_sqlite(engine):
+        return engine
+    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+    if is_memory(engine):
+        replacement = sa.create_engine(engine.url, poolclass=sa.pool.StaticPool, connect_args=connect_args)
+    else:
+        replacement = sa.create_engine(
+            engine.url, poolclass=sa.pool.QueuePool, pool_size=size, max_overflow=size,
+            connect_args=connect_args,
+        )
+    engine.dispose()
+    return replacement
 
 
 def harden(engine: sa.engine.Engine, wal: bool = True) -> sa.engine.Engine:
@@ -39,9 +69,11 @@ def harden(engine: sa.engine.Engine, wal: bool = True) -> sa.engine.Engine:
     return engine
 
 
-def forget(engine: sa.engine.Engine) -> None:
-    """After a deletion: copies the log into the file and truncates it (no-op elsewhere)."""
+def forget(engine: sa.engine.Engine) -> bool:
+    """After a deletion: copies the log into the file and truncates it (no-op elsewhere).
+    Waits (the busy timeout) for readers still on the log; False if SQLite still says busy."""
     if not is_sqlite(engine):
-        return
+        return True
     with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return row is None or row[0] == 0
