@@ -7,8 +7,18 @@ PostgreSQL (`ATTUNE_DATABASE_URL`). Rasa's conversations live elsewhere (the tra
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from attune.paths import REPO_ROOT
+
+
+def without_parameters(engine: Any) -> Any:
+    """The engine, with the values of a failed statement kept out of its error messages:
+    SQLAlchemy writes them into the exception text ("[parameters: (...)]"), and for a
+    conversation or a call-back request they are what the visitor wrote. A failed save is
+    logged with its traceback, so the values would reach the log."""
+    engine.hide_parameters = True
+    return engine
 
 
 def database_url() -> str:

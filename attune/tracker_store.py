@@ -39,6 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from attune import patches
+from attune.database import without_parameters
 from attune.privacy import sqlite
 from attune.privacy.redact import redact_event
 
@@ -94,6 +95,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             self.engine = sqlite.pooled(self.engine, size=STORE_THREADS)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         sqlite.harden(self.engine)
+        without_parameters(self.engine)
         threads = 1 if sqlite.is_memory(self.engine) else STORE_THREADS
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-store")
         # One SQLite writer at a time, queued here rather than in SQLite's busy handler.

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from attune.handoff.contacts import CONTACT_METHODS
 from attune.privacy import sqlite
-from attune.database import database_url
+from attune.database import database_url, without_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +190,8 @@ def create_engine(url: Optional[str] = None) -> sa.engine.Engine:
     """An engine for Attune's database; SQLite gets write locks that queue instead of failing."""
     url = url or database_url()
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, future=True, pool_pre_ping=True)
-    engine = sa.create_engine(url, future=True, connect_args={"timeout": 30})
+        return without_parameters(sa.create_engine(url, future=True, pool_pre_ping=True))
+    engine = without_parameters(sa.create_engine(url, future=True, connect_args={"timeout": 30}))
 
     # pysqlite starts transactions lazily and as readers; two workers upgrading to writers
     # at once can fail with "database is locked". BEGIN IMMEDIATE takes the write lock

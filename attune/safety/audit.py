@@ -20,7 +20,7 @@ from typing import Iterable, List, Optional, Sequence
 
 import sqlalchemy as sa
 
-from attune.database import database_url
+from attune.database import database_url, without_parameters
 
 _metadata = sa.MetaData()
 safety_events = sa.Table(
@@ -51,7 +51,7 @@ class SafetyAuditLog:
 
     def __init__(self, url: Optional[str] = None) -> None:
         """Connects and creates the table if it is missing."""
-        self.engine = sa.create_engine(url or database_url(), future=True)
+        self.engine = without_parameters(sa.create_engine(url or database_url(), future=True))
         _metadata.create_all(self.engine, tables=[safety_events])
 
     def record(self, event: SafetyEvent) -> None:

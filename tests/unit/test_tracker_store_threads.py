@@ -214,3 +214,18 @@ async def test_each_crisis_reply_reaches_the_safety_log_once(tmp_path):
     await store.save(tracker)  # saved again with nothing new: nothing published again
     [event] = log.events()
     assert event.intent == "risk_suicide" and list(event.resources) == ["ca-988"]
+
+
+async def test_a_failed_save_keeps_the_visitors_words_out_of_its_error(tmp_path):
+    # A failed save is logged with its traceback; SQLAlchemy writes the statement's values
+    # into the error text, and here they are what the visitor wrote.
+    store = make_store(tmp_path)
+    await store.save(conversation("v1", "hello"))
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        await store.save(conversation("v2", "my husband hits me when he drinks"))
+    message = str(failed.value)
+    assert "disk full" in message and "INSERT INTO events" in message
+    assert "hits me" not in message
