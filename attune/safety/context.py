@@ -359,9 +359,10 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if risk.get("source") not in ("model", "two_turns") and intent != CHECK_IN:
         # The word lists read it (their check-in, their weakest reading, is read like the
         # model's: "Not going to do anything stupid. Just tired." after a crisis reply is not
-        # "if those feelings ever come back", and not a list after "no numbers"). Beside a helper's conversation their looser rules misread
-        # follow-ups about the other person ("should i take his phone away" as control, "he's
-        # read my message" as abuse); their plain first-person statements always stand.
+        # "if those feelings ever come back", and not a list after "no numbers"). Beside a
+        # helper's conversation their looser rules misread follow-ups about the other person
+        # ("should i take his phone away" as control, "he's read my message" as abuse); their
+        # plain first-person statements always stand.
         read = [str(x) for x in risk.get("signals") or [] if not str(x).startswith(("scope:", "idiom:"))]
         # "should i take his phone away": control the word lists would read as the visitor's
         # own (attune/safety/detector.py, "_by_visitor"), here a helper weighing a step.
@@ -632,7 +633,8 @@ _MEANS_PUT_AWAY = re.compile(
     r"don'?t\s+have|dont\s+have|no\s+(?:more\s+)?(?:guns?|pills|rifles?)|not\s+any)\b",
     re.IGNORECASE,
 )
-_MEANS_VALUE = (("gun", re.compile(_GUN_WORDS, re.IGNORECASE)), ("pills", re.compile(_PILL_WORDS + r"|stuff", re.IGNORECASE)),
+_MEANS_VALUE = (("gun", re.compile(_GUN_WORDS, re.IGNORECASE)),
+                ("pills", re.compile(_PILL_WORDS + r"|stuff", re.IGNORECASE)),
                 ("blade", re.compile(r"blades?|razors?", re.IGNORECASE)))
 
 

@@ -1251,8 +1251,9 @@ def test_heights_for_trucks_safe_cleaning_and_a_kitchen_cut_are_not(detector, te
 def test_a_day_picked_to_be_done_is_a_plan(detector):
     # Writer T (2026-12-04): a ranch hand losing his job and truck got his region's lines as
     # if he had only said where he was; his rifle, two messages later, got "I'm not sure I understood".
-    text = "Im out in west texas. lost the job, trucks gettin repo'd friday. figure fridays as good a day as any to be done"
+    text = ("Im out in west texas. lost the job, trucks gettin repo'd friday. "
+            "figure fridays as good a day as any to be done")
     assert detector.assess(text).intent == "risk_suicide"
-    for text in ["as good a time as any to go to the gym", "today is as good a day as any to be done with this project",
-                 "picked the date for the wedding"]:
+    for text in ["as good a time as any to go to the gym",
+                 "today is as good a day as any to be done with this project", "picked the date for the wedding"]:
         assert detector.assess(text).intent is None
