@@ -217,6 +217,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "she lives alone. shes not answering my texts now and its been 3 hours": a
             # wellness check by the emergency number, whether numbers were declined or not.
             utter_action = CANT_REACH_REPLY
+        if (seen and utter_action in _GO_TO_ARMED_FOLLOW_UPS and follow_up_kind(tracker) == "third_party"
+                and GOING_TO_THEM.search((tracker.latest_message.text or "")[:500]) and _gun_named(tracker)):
+            # "my husband has been out in the shop 3 hours with his shotgun", then "should i go
+            # out there": their own safety first; the emergency number goes in.
+            utter_action = GO_TO_ARMED_REPLY
         if (seen and utter_action in _HOPELESS_FOLLOW_UPS and not about_someone_else(tracker)
                 and tracker.get_slot("crisis_kind") in ("suicide", "self_harm", "emergency", "abuse", "harm_others")
                 and NO_ONE_CAN_HELP.search((tracker.latest_message.text or "")[:500])):
@@ -587,6 +592,17 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# A helper asking whether to go to someone at risk who has a gun, whatever it was read as.
+GO_TO_ARMED_REPLY = "utter_go_to_them_armed"
+_GO_TO_ARMED_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step", "utter_not_safe",
+                                     "utter_feeling_worse", "utter_crisis_again", "utter_crisis_quiet"})
+GOING_TO_THEM = re.compile(
+    r"\b(?:should|do|can|could|shall)\s+i\s+(?:just\s+)?(?:go|walk|head|run)\s+(?:out|in|over|down|up)?\s*"
+    r"(?:there|to\s+(?:him|her|them|the\s+(?:shop|barn|garage|shed|room|truck|car)))\b"
+    r"|\b(?:going|gonna|about\s+to)\s+(?:go\s+)?(?:out|in|over)\s+(?:there|to\s+(?:him|her|them))\b",
+    re.IGNORECASE,
+)
+_GUN_NAMED = re.compile(r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|revolvers?|firearms?)\b", re.IGNORECASE)
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
                                     "utter_not_safe", "utter_feeling_worse", "utter_stop_hotlines", "utter_glad_safe"})
 # Crisis replies to a helper that add the wellness check when the person cannot be reached.
@@ -632,6 +648,12 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
                  "third_party", "general"):
         variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
     return variables
+
+
+def _gun_named(tracker: DialogueStateTracker) -> bool:
+    """Whether a message of this conversation named a gun (its first 500 characters each)."""
+    return any(isinstance(event, UserUttered) and _GUN_NAMED.search((event.text or "")[:500])
+               for event in tracker.events)
 
 
 def _swallowed_recently(tracker: DialogueStateTracker) -> bool:

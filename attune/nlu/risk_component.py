@@ -417,7 +417,8 @@ CHILD_ABUSE_INTENT = "risk_child_abuse"
 # into the counter"); not a parent-in-law, not a friend's parent.
 _OWN_PARENT = re.compile(
     r"\bmy (?:mom|mum|mother|mama|dad|father|papa|stepdad|step dad|stepfather|stepmom|step mom|"
-    r"stepmother|parents|mom's (?:boyfriend|bf)|mum's (?:boyfriend|bf)|dad's (?:girlfriend|gf))\b"
+    r"stepmother|step-?(?:dad|mom|mum)|parents|mom'?s (?:boyfriend|bf|partner)|mum'?s (?:boyfriend|bf|partner)|"
+    r"dad'?s (?:girlfriend|gf|partner))\b"
     r"(?!\s*-?\s*in\s*-?\s*law)", re.IGNORECASE)
 
 

@@ -809,3 +809,24 @@ async def test_means_only_partly_locked_up_gets_the_step_and_the_part_left():
     locked.update(SlotSet("crisis_shown", True))
     locked.update(SlotSet("crisis_kind", "suicide"))
     assert "still within reach" not in (await nlg.generate("utter_glad_safe", locked, "rest"))["text"]
+
+
+async def test_a_helper_asking_whether_to_go_to_someone_with_a_gun_is_told_to_keep_safe_and_call():
+    # Writer Y (2026-12-04): a farm wife whose husband had been in the shop for hours with his
+    # shotgun asked "should i go out there" and got "ask them straight out... stay with them".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(
+        ("risk_third_party", "my husband has been out in the shop 3 hours with his shotgun. this morning he said "
+                             "'you and the kids will be fine without me'"),
+        ("ask_next_step", "i can see the light on in the shop. should i go out there"))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
+    assert "don't go to them alone" in text and "9-1-1" in text and "gun" in text
+    # Without a gun in the conversation, going to them is the helper's step.
+    tracker = tracker_saying(("risk_third_party", "my brother said he wants to die"),
+                             ("ask_next_step", "should i go over there"))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
+    assert "don't go to them alone" not in text and "Ask them straight out" in text

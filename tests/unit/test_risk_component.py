@@ -183,6 +183,8 @@ def test_an_emergency_is_a_witnessed_one_only_when_it_reads_as_someone_elses():
 @pytest.mark.parametrize("text,child,expected", [
     # A young visitor in the house where a parent is being hurt is at risk too.
     ("my stepdad has been drinking all day and he just threw my mom into the counter. im upstairs", 0.9, True),
+    # Writer X (2026-12-04), typed without the apostrophe: got the witness's steps.
+    ("my moms boyfriend is drunk and throwing stuff. im in my closet with my little brother. im 13", 0.9, True),
     # An adult's elderly mother, a mother-in-law, a niece: the visitor is the witness.
     ("the personal support worker who comes to my mother's home is striking her", 0.05, False),
     ("my mother in law, her son shouts at her and does not give her food", 0.6, False),
