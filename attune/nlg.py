@@ -32,7 +32,7 @@ from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, NO_ONE_CAN_HELP,
                                          WILL_NOT_CALL, crisis_state, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
-from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away
+from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
 from attune.safety.lines import (
     crisis_template_variables,
     format_lines,
@@ -507,6 +507,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         notes = []
         for slot, name, line in _NOTES:
             value = tracker.get_slot(slot)
+            if not value and slot == "young" and about_someone_else(tracker) and _someone_young_named(tracker):
+                # "my son of 15 has locked himself in the bathroom": the line for young people
+                # is for him (the visitor's own words stay a parent's).
+                value = "yes"
             if not value:
                 continue
             contact = variables.get(line if not (slot == "abuse_disclosed" and value == "child")
@@ -648,6 +652,11 @@ def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
                  "third_party", "general"):
         variables[f"lines_here_{kind}"] = format_lines(resources_for(registry, country, subdivision or None, kind))
     return variables
+
+
+def _someone_young_named(tracker: DialogueStateTracker) -> bool:
+    """Whether a message of this conversation named someone else under 18."""
+    return any(isinstance(event, UserUttered) and says_someone_young(event.text or "") for event in tracker.events)
 
 
 def _gun_named(tracker: DialogueStateTracker) -> bool:

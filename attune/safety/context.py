@@ -924,7 +924,9 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     plan it. Returns whether it changed the intent."""
     if not own_abuse_told(tracker):
         return False
-    return _re_read(parse_data, tracker, WHERE_TO_GO, "ask_next_step",
+    # Also over the model's own reading ("i dont have anywhere to go. all my family is back in
+    # newfoundland", read as danger now once he had left): the place to go is the answer.
+    return _re_read(parse_data, tracker, WHERE_TO_GO, "ask_next_step", over_model=True,
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 

@@ -197,6 +197,22 @@ def mentions_swallowing(text: str) -> bool:
                 or _MIXED.search(text) or _COUNT_ANSWER.search(text) or _AMOUNT_ANSWER.search(text))
 
 
+# Someone else under 18, named by the visitor: "my son of 15", "my grandson is 14", "my 13 yr old".
+_SOMEONE_YOUNG = re.compile(
+    r"\bmy\s+(?:(?:step|grand|little\s+|younger\s+|baby\s+)?(?:son|daughter|kid|child|boy|girl|brother|sister|"
+    r"sibling|nephew|niece|grandson|granddaughter|grandkid|grandchild|student|stepson|stepdaughter))"
+    r"(?:\s*,|\s+(?:of|is|who\s+is|who'?s|aged|age))?\s*(?:1[0-7]|[89]|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen)\b(?!\s*(?:%|percent|min|minutes|hours|days|weeks|months|km|kg))"
+    r"|\bmy\s+(?:1[0-7]|[89])\s*(?:-\s*)?(?:yo|y/o|yr|yrs|year|years)(?:\s*-?\s*old)?\b",
+    re.IGNORECASE,
+)
+
+
+def says_someone_young(text: str) -> bool:
+    """Whether the visitor names someone else under 18 ("my son of 15", "my 13 yr old")."""
+    return bool(_SOMEONE_YOUNG.search(text[:MAX_CHARS]))
+
+
 def says_young(text: str) -> bool:
     """Whether the visitor says they are under 18 (an age, a school grade)."""
     return bool(_YOUNG.search(text[:MAX_CHARS]))

@@ -337,3 +337,15 @@ def test_danger_now_the_model_alone_read_in_a_helpers_conversation_stays_the_hel
     # The word lists' own reading of her emergency is hers.
     own = {"risk_emergency": {"risk": {"source": None, "about": "self"}}}
     assert context.helping_frame(tracker_with("risk_third_party", "risk_emergency", parse=own)) == "risk_emergency"
+
+
+def test_after_own_abuse_nowhere_to_go_is_the_next_step_even_over_the_models_danger_reading():
+    # Writer Q: after "he stopped. i think he left. his truck is gone", "i dont have anywhere to
+    # go. all my family is back in newfoundland" was read by the model as danger now: "Please call
+    # 9-1-1 now... If pills or something else was swallowed".
+    data = read_by_model("i dont have anywhere to go. all my family is back in newfoundland")
+    assert context.asks_where_to_go(data, tracker_with("risk_abuse", parse=ABUSE))
+    assert data["intent"]["name"] == "ask_next_step"
+    # Something new beside it stays a crisis.
+    data = read_by_model("i dont have anywhere to go and he has a knife", entities=["means"])
+    assert not context.asks_where_to_go(data, tracker_with("risk_abuse", parse=ABUSE))

@@ -830,3 +830,23 @@ async def test_a_helper_asking_whether_to_go_to_someone_with_a_gun_is_told_to_ke
     tracker.update(SlotSet("crisis_shown", True))
     text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
     assert "don't go to them alone" not in text and "Ask them straight out" in text
+
+
+async def test_a_helper_whose_person_at_risk_is_young_gets_the_line_for_young_people_too():
+    # Writers R and V: a grandmother raising her grandson of 14, a mother whose son of 15 locked
+    # himself in the bathroom; the helper's replies named 9-8-8 only.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_third_party", "My grandson is 14 and I found a note in his backpack saying he "
+                                                  "wants to die"),
+                             ("risk_third_party", "I asked him. He cried and said he has been thinking about it."))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
+    assert "686868" in text or "1-800-668-6868" in text
+    # A grown son: no line for young people is added.
+    tracker = tracker_saying(("risk_third_party", "my son is 25 and he said he wants to die"),
+                             ("risk_third_party", "I asked him. He cried."))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
+    assert "686868" not in text
