@@ -261,6 +261,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         filled_slots = {**tracker.current_slot_values(), "hotlines_declined": state.declined}
         if base not in _CRISIS_REPLIES:
             filled_slots["crisis_kind"] = follow_up_kind(tracker)
+            if (filled_slots["crisis_kind"] == "emergency" and tracker.get_slot("abuse_disclosed") == "adult"
+                    and tracker.get_slot("swallowed") != "yes"):
+                # Danger now from the person hurting them ("hes banging on the bedroom door"),
+                # then "i dont have anywhere to go": the abuse answer (a safe place, the abuse
+                # line), as `for_crisis_kind` chooses, not "if pills were swallowed".
+                filled_slots["crisis_kind"] = "abuse"
         if state.declined and base in _DANGER_NOW_REPLIES:
             # "No more numbers", then "he knows where she lives and hes coming": the emergency
             # number itself, not "emergency services" (the opt-out was from lists of lines).

@@ -850,3 +850,19 @@ async def test_a_helper_whose_person_at_risk_is_young_gets_the_line_for_young_pe
     tracker.update(SlotSet("crisis_shown", True))
     text = (await nlg.generate("utter_crisis_again", tracker, "rest"))["text"]
     assert "686868" not in text
+
+
+async def test_after_danger_now_from_a_partner_the_next_step_is_the_abuse_answer():
+    # Writer Q: "hes back and hes yelling and banging on the bedroom door", later "i dont have
+    # anywhere to go": the next step spoke of pills swallowed and the Poison Centre.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_emergency", {}), ("ask_next_step", {}))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("abuse_disclosed", "adult"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
+    assert "safe place" in text and "swallowed" not in text
+    # Something swallowed keeps the emergency's next step.
+    tracker.update(SlotSet("swallowed", "yes"))
+    text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
+    assert "swallowed" in text
