@@ -469,7 +469,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                       and tracker.get_slot("crisis_kind") in ("suicide", "self_harm"))
         # "i think i can call tomorrow maybe not tonight", read as asking for the lines again,
         # from someone with a plan for the weekend: the lines, and the step for tonight.
-        earlier = [intent for intent, _ in user_turns(tracker)[:-1] if intent and intent.startswith("risk_")
+        earlier = [intent for intent, *_ in user_turns(tracker)[:-1] if intent and intent.startswith("risk_")
                    and intent != "risk_check_in"]
         asked_again = (base == GENERAL_CRISIS_RESPONSE
                        and tracker.latest_message.intent.get("name") == "request_crisis_help"
@@ -690,13 +690,20 @@ def _means_named_earlier(tracker: DialogueStateTracker) -> Optional[Text]:
     return None
 
 
-def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text]]]:
-    """The visitor's messages that count (not ones Rasa reverted), as (intent, entity names)."""
+def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text], bool]]:
+    """The visitor's messages that count (not ones Rasa reverted), as (intent, entity names,
+    read by the risk model alone)."""
     return [
-        (event.intent_name, {str(e.get("entity")) for e in event.entities or []})
+        (event.intent_name, {str(e.get("entity")) for e in event.entities or []}, model_only(event))
         for event in tracker.applied_events()
         if isinstance(event, UserUttered)
     ]
+
+
+def model_only(event: UserUttered) -> bool:
+    """Whether the message's risk reading is the risk model's alone (no word list read it)."""
+    risk = (getattr(event, "parse_data", None) or {}).get("risk") or {}
+    return risk.get("source") in ("model", "two_turns")
 
 
 WELCOME = "utter_welcome"

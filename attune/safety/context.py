@@ -276,16 +276,18 @@ _SELF_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
 
 
 def _crisis_turns(tracker: Any) -> list:
-    """The visitor's earlier messages of this conversation, as (intent, entity names)."""
+    """The visitor's earlier messages of this conversation, as (intent, entity names, read by
+    the risk model alone)."""
     from rasa.shared.core.events import UserUttered
 
-    return [(event.intent_name, {str(e.get("entity")) for e in event.entities or []})
+    return [(event.intent_name, {str(e.get("entity")) for e in event.entities or []},
+             ((getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}).get("source") in ("model", "two_turns"))
             for event in getattr(tracker, "events", []) or [] if isinstance(event, UserUttered)]
 
 
 def last_crisis(tracker: Any) -> Optional[str]:
     """The latest crisis intent of this conversation (the check-in does not count), or None."""
-    for intent, _ in reversed(_crisis_turns(tracker)):
+    for intent, *_ in reversed(_crisis_turns(tracker)):
         if is_risk_intent(intent) and intent != CHECK_IN:
             return intent
     return None

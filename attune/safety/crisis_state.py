@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Set, Tuple
+from typing import Any, Iterable, Optional, Set, Tuple
 
 from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
 
@@ -66,18 +66,30 @@ class CrisisState:
     repeat: bool = False
 
 
-def crisis_state(turns: Iterable[Tuple[Optional[str], Set[str]]]) -> CrisisState:
-    """The state after `turns`, the visitor's messages in order as (intent, entity names)."""
+def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
+    """The state after `turns`, the visitor's messages in order as (intent, entity names) or
+    (intent, entity names, read by the risk model alone).
+
+    Risk already answered comes back as a repeat (the short reply, no list once numbers were
+    declined); new risk (danger now, a kind not answered yet, something swallowed, a means, a
+    place, a time) brings the lines back in full. Once numbers are declined, a new kind the
+    model alone read in a message that names nothing new is not new risk: the follow-ups of a
+    crisis conversation carry its people and its night, and the model reads another kind in
+    them ("my aunties are coming over to sit with him" as violence) where the visitor brought
+    nothing new. Danger now always is."""
     declined, repeat = False, False
     answered: Set[str] = set()
-    for intent, entities in turns:
+    for intent, entities, *rest in turns:
+        model_only = bool(rest and rest[0])
         repeat = False
         if intent == STOP_INTENT:
             declined = True
         elif intent in RESET_INTENTS:
             declined = False
         elif is_risk_intent(intent) and intent != CHECK_IN_INTENT:
-            new = intent == EMERGENCY_INTENT or intent not in answered or bool(set(entities) & NEW_RISK_ENTITIES)
+            named = bool(set(entities) & NEW_RISK_ENTITIES)
+            unanswered = intent not in answered and not (declined and model_only and answered)
+            new = intent == EMERGENCY_INTENT or unanswered or named
             if new:
                 declined = False
             else:

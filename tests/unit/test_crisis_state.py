@@ -76,3 +76,19 @@ def test_no_one_can_help_is_hopelessness_and_you_can_help_is_not():
         assert NO_ONE_CAN_HELP.search(text), text
     for text in ["you can help me", "can anyone help?", "you can help me book?"]:
         assert not NO_ONE_CAN_HELP.search(text), text
+
+
+def test_after_no_more_numbers_a_new_kind_the_model_alone_read_in_nothing_new_is_not_new_risk():
+    # Writer U: "my aunties are coming over to sit with him", after "no more phone numbers",
+    # read by the model as violence: it brought every number back.
+    state = crisis_state([("risk_third_party", NOTHING), ("stop_hotlines", NOTHING),
+                          ("risk_harm_others", NOTHING, True)])
+    assert state == CrisisState(declined=True, repeat=True)
+    # The same reading by the word lists, or with something new named, or danger now, is new.
+    for new in [("risk_harm_others", NOTHING, False), ("risk_harm_others", {"means"}, True),
+                ("risk_emergency", NOTHING, True)]:
+        state = crisis_state([("risk_third_party", NOTHING), ("stop_hotlines", NOTHING), new])
+        assert state == CrisisState(False, False), new
+    # Before any decline, a new kind is new whoever read it.
+    before = crisis_state([("risk_third_party", NOTHING), ("risk_harm_others", NOTHING, True)])
+    assert before == CrisisState(False, False)
