@@ -932,6 +932,29 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 
+# The person hurting them on their way: "he knows where she lives and hes coming", "shes on
+# her way back", "hes outside".
+ABUSER_COMING = re.compile(
+    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+are|'re)?\s*(?:just\s+|now\s+|already\s+)?"
+    r"(?:coming(?=\s*$|\s*[.,!;]|\s+(?:back|home|here|over|up|now|round|around|for\s+(?:me|us|her|him|them)|"
+    r"to\s+(?:get|find|the\s+house|her\s+place|my\s+place))\b)|on\s+(?:his|her|their)\s+way(?:\s+(?:back|here|over))?|"
+    r"outside(?:\s+(?:the|my|our|her)\s+(?:door|house|window|flat|apartment))?|at\s+the\s+door|pulling\s+(?:in|up))\b",
+    re.IGNORECASE,
+)
+
+
+def says_abuser_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own abuse, the person hurting them on their way ("he knows where
+    she lives and hes coming", read by the model as the same abuse again and answered with
+    "No numbers, as you asked") is danger now: the emergency number itself, a room with a way
+    out, even after "no more numbers". Also over the model's own reading. Returns whether it
+    changed the intent."""
+    if not own_abuse_told(tracker):
+        return False
+    return _re_read(parse_data, tracker, ABUSER_COMING, NOT_SAFE_INTENT, over_model=True,
+                    keep=frozenset({NOT_SAFE_INTENT, HELP_INTENT}), limit=500)
+
+
 # Things easing, in so many words, after a crisis reply: "hes asleep on the couch now", "its not
 # deep. it stopped bleeding", "aunty is staying the night", "I think I'm ok for tonight".
 _ASLEEP = r"(?:asleep|sleeping|fell\s+asleep|gone\s+to\s+(?:bed|sleep)|went\s+to\s+(?:bed|sleep))"
@@ -1169,7 +1192,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
-     or asks_where_to_go(parse_data, tracker) or says_abuser_gone(parse_data, tracker)
+     or asks_where_to_go(parse_data, tracker) or says_abuser_coming(parse_data, tracker)
+     or says_abuser_gone(parse_data, tracker)
      or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
      or calls_a_line(parse_data, tracker)
      or wants_the_practice(parse_data, tracker) or wants_someone_to_talk_to(parse_data, tracker)

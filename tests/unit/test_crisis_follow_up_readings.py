@@ -349,3 +349,19 @@ def test_after_own_abuse_nowhere_to_go_is_the_next_step_even_over_the_models_dan
     # Something new beside it stays a crisis.
     data = read_by_model("i dont have anywhere to go and he has a knife", entities=["means"])
     assert not context.asks_where_to_go(data, tracker_with("risk_abuse", parse=ABUSE))
+
+
+@pytest.mark.parametrize("text", ["he just texted my friend saying he knows where she lives and hes coming",
+                                  "shes on her way back", "hes outside the door", "he's coming back now"])
+def test_after_own_abuse_the_person_on_their_way_is_danger_now(text):
+    # Writer U: after "stop with the numbers", "hes coming" got "No numbers, as you asked".
+    data = read_by_model(text, intent="risk_abuse")
+    assert context.says_abuser_coming(data, tracker_with("risk_abuse", "stop_hotlines", parse=ABUSE))
+    assert data["intent"]["name"] == "not_safe"
+
+
+@pytest.mark.parametrize("text", ["he's coming to the session with me", "she is coming to terms with it",
+                                  "they're coming for christmas"])
+def test_other_comings_are_not_danger(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert not context.says_abuser_coming(data, tracker_with("risk_abuse", parse=ABUSE))
