@@ -450,6 +450,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "are you a real person or a script", asked from the car in the closed garage:
             # the answer keeps the step for the means named earlier.
             means = _means_named_earlier(tracker)
+        if (means not in KNOWN_MEANS and base == "utter_glad_safe" and not about_someone_else(tracker)
+                and tracker.get_slot("crisis_kind") in ("suicide", "self_harm")):
+            # "bank called again... rifles in the hall closet", then "safe enough. wife took the
+            # kids to her mothers. just me and the dog": glad, and the step for the rifles,
+            # unless they were put away since.
+            means = _means_still_at_hand(tracker)
         # "tylenol. the whole bottle pretty much": what was swallowed is not put out of reach;
         # the Poison Centre's note says what to do instead.
         swallowed_now = found.get("swallowed") == "yes" and not _NOT_YET.search(
@@ -646,7 +652,7 @@ _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter
 # now even when the message names no means.
 _SELF_RISK_REPLIES = frozenset({"utter_crisis_suicide", "utter_crisis_self_harm"})
 # The replies that add a step to be safer now when the message names a means or a place.
-_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY, "utter_bot_challenge"}
+_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY, "utter_bot_challenge", "utter_glad_safe"}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:
@@ -687,6 +693,19 @@ def _means_named_earlier(tracker: DialogueStateTracker) -> Optional[Text]:
             for entity in event.entities or []:
                 if entity.get("entity") == "means" and entity.get("value") in KNOWN_MEANS:
                     return str(entity["value"])
+    return None
+
+
+def _means_still_at_hand(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The means an earlier message named, unless a message since put it (or them) away."""
+    for event in reversed(list(tracker.applied_events())):
+        if not isinstance(event, UserUttered):
+            continue
+        if means_moved_away(event.text or ""):
+            return None
+        for entity in event.entities or []:
+            if entity.get("entity") == "means" and entity.get("value") in KNOWN_MEANS:
+                return str(entity["value"])
     return None
 
 

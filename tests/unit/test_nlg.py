@@ -866,3 +866,27 @@ async def test_after_danger_now_from_a_partner_the_next_step_is_the_abuse_answer
     tracker.update(SlotSet("swallowed", "yes"))
     text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
     assert "swallowed" in text
+
+
+async def test_safe_enough_after_naming_a_gun_gets_the_step_for_it():
+    # Writer Y: a farmer who named "rifles in the hall closet", then "safe enough... just me and
+    # the dog", was told only "If you're safe right now, I'm glad".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    events = [ActionExecuted("action_listen"),
+              UserUttered("rifles in the hall closet. not saying anything just saying",
+                          intent={"name": "risk_suicide", "confidence": 1.0},
+                          entities=[{"entity": "means", "value": "gun"}]),
+              UserUttered("safe enough. just me and the dog", intent={"name": "confirm_safe", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
+    assert "the gun" in text and "out of reach" in text
+    # Put away since: no step.
+    events.insert(2, UserUttered("ok i gave the rifles to my brother", intent={"name": "confirm_safe",
+                                                                              "confidence": 1.0}))
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    tracker.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
+    assert "out of reach" not in text
