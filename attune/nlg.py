@@ -29,7 +29,8 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, FEARS_POLICE, NO_ONE_CAN_HELP,
+from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
+                                         NO_ONE_CAN_HELP,
                                          WILL_NOT_CALL, crisis_state, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
@@ -293,6 +294,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                                                {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
+        if (response is not None and seen and base == "utter_next_step"
+                and DRINKING.search((tracker.latest_message.text or "")[:300])):
+            # "ive had a few drinks" after thoughts of hurting someone: the next step, and why
+            # tonight is the night to go easy on it.
+            response = await self._append_note(response, "utter_note_alcohol", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if response is not None and seen and base in _TEXT_NOTE_REPLIES:
             response = await self._with_text_lines(response, tracker, output_channel, kwargs, state.declined)
         if response is not None and base in _FOLLOW_UP_ANSWERS and read_as_risk(tracker):

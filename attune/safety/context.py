@@ -28,6 +28,7 @@ from attune.safety.crisis_state import (
     DID_IT,
     FEARS_POLICE,
     LINES_UNANSWERED,
+    DRINKING,
     NEW_RISK_ENTITIES,
     NO_MORE_NUMBERS,
     NO_ONE_CAN_HELP,
@@ -932,6 +933,25 @@ def asks_where_to_go(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call"}), limit=500)
 
 
+_SOMEONE_ELSE_DRINKING = re.compile(
+    r"\b(?:he|she|they|my\s+\w+)\s*(?:'s|\s+has|\s+is|\s+was|\s+have|'ve)\s+(?:been\s+)?"
+    r"(?:drinking|drunk|had\s+(?:a\s+few|some|too\s+many))\b", re.IGNORECASE)
+_DRINKING_FRAMES = frozenset({"risk_suicide", "risk_self_harm", "risk_harm_others"})
+
+
+def says_drinking(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about one's own suicide, self-harm or wish to hurt someone,
+    drinking ("ive had a few drinks", read as "I'm calmer") lowers what holds a person back:
+    the next step for that risk (space, means out of reach), with a word on the drinking.
+    Returns whether it changed the intent."""
+    text = (parse_data.get("text") or "")[:300]
+    if last_crisis(tracker) not in _DRINKING_FRAMES or _SOMEONE_ELSE_DRINKING.search(text):
+        return False
+    return _re_read(parse_data, tracker, DRINKING, "ask_next_step", over_model=True,
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "feeling_worse",
+                                    "stop_hotlines", "cant_call", "refuse_hospital"}), limit=300)
+
+
 # The person hurting them on their way: "he knows where she lives and hes coming", "shes on
 # her way back", "hes outside".
 ABUSER_COMING = re.compile(
@@ -1197,6 +1217,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_reached_safety(parse_data, tracker) or says_with_them_now(parse_data, tracker)
      or calls_a_line(parse_data, tracker)
      or wants_the_practice(parse_data, tracker) or wants_someone_to_talk_to(parse_data, tracker)
+     or says_drinking(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or fears_the_police(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)

@@ -231,3 +231,14 @@ DID_IT = re.compile(
     r"|\U0001F48A(?:\s*\U0001F48A)*)\W*$",
     re.IGNORECASE,
 )
+
+
+# Drinking, said after one's own crisis reply: "ive had a few drinks", "been drinking all
+# night", "im pretty drunk".
+DRINKING = re.compile(
+    r"\b(?:i'?ve|ive|i\s+have|i'?d|i\s+had|had|been|i'?m|im|i\s+am|getting|got)\s+(?:had\s+)?(?:a\s+few|some|a\s+couple|"
+    r"a\s+lot|way\s+too\s+many|too\s+many|a\s+bunch\s+of|\d+|several)?\s*(?:drinks|beers|shots|glasses)\b"
+    r"|\b(?:been|started|was|i'?m|im|am)\s+drinking\b|\b(?:i'?m|im|i\s+am|getting|pretty|kinda|really)\s+(?:pretty\s+|kinda\s+|really\s+|so\s+)?"
+    r"(?:drunk|wasted|hammered|plastered|tipsy)\b",
+    re.IGNORECASE,
+)

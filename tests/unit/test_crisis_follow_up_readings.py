@@ -365,3 +365,27 @@ def test_after_own_abuse_the_person_on_their_way_is_danger_now(text):
 def test_other_comings_are_not_danger(text):
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
     assert not context.says_abuser_coming(data, tracker_with("risk_abuse", parse=ABUSE))
+
+
+@pytest.mark.parametrize("text", ["ive had a few drinks", "been drinking all night", "im pretty drunk"])
+def test_drinking_after_ones_own_crisis_is_the_next_step_not_calmer(text):
+    # Writer T: a man thinking of "making them pay" said "ive had a few drinks" and was told
+    # "I'm really glad it has eased a little".
+    data = {"text": text, "intent": {"name": "feeling_calmer", "confidence": 0.8}, "entities": []}
+    assert context.says_drinking(data, tracker_with("risk_harm_others"))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+def test_drinking_in_a_helpers_conversation_or_a_drinks_menu_is_not():
+    data = {"text": "hes been drinking all night", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "entities": []}
+    assert not context.says_drinking(data, tracker_with("risk_third_party"))
+    data = {"text": "do you have drinks at the office", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "entities": []}
+    assert not context.says_drinking(data, tracker_with("risk_suicide"))
+
+
+def test_someone_elses_drinking_is_not_the_visitors():
+    data = {"text": "my husband has been drinking", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+            "entities": []}
+    assert not context.says_drinking(data, tracker_with("risk_suicide"))
