@@ -986,6 +986,8 @@ CALMER = re.compile(
     r"coming\s+(?:over\s+)?to\s+(?:sit|stay)\s+with|sitting\s+with\s+(?:him|her|them|me))\b"
     r"|\bi\s*(?:'?m|\s+am)\s+(?:ok|okay|alright|all\s+right|safe)\s+(?:for\s+)?(?:now|tonight)\b"
     r"|\bi\s+think\s+i\s*(?:'?m|\s+am)\s+(?:ok|okay|alright|all\s+right|safe)\b"
+    r"|\bi\s+feel\s+(?:ok|okay|fine|alright|all\s+right|better)(?:\s+(?:right\s+)?now)?\b"
+    r"|\b(?:maybe\s+)?i\s+(?:over\s*-?\s*reacted|panicked\s+for\s+nothing)\b"
     r"|\b(?:has|have|'s|'ve)?\s*calmed\s+down\b",
     re.IGNORECASE,
 )

@@ -389,3 +389,17 @@ def test_someone_elses_drinking_is_not_the_visitors():
     data = {"text": "my husband has been drinking", "intent": {"name": "nlu_fallback", "confidence": 0.3},
             "entities": []}
     assert not context.says_drinking(data, tracker_with("risk_suicide"))
+
+
+def test_feeling_ok_after_something_swallowed_is_easing_and_gets_the_poison_centre_answer():
+    # Writer U: a farmer who swallowed something from the barn wrote "i feel ok right now maybe
+    # i overreacted" and got the emergency reply again, without the Poison Centre; easing after
+    # something swallowed has its own answer (harm can come hours later: call the Poison Centre).
+    from rasa.shared.core.events import UserUttered
+
+    tracker = SimpleNamespace(events=[UserUttered("x", {"name": "risk_emergency", "confidence": 1.0},
+                                                  entities=[{"entity": "swallowed", "value": "yes"}])],
+                              active_loop_name=None)
+    data = read_by_model("i feel ok right now maybe i overreacted")
+    assert context.says_things_calmer(data, tracker)
+    assert data["intent"]["name"] == "feeling_calmer"
