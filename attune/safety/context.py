@@ -673,7 +673,7 @@ HELP_IS_COMING = re.compile(
     # Someone calling now: "shes calling 911", "my roomate is calling them". Not "will calling
     # 911 here reach anyone in nova scotia?".
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
-    + r"|\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)\s+(?:is|are|'s|'re|r)\s+"
+    + r"|\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)(?:\s+(?:is|are|r)|'s|'re)?\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
     r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b"
     # "I called. theyre coming", "called them and they are on the way"
@@ -999,6 +999,10 @@ _NOT_CALMER = re.compile(
     re.IGNORECASE,
 )
 FEELING_CALMER = "feeling_calmer"
+# What easing in so many words is read over, besides the model's own risk readings: a reading
+# the classifier is unsure of ("i feel ok right now maybe i overreacted" after something
+# swallowed, where easing has its own answer: harm can come hours later).
+_CALMER_OVER = frozenset({"nlu_fallback", UNSURE_AFTER_CRISIS, FEELING_CALMER})
 CALMER_MAX_WORDS = 40
 
 
@@ -1013,7 +1017,12 @@ def says_things_calmer(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     waking is the danger sign. Returns whether it changed the intent."""
     text = (parse_data.get("text") or "")[:500]
     current = (parse_data.get("intent") or {}).get("name")
-    if not is_risk_intent(current) or not model_only_nothing_new(parse_data):
+    confidence = float((parse_data.get("intent") or {}).get("confidence") or 0.0)
+    if is_risk_intent(current):
+        if not model_only_nothing_new(parse_data):
+            return False
+    elif not (current in _CALMER_OVER or confidence < CRISIS_UNSURE_BELOW):
+        # Not over a confident reading of something else ("im safe now, can i book?").
         return False
     if getattr(tracker, "active_loop_name", None) or len(text.split()) > CALMER_MAX_WORDS:
         return False

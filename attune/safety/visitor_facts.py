@@ -33,7 +33,14 @@ _SWALLOWED = re.compile(
     r"\b(?:\W+\w+){0,6}?\W+"
     r"(?:" + _MEDICINES[3:-1] + r"|"
     r"bleach|antifreeze|poison|detergent|(?:dishwasher|laundry|tide|detergent)\s+pods?|"
-    r"button\s+batter(?:y|ies)|cleaner|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b",
+    r"button\s+batter(?:y|ies)|cleaner|the\s+(?:whole\s+)?(?:bottle|pack|box|packet))\b"
+    # Chemicals drunk or swallowed: "swallowed some of the stuff from the barn", "drank weed
+    # killer" (only with a verb of swallowing: "took the stuff from the barn to the dump").
+    r"|\b(?:swallowed|swallow|drank|drunk|ate|downed|chugged)\b(?:\W+\w+){0,6}?\W+(?:chemicals?|pesticides?|"
+    r"herbicides?|insecticides?|weed\s*killer|rat\s+poison|fertili[sz]er|paint\s+thinner|lighter\s+fluid|"
+    r"windshield\s+washer|(?:the\s+)?stuff\s+(?:from|in|out\s+of)\s+the\s+(?:barn|garage|shed|shop|workshop))\b"
+    # "swallowed" names ingestion whatever follows: "swallowed some of it", "swallowed a lot".
+    r"|\bswallowed\s+(?:some|a\s+lot|a\s+bunch|a\s+handful|all|half|most|the\s+rest)\b",
     re.IGNORECASE,
 )
 # "took like 15 of my ...", "swallowed 30": a count of something taken, not of minutes.

@@ -403,3 +403,20 @@ def test_feeling_ok_after_something_swallowed_is_easing_and_gets_the_poison_cent
     data = read_by_model("i feel ok right now maybe i overreacted")
     assert context.says_things_calmer(data, tracker)
     assert data["intent"]["name"] == "feeling_calmer"
+    # Read by the classifier as nothing it knows: the same.
+    unsure = {"text": "i feel ok right now maybe i overreacted", "intent": {"name": "nlu_fallback", "confidence": 0.4},
+              "entities": []}
+    assert context.says_things_calmer(unsure, tracker)
+    # A confident reading of something else stays.
+    booking = {"text": "i feel ok now. can i book a session", "intent": {"name": "request_human", "confidence": 0.9},
+               "entities": []}
+    assert not context.says_things_calmer(booking, tracker)
+
+
+def test_the_stuff_from_the_barn_swallowed_and_an_ambulance_coming_are_read():
+    from attune.safety.visitor_facts import mentions_swallowing
+
+    assert mentions_swallowing("swallowed some of the stuff from the barn about 20 min ago")
+    assert mentions_swallowing("i drank weed killer")
+    assert not mentions_swallowing("i took the stuff from the barn to the dump")
+    assert context.HELP_IS_COMING.search("ambulance coming up the lane")
