@@ -995,7 +995,7 @@ CALMER = re.compile(
 # "but I still want to".
 _NOT_CALMER = re.compile(
     r"\b(?:can'?t|cannot|cant|won'?t|wont|not|isn'?t|isnt|doesn'?t|doesnt)\s+(?:wake|waking|breath|respond|move)"
-    r"|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
+    r"|\?|\b(?:could|can|would|will)\s+(?:i|you|we)\b|\bhow\s+(?:do|can|should)\s+i\b|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
     re.IGNORECASE,
 )
 FEELING_CALMER = "feeling_calmer"

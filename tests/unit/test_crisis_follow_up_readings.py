@@ -420,3 +420,12 @@ def test_the_stuff_from_the_barn_swallowed_and_an_ambulance_coming_are_read():
     assert mentions_swallowing("i drank weed killer")
     assert not mentions_swallowing("i took the stuff from the barn to the dump")
     assert context.HELP_IS_COMING.search("ambulance coming up the lane")
+
+
+def test_easing_with_a_request_is_the_request():
+    # Writer S: "I feel better having said it out loud. Could I have something written down for
+    # the next time the nights get like this?" is asking for a plan, not only easing.
+    data = {"text": "I feel better having said it out loud. Could I have something written down for the next "
+                    "time the nights get like this?", "intent": {"name": "make_safety_plan", "confidence": 0.5},
+            "entities": []}
+    assert not context.says_things_calmer(data, tracker_with("risk_suicide"))
