@@ -104,6 +104,8 @@ PRACTICE_FACTS = frozenset({
     "free_consultation", "cancellation", "hours", "booking",
 })
 MORE_DETAIL = "utter_follow_up_more_detail"
+# What the assistant kindly declines: "so what do I do?" after one gets that answer's next step.
+DECLINED = frozenset({"judge_partner", "diagnosis_request", "medication", "bot_as_therapist"})
 
 
 def intent_for(topic: str) -> Optional[str]:
@@ -128,6 +130,10 @@ def follow_up_responses(kind: str, topic: Optional[str], responses: Container[st
     general = f"utter_follow_up_{kind}"
     if topic in PATTERNS_AND_FEELINGS and general in responses:
         return [general]
+    more = f"utter_follow_up_more__{topic}"
+    if kind == "what_to_do" and topic in DECLINED and more in responses:
+        # "so should i leave?" after "I can't judge your partner": that answer's next step.
+        return [more]
     if kind == "what_to_do":
         return list(BOOKING)
     if kind == "more" and topic in PRACTICE_FACTS and MORE_DETAIL in responses:

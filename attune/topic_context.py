@@ -49,8 +49,8 @@ TELLING_MORE = frozenset({"affirm", "share_reflection"})
 # More told after a pattern or feeling that leans to another one this much is that one.
 OTHER_FEELING_MIN = 0.15
 # Words that ask for a diagnosis or a label in so many words.
-DIAGNOSIS_WORDS = re.compile(r"\b(?:diagnos\w*|label\w*|style|type|disorder|condition|what i have|name for)\b",
-                             re.IGNORECASE)
+DIAGNOSIS_WORDS = re.compile(
+    r"\b(?:diagnos\w*|label\w*|style|type|disorder|condition|what i have|name for|tell me|just say)\b", re.IGNORECASE)
 
 # Outside the exercise, "so how do i stop" after a pattern or a feeling is not stopping the
 # exercise: it asks what can help (the follow-up "what do I do", attune/follow_up.py).
@@ -138,6 +138,8 @@ def reading_on_topic(intent: Optional[str], confidence: float, ranking: Sequence
     no_topic = pointing and intent in NO_TOPIC_OF_THEIR_OWN
     if intent != "nlu_fallback" and confidence >= UNSURE_BELOW and not no_topic:
         return None
+    if intent == "out_of_scope" and not pointing:
+        wanted = frozenset()  # "where can i find a free english class" after languages is its own
     candidates = wanted | (frozenset(offered) & OFFERED_TOPICS)
     if not candidates:
         return None

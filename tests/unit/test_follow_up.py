@@ -160,3 +160,8 @@ async def test_a_follow_up_after_an_unclear_message_follows_that_message_not_an_
                                         {"responses": RESPONSES})
     assert [m["response"] for m in dispatcher.messages] == ["utter_follow_up_is_it_bad"]
     assert any(e.get("name") == "last_topic" and e.get("value") == "anxious_attachment" for e in events)
+
+
+def test_what_to_do_after_a_declined_topic_is_its_own_next_step_not_the_booking_details():
+    assert follow_up_responses("what_to_do", "judge_partner", RESPONSES) == ["utter_follow_up_more__judge_partner"]
+    assert follow_up_responses("what_to_do", "hours", RESPONSES) == list(TOPIC_RESPONSES["booking"])

@@ -277,3 +277,9 @@ def test_in_the_exercise_an_unsure_control_in_many_words_is_the_answer():
     # "stop" said plainly still stops.
     data = parsed("i want to stop now", ("stop_reflection", 0.95))
     assert not read_on_topic(data, visitor_tracker("start_reflection", active_loop="reflection_form"))
+
+
+def test_an_unrelated_question_after_a_practical_answer_stays_its_own():
+    # After the languages, "any idea where i can take free english lessons" is out of scope.
+    assert reading_on_topic("out_of_scope", 0.45, ranking(("out_of_scope", 0.45), ("ask_languages", 0.3)),
+                            "languages", "any idea where i can take free english lessons") is None
