@@ -97,7 +97,8 @@ def read_on_topic(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     start?" and in the reflective exercise, one that asks nothing is the answer, and one that
     asks is the topic it asks about (`attune.topic_context`). Never in the call-back form."""
     from attune.safety.context import crisis_shown, previous_user_message
-    from attune.topic_context import SHALL_WE_START, re_read, re_read_at_start, re_read_in_exercise
+    from attune.topic_context import (SHALL_WE_START, re_read, re_read_at_start, re_read_in_exercise,
+                                      re_read_named_pattern)
 
     loop = getattr(tracker, "active_loop_name", None)
     if crisis_shown(tracker) or (loop and loop != "reflection_form"):
@@ -107,6 +108,8 @@ def read_on_topic(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     last_action, offered = last_reply(tracker)
     if last_action == SHALL_WE_START:
         return re_read_at_start(parse_data)
+    if re_read_named_pattern(parse_data):
+        return True
     previous = previous_user_message(tracker)
     topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None
     return re_read(parse_data, topic, previous.intent_name if previous is not None else None, offered)

@@ -330,3 +330,55 @@ def take_question_reading(parse_data: Dict[str, Any], alone: Dict[str, Any]) -> 
     parse_data["intent"] = dict(chosen)
     parse_data["intent_ranking"] = list(alone.get("intent_ranking") or [chosen])
     return True
+
+
+# A pattern named by others ("my ex says i'm avoidant, what does that even mean") or asked about
+# by name ("is that anxious?") is a question about that pattern, not a request to be diagnosed
+# nor "is that bad?". Both patterns named: the mix of them.
+_PATTERN_WORDS = (
+    ("anxious", re.compile(r"\banxious(?:ly)?\b", re.IGNORECASE)),
+    ("avoidant", re.compile(r"\bavoidant\b", re.IGNORECASE)),
+    ("disorganised", re.compile(r"\b(?:fearful|disorgani[sz]ed)\b", re.IGNORECASE)),
+    ("secure", re.compile(r"(?<!in)\bsecure(?:ly)?\b", re.IGNORECASE)),
+)
+PATTERN_INTENTS = {"anxious": "ask_anxious_attachment", "avoidant": "ask_avoidant_attachment",
+                   "disorganised": "ask_disorganised_attachment", "secure": "ask_secure_attachment"}
+# Asking what a word means or whether it is real: not "am i ...?" nor "tell me which".
+_WHAT_IT_IS = re.compile(
+    r"\b(?:what\s+(?:is|does|do|even|exactly|'s)|whats|what's|mean\w*|a\s+real\s+thing|real\s+thing|even\s+a\s+thing|"
+    r"is\s+that\s+(?:a\s+)?(?:thing|real))\b", re.IGNORECASE)
+_ASKS_FOR_OWN_LABEL = re.compile(
+    r"\b(?:am\s+i|which\s+one\s+am|tell\s+me\s+(?:if|whether|which|what\s+i)|diagnos\w*)\b", re.IGNORECASE)
+_JUDGES = re.compile(r"\b(?:bad|normal|ok|okay|wrong|healthy|unhealthy|worst|problem|weird)\b", re.IGNORECASE)
+
+
+def named_pattern(text: str) -> Optional[str]:
+    """The pattern intent a message names (both anxious and avoidant: the disorganised mix)."""
+    named = {name for name, words in _PATTERN_WORDS if words.search(text)}
+    if {"anxious", "avoidant"} <= named:
+        return PATTERN_INTENTS["disorganised"]
+    return PATTERN_INTENTS[next(iter(named))] if len(named) == 1 else None
+
+
+def reading_of_named_pattern(text: str, intent: Optional[str]) -> Optional[str]:
+    """The pattern's intent for a message read as a diagnosis request that asks what a pattern
+    others named is, or read as "is that bad?" that asks about a pattern by name; else None."""
+    pattern = named_pattern(text)
+    if pattern is None or not text.strip() or text.startswith("/"):
+        return None
+    if intent == "request_diagnosis" and _WHAT_IT_IS.search(text) and not _ASKS_FOR_OWN_LABEL.search(text):
+        return pattern
+    if intent == "ask_is_it_bad" and len(text.split()) <= SHORT_WORDS and not _JUDGES.search(text):
+        return pattern
+    return None
+
+
+def re_read_named_pattern(parse_data: Dict[str, Any]) -> bool:
+    """Re-reads `parse_data` (in place) as `reading_of_named_pattern` says. Returns whether it
+    changed the reading."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    chosen = reading_of_named_pattern(str(parse_data.get("text") or ""), intent)
+    if chosen is None or chosen == intent:
+        return False
+    _set_intent(parse_data, chosen, None)
+    return True

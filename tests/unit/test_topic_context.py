@@ -10,7 +10,8 @@ import yaml
 
 from attune.patches import last_reply, read_on_topic, read_question_alone
 from attune.paths import REPO_ROOT
-from attune.topic_context import CONTINUE_TOPIC, RE_READABLE, question_to_read_alone, re_read, reading_on_topic
+from attune.topic_context import (CONTINUE_TOPIC, RE_READABLE, question_to_read_alone, re_read,
+                                  reading_of_named_pattern, reading_on_topic)
 
 RESPONSES = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
@@ -283,3 +284,23 @@ def test_an_unrelated_question_after_a_practical_answer_stays_its_own():
     # After the languages, "any idea where i can take free english lessons" is out of scope.
     assert reading_on_topic("out_of_scope", 0.45, ranking(("out_of_scope", 0.45), ("ask_languages", 0.3)),
                             "languages", "any idea where i can take free english lessons") is None
+
+
+@pytest.mark.parametrize("text, intent, pattern", [
+    ("my ex says i'm avoidant, what does that even mean", "request_diagnosis", "ask_avoidant_attachment"),
+    ("a quiz called me anxiously attached. is that a real thing?", "request_diagnosis", "ask_anxious_attachment"),
+    ("my friend thinks i'm anxious and avoidant both, what is that", "request_diagnosis",
+     "ask_disorganised_attachment"),
+    ("is that the anxious thing?", "ask_is_it_bad", "ask_anxious_attachment"),
+])
+def test_a_pattern_others_named_or_asked_about_by_name_is_explained(text, intent, pattern):
+    assert reading_of_named_pattern(text, intent) == pattern
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("am i avoidant? just tell me", "request_diagnosis"),
+    ("is anxious attachment a diagnosis", "request_diagnosis"),
+    ("is being avoidant bad?", "ask_is_it_bad"),
+])
+def test_asking_for_ones_own_label_or_whether_a_pattern_is_bad_keeps_its_answer(text, intent):
+    assert reading_of_named_pattern(text, intent) is None
