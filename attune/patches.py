@@ -98,7 +98,7 @@ def read_on_topic(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     asks is the topic it asks about (`attune.topic_context`). Never in the call-back form."""
     from attune.safety.context import crisis_shown, previous_user_message
     from attune.topic_context import (SHALL_WE_START, re_read, re_read_at_start, re_read_in_exercise,
-                                      re_read_named_pattern)
+                                      re_read_named_pattern, re_read_thanks)
 
     loop = getattr(tracker, "active_loop_name", None)
     if crisis_shown(tracker) or (loop and loop != "reflection_form"):
@@ -108,7 +108,7 @@ def read_on_topic(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     last_action, offered = last_reply(tracker)
     if last_action == SHALL_WE_START:
         return re_read_at_start(parse_data)
-    if re_read_named_pattern(parse_data):
+    if re_read_named_pattern(parse_data) or re_read_thanks(parse_data):
         return True
     previous = previous_user_message(tracker)
     topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None

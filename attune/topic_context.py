@@ -382,3 +382,24 @@ def re_read_named_pattern(parse_data: Dict[str, Any]) -> bool:
         return False
     _set_intent(parse_data, chosen, None)
     return True
+
+
+# Thanks that also takes leave ("Thank you. Good day.", "thx, have a good night"): a goodbye,
+# which thanks them and leaves the way to a therapist and the crisis line.
+_TAKES_LEAVE = re.compile(
+    r"\b(?:bye+|goodbye|good\s*(?:day|night|evening)|g'?night|take\s+care|see\s+(?:you|ya)|ciao|"
+    r"have\s+a\s+(?:good|nice|great|lovely)\s+(?:day|night|evening|one|weekend))\b", re.IGNORECASE)
+
+
+def reading_of_thanks(text: str, intent: Optional[str]) -> Optional[str]:
+    """"goodbye" for thanks that also takes leave, else None."""
+    return "goodbye" if intent == "thank" and _TAKES_LEAVE.search(text) else None
+
+
+def re_read_thanks(parse_data: Dict[str, Any]) -> bool:
+    """Re-reads `parse_data` (in place) as `reading_of_thanks` says. Returns whether it did."""
+    chosen = reading_of_thanks(str(parse_data.get("text") or ""), (parse_data.get("intent") or {}).get("name"))
+    if chosen is None:
+        return False
+    _set_intent(parse_data, chosen, None)
+    return True

@@ -11,7 +11,7 @@ import yaml
 from attune.patches import last_reply, read_on_topic, read_question_alone
 from attune.paths import REPO_ROOT
 from attune.topic_context import (CONTINUE_TOPIC, RE_READABLE, question_to_read_alone, re_read,
-                                  reading_of_named_pattern, reading_on_topic)
+                                  reading_of_named_pattern, reading_of_thanks, reading_on_topic)
 
 RESPONSES = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
@@ -304,3 +304,12 @@ def test_a_pattern_others_named_or_asked_about_by_name_is_explained(text, intent
 ])
 def test_asking_for_ones_own_label_or_whether_a_pattern_is_bad_keeps_its_answer(text, intent):
     assert reading_of_named_pattern(text, intent) is None
+
+
+@pytest.mark.parametrize("text", ["Thank you. Good day.", "thx, have a good night", "thanks so much, take care"])
+def test_thanks_that_takes_leave_is_a_goodbye(text):
+    assert reading_of_thanks(text, "thank") == "goodbye"
+
+
+def test_plain_thanks_stays_thanks():
+    assert reading_of_thanks("thank you, that helps", "thank") is None
