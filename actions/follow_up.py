@@ -28,6 +28,13 @@ class ActionFollowUp(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         kind = KIND_OF_INTENT.get(intent, "why")
         topic = tracker.get_slot("last_topic") if tracker.get_slot("on_topic") else None
+        events: List[Dict[Text, Any]] = []
+        unclear = _topic_of_unclear_message(tracker, least=UNCLEAR_OVER_HELD)
+        if topic and unclear and unclear != topic:
+            # "is that anxious or just jealousy?" was not understood, then "is that bad?": the
+            # visitor's latest words were about the unclear message's likeliest topic.
+            topic = unclear
+            events = [SlotSet("last_topic", unclear)]
         names = follow_up_responses(kind, topic, domain.get("responses") or {})
         if kind == "what_to_do" and tracker.get_slot("crisis_kind"):
             # After a crisis reply, "what do I do now" is about the crisis even when a topic
@@ -35,7 +42,6 @@ class ActionFollowUp(Action):
             names = ["utter_next_step"]
         if not names and tracker.get_slot("crisis_kind"):
             names = ["utter_unsure_after_crisis"]
-        events: List[Dict[Text, Any]] = []
         if not names:
             # "why tho" right after a message that was not understood (the clarifying question
             # offered topics): the likeliest of them is what the visitor asks about.
@@ -52,15 +58,28 @@ class ActionFollowUp(Action):
         return events
 
 
-def _topic_of_unclear_message(tracker: Tracker) -> Optional[Text]:
+# Readings that leave what a message was about unclear: not understood, or told like an answer
+# to the exercise when none was running ("i want people when they're far away and lose interest
+# up close", then "why tho").
+UNCLEAR_READINGS = frozenset({"nlu_fallback", "share_reflection"})
+# A message not understood overrides the topic held before it when its likeliest topic was
+# read with at least this confidence.
+UNCLEAR_OVER_HELD = 0.3
+
+
+def _topic_of_unclear_message(tracker: Tracker, least: float = 0.0) -> Optional[Text]:
     """The topic (a `last_topic` value) of the likeliest intent of the visitor's message
-    before this one, when that message was not understood (read as `nlu_fallback`)."""
+    before this one, when that message was not understood (`UNCLEAR_READINGS`) and that
+    intent's confidence is at least `least`."""
     said = [event for event in tracker.events if event.get("event") == "user"]
     if len(said) < 2:
         return None
     parse = said[-2].get("parse_data") or {}
-    if (parse.get("intent") or {}).get("name") != "nlu_fallback":
+    if (parse.get("intent") or {}).get("name") not in UNCLEAR_READINGS:
         return None
-    offered = [b["payload"].lstrip("/") for b in likeliest_topics(parse.get("intent_ranking") or [], limit=1)]
+    ranking = parse.get("intent_ranking") or []
+    offered = [b["payload"].lstrip("/") for b in likeliest_topics(ranking, limit=1)]
+    weights = {str(e.get("name")): float(e.get("confidence") or 0.0) for e in ranking}
     return next((TOPIC_OF_INTENT[intent] for intent in offered
-                 if intent in TOPIC_OF_INTENT and intent != "request_human"), None)
+                 if intent in TOPIC_OF_INTENT and intent != "request_human" and weights.get(intent, 0.0) >= least),
+                None)

@@ -1,12 +1,13 @@
 """Follow-ups that name no topic ("is that bad?", "give me an example", "why?", "what about my
-partner?", "so what do I do?") answered on the topic just discussed. Pure data and logic, no
-Rasa imports.
+partner?", "so what do I do?", "tell me more") answered on the topic just discussed. Pure data
+and logic, no Rasa imports.
 
 The topic is kept in the slot `last_topic` (domain.yml: set from the intent of every topic
 question or feeling); the answer is a response named `utter_follow_up_<kind>__<topic>` when
 the domain has one, else the kind's answer for patterns and feelings
 (`utter_follow_up_<kind>`), else the topic's own answer again (a practical fact says what
-there is to say), and for "what do I do" outside patterns and feelings, the way to book.
+there is to say, and to a question it may not cover, where to ask for more), and for "what do
+I do" outside patterns and feelings, the way to book.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ KIND_OF_INTENT: Dict[str, str] = {
     "ask_why": "why",
     "ask_about_partner": "partner",
     "ask_next_step": "what_to_do",
+    "ask_more": "more",
+    # set by attune/topic_context.py: an unsure reading right after a topic, about that topic
+    "continue_topic": "more",
 }
 
 # Topics (the names the everyday evaluation uses) and the responses that answer them.
@@ -93,6 +97,15 @@ PATTERNS_AND_FEELINGS = frozenset({
     "secure_attachment",
 })
 BOOKING = TOPIC_RESPONSES["booking"]
+# The practice's facts: a question on one that the answer may not cover gets the answer, then
+# the way to ask the practice (`MORE_DETAIL`).
+PRACTICE_FACTS = frozenset({
+    "fees", "sliding_scale", "insurance", "session_formats", "clients", "languages", "accessibility",
+    "free_consultation", "cancellation", "hours", "booking",
+})
+MORE_DETAIL = "utter_follow_up_more_detail"
+# What the assistant kindly declines: "so what do I do?" after one gets that answer's next step.
+DECLINED = frozenset({"judge_partner", "diagnosis_request", "medication", "bot_as_therapist"})
 
 
 def intent_for(topic: str) -> Optional[str]:
@@ -117,6 +130,12 @@ def follow_up_responses(kind: str, topic: Optional[str], responses: Container[st
     general = f"utter_follow_up_{kind}"
     if topic in PATTERNS_AND_FEELINGS and general in responses:
         return [general]
+    more = f"utter_follow_up_more__{topic}"
+    if kind == "what_to_do" and topic in DECLINED and more in responses:
+        # "so should i leave?" after "I can't judge your partner": that answer's next step.
+        return [more]
     if kind == "what_to_do":
         return list(BOOKING)
+    if kind == "more" and topic in PRACTICE_FACTS and MORE_DETAIL in responses:
+        return [*TOPIC_RESPONSES[topic][:1], MORE_DETAIL]
     return list(TOPIC_RESPONSES[topic])

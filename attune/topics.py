@@ -29,6 +29,12 @@ TOPIC_TITLES: Dict[str, str] = {
     "ask_counselling": "What counselling is like",
     "ask_therapy_approaches": "Therapy approaches",
     "ask_labels_criticism": "Are labels overused?",
+    "ask_patterns_not_diagnosis": "Is it a diagnosis?",
+    # what Attune kindly declines: offered too, so a follow-up on one keeps its button
+    "ask_medication": "Questions about medication",
+    "judge_partner": "Questions about my partner",
+    "request_bot_therapist": "Can you be my therapist?",
+    "bot_challenge": "Who am I talking to?",
     # the practice's facts (attune/facts.py)
     "ask_fees": "What a session costs",
     "ask_sliding_scale": "Is there a sliding scale?",

@@ -44,7 +44,7 @@ def test_a_practical_topic_is_answered_again_and_what_to_do_is_the_way_to_book()
 
 def test_every_named_response_exists():
     for topic in TOPIC_RESPONSES:
-        for kind in ("example", "is_it_bad", "why", "partner", "what_to_do"):
+        for kind in ("example", "is_it_bad", "why", "partner", "what_to_do", "more"):
             assert set(follow_up_responses(kind, topic, RESPONSES)) <= set(RESPONSES)
     assert PATTERNS_AND_FEELINGS <= set(TOPIC_RESPONSES)
 
@@ -106,3 +106,62 @@ async def test_right_after_a_message_that_was_not_understood_it_answers_on_its_l
     events = await ActionFollowUp().run(dispatcher, state, {"responses": RESPONSES})
     assert [m["response"] for m in dispatcher.messages] == follow_up_responses("why", "pushing_love_away", RESPONSES)
     assert {"event": "slot", "name": "last_topic", "value": "pushing_love_away", "timestamp": None} in events
+
+
+async def test_more_on_a_pattern_is_new_words_not_the_same_answer_again():
+    messages = await sent("continue_topic", last_topic="secure_attachment", on_topic=True)
+    assert [m["response"] for m in messages] == ["utter_follow_up_more__secure_attachment"]
+    messages = await sent("ask_more", last_topic="self_compassion", on_topic=True)
+    assert [m["response"] for m in messages] == ["utter_follow_up_more__self_compassion"]
+
+
+async def test_more_on_a_practice_fact_is_the_fact_and_where_to_ask():
+    messages = await sent("continue_topic", last_topic="accessibility", on_topic=True)
+    assert [m["response"] for m in messages] == ["utter_accessibility", "utter_follow_up_more_detail"]
+
+
+def test_every_pattern_and_feeling_has_more_of_its_own():
+    for topic in PATTERNS_AND_FEELINGS:
+        assert f"utter_follow_up_more__{topic}" in RESPONSES, topic
+
+
+async def test_tell_me_more_with_nothing_discussed_asks_what_was_meant():
+    messages = await sent("ask_more", last_topic=None, on_topic=False)
+    assert messages[0]["response"] == "utter_ask_rephrase" and messages[0]["buttons"]
+
+
+def told_then(follow_up: str, earlier: dict, slots: dict) -> Tracker:
+    events = [{"event": "user", "text": "earlier", "parse_data": earlier},
+              {"event": "user", "text": "why tho", "parse_data": {"intent": {"name": follow_up}}}]
+    message = {"intent": {"name": follow_up}, "intent_ranking": [], "text": "why tho"}
+    return Tracker("visitor", slots, message, events, False, None, {}, "action_listen")
+
+
+async def test_why_after_a_pattern_told_like_an_exercise_answer_is_answered_on_that_pattern():
+    # "i want people when they're far away and lose interest up close" (read as an answer to
+    # the exercise, none running), then "why tho": the push and pull, not "say it another way".
+    earlier = {"intent": {"name": "share_reflection", "confidence": 0.84},
+               "intent_ranking": [{"name": "share_reflection", "confidence": 0.84},
+                                  {"name": "ask_push_pull", "confidence": 0.06}]}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFollowUp().run(dispatcher, told_then("ask_why", earlier, {"on_topic": False}),
+                                        {"responses": RESPONSES})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_follow_up_why"]
+    assert {"event": "slot", "timestamp": None, "name": "last_topic", "value": "push_pull"} in events
+
+
+async def test_a_follow_up_after_an_unclear_message_follows_that_message_not_an_older_topic():
+    earlier = {"intent": {"name": "nlu_fallback", "confidence": 0.3},
+               "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3},
+                                  {"name": "ask_anxious_attachment", "confidence": 0.46}]}
+    slots = {"on_topic": True, "last_topic": "fear_of_abandonment"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionFollowUp().run(dispatcher, told_then("ask_is_it_bad", earlier, slots),
+                                        {"responses": RESPONSES})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_follow_up_is_it_bad"]
+    assert any(e.get("name") == "last_topic" and e.get("value") == "anxious_attachment" for e in events)
+
+
+def test_what_to_do_after_a_declined_topic_is_its_own_next_step_not_the_booking_details():
+    assert follow_up_responses("what_to_do", "judge_partner", RESPONSES) == ["utter_follow_up_more__judge_partner"]
+    assert follow_up_responses("what_to_do", "hours", RESPONSES) == list(TOPIC_RESPONSES["booking"])

@@ -16,8 +16,10 @@ MIN_EXAMPLES = 15
 RASA_DEFAULT_INTENTS = {"restart", "back", "out_of_scope", "session_start", "nlu_fallback"}
 # Set only by a channel, never typed: attune/channels/guard.py turns an over-long message into it.
 # Set by code or a button, never typed: the channel's length check, the safety plan button,
-# the crisis-aware reading (attune/safety/context.py), the language check.
-PAYLOAD_ONLY_INTENTS = {"message_too_long", "make_safety_plan", "unsure_after_crisis", "unreadable_language"}
+# the crisis-aware reading (attune/safety/context.py), the language check, the reading after a
+# topic (attune/topic_context.py).
+PAYLOAD_ONLY_INTENTS = {"message_too_long", "make_safety_plan", "unsure_after_crisis", "unreadable_language",
+                        "continue_topic"}
 
 
 def normalise(example: str) -> str:
