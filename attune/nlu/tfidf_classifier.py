@@ -88,6 +88,19 @@ def _spellings(word: Text) -> List[Text]:
     return [word, _REPEATS.sub(r"\1\1", word), _REPEATS.sub(r"\1", word)]
 
 
+def with_column_major_coefficients(model: LogisticRegression) -> LogisticRegression:
+    """`model` with its coefficients stored column by column (the same numbers).
+
+    scikit-learn scores a sparse message as `features @ coef_.T`, and SciPy multiplies a sparse
+    matrix by a dense one through `coef_.T.ravel()`: on row-major coefficients that is a copy
+    of the whole 83 x 34,553 matrix (23 MB) for every message, about 7 ms, more than the
+    sentence encoder. Stored column-major, `coef_.T` is already laid out as SciPy reads it, the
+    ravel is a view, and the product is the same computation on the same numbers.
+    """
+    model.coef_ = np.asfortranarray(model.coef_)
+    return model
+
+
 def _vectorizers(config: Dict[Text, Any]) -> List[TfidfVectorizer]:
     return [
         TfidfVectorizer(lowercase=True, token_pattern=WORD_TOKENS, sublinear_tf=True,
@@ -216,7 +229,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         model = LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
                                    max_iter=int(self._config["max_iter"]), random_state=42)
         model.fit(features, labels)
-        self._model = model
+        self._model = with_column_major_coefficients(model)
         self.persist()
         return self._resource
 
@@ -255,6 +268,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                     model.classes_ = np.array(meta["classes"])
                     model.coef_ = arrays["coef"]
                     model.intercept_ = arrays["intercept"]
+                    with_column_major_coefficients(model)
         except (ValueError, FileNotFoundError, KeyError):
             logger.debug("TfidfIntentClassifier: no trained model in %s.", resource.name)
             return cls(merged, model_storage, resource)
