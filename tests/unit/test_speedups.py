@@ -83,11 +83,20 @@ def test_the_applicable_rules_are_rasas_and_states_seen_before_get_the_very_same
     assert policy._get_possible_keys(other, STATES[0]) is not policy._get_possible_keys(RULES, STATES[0])
 
 
-def test_states_with_the_visitors_words_are_never_remembered():
+def test_the_visitors_words_are_never_kept_and_rules_that_name_words_read_them_each_time():
     from rasa.core.policies.rule_policy import RulePolicy
 
     speedups.apply()
     policy = RulePolicy.__new__(RulePolicy)
-    states = [{"user": {"text": "my words"}, **LISTEN}]
-    assert policy._get_possible_keys(RULES, states) == set()
-    assert "my words" not in repr(policy.__dict__)
+    first = [{}, {"user": {"text": "my words"}, **LISTEN}]
+    other = [{}, {"user": {"text": "other words"}, **LISTEN}]
+    found = policy._get_possible_keys(RULES, first)
+    assert found == rasas_possible_keys(policy, RULES, first) == rasas_possible_keys(policy, RULES, other)
+    # No rule names a text: the words are never compared, so any words get that same answer.
+    assert policy._get_possible_keys(RULES, other) is found
+    assert "my words" not in repr(policy.__dict__) and "other words" not in repr(policy.__dict__)
+    by_text = {**RULES, _rule({}, {"user": {"text": "my words"}, **LISTEN}): "utter_greet"}
+    answers = [policy._get_possible_keys(by_text, states) for states in (first, other, first)]
+    assert answers == [rasas_possible_keys(policy, by_text, s) for s in (first, other, first)]
+    assert answers[0] != answers[1] and answers[0] is not answers[2]  # read each time
+
