@@ -14,6 +14,10 @@ Rasa's way each time, so it resolves (or fails) exactly as before.
 Rasa's RulePolicy tries every rule against the conversation's last states, in Python, for every
 prediction (about three a message): the rules that apply to states seen before are remembered,
 the very same answer (`_remember_rule_keys`).
+
+Rasa runs its model graph (the NLU pipeline once a message, the policies once a prediction)
+through dask's scheduler, which costs about 0.2 ms a run to plan eight nodes on one thread: the
+same nodes are called in dependency order directly (`_run_graphs_in_order`).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result
     _remember_event_classes()
     _remember_rule_keys()
+    _run_graphs_in_order()
     model_thread.install()
     _applied = True
 
@@ -144,12 +149,6 @@ def _remember_rule_keys() -> None:
         return possible
 
     RulePolicy._get_possible_keys = get_possible_keys
-
-
-# What stands for the visitor's words in a remembered state's key.
-WORDS_LEFT_OUT = "<words>"
-_RULES_NAME_WORDS = "_attune_rules_name_words"
-_REMEMBERED_KEYS = "_attune_possible_keys"
 
 
 # What stands for the visitor's words in a remembered state's key.

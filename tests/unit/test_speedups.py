@@ -100,3 +100,59 @@ def test_the_visitors_words_are_never_kept_and_rules_that_name_words_read_them_e
     assert answers == [rasas_possible_keys(policy, by_text, s) for s in (first, other, first)]
     assert answers[0] != answers[1] and answers[0] is not answers[2]  # read each time
 
+
+def test_a_graph_is_computed_as_dask_computes_it_each_node_once():
+    import dask
+
+    calls = []
+
+    def node(name):
+        def call(*inputs):
+            calls.append(name)
+            return name, [value for _, value in inputs]
+        return call
+
+    graph = {
+        "tokenize": (node("tokenize"), "__message__"),
+        "classify": (node("classify"), "tokenize", "provider"),
+        "provider": (node("provider"),),
+        "risk": (node("risk"), "classify", "tokenize"),
+        "__message__": ("__message__", ["a message"]),
+        "unused": (node("unused"), "provider"),
+    }
+    theirs = dask.get(graph, ["risk", "classify"])
+    theirs_calls = sorted(calls)
+    calls.clear()
+    done = {}
+    ours = tuple(speedups.graph_value(key, graph, done) for key in ["risk", "classify"])
+    assert ours == theirs
+    assert sorted(calls) == ["classify", "provider", "risk", "tokenize"]
+    assert speedups.graph_value("unused", graph, done) and sorted(calls) == theirs_calls
+    # A name that is no key of the graph is handed on as it is, as dask does.
+    assert speedups.graph_value("x", {"x": (lambda *a: a, "not-a-key")}, {}) == dask.get(
+        {"x": (lambda *a: a, "not-a-key")}, "x") == ("not-a-key",)
+
+
+def test_the_model_graph_runner_answers_as_with_dask(monkeypatch):
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    speedups.apply()
+    runner = DaskGraphRunner.__new__(DaskGraphRunner)
+    needs = {"a": (), "b": ("a",)}
+    schema_nodes = {name: type("Node", (), {"needs": {f"i{i}": n for i, n in enumerate(names)}})
+                    for name, names in needs.items()}
+
+    class Schema:
+        target_names = ["b"]
+        nodes = schema_nodes
+
+        def minimal_graph_schema(self, targets):
+            return self
+
+    def instantiated(name):
+        return lambda *inputs: (name, [v for _, v in inputs] or None)
+
+    runner._graph_schema = Schema()
+    runner._instantiated_nodes = {name: instantiated(name) for name in needs}
+    assert runner.run(inputs={"x": 1}) == {"b": [None]}
+    assert runner.run(targets=["a", "b"]) == {"a": None, "b": [None]}
