@@ -16,7 +16,9 @@ message this check misses gets the reply the pipeline decides (the crisis reply 
 model reads risk), only without the priority, and one it flags that is not risk gets its
 ordinary answer. Costs what the word lists'
 reading of the message costs, on the event loop: about 0.5 ms for a typical message, 8-12 ms
-for one of 2,000 characters (docs/performance.md). Nothing of the message is logged.
+for one of 2,000 characters (docs/performance.md); the NLU component then takes that reading
+instead of reading the same text again (`RiskDetector.assess_remembered`). Nothing of the
+message is logged.
 """
 
 from __future__ import annotations

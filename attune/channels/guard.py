@@ -184,7 +184,7 @@ def _shared_risk_intent(text: str) -> Optional[str]:
     """The risk intent of a text, read by the process's one risk detector."""
     from attune.safety.detector import shared_detector
 
-    return shared_detector().assess(text).intent
+    return shared_detector().assess_remembered(text).intent
 
 
 _shared: Optional[ChannelGuard] = None

@@ -208,7 +208,7 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         model = shared_risk_model() if self._config.get("use_model", True) else None
         for message in messages:
             text = message.get(TEXT) or ""
-            assessment = self.detector.assess(text)
+            assessment = self.detector.assess_remembered(text)
             data = _assessment_data(assessment)
             if model is not None:
                 try:

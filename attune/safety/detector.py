@@ -56,6 +56,9 @@ _BUILDING = threading.Lock()
 # The process's one detector (`shared_detector`): what every message is read with.
 _SHARED: Optional["RiskDetector"] = None
 
+# Assessments `RiskDetector.assess_remembered` keeps (by digest): many more than the messages
+# between a turn's lane check and its NLU reading, however many conversations are waiting.
+REMEMBERED = 512
 # Risk may sit at the end of a long paste, so long messages are read whole up to this bound
 # (about 10 ms); beyond it only the head and the tail are read.
 MAX_CHARS = 40_000
@@ -161,6 +164,8 @@ class RiskDetector(Scope):
         known.update(vocabulary)
         self._normalise = Normaliser(lexicon.get("normalise") or {}, known, vocabulary)
         self._setup_scope(lexicon)
+        self._recent: Dict[bytes, RiskAssessment] = {}
+        self._recent_lock = threading.Lock()
 
     # ------------------------------------------------------------------ construction
 
@@ -285,6 +290,28 @@ class RiskDetector(Scope):
         except Exception:  # noqa: BLE001 - the detector must answer whatever happens
             logger.error("risk detector failed on a message; using the keyword fallback", exc_info=True)
             return self._fallback_assess(text)
+
+    def assess_remembered(self, text: Any) -> RiskAssessment:
+        """`assess`, remembered for the last `REMEMBERED` texts read this way in this process.
+
+        The crisis lane's check (attune/crisis_lane.py) reads each message on the event loop,
+        and the NLU component reads the same text again a moment later in a model thread: the
+        second reading is the first one's answer. A detector keeps nothing between messages,
+        so the same lists read the same text to the same assessment, and nothing decided
+        changes. Kept by a digest of the text, never its words.
+        """
+        if not isinstance(text, str):
+            return self.assess(text)
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        known = self._recent.get(key)
+        if known is not None:
+            return known
+        assessment = self.assess(text)
+        with self._recent_lock:
+            if len(self._recent) >= REMEMBERED:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = assessment
+        return assessment
 
     @staticmethod
     def _coerce(text: Any) -> str:

@@ -17,9 +17,10 @@ offers the international directory.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, Optional, Sequence, Tuple
 
 from attune.safety.resources import Registry
 
@@ -277,13 +278,55 @@ def _unabbreviated(text: str) -> str:
     return _ABBREVIATED.sub(r"\1", text)
 
 
-def _longest_known(stretch: str, known: Dict[str, Tuple[str, str]]) -> Optional[Tuple[str, str]]:
+@dataclass(frozen=True)
+class _Tables:
+    """What `find_place` reads a message against, built once per registry: every known name as
+    `_longest_known` compares it (abbreviations' full stops dropped), in `names` order; the
+    subdivision codes; and the one pattern of every place name (`is_place_statement`)."""
+
+    known: Tuple[Tuple[str, Tuple[str, str]], ...]
+    codes: Dict[str, Tuple[str, str]]
+    all_codes: Dict[str, Tuple[str, str]]
+    places: "re.Pattern[str]"
+
+
+# Tables by registry, held with the registry itself so its id cannot be reused while cached.
+_TABLES: Dict[int, Tuple[Registry, _Tables]] = {}
+_TABLES_LOCK = threading.Lock()
+_TABLES_KEPT = 8
+
+
+def _tables(registry: Registry) -> _Tables:
+    """The registry's tables (a registry is frozen: built on its first message, then reused)."""
+    entry = _TABLES.get(id(registry))
+    if entry is not None and entry[0] is registry:
+        return entry[1]
+    known = names(registry)
+    tables = _Tables(known=tuple((_unabbreviated(name), found) for name, found in known.items()),
+                     codes=_codes(registry), all_codes=_all_codes(registry),
+                     places=_names_pattern(frozenset(known) | UNCOVERED_PLACES))
+    with _TABLES_LOCK:
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.clear()
+        _TABLES[id(registry)] = (registry, tables)
+    return tables
+
+
+@lru_cache(maxsize=1)
+def _uncovered_longest_first() -> Tuple[str, ...]:
+    return tuple(sorted(UNCOVERED_PLACES, key=len, reverse=True))
+
+
+def _longest_known(stretch: str, known: Sequence[Tuple[str, Tuple[str, str]]]) -> Optional[Tuple[str, str]]:
+    """The longest known name in `stretch` as a whole word (the first of that length in
+    `known`'s order). A name that is not even a substring cannot match: its pattern is only
+    tried on the few that are."""
     lowered = " " + re.sub(r"\s+", " ", stretch.lower()) + " "
     best: Optional[Tuple[str, str]] = None
     best_length = 0
-    for name, found in known.items():
-        name = _unabbreviated(name)
-        if len(name) > best_length and re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", lowered):
+    for name, found in known:
+        if (len(name) > best_length and name in lowered
+                and re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", lowered)):
             best, best_length = found, len(name)
     return best
 
@@ -291,8 +334,8 @@ def _longest_known(stretch: str, known: Dict[str, Tuple[str, str]]) -> Optional[
 def find_place(registry: Registry, text: str) -> Optional[Place]:
     """The place the visitor says they are in, or None when they name none."""
     text = _unabbreviated((text or "")[:300])
-    known = names(registry)
-    codes = _codes(registry)
+    tables = _tables(registry)
+    known, codes = tables.known, tables.codes
     for stretch, placed in _candidates(text):
         stretch = _NOT_THERE.split(stretch, maxsplit=1)[0]
         if not stretch.strip():
@@ -303,13 +346,13 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
         if found is None and placed:
             # "i'm in ny": right after "in", a code in any case is a place.
             first = stretch.split()[0].upper() if stretch.split() else ""
-            found = codes.get(first) or (_all_codes(registry).get(first)
+            found = codes.get(first) or (tables.all_codes.get(first)
                                          if stretch.strip() == first.strip() and first.isupper() else None)
         if found is not None:
             return Place(code=found[0], name=found[1])
         lowered = stretch.lower()
-        uncovered = next((p for p in sorted(UNCOVERED_PLACES, key=len, reverse=True)
-                          if re.search(r"\b" + re.escape(p) + r"\b", lowered)), None)
+        uncovered = next((p for p in _uncovered_longest_first()
+                          if p in lowered and re.search(r"\b" + re.escape(p) + r"\b", lowered)), None)
         if uncovered is not None:
             return Place(code=UNKNOWN, name=uncovered.title())
     return None
@@ -346,7 +389,7 @@ def is_place_statement(registry: Registry, text: str) -> bool:
 def _known_places(registry: Registry) -> "re.Pattern[str]":
     """One pattern for every place name the finder knows, longest first: a message is read in
     one pass, however many names there are."""
-    return _names_pattern(frozenset(names(registry)) | UNCOVERED_PLACES)
+    return _tables(registry).places
 
 
 @lru_cache(maxsize=8)

@@ -77,6 +77,8 @@ class NoRisk:
     def assess(self, text: str) -> RiskAssessment:
         return RiskAssessment(None, None, "self", "current", ())
 
+    assess_remembered = assess
+
 
 def process(text: str) -> Message:
     config = {**RiskDetectorComponent.get_default_config(), "use_model": False}

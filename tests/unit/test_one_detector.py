@@ -75,3 +75,25 @@ def test_without_a_model_the_shipped_lists_are_built_once_and_shared(monkeypatch
 
     assert shared_detector() is first is RiskDetector.load()
     assert first.fingerprint() == RiskDetector.load(DEFAULT_LEXICON_PATH).fingerprint()
+
+
+def test_the_crisis_lanes_check_and_the_nlu_component_read_a_message_once(monkeypatch):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from attune.crisis_lane import is_urgent
+
+    read_once = shared_detector()
+    monkeypatch.setattr(read_once, "_recent", {})
+    readings: List[str] = []
+    assess = read_once.assess
+    monkeypatch.setattr(read_once, "assess", lambda text: readings.append("read") or assess(text))
+    config = {**RiskDetectorComponent.get_default_config(), "use_model": False}
+    component = RiskDetectorComponent(config, None, None, detector=read_once)
+    for text, urgent, intent in (("i want to kill myself", True, "risk_suicide"),
+                                 ("what is anxious attachment?", False, "greet")):
+        readings.clear()
+        assert is_urgent(text) is urgent  # on the event loop, before the model reads the message
+        [message] = component.process([Message({"text": text, "intent": {"name": "greet", "confidence": 0.9},
+                                                "intent_ranking": [{"name": "greet", "confidence": 0.9}]})])
+        assert message.get("intent")["name"] == intent
+        assert readings == ["read"]

@@ -231,3 +231,50 @@ def test_the_place_the_visitor_is_in_not_the_practices_or_where_they_grew_up(tex
 
 def test_where_the_practice_is_said_first_is_not_the_visitors_place():
     assert find_place(load_registry(), "y'all are in canada? so you cant do nothin for me anyway") is None
+
+
+def _longest_known_by_every_name(stretch, registry):
+    """The finder's first way: every known name's pattern tried on the stretch."""
+    import re
+
+    from attune.safety.regions import _unabbreviated, names
+
+    lowered = " " + re.sub(r"\s+", " ", stretch.lower()) + " "
+    best, best_length = None, 0
+    for name, found in names(registry).items():
+        name = _unabbreviated(name)
+        if len(name) > best_length and re.search(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", lowered):
+            best, best_length = found, len(name)
+    return best
+
+
+@pytest.mark.parametrize("stretch", [
+    "quebec", "quebec city", "st johns", "st john's", "new york city now", "la", "los angeles",
+    "york", "washington dc", "victoria bc", "victoria", "  Fort   McMurray ", "b.c.", "bc.", "the uk",
+    "northern ireland", "ireland", "hamilton nz", "hamilton", "london ontario", "london", "ontarioo",
+    "a bad place", "", "québec", "montréal", "kelowna if that matters", "the states", "nyc or la",
+])
+def test_a_known_name_is_found_as_when_every_names_pattern_was_tried(stretch):
+    from attune.safety.regions import _longest_known, _tables
+
+    assert _longest_known(stretch, _tables(REGISTRY).known) == _longest_known_by_every_name(stretch, REGISTRY)
+
+
+def test_a_registrys_names_are_gathered_once_and_another_registry_gets_its_own(monkeypatch):
+    from attune.safety import regions
+
+    gathered = []
+    names = regions.names
+
+    def counted(registry):
+        gathered.append(registry)
+        return names(registry)
+
+    monkeypatch.setattr(regions, "names", counted)
+    monkeypatch.setattr(regions, "_TABLES", {})
+    for text in ("im in quebec", "vancouver", "i live in texas", "hello there"):
+        find_place(REGISTRY, text)
+    assert gathered == [REGISTRY]
+    other = load_registry()
+    assert find_place(other, "im in quebec").code == "CA-QC" and gathered == [REGISTRY, other]
+    assert is_place_statement(other, "im in sydney not canada") and len(gathered) == 2

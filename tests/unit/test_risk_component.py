@@ -20,6 +20,8 @@ class FakeDetector:
         category = {"risk_suicide": "suicide", "risk_harm_others": "harm_others"}.get(self.intent or "")
         return RiskAssessment(category, None, "self", "current", ("fake",) if category else ())
 
+    assess_remembered = assess
+
 
 def component(intent: Optional[str], use_model: bool = False) -> RiskDetectorComponent:
     config = {**RiskDetectorComponent.get_default_config(), "use_model": use_model}

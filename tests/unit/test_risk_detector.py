@@ -1257,3 +1257,32 @@ def test_a_day_picked_to_be_done_is_a_plan(detector):
     for text in ["as good a time as any to go to the gym",
                  "today is as good a day as any to be done with this project", "picked the date for the wedding"]:
         assert detector.assess(text).intent is None
+
+
+# --------------------------------------------------------------------------- read twice
+
+
+def test_a_text_read_twice_gets_the_first_readings_answer_which_is_the_word_lists_own(detector, monkeypatch):
+    texts = ["I want to kill myself", "what is anxious attachment?", "i'm not suicidal, just tired",
+             "he hit me again last night", "", "   ", "caf\u00e9 \ud800 broken surrogate"]
+    monkeypatch.setattr(detector, "_recent", {})
+    first = [detector.assess_remembered(text) for text in texts]
+    assert first == [detector.assess(text) for text in texts]
+    read = []
+    assess = detector.assess
+    monkeypatch.setattr(detector, "assess", lambda text: read.append(1) or assess(text))
+    assert [detector.assess_remembered(text) for text in texts] == first
+    assert not read  # the second reading is the first one's answer
+    assert detector.assess_remembered(None) == RiskAssessment() and read  # not a text: read as always
+
+
+def test_remembered_readings_keep_no_words_and_are_bounded(detector, monkeypatch):
+    from attune.safety import detector as detector_module
+
+    monkeypatch.setattr(detector, "_recent", {})
+    monkeypatch.setattr(detector_module, "REMEMBERED", 3)
+    for text in ["I want to die", "hello there", "my secret words", "one more"]:
+        detector.assess_remembered(text)
+    assert len(detector._recent) == 3
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in detector._recent)
+    assert "my secret words" not in repr(detector._recent) and b"secret" not in b"".join(detector._recent)

@@ -204,3 +204,35 @@ def test_rasas_training_cache_retrains_the_classifier_when_the_sentence_weights_
     assert TfidfIntentClassifier.fingerprint_addon({"embedding_weight": 1.0}) == \
         sentence_encoder.shared_encoder().fingerprint
     assert TfidfIntentClassifier.fingerprint_addon({"embedding_weight": 0.0}) is None
+
+
+def test_coefficients_are_kept_column_major_so_scoring_copies_nothing_and_answers_the_same(storage):
+    component = trained(storage)
+    loaded = TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), storage,
+                                        Resource("intent_classifier"), context())
+    for model in (component._model, loaded._model):
+        assert model.coef_.T.flags.c_contiguous  # SciPy reads coef_.T as it is: no copy per message
+    texts = ["hi", "book me in for tuesday", "why do I always need reassurance", "stop", "🙂 ??"]
+    features, _ = loaded._features(texts)
+    row_major = np.ascontiguousarray(loaded._model.coef_)
+    expected = features @ row_major.T + loaded._model.intercept_
+    assert np.array_equal(loaded._model.decision_function(features), expected)
+
+
+@pytest.mark.parametrize("config", [{}, EMBEDDED])
+def test_messages_are_read_into_the_very_matrix_scikit_learn_builds(storage, config):
+    component = trained(storage, config)
+    loaded = TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), storage,
+                                        Resource("intent_classifier"), context())
+    texts = ["hi", "book me in for tuesday", "Why do I ALWAYS need reassurance?? ", "", "   ", "🙂 ??",
+             "/greet", "zxqv blorp", "stop stop stop", "caf\u00e9 cr\u00e8me", "hi\n\nthere\ttab", "b" * 500]
+    for classifier in (component, loaded):
+        for batch in [[text] for text in texts] + [texts]:
+            ours, _ = classifier._features(batch)
+            classifier._tables = []  # scikit-learn's transforms and hstack, as before
+            theirs, _ = classifier._features(batch)
+            classifier._tables = None
+            assert ours.shape == theirs.shape
+            for part in ("indptr", "indices", "data"):
+                assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+            assert np.array_equal(classifier._model.predict_proba(ours), classifier._model.predict_proba(theirs))
