@@ -31,7 +31,7 @@ from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
                                          NO_ONE_CAN_HELP,
-                                         WILL_NOT_CALL, crisis_state, someone_elses_emergency)
+                                         WILL_NOT_CALL, crisis_state, read_by_model_alone, someone_elses_emergency)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
 from attune.safety.lines import (
@@ -728,8 +728,7 @@ def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[
 
 def model_only(event: UserUttered) -> bool:
     """Whether the message's risk reading is the risk model's alone (no word list read it)."""
-    risk = (getattr(event, "parse_data", None) or {}).get("risk") or {}
-    return risk.get("source") in ("model", "two_turns")
+    return read_by_model_alone(getattr(event, "parse_data", None))
 
 
 WELCOME = "utter_welcome"

@@ -262,27 +262,28 @@ def reading_at_start(text: str, intent: Optional[str]) -> Optional[str]:
     return EXERCISE_ANSWER
 
 
-def re_read_in_exercise(parse_data: Dict[str, Any]) -> bool:
-    """Re-reads `parse_data` (in place) as `reading_in_exercise` says. Returns whether it
-    changed the reading."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    chosen = reading_in_exercise(str(parse_data.get("text") or ""), intent, parse_data.get("intent_ranking") or [],
-                                 float((parse_data.get("intent") or {}).get("confidence") or 0.0))
-    if chosen is None or chosen == intent:
+def _take(parse_data: Dict[str, Any], chosen: Optional[str]) -> bool:
+    """Makes `chosen` the reading when it is one and differs. Returns whether it did."""
+    if chosen is None or chosen == (parse_data.get("intent") or {}).get("name"):
         return False
     _set_intent(parse_data, chosen, None)
     return True
+
+
+def re_read_in_exercise(parse_data: Dict[str, Any]) -> bool:
+    """Re-reads `parse_data` (in place) as `reading_in_exercise` says. Returns whether it
+    changed the reading."""
+    intent = parse_data.get("intent") or {}
+    return _take(parse_data, reading_in_exercise(str(parse_data.get("text") or ""), intent.get("name"),
+                                                 parse_data.get("intent_ranking") or [],
+                                                 float(intent.get("confidence") or 0.0)))
 
 
 def re_read_at_start(parse_data: Dict[str, Any]) -> bool:
     """Re-reads `parse_data` (in place) as `reading_at_start` says, for a message answering
     "Shall we start?". Returns whether it changed the reading."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    chosen = reading_at_start(str(parse_data.get("text") or ""), intent)
-    if chosen is None or chosen == intent:
-        return False
-    _set_intent(parse_data, chosen, None)
-    return True
+    return _take(parse_data, reading_at_start(str(parse_data.get("text") or ""),
+                                              (parse_data.get("intent") or {}).get("name")))
 
 
 # A question asked inside a feeling ("My son won't talk to anyone since the move. He's 15. Do
@@ -376,12 +377,8 @@ def reading_of_named_pattern(text: str, intent: Optional[str]) -> Optional[str]:
 def re_read_named_pattern(parse_data: Dict[str, Any]) -> bool:
     """Re-reads `parse_data` (in place) as `reading_of_named_pattern` says. Returns whether it
     changed the reading."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    chosen = reading_of_named_pattern(str(parse_data.get("text") or ""), intent)
-    if chosen is None or chosen == intent:
-        return False
-    _set_intent(parse_data, chosen, None)
-    return True
+    return _take(parse_data, reading_of_named_pattern(str(parse_data.get("text") or ""),
+                                                      (parse_data.get("intent") or {}).get("name")))
 
 
 # Thanks that also takes leave ("Thank you. Good day.", "thx, have a good night"): a goodbye,
@@ -398,8 +395,5 @@ def reading_of_thanks(text: str, intent: Optional[str]) -> Optional[str]:
 
 def re_read_thanks(parse_data: Dict[str, Any]) -> bool:
     """Re-reads `parse_data` (in place) as `reading_of_thanks` says. Returns whether it did."""
-    chosen = reading_of_thanks(str(parse_data.get("text") or ""), (parse_data.get("intent") or {}).get("name"))
-    if chosen is None:
-        return False
-    _set_intent(parse_data, chosen, None)
-    return True
+    return _take(parse_data, reading_of_thanks(str(parse_data.get("text") or ""),
+                                               (parse_data.get("intent") or {}).get("name")))

@@ -34,6 +34,7 @@ from attune.safety.crisis_state import (
     NO_ONE_CAN_HELP,
     WILL_NOT_CALL,
     crisis_state,
+    read_by_model_alone,
     someone_elses_emergency,
 )
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver, shared_risk_model
@@ -282,7 +283,7 @@ def _crisis_turns(tracker: Any) -> list:
     from rasa.shared.core.events import UserUttered
 
     return [(event.intent_name, {str(e.get("entity")) for e in event.entities or []},
-             ((getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}).get("source") in ("model", "two_turns"))
+             read_by_model_alone(getattr(event, "parse_data", None)))
             for event in getattr(tracker, "events", []) or [] if isinstance(event, UserUttered)]
 
 
@@ -490,9 +491,8 @@ _LINES_HERE = re.compile(
 def model_only_nothing_new(parse_data: Dict[Text, Any]) -> bool:
     """Whether a risk reading is the model's alone (no word list read it) and the message
     names nothing new: nothing swallowed, no means, no place to step back from."""
-    risk = parse_data.get(RISK_KEY) or {}
     entities = {e.get("entity") for e in parse_data.get("entities") or []}
-    return risk.get("source") in ("model", "two_turns") and not entities & (NEW_RISK_ENTITIES - {"soon"})
+    return read_by_model_alone(parse_data) and not entities & (NEW_RISK_ENTITIES - {"soon"})
 
 
 def _re_read(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]", intent: str,

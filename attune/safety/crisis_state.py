@@ -66,6 +66,11 @@ class CrisisState:
     repeat: bool = False
 
 
+def read_by_model_alone(parse_data: Optional[dict]) -> bool:
+    """Whether a message's risk reading is the risk model's alone (no word list read it)."""
+    return ((parse_data or {}).get("risk") or {}).get("source") in ("model", "two_turns")
+
+
 def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
     """The state after `turns`, the visitor's messages in order as (intent, entity names) or
     (intent, entity names, read by the risk model alone).
