@@ -86,6 +86,20 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:serait|seraient|serais|seront|sera) (?:bien )?mieux sans moi(?=\s*(?:$|[.!?,;]|et\b))", "suicide"),
     (r"\b(?:en peux plus de vivre|peux plus vivre)\b", "suicide"),
     (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
+    (r"\bje me (?:fais|refais) (?:encore |souvent |toujours |parfois )?(?:du mal|mal expres)\b", "self_harm"),
+    # Slang and passive wishes: "j'ai envie de crever" (not "crever de faim"), "me foutre en
+    # l'air", "je voudrais plus me reveiller", "je veux pu exister".
+    (r"\b(?:envie de|je veux|j'veux|je vais) crever\b(?!\s+(?:de|d'|la|le|les|l'))"
+     r"|\bme (?:foutre en l'air|flinguer|tirer une balle)\b"
+     r"|\b(?:voudrais|veux|aimerais) (?:ne )?(?:plus|pu|jamais) me reveiller\b"
+     r"|\b(?:je|j') ?(?:ne )?veux (?:plus|pu|pus) (?:exister|etre la|etre ici)\b", "suicide"),
+    (r"\b(?:mon (?:beau-?pere|oncle|grand-?pere|cousin|entraineur|coach|prof)|le (?:chum|copain) de ma mere) "
+     r"(?:me touche|m'a touchee?|vient dans ma chambre (?:la nuit|le soir))\b"
+     r"|\bme force a (?:coucher|avoir des relations|faire des choses)\b"
+     r"|\b(?:il|elle) (?:m'etrangle|m'a etranglee?)\b"
+     r"|\b(?:mon ex|il|elle|un homme|un gars|quelqu'un) me suit partout\b", "abuse"),
+    (r"\b(?:il|elle|mon \w+|ma \w+) (?:ne )?(?:respire|se reveille) (?:plus|pas)\b(?!\s+(?:par le nez|bien|tot|avant))"
+     r"|\b(?:il|elle) (?:a|tient|a sorti) (?:un couteau|une arme|un fusil|un pistolet)\b", "emergency"),
     (r"\bje me suis (?:encore )?(?:coupee?|scarifiee?|fait du mal|brulee? expres)\b", "self_harm"),
     # The means at hand: "assise sur le bord du bain avec les lames de mon rasoir".
     (r"\b(?:avec|prendre|pris|sorti|sortie) (?:les|la|une|des|mes|ma) lames? (?:de (?:mon |ma )?rasoir)?\b|\blames? de rasoir\b", "self_harm"),
@@ -125,6 +139,17 @@ _ES: List[Tuple[str, str]] = [
      r"(?:puente|edificio|balcon|azotea|techo|tren|metro|vias|camion|carro|piso \d+))\b", "suicide"),
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
+    (r"\b(?:me hago dano|me estoy cortando|me sigo cortando|me volvi a lastimar)\b", "self_harm"),
+    # Passive wishes and slang: "me quiero ir de este mundo", "ojala no despertar".
+    (r"\b(?:irme de este mundo|(?:me quiero|me voy a) ir de este mundo|desaparecer para siempre|dejar de existir|no quiero existir|mejor me muero|"
+     r"ya no quiero estar aqui|me quiero aventar|no quiero despertar(?:me)?|ojala no despertar(?:a)?)\b", "suicide"),
+    (r"\b(?:padrastro|tio|abuelo|primo|entrenador|profesor|maestro|novio de mi (?:mama|madre)) "
+     r"(?:me toca|me toco|me manosea|entra (?:a|en) mi (?:cuarto|recamara|habitacion) (?:en|por) la noche|se mete (?:a|en) mi cama)\b"
+     r"|\bme obliga a (?:tener relaciones|hacer cosas|acostarme)\b|\bme (?:ahorca|estrangula|estrangulo)\b"
+     r"|\b(?:mi ex|el|ella|un hombre|un tipo|alguien) me sigue a todas partes\b", "abuse"),
+    (r"\b(?:le voy a hacer dano|quiero hacerle dano|voy a lastimarl[oa]|la voy a lastimar|lo voy a lastimar)\b", "harm_others"),
+    (r"\bno (?:se )?(?:despierta|respira|reacciona)\b(?!\s+(?:temprano|a tiempo|antes|hasta|bien|por la nariz))"
+     r"|\b(?:tiene|saco) (?:un cuchillo|una pistola|un arma|un machete)\b", "emergency"),
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b" + _NOT_A_WOUND, "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),

@@ -41,6 +41,21 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     # Something swallowed and the body in trouble: the emergency reply with the Poison Centre.
     ("j'ai pris des bonbons au cannabis sans le savoir, mon coeur bat trop vite, j'ai peur de mourir", "emergency"),
     ("me comí unas gomitas de mi hermano y el corazón me late muy rápido, tengo miedo de morir", "emergency"),
+    # Mixed with English, as bilingual visitors write, and in slang or passive words.
+    ("je me fais du mal again depuis qu'on a rompu", "self_harm"),
+    ("j'ai envie de crever ce soir", "suicide"),
+    ("je voudrais plus me réveiller", "suicide"),
+    ("j'veux pu exister honnêtement", "suicide"),
+    ("me quiero ir de este mundo", "suicide"),
+    ("ojalá no despertar mañana", "suicide"),
+    ("me hago daño cuando peleamos", "self_harm"),
+    ("mi padrastro entra a mi cuarto en la noche and i dont know who to tell", "abuse"),
+    ("mon beau-père vient dans ma chambre la nuit", "abuse"),
+    ("mi ex me sigue a todas partes", "abuse"),
+    ("he is outside, il a un couteau", "emergency"),
+    ("mi papá tomó muchas pastillas y no despierta, what do i do", "emergency"),
+    ("ma mère ne respire plus", "emergency"),
+    ("le voy a hacer daño cuando lo vea", "harm_others"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)
@@ -55,6 +70,12 @@ def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     "i could kill him lol",
     "j'ai mangé trop de chocolat, mon coeur bat vite quand je cours",
     "j'ai pris le bus ce matin, j'avais peur d'être en retard",
+    # Dying of heat, a dog that follows, sleeping late, a blocked nose.
+    "je vais crever de chaud dans ce bureau",
+    "mon chat me suit partout dans la maison",
+    "mi perro me sigue a todas partes",
+    "mi hijo no se despierta temprano nunca",
+    "no respira bien por la nariz con el resfriado",
 ])
 def test_everyday_french_spanish_and_english_hold_no_such_phrase(text):
     assert risk_in(text, None) is None
