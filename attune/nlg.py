@@ -30,8 +30,8 @@ from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
-                                         NO_ONE_CAN_HELP,
-                                         WILL_NOT_CALL, crisis_state, read_by_model_alone, someone_elses_emergency)
+                                         NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state, read_by_model_alone,
+                                         someone_elses_emergency, someone_near)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
 from attune.safety.lines import (
@@ -223,6 +223,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "my husband has been out in the shop 3 hours with his shotgun", then "should i go
             # out there": their own safety first; the emergency number goes in.
             utter_action = GO_TO_ARMED_REPLY
+        if (seen and utter_action in _SOMEONE_NEAR_REPLIES and not about_someone_else(tracker)
+                and follow_up_kind(tracker) in _NEAR_KINDS
+                and someone_near(tracker.latest_message.text or "", bool(tracker.get_slot("abuse_disclosed")))):
+            # "my roommate is home" after one's own crisis: go to them, or ask them to come,
+            # not "is there someone who could be with you tonight?".
+            utter_action = _SOMEONE_NEAR_REPLIES[utter_action]
         if (seen and utter_action in _HOPELESS_FOLLOW_UPS and not about_someone_else(tracker)
                 and tracker.get_slot("crisis_kind") in ("suicide", "self_harm", "emergency", "abuse", "harm_others")
                 and NO_ONE_CAN_HELP.search((tracker.latest_message.text or "")[:500])):
@@ -268,6 +274,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # then "i dont have anywhere to go": the abuse answer (a safe place, the abuse
                 # line), as `for_crisis_kind` chooses, not "if pills were swallowed".
                 filled_slots["crisis_kind"] = "abuse"
+        if base in _SOMEONE_NEAR_REPLIES.values() and tracker.get_slot("swallowed") == "yes":
+            # Pills taken, then "my roommate is home": go to them and have them call for help,
+            # whatever the crisis kind ("i took some of my sleeping pills" is suicide risk too).
+            filled_slots["crisis_kind"] = "emergency"
         if state.declined and base in _DANGER_NOW_REPLIES:
             # "No more numbers", then "he knows where she lives and hes coming": the emergency
             # number itself, not "emergency services" (the opt-out was from lists of lines).
@@ -615,6 +625,9 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# The next step, when the visitor has just named someone they trust close by.
+_SOMEONE_NEAR_REPLIES = {"utter_next_step": "utter_someone_near", "utter_next_step_check": "utter_someone_near_check"}
+_NEAR_KINDS = frozenset({"suicide", "self_harm", "emergency", "abuse", "child_abuse", "general"})
 # A helper asking whether to go to someone at risk who has a gun, whatever it was read as.
 GO_TO_ARMED_REPLY = "utter_go_to_them_armed"
 _GO_TO_ARMED_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step", "utter_not_safe",

@@ -32,10 +32,12 @@ from attune.safety.crisis_state import (
     NEW_RISK_ENTITIES,
     NO_MORE_NUMBERS,
     NO_ONE_CAN_HELP,
+    SOMEONE_NEAR,
     WILL_NOT_CALL,
     crisis_state,
     read_by_model_alone,
     someone_elses_emergency,
+    someone_near,
 )
 from attune.safety.risk_model import CHECK_IN, EMERGENCY, EXPLICIT_TAGS, RiskModel, graver, shared_risk_model
 from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
@@ -1198,6 +1200,26 @@ def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool
     return True
 
 
+_NEAR_FRAMES = frozenset({"risk_suicide", "risk_self_harm", EMERGENCY, "risk_abuse", "risk_child_abuse"})
+
+
+def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own crisis reply, naming someone they trust close by ("my roommate
+    is home", "my RA is down the hall", "my aunt lives like 10 min away") is the next step:
+    go to them, or ask them to come (attune/nlg.py words it, `utter_someone_near`). Also over
+    a reading the model alone made that names nothing new ("my roommate is home" read as a
+    helper's message). Not a helper's conversation, not after thoughts of harming someone
+    (the person near may be the one at risk), and after one's own abuse not a partner or a
+    parent. Returns whether it changed the intent."""
+    frame = helping_frame(tracker)
+    if frame not in _NEAR_FRAMES or not someone_near(parse_data.get("text") or "", own_abuse_told(tracker)):
+        return False
+    return _re_read(parse_data, tracker, SOMEONE_NEAR, "ask_next_step", over_model=True, limit=200,
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
+                                    "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES,
+                                    SHARE_LOCATION}))
+
+
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     """Reads a parsed message in the light of its conversation (in place): two messages
     together before any crisis reply, then, after one, the first follow-up reading that
@@ -1219,6 +1241,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or says_means_at_hand(parse_data, tracker)
+     or says_someone_near(parse_data, tracker)
      or told_to_go_to_hospital(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)

@@ -238,6 +238,50 @@ DID_IT = re.compile(
 )
 
 
+# Someone the visitor trusts, close by, named after their own crisis reply: "my roommate is
+# home", "my RA is down the hall", "my aunt lives like 10 min away", "my husband gets in from
+# the field at 7", "i could call my sister". `near` is who.
+_PEOPLE = (r"room\s*mate|flat\s*mate|house\s*mate|ra|res\s+(?:advisor|don)|don|mom|mum|mother|mama|dad|father|"
+           r"parents|husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[ée]e?|sister|brother|sis|bro|aunt|auntie|"
+           r"aunty|uncle|cousin|nan|nana|gran|granny|grandma|grandpa|grandmother|grandfather|neighbou?r|"
+           r"(?:best\s+)?friend|bestie|mate|buddy|son|daughter|grown\s+son|grown\s+daughter|pastor|priest")
+SOMEONE_NEAR = re.compile(
+    r"\b(?:my|our)\s+(?P<near>" + _PEOPLE + r")(?:'?s)?\s+(?:is\s+|are\s+|lives\s+|stays\s+|works\s+|'s\s+|s\s+)?"
+    r"(?:just\s+|right\s+|still\s+|only\s+|already\s+)?"
+    r"(?:home\b|at\s+home\b|here\b|awake\b|up\s+still\b|in\s+the\s+(?:next|other|living|front|spare)\s+room\b|"
+    r"in\s+the\s+kitchen\b|upstairs\b|downstairs\b|down\s+the\s+(?:hall|street|road|block)\b|next\s+door\b|"
+    r"across\s+the\s+(?:hall|street|road)\b|nearby\b|close\s+by\b|close\b|around\s+the\s+corner\b|"
+    r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+away\b|"
+    r"on\s+(?:the\s+|my\s+)?(?:same\s+)?floor\b|coming\s+(?:home|over|back)\b|"
+    r"gets?\s+(?:home|in|back)\b(?:\s+from\s+(?:the\s+)?\w+)?\s+(?:at|around|by|in)\s+\w+)"
+    r"|\b(?:i\s+could|i\s+can|maybe\s+i\s+(?:could|can|should)|should\s+i)\s+(?:go\s+to|call|text|wake(?:\s+up)?|"
+    r"get|knock\s+on)\s+my\s+(?P<near2>" + _PEOPLE + r")\b",
+    re.IGNORECASE,
+)
+# Who hurts people in their own home, most often: not "someone near" after one's own abuse
+# ("my husband is home" then is danger, not help).
+_WHO_MAY_HURT = re.compile(r"^(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[ée]e?|dad|father|mom|mum|"
+                           r"mother|mama|parents)$", re.IGNORECASE)
+# Not there: "my roommate isn't home", "no one is home".
+_NOT_NEAR = re.compile(r"\b(?:isn'?t|is\s+not|aren'?t|are\s+not|not|never)\s+(?:even\s+)?"
+                       r"(?:home|here|around|close|nearby|in\b|there)|\b(?:no\s+one|nobody|noone)\b|\b(?:is|'s|are)\s+away\b|\bout\s+of\s+town\b",
+                       re.IGNORECASE)
+
+
+def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
+    """Who, of the people a visitor trusts, they say is close by (`SOMEONE_NEAR`), or None.
+    After their own abuse, not a partner or a parent (who may be the one hurting them), and
+    never with a "not" ("my roommate isn't home")."""
+    text = text[:200]
+    found = SOMEONE_NEAR.search(text)
+    if not found or _NOT_NEAR.search(text):
+        return None
+    who = (found.group("near") or found.group("near2") or "").lower()
+    if own_abuse and _WHO_MAY_HURT.match(who):
+        return None
+    return who
+
+
 # Drinking, said after one's own crisis reply: "ive had a few drinks", "been drinking all
 # night", "im pretty drunk".
 DRINKING = re.compile(

@@ -429,3 +429,42 @@ def test_easing_with_a_request_is_the_request():
                     "time the nights get like this?", "intent": {"name": "make_safety_plan", "confidence": 0.5},
             "entities": []}
     assert not context.says_things_calmer(data, tracker_with("risk_suicide"))
+
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_suicide", "my RA is down the hall"),
+    ("risk_emergency", "my roommate is home"),
+    ("risk_child_abuse", "my aunt lives like 10 min away. she knows about him"),
+    ("risk_suicide", "shes asleep on my chest now. my husband gets in from the field at 7. i dont know how to tell him"),
+    ("risk_self_harm", "i could call my sister"),
+])
+def test_someone_trusted_close_by_after_ones_own_crisis_is_the_next_step(frame, text):
+    # Writers P, U and Y (2026-12-05 reading): "my roommate is home" after pills got the
+    # helper's reply ("It's caring of you to look out for them"), "my RA is down the hall"
+    # got "I'm glad it has eased": the step is to go to them.
+    data = read_by_model(text, intent="risk_third_party")
+    assert context.says_someone_near(data, tracker_with(frame))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_suicide", "my roommate isnt home"),
+    ("risk_suicide", "nobody is home tonight"),
+    ("risk_abuse", "my husband is home"),          # after her own abuse, he may be the danger
+    ("risk_child_abuse", "my dad is downstairs"),
+    ("risk_third_party", "his brother is home"),   # a helper's conversation
+    ("risk_harm_others", "my wife is upstairs"),   # the person near may be the one at risk
+])
+def test_no_one_near_a_possible_abuser_or_someone_elses_crisis_is_not_someone_near(frame, text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert not context.says_someone_near(data, tracker_with(frame))
+
+
+def test_someone_near_never_replaces_a_word_list_reading_or_something_new():
+    # "my roommate is home and i still have the pills" names a means: that risk again.
+    data = read_by_model("my roommate is home and ive got the pills here", intent="risk_suicide",
+                         entities=("means",))
+    assert not context.says_someone_near(data, tracker_with("risk_suicide"))
+    words = {"text": "my roommate is home but i want to die", "intent": {"name": "risk_suicide", "confidence": 1.0},
+             "risk": {"source": "word_lists"}, "entities": []}
+    assert not context.says_someone_near(words, tracker_with("risk_suicide"))

@@ -890,3 +890,36 @@ async def test_safe_enough_after_naming_a_gun_gets_the_step_for_it():
     tracker.update(SlotSet("crisis_shown", True))
     text = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
     assert "out of reach" not in text
+
+
+@pytest.mark.parametrize("kind, said, swallowed, expected", [
+    ("suicide", "my RA is down the hall", None, "Could you go to their room"),
+    ("emergency", "my roommate is home", "yes", "tell them what you took"),
+    ("suicide", "my sister is here actually shes in the other room", "yes", "ask them to call 9-1-1"),
+    ("child_abuse", "my aunt lives like 10 min away. she knows about him", None, "safe place tonight"),
+])
+async def test_someone_trusted_close_by_is_the_step_to_go_to_them(kind, said, swallowed, expected):
+    # Not "Is there someone you trust who could be with you tonight?" just after naming them.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying((f"risk_{kind}", "..."), ("ask_next_step", said))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", kind))
+    if swallowed:
+        tracker.update(SlotSet("swallowed", swallowed))
+    step = await nlg.generate("utter_next_step", tracker, "rest")
+    check = await nlg.generate("utter_next_step_check", tracker, "rest")
+    assert expected in step["text"]
+    assert "Is there someone you trust" not in check["text"]
+    assert GET_HELP_BUTTON in step["buttons"]
+    if swallowed:
+        assert "Poison Centre" in step["text"]
+
+
+async def test_someone_near_after_no_more_numbers_names_no_number():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_suicide", "..."), ("stop_hotlines", "no more numbers"),
+                             ("ask_next_step", "my roommate is home"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    step = await nlg.generate("utter_next_step", tracker, "rest")
+    assert "their room" in step["text"] and not any(ch.isdigit() for ch in step["text"])
