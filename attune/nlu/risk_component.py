@@ -52,7 +52,7 @@ from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune import patches
 from attune.safety.detector import RiskAssessment, RiskDetector, share
 from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
-from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, risk_in
+from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, abuse_in, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
 from attune.safety.visitor_facts import (
     means_at_hand,
@@ -398,7 +398,7 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
         found.append((ABUSE_OF_OTHER_ENTITY, "child" if child else "adult"))
         return found
     abuse_read = (verdict is not None and verdict.scores.get("abuse", 0.0) >= ABUSE_ALSO_SCORE) or any(
-        str(signal).startswith("abuse_") for signal in signals)
+        str(signal).startswith("abuse_") for signal in signals) or abuse_in(text)
     # About someone else ("my 3 yr old got into the pods"), the model's abuse score alone is
     # not a disclosure: the line for the one being hurt would be offered to the wrong person.
     # The same for an emergency that is always someone else's: a toddler who swallowed one of

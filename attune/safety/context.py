@@ -563,6 +563,40 @@ def fears_the_police(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# A question about the lines, which the classifier may take for "no more numbers": "how many
+# people actually call those", "that line you sent, do they even help men. or gay guys".
+_QUESTIONS_THE_LINES = re.compile(
+    r"\b(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|that\s+one|it|the\s+\w+|anyone|people)\s+"
+    r"(?:\w+\s+){0,3}?(?:help|call|work|answer|listen|care|real|know|speak|understand|take|free)\b"
+    r"|\bhow\s+many\s+(?:people|ppl|guys)\b|\bwho\s+(?:answers|picks\s+up|is\s+on\s+the|actually)\b",
+    re.IGNORECASE,
+)
+_REFUSES_THE_LINES = re.compile(
+    r"\b(?:no\s+more|stop|enough|quit|don'?t\s+(?:want|need|send|give)|dont\s+(?:want|need|send|give)|"
+    r"won'?t\s+(?:call|text)|wont\s+(?:call|text)|not\s+(?:calling|texting)|never\s+(?:call|text)|so\s+no|"
+    r"no\s+thanks?|no\s+thank\s+you|no\s+numbers?|no\s+hotlines?)\b",
+    re.IGNORECASE,
+)
+
+
+def questions_the_lines(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, a question about the lines that the classifier took for "no more
+    numbers" ("lol knew it. the copy paste. how many people actually call those") is a
+    question: answered as one, and the visitor has not declined anything (a disclosure after
+    it gets the lines in full). Never when a refusal is said too. Returns whether it changed
+    the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if intent != STOP_HOTLINES or _REFUSES_THE_LINES.search(text) or NO_MORE_NUMBERS.search(text):
+        return False
+    if WILL_NOT_CALL.search(text) or not crisis_shown(tracker) or getattr(tracker, "active_loop_name", None):
+        return False
+    if not _QUESTIONS_THE_LINES.search(text):
+        return False
+    set_intent(parse_data, "ask_about_the_lines")
+    return True
+
+
 def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for no more numbers in so many words is that, whatever
     else the classifier read ("Told you. No numbers."). Not inside a form, never over a risk
@@ -1254,5 +1288,6 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_drinking(parse_data, tracker)
      or says_where(parse_data, tracker) or says_cant_call(parse_data, tracker)
      or fears_the_police(parse_data, tracker)
+     or questions_the_lines(parse_data, tracker)
      or says_no_more_numbers(parse_data, tracker) or asks_if_lines_work_here(parse_data, tracker)
      or unsure_after_crisis(parse_data, tracker))

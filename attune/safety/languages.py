@@ -223,3 +223,12 @@ def risk_in(text: str, language: Optional[str] = None) -> Optional[Tuple[str, st
             if pattern.search(flat):
                 return name, category
     return None
+
+
+def abuse_in(text: str) -> bool:
+    """Whether any core French or Spanish phrase of abuse of the writer is in a message, even
+    where another reading came first ("mi esposo tiene un cuchillo y dice que me va a matar"
+    is danger now, and her abuse: the replies after it keep the abuse line)."""
+    flat = plain(text)
+    return any(category == "abuse" and pattern.search(flat)
+               for patterns in _PATTERNS.values() for pattern, category in patterns)

@@ -91,7 +91,10 @@ _YOUNG = re.compile(
     r"dollars|\$|times|pills|tablets))"
     r"|\b(?:1[0-7]|[89])\s*(?:yo|y/o|yrs?\s+old|years?\s+old)\b"
     r"|\b(?:i'?m|im|i\s+am)\s+in\s+(?:grade\s+(?:[4-9]|1[0-2])|(?:middle|high|secondary)\s+school|year\s+(?:[7-9]|1[0-3]))\b"
-    r"|\b(?:tengo\s+1[0-7]\s+años|j'ai\s+1[0-7]\s+ans)\b",
+    r"|\b(?:tengo\s+1[0-7]\s+años|j'ai\s+1[0-7]\s+ans)\b"
+    # School said so that only a pupil would say it: "the guys who bully me at school".
+    r"|\bbull(?:y|ies|ied|ying)\s+me\s+(?:at|in|after)\s+school\b"
+    r"|\b(?<!teach )(?<!work )in\s+my\s+(?:middle|high|elementary|junior\s+high|secondary)\s+school\b",
     re.IGNORECASE,
 )
 

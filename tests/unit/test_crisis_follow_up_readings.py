@@ -435,7 +435,8 @@ def test_easing_with_a_request_is_the_request():
     ("risk_suicide", "my RA is down the hall"),
     ("risk_emergency", "my roommate is home"),
     ("risk_child_abuse", "my aunt lives like 10 min away. she knows about him"),
-    ("risk_suicide", "shes asleep on my chest now. my husband gets in from the field at 7. i dont know how to tell him"),
+    ("risk_suicide", "shes asleep on my chest now. my husband gets in from the field at 7. "
+                     "i dont know how to tell him"),
     ("risk_self_harm", "i could call my sister"),
 ])
 def test_someone_trusted_close_by_after_ones_own_crisis_is_the_next_step(frame, text):
@@ -468,3 +469,22 @@ def test_someone_near_never_replaces_a_word_list_reading_or_something_new():
     words = {"text": "my roommate is home but i want to die", "intent": {"name": "risk_suicide", "confidence": 1.0},
              "risk": {"source": "word_lists"}, "entities": []}
     assert not context.says_someone_near(words, tracker_with("risk_suicide"))
+
+
+@pytest.mark.parametrize("text", ["lol knew it. the copy paste. how many people actually call those",
+                                  "that line you sent, do they even help men. or gay guys",
+                                  "do they actually answer at night?"])
+def test_a_question_about_the_lines_is_not_declining_them(text):
+    # Writer Q (2026-12-05 reading): taken for "no more numbers", the visitor who then said
+    # "ok but for real tho i do think about it sometimes" got "No numbers, as you asked".
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.7}}
+    assert context.questions_the_lines(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_about_the_lines"
+
+
+@pytest.mark.parametrize("text", ["stop. does anyone actually call those", "no more numbers, do they even help",
+                                  "i wont call them. do they even care"])
+def test_a_question_beside_a_refusal_is_still_no_more_numbers(text):
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
+    assert not context.questions_the_lines(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"

@@ -182,3 +182,14 @@ def test_a_core_phrase_wins_over_the_models_own_reading_but_not_over_danger_now_
     assert _other_language(Message({"text": text}), text, "risk_harm_others", {"source": "model"}) == "risk_third_party"
     assert _other_language(Message({"text": text}), text, "risk_emergency", {"source": "model"}) == "risk_emergency"
     assert _other_language(Message({"text": text}), text, "risk_harm_others", {}) == "risk_harm_others"
+
+
+def test_danger_now_from_a_husband_in_spanish_keeps_her_abuse_for_the_replies_after():
+    # Writer X's x29 (2026-12-05 reading): the emergency reply came, but every turn after
+    # ("llegó la policía", "hay un lugar para mí y mi hija esta noche?") lost the abuse line.
+    from attune.nlu.risk_component import _facts
+
+    text = "mi esposo tiene un cuchillo y dice que me va a matar. estoy encerrada en el baño"
+    assert ("abuse_seen", "adult") in _facts(text, "risk_emergency", None, [])
+    assert ("abuse_seen", "adult") not in _facts("mi perro me sigue a todas partes y tengo miedo", "risk_emergency",
+                                                  None, [])

@@ -37,6 +37,7 @@ def test_other_messages_mention_nothing_swallowed(text):
 @pytest.mark.parametrize("text", [
     "im 16", "I'm only 14", "i am 15 years old", "sorry my english is better for typing. im 14",
     "I'm in grade 9", "im in high school", "13 yo", "tengo 15 años", "j'ai 16 ans",
+    "im so done with the guys who bully me at school", "theres a girl in my high school who",
 ])
 def test_a_visitor_under_18_is_noticed(text):
     assert says_young(text)
@@ -45,6 +46,7 @@ def test_a_visitor_under_18_is_noticed(text):
 @pytest.mark.parametrize("text", [
     "im 16 minutes late", "I'm 34", "im 100% done", "I'm 18 now", "my son is 14",
     "im in grade school memories", "I was 15 when it started",
+    "i teach at my high school", "my coworkers bully me at work",
 ])
 def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
     assert not says_young(text)
