@@ -31,7 +31,7 @@ from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
                                          NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state, read_by_model_alone,
-                                         someone_elses_emergency, someone_near)
+                                         someone_elses_emergency, someone_near, TREAT_AT_HOME)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
 from attune.safety.lines import (
@@ -140,6 +140,9 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # The emergency number as a number, even after "no more numbers": for the replies
         # where calling it is the step itself (a wellness check for someone out of reach).
         variables["emergency_number_digits"] = variables["emergency_number"]
+        # And the Poison Centre: medical advice, kept after "no more numbers" once something
+        # was swallowed.
+        variables["poison_help_digits"] = variables["poison_help"]
         if tracker is not None and crisis_state(user_turns(tracker)).declined:
             # "No more numbers": every sentence that names a line names the button instead
             # ("If you're in danger, call emergency services"; "a crisis line is there any
@@ -223,6 +226,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "my husband has been out in the shop 3 hours with his shotgun", then "should i go
             # out there": their own safety first; the emergency number goes in.
             utter_action = GO_TO_ARMED_REPLY
+        if (seen and tracker.get_slot("swallowed") == "yes" and utter_action not in _CRISIS_REPLIES
+                and TREAT_AT_HOME.search((tracker.latest_message.text or "")[:500])):
+            # "should i make myself vomit it out", "my manager say drink milk": not unless the
+            # poison centre says so, and its number, whatever it was read as.
+            utter_action = TREAT_AT_HOME_REPLY
         if (seen and utter_action in _SOMEONE_NEAR_REPLIES and not about_someone_else(tracker)
                 and follow_up_kind(tracker) in _NEAR_KINDS
                 and someone_near(tracker.latest_message.text or "", bool(tracker.get_slot("abuse_disclosed")))):
@@ -289,6 +297,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
         if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
+        if (response is not None and seen and state.declined and _swallowed_in_an_emergency(tracker)
+                and base in _NOTED_REPLIES | {"utter_stop_hotlines", QUIET_CRISIS_REPLY, "utter_default",
+                                              "utter_glad_safe", "utter_feeling_calmer"}):
+            # Something swallowed, then "no more numbers": the Poison Centre is medical advice,
+            # not a hotline; it stays, as the emergency number does in danger.
+            response = await self._with_poison_centre(response, tracker, output_channel, kwargs)
         if (response is not None and base in _CANT_REACH_CRISIS_REPLIES and not tracker.get_slot("abuse_of_other")
                 and about_someone_else(tracker) and CANNOT_REACH.search((tracker.latest_message.text or "")[:500])):
             # "my boyfriend just texted me that hes going to end it tonight and now hes not
@@ -430,6 +444,15 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if variables["region_name"] in text or _said_this_turn(tracker, variables["region_name"]):
             return response
         return await self._append_note(response, "utter_note_region_lines", tracker, output_channel, variables)
+
+    async def _with_poison_centre(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
+                                  output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """The Poison Centre's line, added once to a reply that lacks it."""
+        variables = {**self.variables(tracker), **kwargs}
+        name = str(variables.get("poison_help_digits") or "").split(" (")[0]
+        if not name or name in (response.get("text") or ""):
+            return response
+        return await self._append_note(response, "utter_note_poison_kept", tracker, output_channel, variables)
 
     async def _with_one_line(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
                              output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -625,6 +648,8 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# Something swallowed, and a question about treating it at home.
+TREAT_AT_HOME_REPLY = "utter_poison_first_aid"
 # The next step, when the visitor has just named someone they trust close by.
 _SOMEONE_NEAR_REPLIES = {"utter_next_step": "utter_someone_near", "utter_next_step_check": "utter_someone_near_check"}
 _NEAR_KINDS = frozenset({"suicide", "self_harm", "emergency", "abuse", "child_abuse", "general"})
@@ -697,6 +722,14 @@ def _gun_named(tracker: DialogueStateTracker) -> bool:
                for event in tracker.events)
 
 
+def _swallowed_in_an_emergency(tracker: DialogueStateTracker) -> bool:
+    """Whether something swallowed was answered as an emergency in this conversation (not
+    "thinking I'll stop taking my meds", not a son who died of an overdose in March)."""
+    return tracker.get_slot("swallowed") == "yes" and any(
+        isinstance(event, UserUttered) and event.intent_name == "risk_emergency"
+        for event in tracker.applied_events())
+
+
 def _swallowed_recently(tracker: DialogueStateTracker) -> bool:
     """Whether one of the visitor's two messages before this one said something was swallowed
     and was answered as a medication question or an emergency (not "i took my meds, feeling
@@ -729,11 +762,12 @@ def _means_still_at_hand(tracker: DialogueStateTracker) -> Optional[Text]:
     return None
 
 
-def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text], bool]]:
+def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text], bool, Text]]:
     """The visitor's messages that count (not ones Rasa reverted), as (intent, entity names,
-    read by the risk model alone)."""
+    read by the risk model alone, text)."""
     return [
-        (event.intent_name, {str(e.get("entity")) for e in event.entities or []}, model_only(event))
+        (event.intent_name, {str(e.get("entity")) for e in event.entities or []}, model_only(event),
+         event.text or "")
         for event in tracker.applied_events()
         if isinstance(event, UserUttered)
     ]

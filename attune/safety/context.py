@@ -281,11 +281,11 @@ _SELF_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
 
 def _crisis_turns(tracker: Any) -> list:
     """The visitor's earlier messages of this conversation, as (intent, entity names, read by
-    the risk model alone)."""
+    the risk model alone, text)."""
     from rasa.shared.core.events import UserUttered
 
     return [(event.intent_name, {str(e.get("entity")) for e in event.entities or []},
-             read_by_model_alone(getattr(event, "parse_data", None)))
+             read_by_model_alone(getattr(event, "parse_data", None)), event.text or "")
             for event in getattr(tracker, "events", []) or [] if isinstance(event, UserUttered)]
 
 
@@ -994,7 +994,12 @@ ABUSER_COMING = re.compile(
     r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+are|'re)?\s*(?:just\s+|now\s+|already\s+)?"
     r"(?:coming(?=\s*$|\s*[.,!;]|\s+(?:back|home|here|over|up|now|round|around|for\s+(?:me|us|her|him|them)|"
     r"to\s+(?:get|find|the\s+house|her\s+place|my\s+place))\b)|on\s+(?:his|her|their)\s+way(?:\s+(?:back|here|over))?|"
-    r"outside(?:\s+(?:the|my|our|her)\s+(?:door|house|window|flat|apartment))?|at\s+the\s+door|pulling\s+(?:in|up))\b",
+    r"outside(?:\s+(?:the|my|our|her)\s+(?:door|house|window|flat|apartment))?|at\s+the\s+door|pulling\s+(?:in|up))\b"
+    # French and Spanish: "il crie en bas en ce moment", "il s'en vient", "ya viene", "está afuera".
+    r"|\b(?:il|elle)\s+(?:crie|hurle|cogne|frappe\s+(?:a|à)\s+la\s+porte|s'en\s+vient|"
+    r"est\s+(?:en\s+bas|ici|devant\s+la\s+porte|dehors|(?:a|à)\s+la\s+porte))\b"
+    r"|\b(?:est[aá]\s+(?:gritando|golpeando\s+la\s+puerta|afuera|en\s+la\s+puerta)|ya\s+viene|viene\s+para\s+ac[aá]|"
+    r"ya\s+lleg[oó])\b",
     re.IGNORECASE,
 )
 

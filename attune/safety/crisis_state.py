@@ -72,8 +72,8 @@ def read_by_model_alone(parse_data: Optional[dict]) -> bool:
 
 
 def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
-    """The state after `turns`, the visitor's messages in order as (intent, entity names) or
-    (intent, entity names, read by the risk model alone).
+    """The state after `turns`, the visitor's messages in order as (intent, entity names),
+    (intent, entity names, read by the risk model alone) or (..., the message's text).
 
     Risk already answered comes back as a repeat (the short reply, no list once numbers were
     declined); new risk (danger now, a kind not answered yet, something swallowed, a means, a
@@ -86,6 +86,11 @@ def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
     answered: Set[str] = set()
     for intent, entities, *rest in turns:
         model_only = bool(rest and rest[0])
+        text = str(rest[1] or "") if len(rest) > 1 else ""
+        # "We're in Moncton. [...] Please, no more numbers, I have them all on the fridge",
+        # read as the place: asked in so many words after a crisis reply, whatever else the
+        # message was read as, numbers are declined from here on.
+        says_no_numbers = bool(answered) and intent != STOP_INTENT and bool(NO_MORE_NUMBERS.search(text[:2000]))
         repeat = False
         if intent == STOP_INTENT:
             declined = True
@@ -100,6 +105,12 @@ def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
             else:
                 repeat = True
             answered.add(str(intent))
+            if says_no_numbers and intent != EMERGENCY_INTENT:
+                # "dont give me any numbers. the opp out here know me and theyll take my guns":
+                # the reply without numbers (with its step), not the list again.
+                repeat = True
+        if says_no_numbers and intent not in RESET_INTENTS:
+            declined = True
     return CrisisState(declined=declined, repeat=repeat)
 
 
@@ -196,7 +207,11 @@ NO_MORE_NUMBERS = re.compile(
     r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for|(?:don'?t|dont|do\s+not)\s+(?:want|need)|"
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
     r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"
-    r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)",
+    r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)"
+    # Spanish and French: "no me mande números", "nada de números", "pas de numéros svp".
+    r"|\bno\s+me\s+(?:mande|mandes|manden|des|de|dé|env[ií]e|env[ií]es)\s+(?:m[aá]s\s+)?n[uú]meros\b"
+    r"|\b(?:nada\s+de|sin|ya\s+no\s+(?:quiero\s+)?(?:m[aá]s\s+)?)\s*n[uú]meros\b"
+    r"|\b(?:pas|plus)\s+de\s+num[ée]ros\b|\b(?:ne\s+)?m'envoie[zs]?\s+(?:pas|plus)\s+de\s+num[ée]ros\b",
     re.IGNORECASE,
 )
 # Asking for a line's number again: "ok maybe texting. whats the number again", "can i have
@@ -246,22 +261,35 @@ _PEOPLE = (r"room\s*mate|flat\s*mate|house\s*mate|ra|res\s+(?:advisor|don)|don|m
            r"aunty|uncle|cousin|nan|nana|gran|granny|grandma|grandpa|grandmother|grandfather|neighbou?r|"
            r"(?:best\s+)?friend|bestie|mate|buddy|son|daughter|grown\s+son|grown\s+daughter|pastor|priest")
 SOMEONE_NEAR = re.compile(
-    r"\b(?:my|our)\s+(?P<near>" + _PEOPLE + r")(?:'?s)?\s+(?:is\s+|are\s+|lives\s+|stays\s+|works\s+|'s\s+|s\s+)?"
+    r"\b(?:my|our)\s+(?P<near>" + _PEOPLE + r")(?:'?s)?"
+    # A name after who: "my roommate arjun is in the kitchen".
+    r"(?:\s+(?!(?:is|are|lives|stays|works|was|isnt|not|never|said|says|and|but)\b)[a-z]{2,12})?"
+    r"\s+(?:is\s+|are\s+|lives\s+|stays\s+|works\s+|'s\s+|s\s+)?"
+    # "my brother lives in cornwall 20 min from here".
+    r"(?:(?:in|at|on|over\s+in|out\s+in)\s+[a-z.' -]{2,25}?\s+(?=(?:like\s+|about\s+|only\s+)?\d))?"
     r"(?:just\s+|right\s+|still\s+|only\s+|already\s+)?"
     r"(?:home\b|at\s+home\b|here\b|awake\b|up\s+still\b|in\s+the\s+(?:next|other|living|front|spare)\s+room\b|"
     r"in\s+the\s+kitchen\b|upstairs\b|downstairs\b|down\s+the\s+(?:hall|street|road|block)\b|next\s+door\b|"
     r"across\s+the\s+(?:hall|street|road)\b|nearby\b|close\s+by\b|close\b|around\s+the\s+corner\b|"
-    r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+away\b|"
+    r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+"
+    r"(?:away|from\s+here|from\s+me|down\s+the\s+road)\b|"
     r"on\s+(?:the\s+|my\s+)?(?:same\s+)?floor\b|coming\s+(?:home|over|back)\b|"
     r"gets?\s+(?:home|in|back)\b(?:\s+from\s+(?:the\s+)?\w+)?\s+(?:at|around|by|in)\s+\w+)"
     r"|\b(?:i\s+could|i\s+can|maybe\s+i\s+(?:could|can|should)|should\s+i)\s+(?:go\s+to|call|text|wake(?:\s+up)?|"
-    r"get|knock\s+on)\s+my\s+(?P<near2>" + _PEOPLE + r")\b",
+    r"get|knock\s+on)\s+my\s+(?P<near2>" + _PEOPLE + r")\b"
+    # French and Spanish: "ma soeur habite a Aylmer, elle pourrait venir", "mi hermana vive cerca".
+    r"|\b(?:mon|ma)\s+(?P<near3>soeur|sœur|frere|frère|mere|mère|pere|père|amie?|voisine?|coloc(?:ataire)?|cousine?|"
+    r"tante|oncle|blonde|chum|conjointe?|mari|femme|fils|fille)\s+(?:habite|reste|vit|est)\s+(?:a\s+cote|à\s+côté|proche|"
+    r"pas\s+loin|en\s+bas|en\s+haut|ici|dans\s+l'autre\s+chambre|(?:a|à)\s+\w+)"
+    r"|\bmi\s+(?P<near4>hermana|hermano|mam[aá]|pap[aá]|amig[oa]|vecin[oa]|prim[oa]|t[ií][oa]|espos[oa]|novi[oa]|"
+    r"compañer[oa]|hij[oa])\s+(?:vive|est[aá])\s+(?:cerca|al\s+lado|aqu[ií]|en\s+casa|a\s+\d+\s+minutos|en\s+el\s+otro\s+cuarto)",
     re.IGNORECASE,
 )
 # Who hurts people in their own home, most often: not "someone near" after one's own abuse
 # ("my husband is home" then is danger, not help).
 _WHO_MAY_HURT = re.compile(r"^(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[ée]e?|dad|father|mom|mum|"
-                           r"mother|mama|parents)$", re.IGNORECASE)
+                           r"mother|mama|parents|mere|mère|pere|père|blonde|chum|conjointe?|mari|femme|"
+                           r"mam[aá]|pap[aá]|espos[oa]|novi[oa])$", re.IGNORECASE)
 # Not there: "my roommate isn't home", "no one is home".
 _NOT_NEAR = re.compile(r"\b(?:isn'?t|is\s+not|aren'?t|are\s+not|not|never)\s+(?:even\s+)?"
                        r"(?:home|here|around|close|nearby|in\b|there)|\b(?:no\s+one|nobody|noone)\b|\b(?:is|'s|are)\s+away\b|\bout\s+of\s+town\b",
@@ -276,10 +304,23 @@ def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
     found = SOMEONE_NEAR.search(text)
     if not found or _NOT_NEAR.search(text):
         return None
-    who = (found.group("near") or found.group("near2") or "").lower()
+    who = next((found.group(g) for g in ("near", "near2", "near3", "near4") if found.group(g)), "").lower()
     if own_abuse and _WHO_MAY_HURT.match(who):
         return None
     return who
+
+
+# Treating something swallowed at home: "should i make myself vomit it out", "should i make
+# him throw up", "my manager say drink milk", "¿lo hago vomitar?", "je le fais vomir?".
+TREAT_AT_HOME = re.compile(
+    r"\b(?:make|making|get|getting)\s+(?:myself|him|her|them|me|my\s+\w+|the\s+(?:baby|kid|child))\s+(?:to\s+)?"
+    r"(?:throw\s+up|vomit|puke|be\s+sick)\b"
+    r"|\b(?:should|can|could|do|shall)\s+i\s+(?:just\s+|try\s+to\s+)?(?:throw\s+(?:it\s+)?up|vomit|puke)\b"
+    r"|\b(?:drink|give\s+(?:him|her|them)|have\s+(?:him|her|them)\s+drink)\s+(?:some\s+)?(?:milk|salt\s+water|oil)\b"
+    r"|\bipecac\b|\bactivated\s+charcoal\b|\bfaire\s+vomir\b|\b(?:le|la|me)\s+fais\s+vomir\b"
+    r"|\bhacer(?:lo|la|le|me)?\s+vomitar\b|\b(?:lo|la|me)\s+hago\s+vomitar\b",
+    re.IGNORECASE,
+)
 
 
 # Drinking, said after one's own crisis reply: "ive had a few drinks", "been drinking all

@@ -87,6 +87,14 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:en peux plus de vivre|peux plus vivre)\b", "suicide"),
     (r"\b(?:me faire du mal|me mutiler|me scarifier|me couper|je me coupe|je me scarifie|je me brule)\b", "self_harm"),
     (r"\bje me (?:fais|refais) (?:encore |souvent |toujours |parfois )?(?:du mal|mal expres)\b", "self_harm"),
+    # Joining someone who died: "je veux juste aller la rejoindre" (not "la rejoindre a Laval").
+    (r"\b(?:veux|vais|voudrais|aimerais|pense a|envie d'|envie de) (?:juste )?(?:aller )?(?:la|le|les) rejoindre\b"
+     r"(?!\s+(?:a|au|aux|en|chez|dans|pour|ce soir a|demain a)\b)", "suicide"),
+    (r"\b(?:les|toutes? les|toute la boite de|tous mes|toutes mes) (?:prendre|avaler) (?:toutes|tous|d'un coup)\b"
+     r"|\bprendre (?:toute la boite|toutes mes pilules|tous mes comprimes)\b", "suicide"),
+    # A child who swallowed something: "mon petit-fils de 3 ans a avale des pilules".
+    (r"\b(?:bebe|enfant|fils|fille|petit-fils|petite-fille|garcon|petit|petite)\b.{0,40}?\b(?:a avale|a mange|a bu)\b"
+     r".{0,40}?\b(?:pilules?|comprimes?|medicaments?|cachets?|javel|pods?|capsules?|produit|pile|bouton)\b", "emergency"),
     # Slang and passive wishes: "j'ai envie de crever" (not "crever de faim"), "me foutre en
     # l'air", "je voudrais plus me reveiller", "je veux pu exister".
     (r"\b(?:envie de|je veux|j'veux|je vais) crever\b(?!\s+(?:de|d'|la|le|les|l'))"
@@ -105,6 +113,9 @@ _FR: List[Tuple[str, str]] = [
     (r"\b(?:avec|prendre|pris|sorti|sortie) (?:les|la|une|des|mes|ma) lames? (?:de (?:mon |ma )?rasoir)?\b|\blames? de rasoir\b", "self_harm"),
     (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
+    # "il frappe ma mere pis moi aussi", "il nous frappe", "il m'a poussee contre le mur".
+    (r"\b(?:il|elle) (?:frappe|bat) (?:ma mere|maman|mon pere|papa|ma soeur|mon frere)\b.{0,30}?\bmoi\b"
+     r"|\b(?:il|elle) nous (?:frappe|bat)\b|\bm'a poussee? (?:contre|dans|par terre)\b", "abuse"),
     (r"\b(?:je vais|je veux|envie de) (?:le|la|les) tuer\b", "harm_others"),
     # A parent at the edge: "mon bebe pleure depuis 4 heures et j'ai envie de le secouer".
     (r"\b(?:envie de|peur de|vais|veux|pourrais|je vais finir par) (?:le|la|les) secouer\b"
@@ -130,7 +141,9 @@ _ES: List[Tuple[str, str]] = [
     (r"\bno quiere (?:vivir|seguir viviendo)\b", "third_party"),
     (r"\b(?:se va a tomar|se tomo|va a tomarse|se quiere tomar) (?:todas (?:sus|las)|todo el frasco|un monton de|muchas) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "third_party"),
     (r"\b(?:suicidarme|suicidio|suicida)\b", "suicide"),
-    (r"\b(?:me quiero morir|quiero morir(?:me)?|quiero matarme|voy a matarme|me voy a matar|matarme)\b", "suicide"),
+    # Not "no, no quiero morirme, tranquila".
+    (r"(?<!\bno )(?<!\bnunca )\b(?:me quiero morir|quiero morir(?:me)?|quiero matarme|voy a matarme|me voy a matar)\b"
+     r"|(?<!\bno )(?<!\bno quiero )(?<!\bno voy a )\bmatarme\b", "suicide"),
     (r"\b(?:quitarme la vida|acabar con mi vida|terminar con mi vida|no quiero vivir|ya no quiero vivir|no quiero seguir viviendo)\b", "suicide"),
     (r"\b(?:cansad[oa]|harta|harto) de vivir\b", "suicide"),
     # Methods: "anoche pense en colgarme", "tirarme del puente", "ahorcarme".
@@ -140,6 +153,11 @@ _ES: List[Tuple[str, str]] = [
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
     (r"\b(?:me hago dano|me estoy cortando|me sigo cortando|me volvi a lastimar)\b", "self_harm"),
+    (r"\b(?:tomarmelas|tomarlas|tomarme|tragarmelas|tragarme) todas\b|\bpensando (?:en )?tomar(?:me|las|melas)? todas\b"
+     r"|\btomarme (?:todo el frasco|toda la caja)\b", "suicide"),
+    # A child who swallowed something: "mi nieto de 5 anos se comio unas gomitas".
+    (r"\b(?:bebe|nino|nina|hijo|hija|nieto|nieta|nene|nena)\b.{0,40}?\b(?:se comio|se tomo|se trago|se bebio|comio|trago|bebio)\b"
+     r".{0,40}?\b(?:pastillas|pildoras|gomitas|medicinas?|cloro|detergente|veneno|capsulas|pilas?|tabletas)\b", "emergency"),
     # Passive wishes and slang: "me quiero ir de este mundo", "ojala no despertar".
     (r"\b(?:irme de este mundo|(?:me quiero|me voy a) ir de este mundo|desaparecer para siempre|dejar de existir|no quiero existir|mejor me muero|"
      r"ya no quiero estar aqui|me quiero aventar|no quiero despertar(?:me)?|ojala no despertar(?:a)?)\b", "suicide"),
@@ -152,6 +170,7 @@ _ES: List[Tuple[str, str]] = [
      r"|\b(?:tiene|saco) (?:un cuchillo|una pistola|un arma|un machete)\b", "emergency"),
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b" + _NOT_A_WOUND, "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
+    (r"\b(?:me empujo|me empuja|me aventó|me avento|me jalo del pelo|me jala del pelo|me tiro al piso|me pateo|me patea)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
     (r"\b(?:ganas de|miedo de|voy a|quiero) (?:sacudirl[oa]|zarandearl[oa])\b"
      r"|\b(?:sacudir|zarandear) (?:al|a mi|a la) (?:bebe|nino|nina|hijo|hija|nena|nene)\b", "harm_others"),

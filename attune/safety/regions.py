@@ -63,7 +63,7 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "clarenville": "CA-NL", "pictou": "CA-NS",
     "new glasgow": "CA-NS", "antigonish": "CA-NS", "yarmouth": "CA-NS", "summerside": "CA-PE",
     # United States
-    "nyc": "US-NY", "new york city": "US-NY", "los angeles": "US-CA", "la": "US-CA",
+    "nyc": "US-NY", "new york city": "US-NY", "los angeles": "US-CA", "l.a.": "US-CA",
     "san francisco": "US-CA", "chicago": "US-IL", "houston": "US-TX", "dallas": "US-TX",
     "austin": "US-TX", "miami": "US-FL", "seattle": "US-WA", "boston": "US-MA",
     "philadelphia": "US-PA", "atlanta": "US-GA", "phoenix": "US-AZ", "denver": "US-CO",
@@ -331,6 +331,25 @@ def _longest_known(stretch: str, known: Sequence[Tuple[str, Tuple[str, str]]]) -
     return best
 
 
+_LOS_ANGELES = re.compile(r"(?<![\w.])LA(?![\w])")
+_QUALIFIER = re.compile(r"\s*,\s*(?P<region>[A-Za-z][A-Za-z'.]*(?:\s+[A-Za-z'.]+){0,2})")
+
+
+def _qualified(text: str, stretch: str, tables: _Tables) -> Optional[Tuple[str, str]]:
+    """The region a town is qualified with, right after it: "Sydney, Cape Breton" is Nova
+    Scotia, not New South Wales; "Souris, PEI", "Fort Myers, FL". Not "toronto, not ottawa"."""
+    start = text.find(stretch.strip())
+    after = _QUALIFIER.match(text, start + len(stretch.strip())) if start >= 0 else None
+    if not after or _NOT_THERE.match(after.group("region")):
+        return None
+    words = after.group("region").split()
+    for n in range(len(words), 0, -1):
+        found = _longest_known(" ".join(words[:n]), tables.known)
+        if found is not None:
+            return found
+    return tables.codes.get(words[0]) if words[0].isupper() else None
+
+
 def find_place(registry: Registry, text: str) -> Optional[Place]:
     """The place the visitor says they are in, or None when they name none."""
     text = _unabbreviated((text or "")[:300])
@@ -340,7 +359,10 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
         stretch = _NOT_THERE.split(stretch, maxsplit=1)[0]
         if not stretch.strip():
             continue
-        found = _longest_known(stretch, known)
+        found = _qualified(text, stretch, tables) or _longest_known(stretch, known)
+        if found is None and _LOS_ANGELES.search(stretch):
+            # "im in LA", in capitals: not Spanish "en la noche", not Louisiana's code.
+            found = _longest_known("los angeles", known)
         if found is None:
             found = next((codes[w] for w in re.findall(r"\b[A-Z]{2,3}\b", stretch) if w in codes), None)
         if found is None and placed:

@@ -40,7 +40,18 @@ _SWALLOWED = re.compile(
     r"herbicides?|insecticides?|weed\s*killer|rat\s+poison|fertili[sz]er|paint\s+thinner|lighter\s+fluid|"
     r"windshield\s+washer|(?:the\s+)?stuff\s+(?:from|in|out\s+of)\s+the\s+(?:barn|garage|shed|shop|workshop))\b"
     # "swallowed" names ingestion whatever follows: "swallowed some of it", "swallowed a lot".
-    r"|\bswallowed\s+(?:some|a\s+lot|a\s+bunch|a\s+handful|all|half|most|the\s+rest)\b",
+    r"|\bswallowed\s+(?:some|a\s+lot|a\s+bunch|a\s+handful|all|half|most|the\s+rest)\b"
+    # Batteries and magnets, however named: "swallowed one of the little round batteries".
+    r"|\b(?:swallowed|swallow|ate|chewed)\b(?:\W+\w+){0,6}?\W+(?:batter(?:y|ies)|magnets?)\b"
+    # "someone put cleaning chemical in water bottle and i drink it".
+    r"|\b(?:chemicals?|cleaner|bleach|poison|detergent|antifreeze)\b(?:\W+\w+){0,8}?\W+(?:i|he|she|they|we)\s+"
+    r"(?:drink|drank|swallowed|ate)\s+(?:it|them|some)\b"
+    # "took a few too many of those caffeine pills".
+    r"|\b(?:took|taken|had|swallowed|popped|downed)\s+(?:a\s+few\s+|way\s+|far\s+|a\s+couple\s+)?too\s+many\b"
+    r"(?:\W+\w+){0,4}?\W+(?:" + _MEDICINES[3:-1] + r")\b"
+    # Spanish: "se comió unas gomitas", "se tragó una pila", "se tomó las pastillas".
+    r"|\b(?:se\s+)?(?:comio|comió|trago|tragó|tomo|tomó|bebio|bebió)\b(?:\W+\w+){0,5}?\W+"
+    r"(?:pastillas|p[ií]ldoras|gomitas|cloro|detergente|veneno|medicinas?|pilas?|tabletas)\b",
     re.IGNORECASE,
 )
 # "took like 15 of my ...", "swallowed 30": a count of something taken, not of minutes.

@@ -438,6 +438,9 @@ def test_easing_with_a_request_is_the_request():
     ("risk_suicide", "shes asleep on my chest now. my husband gets in from the field at 7. "
                      "i dont know how to tell him"),
     ("risk_self_harm", "i could call my sister"),
+    ("risk_suicide", "my roommate arjun is in the kitchen making maggi"),
+    ("risk_suicide", "my brother lives in cornwall 20 min from here"),
+    ("risk_suicide", "Ma sœur habite à Aylmer, elle pourrait venir je pense"),
 ])
 def test_someone_trusted_close_by_after_ones_own_crisis_is_the_next_step(frame, text):
     # Writers P, U and Y (2026-12-05 reading): "my roommate is home" after pills got the
@@ -488,3 +491,12 @@ def test_a_question_beside_a_refusal_is_still_no_more_numbers(text):
     data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
     assert not context.questions_the_lines(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "stop_hotlines"
+
+
+@pytest.mark.parametrize("text", ["Il crie en bas en ce moment", "ya viene, lo escucho en la escalera"])
+def test_the_person_hurting_her_on_the_way_in_french_or_spanish_is_danger_now(text):
+    # Writer AA (2026-12-05): a 12-year-old in Quebec whose father hits her mother and her:
+    # "he is yelling downstairs right now" got "I'm not sure I understood".
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert context.says_abuser_coming(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "not_safe"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from attune.safety.crisis_state import CrisisState, crisis_state, someone_elses_emergency
 
 NOTHING: set = set()
@@ -92,3 +94,28 @@ def test_after_no_more_numbers_a_new_kind_the_model_alone_read_in_nothing_new_is
     # Before any decline, a new kind is new whoever read it.
     before = crisis_state([("risk_third_party", NOTHING), ("risk_harm_others", NOTHING, True)])
     assert before == CrisisState(False, False)
+
+
+def test_no_more_numbers_said_inside_another_message_is_declining_them():
+    # Writer AA (2026-12-05): "We're in Moncton. [...] Please, no more numbers, I have them all
+    # written on the fridge" was read as the place, and every reply after it listed lines.
+    place = ("share_location", set(), False, "We're in Moncton. Please, no more numbers, I have them on the fridge.")
+    state = crisis_state([("risk_third_party", set()), place, ("nlu_fallback", set(), False, "he ate some toast")])
+    assert state.declined
+    # Beside new risk, the reply without the list (a repeat), with its step.
+    guns = ("risk_suicide", {"means"}, False, "dont give me any numbers. theyll take my guns")
+    assert crisis_state([("risk_suicide", set()), guns]) == CrisisState(declined=True, repeat=True)
+    # Danger now still gets its reply in full; numbers are declined after it.
+    danger = ("risk_emergency", set(), False, "dont send me more numbers, hes got the knife out")
+    assert crisis_state([("risk_suicide", set()), danger]) == CrisisState(declined=True, repeat=False)
+    # Before any crisis reply, and "i dont have the number", decline nothing.
+    first = ("risk_suicide", set(), False, "i want to die and dont give me hotline numbers")
+    assert not crisis_state([first]).declined
+    assert not crisis_state([("risk_suicide", set()),
+                             ("ask_for_number", set(), False, "i dont have the number")]).declined
+
+
+@pytest.mark.parametrize("text", ["No me mande números por favor, él revisa mi teléfono", "Nada de números.",
+                                  "pas de numéros svp", "ne m'envoyez plus de numéros"])
+def test_no_more_numbers_in_spanish_and_french_is_declining_them(text):
+    assert crisis_state([("risk_abuse", set()), ("nlu_fallback", set(), False, text)]).declined

@@ -56,6 +56,12 @@ from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, language_of, ri
     ("mi papá tomó muchas pastillas y no despierta, what do i do", "emergency"),
     ("ma mère ne respire plus", "emergency"),
     ("le voy a hacer daño cuando lo vea", "harm_others"),
+    ("Mi nieto de 5 años se comió unas gomitas de mi hijo, creo que tenían marihuana", "emergency"),
+    ("Mon petit-fils de 3 ans a avalé des pilules de mon pilulier", "emergency"),
+    ("Estoy pensando tomarlas todas esta noche", "suicide"),
+    ("J'ai perdu le bébé il y a deux semaines. Je veux juste aller la rejoindre.", "suicide"),
+    ("Mi esposo me empujó contra la pared otra vez esta noche", "abuse"),
+    ("Mon père boit et quand il est saoul il frappe ma mère pis moi aussi. J'ai 12 ans.", "abuse"),
 ])
 def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     found = risk_in(text, None)
@@ -76,6 +82,10 @@ def test_core_risk_phrases_of_french_and_spanish_are_read(text, category):
     "mi perro me sigue a todas partes",
     "mi hijo no se despierta temprano nunca",
     "no respira bien por la nariz con el resfriado",
+    # Meeting someone in town, a child who ate the pizza, "I don't want to die".
+    "je vais la rejoindre à Laval demain",
+    "mi hijo se comió toda la pizza",
+    "no, no quiero morirme, tranquila",
 ])
 def test_everyday_french_spanish_and_english_hold_no_such_phrase(text):
     assert risk_in(text, None) is None

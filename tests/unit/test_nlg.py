@@ -923,3 +923,39 @@ async def test_someone_near_after_no_more_numbers_names_no_number():
     tracker.update(SlotSet("crisis_kind", "suicide"))
     step = await nlg.generate("utter_next_step", tracker, "rest")
     assert "their room" in step["text"] and not any(ch.isdigit() for ch in step["text"])
+
+
+@pytest.mark.parametrize("message", ["should i make myself vomit it out", "should i make him throw up",
+                                     "my manager say drink milk and go back to work"])
+async def test_treating_something_swallowed_at_home_gets_dont_and_the_poison_centre(message):
+    # Writer AA (2026-12-05): "should i make him throw up" after a button battery got "tell me
+    # more"; the answer is no, unless the poison centre says so, and its number.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_emergency", "he swallowed a battery"), ("nlu_fallback", message))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    reply = await nlg.generate("utter_unsure_after_crisis", tracker, "rest")
+    assert "don't make anyone throw up" in reply["text"] and "Poison Centre" in reply["text"]
+
+
+async def test_after_something_swallowed_no_more_numbers_keeps_the_poison_centre():
+    # "please stop giving me numbers. no more numbers" after bleach: respected for the lists,
+    # but the Poison Centre is medical advice and stays.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_emergency", "i drank some bleach a few minutes ago. i want this to end"),
+                             ("stop_hotlines", "please stop giving me numbers. no more numbers"))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "emergency"))
+    tracker.update(SlotSet("swallowed", "yes"))
+    reply = await nlg.generate("utter_stop_hotlines", tracker, "rest")
+    assert "Ontario Poison Centre (call 1-844-764-7669)" in reply["text"]
+    assert "9-8-8" not in reply["text"]
+    # Without an emergency of something swallowed ("I'll stop taking my meds" mentions them),
+    # no number at all.
+    plain = tracker_saying(("risk_suicide", "I've been thinking I'll stop taking my meds"),
+                           ("stop_hotlines", "no more numbers"))
+    plain.update(SlotSet("crisis_shown", True))
+    plain.update(SlotSet("crisis_kind", "suicide"))
+    plain.update(SlotSet("swallowed", "yes"))
+    assert not any(ch.isdigit() for ch in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"])

@@ -45,6 +45,12 @@ REGISTRY = load_registry()
     ("haulin thru tennessee. been thinkin bout pullin the rig off at the next overpass", "US-TN"),
     ("he has guns in the house. we live way out past pictou", "CA-NS"),
     ("hes asleep. im in st. johns", "CA-NL"),
+    # A town qualified by its region: the region, not a namesake elsewhere.
+    ("I'm in Sydney, Cape Breton. But I don't want numbers, dear.", "CA-NS"),
+    ("I live in Souris, PEI. The hospital is a drive", "CA-PE"),
+    ("im in fort myers, FL", "US-FL"),
+    ("im in toronto, not ottawa", "CA-ON"),
+    ("im in LA", "US-CA"),
 ])
 def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     place = find_place(REGISTRY, text)
@@ -278,3 +284,11 @@ def test_a_registrys_names_are_gathered_once_and_another_registry_gets_its_own(m
     other = load_registry()
     assert find_place(other, "im in quebec").code == "CA-QC" and gathered == [REGISTRY, other]
     assert is_place_statement(other, "im in sydney not canada") and len(gathered) == 2
+
+
+@pytest.mark.parametrize("text", ["Ya se durmió. Los niños también. Estoy sentada en la cocina.",
+                                  "Hoy estoy un poco mejor, pero en la noche se pone peor."])
+def test_spanish_en_la_is_not_los_angeles(text):
+    # Writer AA (2026-12-05): a woman in Mississauga writing in Spanish was given the lines
+    # for California, twice.
+    assert find_place(REGISTRY, text) is None

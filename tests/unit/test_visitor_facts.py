@@ -19,6 +19,11 @@ from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, sa
     "i swallowed 20 of them",
     "had like half a bottle of vodka and some of my klonopin lol i just wanna sleep forever",  # drink and a drug
     "maybe 6 pills. i do this sometimes its fine",  # a count as the answer to "how many?"
+    # Writer AA (2026-12-05): a chemical drunk at work, caffeine pills, a battery, gummies.
+    "someone put cleaning chemical in water bottle and i drink it. my throat is burning",
+    "took a few too many of those caffeine pills plus energy drinks",
+    "i think he swallowed one of the little round batteries from the car remote",
+    "Mi nieto de 5 años se comió unas gomitas de mi hijo",
 ])
 def test_something_swallowed_is_noticed(text):
     assert mentions_swallowing(text)
@@ -29,6 +34,7 @@ def test_something_swallowed_is_noticed(text):
     "taking a break from the group chat", "it took 30 minutes to get here", "took 2 days off work",
     "i took 3 shots at the bar",
     "i have 30 pills saved up", "wine and cheese night with the girls", "6 pills left in the bottle lol no",
+    "i had too many drinks lol", "i ate too many cookies", "he took too many shots at the goal",
 ])
 def test_other_messages_mention_nothing_swallowed(text):
     assert not mentions_swallowing(text)
