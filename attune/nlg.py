@@ -30,7 +30,8 @@ from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
-                                         NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state, read_by_model_alone,
+                                         NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state,
+                                         read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
 from attune.safety.regions import UNKNOWN
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
@@ -226,6 +227,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "my husband has been out in the shop 3 hours with his shotgun", then "should i go
             # out there": their own safety first; the emergency number goes in.
             utter_action = GO_TO_ARMED_REPLY
+        if (utter_action == "utter_region_lines" and state.declined
+                and NO_MORE_NUMBERS.search((tracker.latest_message.text or "")[:2000])):
+            # "I'm in Sydney, Cape Breton. But I don't want numbers, dear.": the place is
+            # remembered for later, and no list now.
+            utter_action = "utter_stop_hotlines"
         if (seen and tracker.get_slot("swallowed") == "yes" and utter_action not in _CRISIS_REPLIES
                 and TREAT_AT_HOME.search((tracker.latest_message.text or "")[:500])):
             # "should i make myself vomit it out", "my manager say drink milk": not unless the

@@ -485,7 +485,10 @@ _LINES_HERE = re.compile(
     r"\b(?:same|work|works|too|also|here|there)\b"
     r"|\b(?:th(?:ese|ose)|the|your)\s+(?:canadian|ontario|canada|american|us|uk|british)\s+(?:numbers?|lines?)\b"
     r"|\b(?:numbers?|lines?)\b[^.!?\n]{0,30}?\b(?:don'?t|won'?t|doesn'?t|no\s+use|useless|aren'?t)\b[^.!?\n]{0,20}?"
-    r"\b(?:here|there|where\s+i\s+am|abroad)\b|\b(?:numbers?|lines?)\s+(?:are|is)\s+(?:only\s+)?for\s+(?:canada|canadians|ontario)\b",
+    r"\b(?:here|there|where\s+i\s+am|abroad)\b|\b(?:numbers?|lines?)\s+(?:are|is)\s+(?:only\s+)?for\s+(?:canada|canadians|ontario)\b"
+    # "There is no hotline here that I know."
+    r"|\b(?:there'?s|theres|there\s+is|there\s+are)\s+no\s+(?:crisis\s+)?(?:hotlines?|helplines?|lines?|numbers?)\s+"
+    r"(?:here|where\s+i\s+(?:am|live)|in\s+my\s+country)\b",
     re.IGNORECASE,
 )
 
@@ -632,7 +635,10 @@ PLAN_READY = re.compile(
     r"\b(?:have|got|'ve\s+got|gotten)\s+(?:everything|it\s+all|all\s+of\s+it|all\s+the\s+stuff|the\s+stuff|"
     r"what\s+i\s+need)\s+(?:ready|prepared|sorted|set\s+up|planned|laid\s+out|lined\s+up|worked\s+out)\b"
     r"|\b(?:it'?s|its|everything'?s|everything\s+is)\s+(?:all\s+)?(?:ready|set|planned|sorted)\s+for\s+"
-    r"(?:tonight|tomorrow|later|this\s+weekend)\b",
+    r"(?:tonight|tomorrow|later|this\s+weekend)\b"
+    # "yesterday i bought what i need. it is in my room" (not "what i need for dinner").
+    r"|\b(?:bought|got|picked\s+up|ordered)\s+(?:what|everything|all|the\s+stuff)\s+i\s+need(?:ed)?\b"
+    r"(?!\s+(?:for|to\s+make)\s+(?:the|my|a|an|school|work|dinner|class|lunch|breakfast|supper|it)\b)",
     re.IGNORECASE,
 )
 

@@ -27,6 +27,7 @@ from attune.safety.taxonomy import HELP_INTENT, is_risk_intent
 STOP_INTENT = "stop_hotlines"
 CHECK_IN_INTENT = "risk_check_in"
 EMERGENCY_INTENT = "risk_emergency"
+THIRD_PARTY_INTENT = "risk_third_party"
 # Intents after which the lines are shown in full again.
 RESET_INTENTS = frozenset({HELP_INTENT, "retract_denial"})
 # Entities that make a risk message new risk (attune.nlu.risk_component).
@@ -98,7 +99,10 @@ def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
             declined = False
         elif is_risk_intent(intent) and intent != CHECK_IN_INTENT:
             named = bool(set(entities) & NEW_RISK_ENTITIES)
-            unanswered = intent not in answered and not (declined and model_only and answered)
+            # Someone else's danger answered as an emergency, then read as a helper's message
+            # ("She answered!! She's crying"): the same crisis, not a new kind.
+            seen_as = {intent} | ({EMERGENCY_INTENT} if intent == THIRD_PARTY_INTENT else set())
+            unanswered = not (seen_as & answered) and not (declined and model_only and answered)
             new = intent == EMERGENCY_INTENT or unanswered or named
             if new:
                 declined = False
@@ -203,7 +207,8 @@ WILL_NOT_CALL = re.compile(
 # numbers", "please don't give me numbers, I know every number", "I don't want any more
 # telephone numbers today" (attune/safety/context.py).
 NO_MORE_NUMBERS = re.compile(
-    r"(?<!\bhave\s)(?<!\bgot\s)\b(?:no|stop(?:\s+sending|\s+with|\s+giving)?|quit(?:\s+sending|\s+with|\s+giving)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
+    # Not "there is no hotline here", "I have no numbers saved".
+    r"(?<!\bhave\s)(?<!\bgot\s)(?<!\bis\s)(?<!\bare\s)(?<!\bthere's\s)(?<!\btheres\s)\b(?:no|stop(?:\s+sending|\s+with|\s+giving)?|quit(?:\s+sending|\s+with|\s+giving)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
     r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for|(?:don'?t|dont|do\s+not)\s+(?:want|need)|"
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
     r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"

@@ -500,3 +500,12 @@ def test_the_person_hurting_her_on_the_way_in_french_or_spanish_is_danger_now(te
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
     assert context.says_abuser_coming(data, tracker_with("risk_abuse"))
     assert data["intent"]["name"] == "not_safe"
+
+
+def test_no_hotline_where_the_visitor_is_is_not_declining_them():
+    # Writer AA's aa44 (a visitor in Cameroon): "There is no hotline here that I know" was
+    # taken for "no more numbers"; it asks what there is where they are.
+    data = {"text": "There is no hotline here that I know. People here will say it is spiritual.",
+            "intent": {"name": "stop_hotlines", "confidence": 0.8}}
+    assert context.asks_if_lines_work_here(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "share_location"

@@ -119,3 +119,11 @@ def test_no_more_numbers_said_inside_another_message_is_declining_them():
                                   "pas de numéros svp", "ne m'envoyez plus de numéros"])
 def test_no_more_numbers_in_spanish_and_french_is_declining_them(text):
     assert crisis_state([("risk_abuse", set()), ("nlu_fallback", set(), False, text)]).declined
+
+
+def test_a_helpers_message_after_someone_elses_emergency_is_the_same_crisis():
+    # Writer AA's aa11: a friend's goodbye answered as danger now, "no more numbers", then
+    # "She answered!! She's crying" read as a helper's message: not a new kind of risk, so
+    # not the whole list again.
+    turns = [("risk_emergency", set()), ("stop_hotlines", set()), ("risk_third_party", set(), True, "She answered!!")]
+    assert crisis_state(turns) == CrisisState(declined=True, repeat=True)

@@ -959,3 +959,15 @@ async def test_after_something_swallowed_no_more_numbers_keeps_the_poison_centre
     plain.update(SlotSet("crisis_kind", "suicide"))
     plain.update(SlotSet("swallowed", "yes"))
     assert not any(ch.isdigit() for ch in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"])
+
+
+async def test_a_place_said_with_no_more_numbers_gets_no_list():
+    # "I'm in Sydney, Cape Breton. But I don't want numbers, dear." got the lines of the place.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_third_party", "my son said goodbye"),
+                             ("share_location", "I'm in Sydney, Cape Breton. But I don't want numbers, dear."))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", "third_party"))
+    tracker.update(SlotSet("visitor_region", "CA-NS"))
+    reply = await nlg.generate("utter_region_lines", tracker, "rest")
+    assert not any(ch.isdigit() for ch in reply["text"]) and GET_HELP_BUTTON in reply["buttons"]

@@ -898,6 +898,12 @@ def test_a_plan_made_ready_after_a_crisis_reply_is_that_risk_again_and_new():
     # The same words about a party, with no crisis before, change nothing.
     party = {"text": "got everything ready for tonight, so excited", "intent": {"name": "inform"}, "entities": []}
     assert not context.says_plan_ready(party, tracker_with("greet"))
+    # Writer AA (2026-12-05): the means bought, after "no more numbers".
+    bought = {"text": "actually i should tell you. yesterday i bought what i need. it is in my room",
+              "intent": {"name": "nlu_fallback"}, "entities": []}
+    assert context.says_plan_ready(bought, tracker)
+    dinner = {"text": "i bought what i need for dinner", "intent": {"name": "nlu_fallback"}, "entities": []}
+    assert not context.says_plan_ready(dinner, tracker)
 
 
 def test_the_rest_at_hand_all_at_once_is_new_risk():
