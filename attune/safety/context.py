@@ -649,7 +649,9 @@ def says_plan_ready(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     is that risk again, and new: the crisis reply in full, even after "no more numbers".
     Returns whether it changed the intent."""
     frame = last_crisis(tracker)
-    if frame not in _SELF_KINDS or not _re_read(parse_data, tracker, PLAN_READY, frame, limit=500):
+    # Also over the model's own reading of it as the same risk again, which would get the short
+    # reply (no numbers, once declined): a plan made ready is new.
+    if frame not in _SELF_KINDS or not _re_read(parse_data, tracker, PLAN_READY, frame, limit=500, over_model=True):
         return False
     text = parse_data.get("text") or ""
     parse_data["entities"] = list(parse_data.get("entities") or []) + [

@@ -67,6 +67,11 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "san francisco": "US-CA", "chicago": "US-IL", "houston": "US-TX", "dallas": "US-TX",
     "austin": "US-TX", "miami": "US-FL", "seattle": "US-WA", "boston": "US-MA",
     "philadelphia": "US-PA", "atlanta": "US-GA", "phoenix": "US-AZ", "denver": "US-CO",
+    # Where Canadians spend the winter ("We're down in Fort Myers for the winter").
+    "fort myers": "US-FL", "naples florida": "US-FL", "sarasota": "US-FL", "fort lauderdale": "US-FL",
+    "west palm beach": "US-FL", "daytona": "US-FL", "daytona beach": "US-FL", "clearwater": "US-FL",
+    "st petersburg florida": "US-FL", "scottsdale": "US-AZ", "mesa arizona": "US-AZ", "yuma": "US-AZ",
+    "palm springs": "US-CA", "myrtle beach": "US-SC", "toledo": "US-OH",
     "detroit": "US-MI", "washington dc": "US-DC", "washington d.c.": "US-DC", "dc": "US-DC",
     "buffalo": "US-NY", "brooklyn": "US-NY", "manhattan": "US-NY", "san antonio": "US-TX",
     "san diego": "US-CA", "portland oregon": "US-OR", "minneapolis": "US-MN", "las vegas": "US-NV",

@@ -51,6 +51,8 @@ REGISTRY = load_registry()
     ("im in fort myers, FL", "US-FL"),
     ("im in toronto, not ottawa", "CA-ON"),
     ("im in LA", "US-CA"),
+    # Wintering in the south.
+    ("We're down in Fort Myers for the winter like every year, except Bill died in October", "US-FL"),
 ])
 def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     place = find_place(REGISTRY, text)

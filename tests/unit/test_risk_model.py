@@ -902,6 +902,9 @@ def test_a_plan_made_ready_after_a_crisis_reply_is_that_risk_again_and_new():
     bought = {"text": "actually i should tell you. yesterday i bought what i need. it is in my room",
               "intent": {"name": "nlu_fallback"}, "entities": []}
     assert context.says_plan_ready(bought, tracker)
+    model = {"text": "yesterday i bought what i need. it is in my room", "intent": {"name": "risk_suicide"},
+             "risk": {"source": "model"}, "entities": []}
+    assert context.says_plan_ready(model, tracker) and "soon" in {e["entity"] for e in model["entities"]}
     dinner = {"text": "i bought what i need for dinner", "intent": {"name": "nlu_fallback"}, "entities": []}
     assert not context.says_plan_ready(dinner, tracker)
 
