@@ -143,6 +143,10 @@ _AFTER_CRISIS_ONLY = frozenset({"refuse_hospital", "lines_did_not_help"})
 # "but i genuinely need to know" and "that feels fake tho" (taking back a denial, 0.37 and
 # 0.38) got the general crisis reply in everyday conversations with no crisis in them.
 _MOSTLY_AFTER_CRISIS = frozenset({"stop_hotlines", "cant_call", "deny_risk", "retract_denial"})
+_SAFETY_WORDS = re.compile(r"\b(?:safe|unsafe|danger\w*|scared|afraid|frightened|terrified|hurt\w*|threat\w*|kill\w*|"
+                           r"hit|hits|hitting|beat\w*|weapon|knife|gun|help|police|911|9-1-1|emergency|attack\w*|"
+                           r"follow\w*|stalk\w*|coming|door|outside|yell\w*|scream\w*|shout\w*|drunk|angry|rage|"
+                           r"lock\w*|trapped|alone)\b", re.IGNORECASE)
 BEFORE_CRISIS_SURE = 0.8
 
 
@@ -152,11 +156,18 @@ def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     (or the question to rephrase). Returns whether it changed the intent."""
     intent = parse_data.get("intent") or {}
     name = intent.get("name")
-    unsure = name in _MOSTLY_AFTER_CRISIS and float(intent.get("confidence") or 0.0) < BEFORE_CRISIS_SURE
+    confidence = float(intent.get("confidence") or 0.0)
+    unsure = name in _MOSTLY_AFTER_CRISIS and confidence < BEFORE_CRISIS_SURE
+    # "what if he won't come" (to couples therapy), read as "I'm not safe": before any crisis
+    # reply, not being safe stands when the classifier is sure or the words are about safety.
+    # (The risk readers read every message whatever this intent is.)
+    unsure = unsure or (name == NOT_SAFE_INTENT and confidence < BEFORE_CRISIS_SURE
+                        and not _SAFETY_WORDS.search((parse_data.get("text") or "")[:500]))
     if (name not in _AFTER_CRISIS_ONLY and not unsure) or crisis_shown(tracker):
         return False
     other = next((e for e in parse_data.get("intent_ranking") or []
-                  if e.get("name") and e.get("name") not in _AFTER_CRISIS_ONLY | _MOSTLY_AFTER_CRISIS
+                  if e.get("name")
+                  and e.get("name") not in _AFTER_CRISIS_ONLY | _MOSTLY_AFTER_CRISIS | {NOT_SAFE_INTENT}
                   and not is_risk_intent(e.get("name"))),
                  None)
     chosen = str(other["name"]) if other and float(other.get("confidence") or 0.0) >= 0.1 else "nlu_fallback"

@@ -509,3 +509,18 @@ def test_no_hotline_where_the_visitor_is_is_not_declining_them():
             "intent": {"name": "stop_hotlines", "confidence": 0.8}}
     assert context.asks_if_lines_work_here(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "share_location"
+
+
+def test_before_any_crisis_an_unsure_not_safe_without_words_of_safety_is_the_next_reading():
+    # Everyday set G (2026-12-04): "what if he won't come" (to couples therapy) was answered
+    # with "If you're not safe, call 9-1-1".
+    data = {"text": "what if he won't come", "intent": {"name": "not_safe", "confidence": 0.55},
+            "intent_ranking": [{"name": "not_safe", "confidence": 0.55}, {"name": "ask_clients", "confidence": 0.3}]}
+    assert context.before_any_crisis(data, tracker_with("greet"))
+    assert data["intent"]["name"] == "ask_clients"
+    # Words of safety, or a sure reading, stand.
+    scared = {"text": "what if he comes back, im scared", "intent": {"name": "not_safe", "confidence": 0.55},
+              "intent_ranking": [{"name": "not_safe", "confidence": 0.55}]}
+    assert not context.before_any_crisis(scared, tracker_with("greet"))
+    sure = {"text": "no", "intent": {"name": "not_safe", "confidence": 0.9}}
+    assert not context.before_any_crisis(sure, tracker_with("greet"))
