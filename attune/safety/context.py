@@ -567,13 +567,21 @@ def fears_the_police(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     fear of what the call brings: the answer to not wanting the hospital or the police (which
     in an emergency says the ambulance can be asked for, attune/nlg.py), and the numbers stay.
     Returns whether it changed the intent."""
+    return _not_a_stop(parse_data, tracker, FEARS_POLICE, REFUSE_HOSPITAL)
+
+
+def _not_a_stop(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]", intent: str,
+                unless: Optional["re.Pattern[str]"] = None) -> bool:
+    """The shared rule of the readings that take back the classifier's "no more numbers":
+    after a crisis reply, outside any form, a message read as STOP_HOTLINES that says `said`
+    and asks for no more numbers in no words (nor `unless`) becomes `intent`."""
     current = (parse_data.get("intent") or {}).get("name")
     if current != STOP_HOTLINES or not crisis_shown(tracker) or getattr(tracker, "active_loop_name", None):
         return False
     text = (parse_data.get("text") or "")[:500]
-    if not FEARS_POLICE.search(text) or NO_MORE_NUMBERS.search(text):
+    if not said.search(text) or NO_MORE_NUMBERS.search(text) or (unless is not None and unless.search(text)):
         return False
-    set_intent(parse_data, REFUSE_HOSPITAL)
+    set_intent(parse_data, intent)
     return True
 
 
@@ -599,16 +607,8 @@ def questions_the_lines(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     question: answered as one, and the visitor has not declined anything (a disclosure after
     it gets the lines in full). Never when a refusal is said too. Returns whether it changed
     the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:500]
-    if intent != STOP_HOTLINES or _REFUSES_THE_LINES.search(text) or NO_MORE_NUMBERS.search(text):
-        return False
-    if WILL_NOT_CALL.search(text) or not crisis_shown(tracker) or getattr(tracker, "active_loop_name", None):
-        return False
-    if not _QUESTIONS_THE_LINES.search(text):
-        return False
-    set_intent(parse_data, "ask_about_the_lines")
-    return True
+    return (not WILL_NOT_CALL.search((parse_data.get("text") or "")[:500])
+            and _not_a_stop(parse_data, tracker, _QUESTIONS_THE_LINES, "ask_about_the_lines", _REFUSES_THE_LINES))
 
 
 def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:

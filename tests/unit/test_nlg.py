@@ -334,6 +334,14 @@ def tracker_saying(*turns):
     return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
 
 
+def after_crisis(kind, *turns, **slots):
+    """`tracker_saying(*turns)` after a crisis reply of `kind`, with these slots set."""
+    tracker = tracker_saying(*turns)
+    for name, value in {"crisis_shown": True, "crisis_kind": kind, **slots}.items():
+        tracker.update(SlotSet(name, value))
+    return tracker
+
+
 @pytest.mark.parametrize("message", ["I'm not calling a hotline at 3am with a newborn asleep on me",
                                      "idk maybe i'll text them", "can i text instead"])
 async def test_after_a_crisis_a_visitor_who_would_rather_write_gets_the_lines_that_take_texts(message):
@@ -901,11 +909,7 @@ async def test_safe_enough_after_naming_a_gun_gets_the_step_for_it():
 async def test_someone_trusted_close_by_is_the_step_to_go_to_them(kind, said, swallowed, expected):
     # Not "Is there someone you trust who could be with you tonight?" just after naming them.
     nlg = nlg_at(datetime.now(timezone.utc))
-    tracker = tracker_saying((f"risk_{kind}", "..."), ("ask_next_step", said))
-    tracker.update(SlotSet("crisis_shown", True))
-    tracker.update(SlotSet("crisis_kind", kind))
-    if swallowed:
-        tracker.update(SlotSet("swallowed", swallowed))
+    tracker = after_crisis(kind, (f"risk_{kind}", "..."), ("ask_next_step", said), swallowed=swallowed)
     step = await nlg.generate("utter_next_step", tracker, "rest")
     check = await nlg.generate("utter_next_step_check", tracker, "rest")
     assert expected in step["text"]
@@ -917,10 +921,8 @@ async def test_someone_trusted_close_by_is_the_step_to_go_to_them(kind, said, sw
 
 async def test_someone_near_after_no_more_numbers_names_no_number():
     nlg = nlg_at(datetime.now(timezone.utc))
-    tracker = tracker_saying(("risk_suicide", "..."), ("stop_hotlines", "no more numbers"),
-                             ("ask_next_step", "my roommate is home"))
-    tracker.update(SlotSet("crisis_shown", True))
-    tracker.update(SlotSet("crisis_kind", "suicide"))
+    tracker = after_crisis("suicide", ("risk_suicide", "..."), ("stop_hotlines", "no more numbers"),
+                           ("ask_next_step", "my roommate is home"))
     step = await nlg.generate("utter_next_step", tracker, "rest")
     assert "their room" in step["text"] and not any(ch.isdigit() for ch in step["text"])
 
@@ -931,10 +933,8 @@ async def test_treating_something_swallowed_at_home_gets_dont_and_the_poison_cen
     # Writer AA (2026-12-05): "should i make him throw up" after a button battery got "tell me
     # more"; the answer is no, unless the poison centre says so, and its number.
     nlg = nlg_at(datetime.now(timezone.utc))
-    tracker = tracker_saying(("risk_emergency", "he swallowed a battery"), ("nlu_fallback", message))
-    tracker.update(SlotSet("crisis_shown", True))
-    tracker.update(SlotSet("crisis_kind", "emergency"))
-    tracker.update(SlotSet("swallowed", "yes"))
+    tracker = after_crisis("emergency", ("risk_emergency", "he swallowed a battery"), ("nlu_fallback", message),
+                           swallowed="yes")
     reply = await nlg.generate("utter_unsure_after_crisis", tracker, "rest")
     assert "don't make anyone throw up" in reply["text"] and "Poison Centre" in reply["text"]
 
@@ -943,31 +943,23 @@ async def test_after_something_swallowed_no_more_numbers_keeps_the_poison_centre
     # "please stop giving me numbers. no more numbers" after bleach: respected for the lists,
     # but the Poison Centre is medical advice and stays.
     nlg = nlg_at(datetime.now(timezone.utc))
-    tracker = tracker_saying(("risk_emergency", "i drank some bleach a few minutes ago. i want this to end"),
-                             ("stop_hotlines", "please stop giving me numbers. no more numbers"))
-    tracker.update(SlotSet("crisis_shown", True))
-    tracker.update(SlotSet("crisis_kind", "emergency"))
-    tracker.update(SlotSet("swallowed", "yes"))
+    tracker = after_crisis("emergency", ("risk_emergency", "i drank some bleach a few minutes ago. i want this to end"),
+                           ("stop_hotlines", "please stop giving me numbers. no more numbers"), swallowed="yes")
     reply = await nlg.generate("utter_stop_hotlines", tracker, "rest")
     assert "Ontario Poison Centre (call 1-844-764-7669)" in reply["text"]
     assert "9-8-8" not in reply["text"]
     # Without an emergency of something swallowed ("I'll stop taking my meds" mentions them),
     # no number at all.
-    plain = tracker_saying(("risk_suicide", "I've been thinking I'll stop taking my meds"),
-                           ("stop_hotlines", "no more numbers"))
-    plain.update(SlotSet("crisis_shown", True))
-    plain.update(SlotSet("crisis_kind", "suicide"))
-    plain.update(SlotSet("swallowed", "yes"))
+    plain = after_crisis("suicide", ("risk_suicide", "I've been thinking I'll stop taking my meds"),
+                         ("stop_hotlines", "no more numbers"), swallowed="yes")
     assert not any(ch.isdigit() for ch in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"])
 
 
 async def test_a_place_said_with_no_more_numbers_gets_no_list():
     # "I'm in Sydney, Cape Breton. But I don't want numbers, dear." got the lines of the place.
     nlg = nlg_at(datetime.now(timezone.utc))
-    tracker = tracker_saying(("risk_third_party", "my son said goodbye"),
-                             ("share_location", "I'm in Sydney, Cape Breton. But I don't want numbers, dear."))
-    tracker.update(SlotSet("crisis_shown", True))
-    tracker.update(SlotSet("crisis_kind", "third_party"))
-    tracker.update(SlotSet("visitor_region", "CA-NS"))
+    tracker = after_crisis("third_party", ("risk_third_party", "my son said goodbye"),
+                           ("share_location", "I'm in Sydney, Cape Breton. But I don't want numbers, dear."),
+                           visitor_region="CA-NS")
     reply = await nlg.generate("utter_region_lines", tracker, "rest")
     assert not any(ch.isdigit() for ch in reply["text"]) and GET_HELP_BUTTON in reply["buttons"]
