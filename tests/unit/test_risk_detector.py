@@ -947,6 +947,9 @@ def test_his_hand_around_my_throat_is_the_visitors_own_abuse_not_someone_elses(d
     ("my flatmate is diabetic and shes sweaty and confused and not making sense", None),
     ("we've all got headaches and feel dizzy and sick since we turned the heater on", None),
     ("soaked through two pads in under an hour, baby is 5 days old", None),
+    # The gate corpus's "I am having a heart attack", which the sixth model alone let pass.
+    ("I am having a heart attack", None),
+    ("i think im having a stroke", None),
 ])
 def test_a_medical_emergency_in_plain_words_is_an_emergency_that_stands(detector, text, about):
     # Missed by the model (danger now 0.01-0.94, under its emergency threshold): the word
@@ -962,6 +965,9 @@ def test_a_medical_emergency_in_plain_words_is_an_emergency_that_stands(detector
     "she reaches for me and I'm a statue. I can see her face fall and I still can't move",
     "had a fit of giggles for five minutes in the meeting",
     "my character fell off the cliff and isn't moving lol",
+    "i feel like im having a heart attack every time he goes quiet",
+    "I keep thinking I'm having a stroke but the doctor says it's anxiety",
+    "im having a heart attack lol he texted back",
 ])
 def test_shaking_freezing_and_games_are_not_medical_emergencies(detector, text):
     assert detector.assess(text).subcategory != "medical_now"
