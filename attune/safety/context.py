@@ -867,7 +867,10 @@ _THE_PRACTICE = re.compile(
     r"\b(?:someone|somebody|anyone|one)\s+(?:from|at|of)\s+(?:your|ur|the)\s+(?:office|practice|place|clinic|"
     r"team|therapists|counsell?ors|centre|center)\b"
     r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+)?(?:therapist|counsell?or)\b"
-    r"|\bone\s+of\s+your\s+(?:therapists|counsell?ors|people)\b",
+    r"|\bone\s+of\s+your\s+(?:therapists|counsell?ors|people)\b"
+    # "Does your practice see people for this?"
+    r"|\b(?:does|do|can|could|would)\s+(?:your|ur|the)\s+(?:practice|clinic|office|therapists|counsell?ors|team|place)\s+"
+    r"(?:see|help|treat|work\s+with)\s+(?:\w+\s+){0,2}?(?:for|with)\s+(?:this|that|it)\b",
     re.IGNORECASE,
 )
 REQUEST_HUMAN = "request_human"
@@ -1259,6 +1262,35 @@ def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool
 
 
 _NEAR_FRAMES = frozenset({"risk_suicide", "risk_self_harm", EMERGENCY, "risk_abuse", "risk_child_abuse"})
+# Alone tonight, said after one's own crisis reply: "I'm alone, my husband works nights",
+# "Partner's gone to his brother's. I'm on the couch by myself", "my parents are at my
+# brothers hockey game in barrie".
+ALONE = re.compile(
+    r"\b(?:i'?m|im|i\s+am)\s+(?:all\s+)?(?:home\s+)?(?:alone|by\s+myself|on\s+my\s+own)\b"
+    r"|\b(?:here|home|sitting|lying|on\s+the\s+\w+)\s+by\s+myself\b"
+    r"|\b(?:no\s*one|nobody|noone)(?:'s|\s+is)?\s+(?:else\s+)?(?:here|home|around|with\s+me)\b"
+    r"|\bmy\s+(?:parents|mom|mum|dad|husband|wife|partner|roommates?|flatmates?|family|folks)\s+(?:is|are|'s|s)\s+"
+    r"(?:away|out|gone|not\s+home|working|at\s+(?:work|my|his|her|their|the)\b)"
+    r"|\b(?:husband|wife|partner)\s+works\s+(?:nights|late|night\s+shifts?)\b"
+    r"|\b(?:partner|husband|wife|roommate|flatmate)(?:'s|\s+has|\s+is)\s+gone\s+(?:to|out|for)\b",
+    re.IGNORECASE,
+)
+
+
+def says_alone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After the visitor's own crisis reply, being alone tonight ("I'm alone, my husband works
+    nights", read as "I'm safe") is the moment for this kind's next step (be near someone, stay
+    where someone can see or hear you, a safe place to go), not "I'm glad you're safe". Also
+    over a reading the model alone made that names nothing new, and over the classifier's "here
+    is where I am" ("my parents are at my brothers hockey game in barrie": the region, if any,
+    is still read). Not a helper's conversation.
+    Returns whether it changed the intent."""
+    if helping_frame(tracker) not in _NEAR_FRAMES:
+        return False
+    return _re_read(parse_data, tracker, ALONE, "ask_next_step", over_model=True, limit=300,
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
+                                    "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES}))
+
 
 
 def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -1300,6 +1332,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or says_means_at_hand(parse_data, tracker)
      or says_someone_near(parse_data, tracker)
+     or says_alone(parse_data, tracker)
      or told_to_go_to_hospital(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)

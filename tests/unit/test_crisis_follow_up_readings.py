@@ -524,3 +524,33 @@ def test_before_any_crisis_an_unsure_not_safe_without_words_of_safety_is_the_nex
     assert not context.before_any_crisis(scared, tracker_with("greet"))
     sure = {"text": "no", "intent": {"name": "not_safe", "confidence": 0.9}}
     assert not context.before_any_crisis(sure, tracker_with("greet"))
+
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_suicide", "I'm alone, my husband works nights"),
+    ("risk_emergency", "Partner's gone to his brother's. I'm on the couch by myself"),
+    ("risk_abuse", "my parents are at my brothers hockey game in barrie"),
+])
+def test_alone_tonight_after_ones_own_crisis_is_the_next_step(frame, text):
+    # Writers P and AA: "I'm alone, my husband works nights" (read as "I'm safe") got "If you're
+    # safe right now, I'm glad".
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.7}, "entities": []}
+    assert context.says_alone(data, tracker_with(frame))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_suicide", "im not alone, my sister is here"),
+    ("risk_suicide", "i feel alone in this relationship"),
+    ("risk_third_party", "hes home alone"),
+])
+def test_not_alone_or_someone_elses_crisis_is_not_alone_tonight(frame, text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert not context.says_alone(data, tracker_with(frame))
+
+
+def test_asking_whether_the_practice_sees_people_for_this_is_asking_for_the_practice():
+    data = {"text": "Does your practice see people for this? It can't show up on our bank statement.",
+            "intent": {"name": "ask_privacy", "confidence": 0.6}}
+    assert context.wants_the_practice(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "request_human"
