@@ -274,6 +274,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 utter_action = MEANS_AWAY_REPLY
                 kwargs = {**kwargs, "means_named": MEANS_NAMED.get(moved, f"the {moved}")}
         # A practice fact: as written, "we don't offer that", or "I don't have that detail".
+        if utter_action == "utter_feeling_calmer" and seen and _swallowed_by_the_visitor(tracker):
+            # "its slowing down a bit i think. maybe its fine" after caffeine pills read as
+            # suicide risk: some things harm hours later, so the poison centre's words, whatever
+            # the kind remembered.
+            utter_action = "utter_feeling_calmer__emergency"
         fact_question = utter_action in FACT_RESPONSES
         utter_action = fact_response(utter_action, self.practice.facts)
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
@@ -726,6 +731,20 @@ def _gun_named(tracker: DialogueStateTracker) -> bool:
     """Whether a message of this conversation named a gun (its first 500 characters each)."""
     return any(isinstance(event, UserUttered) and _GUN_NAMED.search((event.text or "")[:500])
                for event in tracker.events)
+
+
+_DIED_OF = re.compile(r"\b(?:died|dead|passed\s+away|lost\s+(?:him|her|them))\s+(?:of|from|to|after)\b", re.IGNORECASE)
+
+
+def _swallowed_by_the_visitor(tracker: DialogueStateTracker) -> bool:
+    """Whether a risk message of this conversation said the visitor (or the person they help)
+    swallowed something: not "going to take them all" (still ahead), not a son who died of an
+    overdose in March."""
+    return tracker.get_slot("swallowed") == "yes" and not about_someone_else(tracker) and any(
+        isinstance(event, UserUttered) and (event.intent_name or "").startswith("risk_")
+        and any(e.get("entity") == "swallowed" for e in event.entities or [])
+        and not _NOT_YET.search((event.text or "")[:500]) and not _DIED_OF.search((event.text or "")[:500])
+        for event in tracker.applied_events())
 
 
 def _swallowed_in_an_emergency(tracker: DialogueStateTracker) -> bool:

@@ -963,3 +963,19 @@ async def test_a_place_said_with_no_more_numbers_gets_no_list():
                            visitor_region="CA-NS")
     reply = await nlg.generate("utter_region_lines", tracker, "rest")
     assert not any(ch.isdigit() for ch in reply["text"]) and GET_HELP_BUTTON in reply["buttons"]
+
+
+async def test_easing_after_pills_read_as_suicide_risk_still_gets_the_poison_centre():
+    # Writer AA's aa22: caffeine pills to make a delivery window, then "its slowing down a bit
+    # i think. maybe its fine" got "glad it has eased" with 988 and no word of the poison centre.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    pills = after_crisis("suicide", ("risk_suicide", "took a few too many of those caffeine pills"),
+                         ("feeling_calmer", "its slowing down a bit i think. maybe its fine"), swallowed="yes")
+    pills.events[1].entities = [{"entity": "swallowed", "value": "yes"}]
+    reply = await nlg.generate("utter_feeling_calmer", pills, "rest")
+    assert "Poison Centre" in reply["text"] and "hours" in reply["text"]
+    # A son who died of an overdose in March is not something swallowed tonight.
+    grief = after_crisis("suicide", ("risk_suicide", "my son died of an overdose in march. i want to be with him"),
+                         ("feeling_calmer", "just tell me it gets better"), swallowed="yes")
+    grief.events[1].entities = [{"entity": "swallowed", "value": "yes"}]
+    assert "Poison Centre" not in (await nlg.generate("utter_feeling_calmer", grief, "rest"))["text"]
