@@ -737,10 +737,11 @@ _DIED_OF = re.compile(r"\b(?:died|dead|passed\s+away|lost\s+(?:him|her|them))\s+
 
 
 def _swallowed_by_the_visitor(tracker: DialogueStateTracker) -> bool:
-    """Whether a risk message of this conversation said the visitor (or the person they help)
-    swallowed something: not "going to take them all" (still ahead), not a son who died of an
-    overdose in March."""
-    return tracker.get_slot("swallowed") == "yes" and not about_someone_else(tracker) and any(
+    """Whether a risk message of this conversation said the visitor (or the person they help;
+    a misread "im done with this company" may have made it look like a helper's) swallowed
+    something: not "going to take them all" (still ahead), not a son who died of an overdose
+    in March."""
+    return tracker.get_slot("swallowed") == "yes" and any(
         isinstance(event, UserUttered) and (event.intent_name or "").startswith("risk_")
         and any(e.get("entity") == "swallowed" for e in event.entities or [])
         and not _NOT_YET.search((event.text or "")[:500]) and not _DIED_OF.search((event.text or "")[:500])
