@@ -1217,13 +1217,16 @@ def test_guns_stored_a_saying_a_failed_test_and_fireworks_alone_are_not(detector
 
 
 @pytest.mark.parametrize("text", ["you people are all the same. I called. they put me on hold. I'm done. done with "
-                                  "all of it.", "im 26 and i feel like im done"])
+                                  "all of it.", "im 26 and i feel like im done",
+                                  # Writer Y's y35 typed without stops.
+                                  "im done just wanted to tell someone"])
 def test_done_with_all_of_it_is_a_check_in(detector, text):
     assert detector.assess(text).intent == "risk_check_in"
 
 
 @pytest.mark.parametrize("text", ["finally done with all of it! exams over", "once i'm done with all of it we can go",
-                                  "cant wait to be done with all of it"])
+                                  "cant wait to be done with all of it",
+                                  "im done with my exams, just wanted to tell someone"])
 def test_being_finished_is_not(detector, text):
     assert detector.assess(text).intent is None
 
