@@ -146,7 +146,7 @@ _MOSTLY_AFTER_CRISIS = frozenset({"stop_hotlines", "cant_call", "deny_risk", "re
 _SAFETY_WORDS = re.compile(r"\b(?:safe|unsafe|danger\w*|scared|afraid|frightened|terrified|hurt\w*|threat\w*|kill\w*|"
                            r"hit|hits|hitting|beat\w*|weapon|knife|gun|help|police|911|9-1-1|emergency|attack\w*|"
                            r"follow\w*|stalk\w*|coming|door|outside|yell\w*|scream\w*|shout\w*|drunk|angry|rage|"
-                           r"lock\w*|trapped|alone)\b", re.IGNORECASE)
+                           r"lock\w*|trapped|alone|ok|okay|alright|fine)\b", re.IGNORECASE)
 BEFORE_CRISIS_SURE = 0.8
 
 
@@ -1262,6 +1262,10 @@ def restart_only_for_the_chat(parse_data: Dict[Text, Any], tracker: Any) -> bool
 
 
 _NEAR_FRAMES = frozenset({"risk_suicide", "risk_self_harm", EMERGENCY, "risk_abuse", "risk_child_abuse"})
+# The answers a "someone near" or "alone tonight" reading never replaces: each already carries
+# this turn's help.
+_NEXT_STEP_KEEP = frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
+                             "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES})
 # Alone tonight, said after one's own crisis reply: "I'm alone, my husband works nights",
 # "Partner's gone to his brother's. I'm on the couch by myself", "my parents are at my
 # brothers hockey game in barrie".
@@ -1288,8 +1292,7 @@ def says_alone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if helping_frame(tracker) not in _NEAR_FRAMES:
         return False
     return _re_read(parse_data, tracker, ALONE, "ask_next_step", over_model=True, limit=300,
-                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
-                                    "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES}))
+                    keep=_NEXT_STEP_KEEP)
 
 
 
@@ -1305,9 +1308,7 @@ def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if frame not in _NEAR_FRAMES or not someone_near(parse_data.get("text") or "", own_abuse_told(tracker)):
         return False
     return _re_read(parse_data, tracker, SOMEONE_NEAR, "ask_next_step", over_model=True, limit=200,
-                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
-                                    "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES,
-                                    SHARE_LOCATION}))
+                    keep=_NEXT_STEP_KEEP | {SHARE_LOCATION})
 
 
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:

@@ -524,6 +524,10 @@ def test_before_any_crisis_an_unsure_not_safe_without_words_of_safety_is_the_nex
     assert not context.before_any_crisis(scared, tracker_with("greet"))
     sure = {"text": "no", "intent": {"name": "not_safe", "confidence": 0.9}}
     assert not context.before_any_crisis(sure, tracker_with("greet"))
+    # "I'm not ok" is a word about being safe, however unsure the classifier.
+    not_ok = {"text": "honestly im not ok", "intent": {"name": "not_safe", "confidence": 0.5},
+              "intent_ranking": [{"name": "not_safe", "confidence": 0.5}, {"name": "greet", "confidence": 0.2}]}
+    assert not context.before_any_crisis(not_ok, tracker_with("greet"))
 
 
 @pytest.mark.parametrize("frame, text", [
