@@ -1311,6 +1311,51 @@ def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=_NEXT_STEP_KEEP | {SHARE_LOCATION})
 
 
+# A helper saying the same is true of them: "honestly ive felt like that too sometimes", "i
+# think about it too", "i do it too" (after a friend's cutting). Not after a "never" or "not".
+FEELS_IT_TOO = re.compile(
+    r"^(?!.*\b(?:never|not|n'?t|dont|didnt|havent|wouldnt)\b).{0,80}?\b(?:i'?ve|ive|i\s+have|i)\s+(?:\w+\s+)?(?:"
+    r"(?:felt|feel|been\s+feeling)\s+(?:like\s+(?:that|this|her|him|them)|the\s+same(?:\s+way)?|that\s+way|"
+    r"this\s+way|it)\s+(?:too|as\s+well|myself)"
+    r"|(?:thought|think|been\s+thinking)\s+about\s+(?:it|that|doing\s+(?:it|that)|dying|ending\s+it)\s+"
+    r"(?:too|as\s+well|myself)"
+    r"|had\s+(?:those|these|the\s+same|them|that)\s+(?:thoughts|feelings)"
+    r"|(?:do|did|done)\s+(?:it|that)\s+(?:too|myself|as\s+well))\b",
+    re.IGNORECASE,
+)
+_HELPED_KINDS = {"suicide": "risk_suicide", "self_harm": "risk_self_harm"}
+
+
+def helper_feels_it_too(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation about someone's suicidal thoughts or self-harm, the helper
+    saying the same is true of them ("honestly ive felt like that too sometimes", after a
+    friend posted "sorry for everything") is their own risk now: the crisis reply of that kind,
+    with their own lines (a young helper's, the line for young people). Over any reading but
+    a word-list statement or danger now. Returns whether it changed the intent."""
+    from rasa.shared.core.events import UserUttered
+
+    text = (parse_data.get("text") or "")[:300]
+    current = (parse_data.get("intent") or {}).get("name")
+    risk = parse_data.get(RISK_KEY) or {}
+    if current == EMERGENCY or (is_risk_intent(current) and current != THIRD_PARTY
+                                and risk.get("source") not in ("model", "two_turns")):
+        return False
+    if text.startswith("/") or getattr(tracker, "active_loop_name", None) or not FEELS_IT_TOO.search(text):
+        return False
+    if helping_frame(tracker) != THIRD_PARTY:
+        return False
+    helped = None
+    for event in reversed([e for e in getattr(tracker, "events", []) or [] if isinstance(e, UserUttered)]):
+        if event.intent_name in (THIRD_PARTY, EMERGENCY):
+            helped = ((getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}).get("category")
+            break
+    chosen = _HELPED_KINDS.get(str(helped))
+    if chosen is None:
+        return False
+    set_intent(parse_data, chosen)
+    return True
+
+
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     """Reads a parsed message in the light of its conversation (in place): two messages
     together before any crisis reply, then, after one, the first follow-up reading that
@@ -1328,7 +1373,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     own_abuse_stays_own(parse_data, tracker)
     # The first that applies, in this order.
     (cancels_the_form(parse_data, tracker)
-     or before_any_crisis(parse_data, tracker) or says_things_calmer(parse_data, tracker)
+     or before_any_crisis(parse_data, tracker) or helper_feels_it_too(parse_data, tracker)
+     or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
      or says_means_at_hand(parse_data, tracker)

@@ -239,7 +239,12 @@ ASKS_FOR_NUMBER = re.compile(
     # Said again: "the numbers got read out like dates. say them again slowly", "repeat the number".
     r"|\b(?:say|read|repeat|spell|type|write)\s+(?:them|the\s+numbers?|that\s+number|it|those|the\s+lines?)\s+"
     r"(?:again|once\s+more|slowly|slower|one\s+by\s+one|digit\s+by\s+digit|out)\b"
-    r"|\brepeat\s+(?:the|that|those)\s+(?:\w+\s+)?(?:numbers?|lines?)\b",
+    r"|\brepeat\s+(?:the|that|those)\s+(?:\w+\s+)?(?:numbers?|lines?)\b"
+    # A line for someone like them: "is there a line where they wont be weird about trans
+    # stuff", "do you have a hotline for men" (not the practice's own number).
+    r"|\b(?:(?:is|are)\s+there|do\s+you\s+(?:have|know))\s+(?:a|an|any|some)\s+(?:\w+\s+){0,2}?"
+    r"(?:line|lines|hotline|hotlines|helpline|helplines)\s+(?:for|where|that|who|i\s+can|to)\b"
+    r"(?!.{0,60}\b(?:book|practice|therapists?|appointments?|office|session)\b)",
     re.IGNORECASE,
 )
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".

@@ -101,6 +101,11 @@ _YOUNG = re.compile(
     r"fifteen|sixteen|seventeen)\b(?!\s*(?:%|percent|min|minutes|hours|days|weeks|months|km|kg|lbs?|"
     r"dollars|\$|times|pills|tablets))"
     r"|\b(?:1[0-7]|[89])\s*(?:yo|y/o|yrs?\s+old|years?\s+old)\b"
+    # A young helper with a friend: "were 15. she lives across from the school" (at a
+    # sentence's start, so "there were 15 of them" is a count).
+    r"|(?:^|[.!?,;:]\s*|\n)(?:we'?re|we\s+are)\s+(?:both\s+|all\s+)?(?:only\s+|just\s+)?"
+    r"(?:1[0-7]|fourteen|fifteen|sixteen|seventeen|thirteen|twelve)\b(?!\s*(?:%|percent|min|minutes|hours|"
+    r"days|weeks|months|km|kg|miles|dollars|\$|times|pills|tablets|of\s+(?:us|them)|when|back\s+then))"
     r"|\b(?:i'?m|im|i\s+am)\s+in\s+(?:grade\s+(?:[4-9]|1[0-2])|(?:middle|high|secondary)\s+school|year\s+(?:[7-9]|1[0-3]))\b"
     r"|\b(?:tengo\s+1[0-7]\s+años|j'ai\s+1[0-7]\s+ans)\b"
     # School said so that only a pupil would say it: "the guys who bully me at school".

@@ -558,3 +558,53 @@ def test_asking_whether_the_practice_sees_people_for_this_is_asking_for_the_prac
             "intent": {"name": "ask_privacy", "confidence": 0.6}}
     assert context.wants_the_practice(data, tracker_with("risk_abuse"))
     assert data["intent"]["name"] == "request_human"
+
+
+FRIEND_SUICIDAL = {"risk_third_party": {"risk": {"category": "suicide", "about": "other"}}}
+FRIEND_CUTS = {"risk_third_party": {"risk": {"category": "self_harm", "about": "other"}}}
+
+
+@pytest.mark.parametrize("parse, text, own", [
+    (FRIEND_SUICIDAL, "honestly ive felt like that too sometimes", "risk_suicide"),
+    (FRIEND_SUICIDAL, "i think about it too tbh", "risk_suicide"),
+    (FRIEND_SUICIDAL, "ive had those thoughts", "risk_suicide"),
+    (FRIEND_CUTS, "i do it too sometimes", "risk_self_harm"),
+])
+def test_a_helper_who_feels_it_too_gets_their_own_crisis_reply(parse, text, own):
+    # Writer AA: a 16-year-old whose friend posted "sorry for everything", once the friend was
+    # found safe: "honestly ive felt like that too sometimes" got the helper's reply ("Ask them
+    # straight out how they are"), with no line for her own feelings.
+    data = {"text": text, "intent": {"name": "risk_third_party", "confidence": 1.0},
+            "risk": {"source": "model"}, "entities": []}
+    assert context.helper_feels_it_too(data, tracker_with("risk_third_party", parse=parse))
+    assert data["intent"]["name"] == own
+
+
+@pytest.mark.parametrize("parse, intents, text", [
+    (FRIEND_SUICIDAL, ("risk_third_party",), "ive never felt like that myself"),
+    (FRIEND_SUICIDAL, ("risk_third_party",), "i think so too"),
+    (FRIEND_SUICIDAL, ("risk_third_party",), "she did it too"),
+    # One's own crisis already: the reading it has stands.
+    ({}, ("risk_suicide",), "honestly ive felt like that too sometimes"),
+    # Someone else's abuse: feeling it too is not a wish to die.
+    ({"risk_third_party": {"risk": {"category": "abuse", "about": "other"}}}, ("risk_third_party",),
+     "ive felt like that too"),
+])
+def test_agreeing_or_another_frame_is_not_a_helpers_own_risk(parse, intents, text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert not context.helper_feels_it_too(data, tracker_with(*intents, parse=parse))
+    assert data["intent"]["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["is there a line where they wont be weird about trans stuff",
+                                  "do you have a hotline for men"])
+def test_asking_for_a_line_for_someone_like_them_shows_the_lines(text):
+    # Writer AA: a trans 17-year-old's question got "I'm here, and I'm listening", no line.
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    assert context.asks_for_number(data, tracker_with("risk_self_harm"))
+    assert data["intent"]["name"] == "request_crisis_help"
+
+
+def test_asking_for_the_practices_number_is_not_asking_for_the_lines():
+    data = {"text": "is there a line for the practice so i can book", "intent": {"name": "book", "confidence": 0.8}}
+    assert not context.asks_for_number(data, tracker_with("risk_self_harm"))

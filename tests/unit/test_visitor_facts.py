@@ -44,6 +44,9 @@ def test_other_messages_mention_nothing_swallowed(text):
     "im 16", "I'm only 14", "i am 15 years old", "sorry my english is better for typing. im 14",
     "I'm in grade 9", "im in high school", "13 yo", "tengo 15 años", "j'ai 16 ans",
     "im so done with the guys who bully me at school", "theres a girl in my high school who",
+    # A young helper speaking for both (writer AA): "were 15" at a sentence's start.
+    "my friend took a bunch of pills from her aunties cupboard. were 15. she lives across from the school",
+    "we're both 16 and her mom isnt home", "We are 14",
 ])
 def test_a_visitor_under_18_is_noticed(text):
     assert says_young(text)
@@ -53,6 +56,8 @@ def test_a_visitor_under_18_is_noticed(text):
     "im 16 minutes late", "I'm 34", "im 100% done", "I'm 18 now", "my son is 14",
     "im in grade school memories", "I was 15 when it started",
     "i teach at my high school", "my coworkers bully me at work",
+    "there were 15 of them on the table", "were 15 minutes away", "we were 15 when we met",
+    "were 15 of us at the party", "We're 16 km out of town",
 ])
 def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
     assert not says_young(text)
