@@ -227,6 +227,16 @@ _PLACE_HERE = re.compile(r"^\s*(?P<place>[^\d.,!?;:()\n]{2,30}?)\s+here\b", re.I
 _ADDRESSED = re.compile(r"\b(?:you|y'?all|ya|your|u|ur|you're|youre|they|them|their|it)\b", re.IGNORECASE)
 
 
+# The clause before a placing word says where the visitor's family is: "i dont have anywhere
+# to go. all my family is back in newfoundland" (the person at risk's own place, "hes out near
+# regina", stays a place: a helper needs that place's lines).
+_SOMEONE_ELSE_THERE = re.compile(
+    r"\b(?:my|our)\s+(?:whole\s+|entire\s+)?(?:family|folks|people|relatives|parents|kin)\s+"
+    r"(?:is|are|'s|'re|lives?|living|stays?|all\s+live)\s+(?:still\s+|all\s+|now\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _self_placings(text: str) -> Iterator["re.Match[str]"]:
     """Every match of `_SELF_PLACED`, also those that begin inside another's place ("I'm
     English but I live in Munich": "I'm" takes the words up to "Munich" as its place, and
@@ -258,6 +268,10 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
             if inside is not None:
                 yield " ".join(words[inside + 1:]), True
     for match in _PLACED_NEAR.finditer(text):
+        clause = re.split(r"[.!?;\n]", text[max(0, match.start() - 60):match.start()])[-1]
+        if _SOMEONE_ELSE_THERE.search(clause):
+            # "all my family is back in newfoundland": where they are, not the visitor.
+            continue
         yield match.group("place") or match.group("near") or match.group("thru"), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:

@@ -78,6 +78,10 @@ def test_a_place_the_visitor_puts_themselves_in_is_found(text, code):
     "past tense is hard in english",
     # "and" is not the Spanish "a" before a code ("here a nd im" was North Dakota).
     "my parents spent their savings to send me here and im failing 3 courses",
+    # Writer Q: where her family is, after "he stopped. his truck is gone", got Newfoundland's
+    # lines and lost the abuse line of where she is.
+    "i dont have anywhere to go. all my family is back in newfoundland",
+    "my whole family lives out in alberta",
 ])
 def test_a_place_about_someone_else_or_no_place_at_all_changes_nothing(text):
     assert find_place(REGISTRY, text) is None
