@@ -676,7 +676,10 @@ GOING_TO_THEM = re.compile(
 )
 _GUN_NAMED = re.compile(r"\b(?:guns?|rifles?|shotguns?|pistols?|handguns?|revolvers?|firearms?)\b", re.IGNORECASE)
 _CANT_REACH_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", "utter_next_step",
-                                    "utter_not_safe", "utter_feeling_worse", "utter_stop_hotlines", "utter_glad_safe"})
+                                    "utter_not_safe", "utter_feeling_worse", "utter_stop_hotlines", "utter_glad_safe",
+                                    # The helper's crisis again ("she lives alone. shes not answering
+                                    # my texts now and its been 3 hours"): the wellness check.
+                                    "utter_crisis_again", "utter_crisis_quiet"})
 # Crisis replies to a helper that add the wellness check when the person cannot be reached.
 _CANT_REACH_CRISIS_REPLIES = frozenset({"utter_crisis_third_party", "utter_crisis_emergency"})
 # After a crisis reply, asking the assistant to check in later, whatever it was read as.

@@ -282,6 +282,14 @@ _LINES_ONLY_UNDECLINED = frozenset({"cant_call", "ask_next_step"})
 # reading (chosen on the development conversations: refusals read 0.46-1.0 there).
 FOLLOW_UP_MIN = 0.4
 THIRD_PARTY = "risk_third_party"
+# The visitor's own lack of safety, in the first person: in a helper's conversation the
+# classifier's "not safe" needs it ("he says hes not going to hurt himself but he wont look at
+# me" is about the son, and got "go to a room with a way out").
+SELF_UNSAFE = re.compile(
+    r"\b(?:i'?m|im|i\s+am|i\s+feel|i\s+dont\s+feel|i\s+don'?t\s+feel|me|we'?re|we\s+are)\s+(?:not\s+|so\s+|really\s+)?"
+    r"(?:safe|unsafe|scared|afraid|frightened|terrified|in\s+danger|ok|okay)\b",
+    re.IGNORECASE,
+)
 STOP_HOTLINES = "stop_hotlines"
 REFUSE_HOSPITAL = "refuse_hospital"
 # A message about the lines themselves: "stop with the hotlines", "no more numbers please".
@@ -362,7 +370,13 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # the form's free-text slots never take it as an answer.
         return None
     new_risk = bool({e.get("entity") for e in parse_data.get("entities") or []} & NEW_RISK_ENTITIES)
-    if new_risk and intent != CHECK_IN and not (frame == THIRD_PARTY and risk.get("source") in ("model", "two_turns")):
+    by_model = risk.get("source") in ("model", "two_turns")
+    if new_risk and intent == THIRD_PARTY and by_model and frame in _SELF_KINDS | {"risk_abuse"}:
+        # "my dads old hunting rifle is in the basement. hes at work till 11", after "i cant do
+        # this anymore": a means the visitor could reach, their own risk again (the lines in
+        # full, for the means named), not a helper's worry about their father.
+        return _choose(parse_data, risk, intent, frame)
+    if new_risk and intent != CHECK_IN and not (frame == THIRD_PARTY and by_model):
         # Something swallowed, a means, a place, "tonight": new risk, a crisis reply. In a
         # helper's conversation the model's reading of it stays about the other person ("he
         # has his hunting guns in the house" is not the visitor's wish to harm someone).
@@ -399,6 +413,9 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if follow_up and follow_up.get("name") == STOP_HOTLINES and FEARS_POLICE.search(text):
         # "if we call will we get arrested theres stuff everywhere here": not "no more numbers".
         follow_up = {**follow_up, "name": REFUSE_HOSPITAL}
+    if (follow_up and follow_up.get("name") == "not_safe" and frame == THIRD_PARTY
+            and not SELF_UNSAFE.search(text)):
+        follow_up = None
     if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)
@@ -728,7 +745,9 @@ HELP_IS_COMING = re.compile(
     # Someone calling now: "shes calling 911", "my roomate is calling them". Not "will calling
     # 911 here reach anyone in nova scotia?".
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
-    + r"|\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)(?:\s+(?:is|are|r)|'s|'re)?\s+"
+    # Not wished away: "i dont want cops here", "no police here please".
+    + r"|(?<!want\s)(?<!wanna\s)(?<!no\s)(?<!need\s)(?<!any\s)"
+    r"\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)(?:\s+(?:is|are|r)|'s|'re)?\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
     r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b"
     # "I called. theyre coming", "called them and they are on the way"

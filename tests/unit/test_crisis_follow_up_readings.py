@@ -608,3 +608,33 @@ def test_asking_for_a_line_for_someone_like_them_shows_the_lines(text):
 def test_asking_for_the_practices_number_is_not_asking_for_the_lines():
     data = {"text": "is there a line for the practice so i can book", "intent": {"name": "book", "confidence": 0.8}}
     assert not context.asks_for_number(data, tracker_with("risk_self_harm"))
+
+
+def test_a_means_at_home_after_ones_own_crisis_stays_ones_own_risk():
+    # Writer Y: after "i cant do this anymore", "my dads old hunting rifle is in the basement.
+    # hes at work till 11" was read by the model as a helper's worry about his father; then
+    # "i went down and got it out" got "If you think they are in danger now".
+    data = read_by_model("my dads old hunting rifle is in the basement. hes at work till 11",
+                         intent="risk_third_party", entities=["means"])
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "risk_suicide"
+    # In a helper's conversation it stays theirs.
+    helper = read_by_model("he has his hunting guns in the house", intent="risk_third_party", entities=["means"])
+    assert context.within_crisis(helper, tracker_with("risk_third_party")) is None
+
+
+def test_not_wanting_the_police_is_not_news_that_help_is_coming():
+    # Writer Y: "please dont tell me to call the cops. i dont want cops here" got "You did the
+    # right thing. While you wait, stay with them".
+    assert not context.HELP_IS_COMING.search("please dont tell me to call the cops. i dont want cops here")
+    assert context.HELP_IS_COMING.search("the cops are here now")
+
+
+def test_in_a_helpers_conversation_not_safe_needs_the_visitor_in_the_first_person():
+    # Writer R: a mother, of her 13-year-old: "he says hes not going to hurt himself but he wont
+    # look at me", read as "not safe", got "go to a room with a way out" and the abuse line.
+    data = read_as_suicide("he says hes not going to hurt himself but he wont look at me", then="not_safe")
+    data["intent"]["name"] = "risk_abuse"
+    assert context.within_crisis(data, tracker_with("risk_third_party")) == "risk_third_party"
+    own = read_as_suicide("im scared, hes shouting at me now too", then="not_safe")
+    own["intent"]["name"] = "risk_abuse"
+    assert context.within_crisis(own, tracker_with("risk_third_party")) == "not_safe"

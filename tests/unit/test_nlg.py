@@ -182,6 +182,13 @@ async def test_a_helper_who_cannot_reach_the_person_at_risk_is_told_to_ask_for_a
     tracker.latest_message.text = "he's not answering my questions, just says he's fine"
     text = (await nlg.generate("utter_unsure_after_crisis", tracker, "rest"))["text"]
     assert "wellness check" not in text
+    # Read as the helper's crisis again (the quiet reply after "no numbers"), the same step.
+    again = tracker_of(("risk_third_party", {}), ("stop_hotlines", {}), ("risk_third_party", {}))
+    again.latest_message.text = "she lives alone. shes not answering my texts now and its been 3 hours"
+    again.update(SlotSet("crisis_kind", "third_party"))
+    again.update(SlotSet("crisis_shown", True))
+    text = (await nlg.generate("utter_crisis_third_party", again, "rest"))["text"]
+    assert "9-1-1" in text and "wellness check" in text
 
 
 async def test_a_helper_whose_person_is_not_answering_gets_the_lines_and_the_wellness_check():

@@ -863,6 +863,14 @@ def test_reassurance_seeking_is_not_burdensomeness(detector):
     assert intent_of(detector, "I'm a burden to everyone") == "risk_suicide"
 
 
+def test_an_insult_someone_else_said_is_not_the_visitors_own_burdensomeness(detector):
+    # Writer P: "my dad said I was a waste of space", after "no more numbers", brought the
+    # whole list back as new risk. Their own belief still counts.
+    assert intent_of(detector, "my dad said I was a waste of space") is None
+    assert intent_of(detector, "he told me im a burden") is None
+    assert intent_of(detector, "i think im a waste of space") == "risk_suicide"
+
+
 # --------------------------------------------------------------------------- training data
 # The intent classifier's non-risk examples (data/nlu/*.yml) are the everyday messages the
 # detector sees most; any intent on one of them (an alarm or a check-in) is a false alarm.
