@@ -308,11 +308,14 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
         if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
-        if (response is not None and seen and state.declined and _swallowed_in_an_emergency(tracker)
+        if (response is not None and seen and state.declined
+                and (_swallowed_in_an_emergency(tracker) or _swallowed_by_the_visitor(tracker))
                 and base in _NOTED_REPLIES | {"utter_stop_hotlines", QUIET_CRISIS_REPLY, "utter_default",
                                               "utter_glad_safe", "utter_feeling_calmer"}):
             # Something swallowed, then "no more numbers": the Poison Centre is medical advice,
-            # not a hotline; it stays, as the emergency number does in danger.
+            # not a hotline; it stays, as the emergency number does in danger. Also when the
+            # pills were read as suicide ("took some of his sleeping tablets, maybe five. Not
+            # trying to die, just wanted to switch off").
             response = await self._with_poison_centre(response, tracker, output_channel, kwargs)
         if (response is not None and base in _CANT_REACH_CRISIS_REPLIES and not tracker.get_slot("abuse_of_other")
                 and about_someone_else(tracker) and CANNOT_REACH.search((tracker.latest_message.text or "")[:500])):

@@ -747,9 +747,11 @@ HELP_IS_COMING = re.compile(
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
     # Not wished away: "i dont want cops here", "no police here please".
     + r"|(?<!want\s)(?<!wanna\s)(?<!no\s)(?<!need\s)(?<!any\s)"
-    r"\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters)(?:\s+(?:is|are|r)|'s|'re)?\s+"
+    r"\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters|fire\s+brigade|guards|garda[ií]?|"
+    r"rcmp|mounties|opp|troopers|sheriffs?|deputies|officers|medics|emts?)(?:\s+(?:is|are|r)|'s|'re)?\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
-    r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police)\b"
+    r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police|officers|"
+    r"(?:a\s+|the\s+)?(?:car|unit|cruiser|guards|rcmp|troopers?|deputy|deputies|paramedics|medics))\b"
     # "I called. theyre coming", "called them and they are on the way"
     r"|\b(?:i|we|i'?ve|ive|we'?ve|just)\s+(?:just\s+|already\s+)?(?:called|rang|phoned)\b[^.!?\n]{0,20}?[.!?,]*\s*(?:and\s+)?"
     r"(?:they'?re|they\s+are|theyre)\s+(?:on\s+(?:the|their|there)\s+way|coming)\b"

@@ -638,3 +638,15 @@ def test_in_a_helpers_conversation_not_safe_needs_the_visitor_in_the_first_perso
     own = read_as_suicide("im scared, hes shouting at me now too", then="not_safe")
     own["intent"]["name"] = "risk_abuse"
     assert context.within_crisis(own, tracker_with("risk_third_party")) == "not_safe"
+
+
+@pytest.mark.parametrize("text", ["The guards are on the way to her flat", "theyre sending officers",
+                                  "the rcmp are coming", "troopers on the way", "the opp are here"])
+def test_the_police_by_their_local_names_are_help_on_the_way(text):
+    # Writers AA and U: Ireland's guards and "theyre sending officers" were not news that help
+    # was coming: "call 112 now" again, with the numbers a helper had just declined.
+    assert context.HELP_IS_COMING.search(text)
+
+
+def test_police_far_away_are_not_yet_coming():
+    assert not context.HELP_IS_COMING.search("the rcmp are 40 minutes away out here")

@@ -962,6 +962,24 @@ async def test_after_something_swallowed_no_more_numbers_keeps_the_poison_centre
     assert not any(ch.isdigit() for ch in (await nlg.generate("utter_stop_hotlines", plain, "rest"))["text"])
 
 
+async def test_pills_taken_and_read_as_suicide_keep_the_poison_centre_past_no_more_numbers():
+    # Writer AA: "took some of his sleeping tablets, maybe five. Not trying to die, just
+    # wanted to switch off", read as suicide, then "Mate I said no more numbers. I'm fine": the
+    # Poison Centre went with the lists.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    events = [ActionExecuted("action_listen"),
+              UserUttered("had a few drinks then took some of his sleeping tablets, maybe five",
+                          intent={"name": "risk_suicide", "confidence": 1.0},
+                          entities=[{"entity": "swallowed", "value": "yes"}]),
+              UserUttered("Mate I said no more numbers. I'm fine", intent={"name": "stop_hotlines", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    for name, value in {"crisis_shown": True, "crisis_kind": "suicide", "swallowed": "yes"}.items():
+        tracker.update(SlotSet(name, value))
+    reply = await nlg.generate("utter_stop_hotlines", tracker, "rest")
+    assert "Ontario Poison Centre (call 1-844-764-7669)" in reply["text"]
+    assert "9-8-8" not in reply["text"]
+
+
 async def test_a_place_said_with_no_more_numbers_gets_no_list():
     # "I'm in Sydney, Cape Breton. But I don't want numbers, dear." got the lines of the place.
     nlg = nlg_at(datetime.now(timezone.utc))
