@@ -49,6 +49,15 @@ _SWALLOWED = re.compile(
     # "took a few too many of those caffeine pills".
     r"|\b(?:took|taken|had|swallowed|popped|downed)\s+(?:a\s+few\s+|way\s+|far\s+|a\s+couple\s+)?too\s+many\b"
     r"(?:\W+\w+){0,4}?\W+(?:" + _MEDICINES[3:-1] + r")\b"
+    # Edibles and foraged mushrooms: "i ate a bunch of my roommates edibles", "my son ate some of
+    # the gummies", "picked mushrooms on a walk and had them in an omelette".
+    r"|\b(?:took|taken|ate|eaten|had|swallowed|downed|popped|chewed)\b(?:\W+\w+){0,6}?\W+(?:edibles?|"
+    r"(?:weed|thc|cannabis|pot)\s+(?:gumm(?:y|ies)|cand(?:y|ies)|brownies?|cookies?|chocolates?)|gumm(?:y|ies)|shrooms|"
+    r"magic\s+mushrooms|wild\s+mushrooms)\b"
+    r"|\b(?:picked|foraged|found)\s+(?:some\s+)?(?:wild\s+)?mushrooms\b(?:\W+\w+){0,8}?\W+(?:ate|had|cooked|eaten)\b"
+    # French: "j'ai mangé plusieurs jujubes au cannabis", "il a bu de l'eau de javel".
+    r"|\b(?:mang[ée]|aval[ée]|bu|pris)\b(?:\W+\w+){0,5}?\W+(?:jujubes|bonbons|comprim[ée]s|pilules|"
+    r"m[ée]dicaments|champignons|javel|produit\s+(?:m[ée]nager|chimique)|poison)\b"
     # Spanish: "se comió unas gomitas", "se tragó una pila", "se tomó las pastillas".
     r"|\b(?:se\s+)?(?:comio|comió|trago|tragó|tomo|tomó|bebio|bebió)\b(?:\W+\w+){0,5}?\W+"
     r"(?:pastillas|p[ií]ldoras|gomitas|cloro|detergente|veneno|medicinas?|pilas?|tabletas)\b",

@@ -24,6 +24,9 @@ from attune.safety.visitor_facts import means_at_hand, names_dangerous_place, sa
     "took a few too many of those caffeine pills plus energy drinks",
     "i think he swallowed one of the little round batteries from the car remote",
     "Mi nieto de 5 años se comió unas gomitas de mi hijo",
+    # Writers T and AA: edibles, foraged mushrooms, and the same in French.
+    "j'ai mangé plusieurs jujubes au cannabis de ma coloc", "i ate a bunch of my roommates edibles",
+    "I picked mushrooms on a walk and had them in an omelette about 6 hours ago", "il a bu de l'eau de javel",
 ])
 def test_something_swallowed_is_noticed(text):
     assert mentions_swallowing(text)
@@ -35,6 +38,7 @@ def test_something_swallowed_is_noticed(text):
     "i took 3 shots at the bar",
     "i have 30 pills saved up", "wine and cheese night with the girls", "6 pills left in the bottle lol no",
     "i had too many drinks lol", "i ate too many cookies", "he took too many shots at the goal",
+    "we had mushrooms for dinner", "i bought gummies for the kids", "j'ai pris le bus",
 ])
 def test_other_messages_mention_nothing_swallowed(text):
     assert not mentions_swallowing(text)
