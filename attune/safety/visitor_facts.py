@@ -117,6 +117,12 @@ _YOUNG = re.compile(
     r"days|weeks|months|km|kg|miles|dollars|\$|times|pills|tablets|of\s+(?:us|them)|when|back\s+then))"
     r"|\b(?:i'?m|im|i\s+am)\s+in\s+(?:grade\s+(?:[4-9]|1[0-2])|(?:middle|high|secondary)\s+school|year\s+(?:[7-9]|1[0-3]))\b"
     r"|\b(?:tengo\s+1[0-7]\s+años|j'ai\s+1[0-7]\s+ans)\b"
+    # "16f", "(15m)", "17nb": an age and a gender the way teens give them.
+    r"|(?<![\w$.,-])(?:1[2-7])(?:f|m|nb)\b"
+    # "im in 10th grade", "a 9th grader", "a sophomore in high school", "we're in year 10".
+    r"|\b(?:i'?m|im|i\s+am|we'?re|we\s+are)\s+(?:in|a|an)\s+(?:the\s+)?(?:[4-9]|1[0-2])(?:st|nd|rd|th)\s+grade(?:r)?\b"
+    r"|(?<!was\sa\s)(?<!were\s)\b(?:freshman|sophomore|junior|senior)\s+in\s+high\s+school\b"
+    r"|\b(?:my\s+(?:parents|mom|mum|dad|mother|father)\s+grounded\s+me|i'?m\s+grounded|im\s+grounded|got\s+grounded)\b"
     # School said so that only a pupil would say it: "the guys who bully me at school".
     r"|\bbull(?:y|ies|ied|ying)\s+me\s+(?:at|in|after)\s+school\b"
     r"|\b(?<!teach )(?<!work )in\s+my\s+(?:middle|high|elementary|junior\s+high|secondary)\s+school\b",

@@ -51,6 +51,8 @@ def test_other_messages_mention_nothing_swallowed(text):
     # A young helper speaking for both (writer AA): "were 15" at a sentence's start.
     "my friend took a bunch of pills from her aunties cupboard. were 15. she lives across from the school",
     "we're both 16 and her mom isnt home", "We are 14",
+    "16f, my bf keeps checking my phone", "(15m) dad hits me", "im in 10th grade", "i'm a 9th grader",
+    "sophomore in high school here", "my parents grounded me and took my phone",
 ])
 def test_a_visitor_under_18_is_noticed(text):
     assert says_young(text)
@@ -62,6 +64,8 @@ def test_a_visitor_under_18_is_noticed(text):
     "i teach at my high school", "my coworkers bully me at work",
     "there were 15 of them on the table", "were 15 minutes away", "we were 15 when we met",
     "were 15 of us at the party", "We're 16 km out of town",
+    "i owe $15m", "15 m away", "my 10th grade teacher was awful", "im 30f",
+    "when i was a sophomore in high school it started",
 ])
 def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
     assert not says_young(text)
