@@ -148,6 +148,15 @@ _SAFETY_WORDS = re.compile(r"\b(?:safe|unsafe|danger\w*|scared|afraid|frightened
                            r"follow\w*|stalk\w*|coming|door|outside|yell\w*|scream\w*|shout\w*|drunk|angry|rage|"
                            r"lock\w*|trapped|alone|ok|okay|alright|fine)\b", re.IGNORECASE)
 BEFORE_CRISIS_SURE = 0.8
+# Waiting on someone close: "he still hasnt replied", "she left me on read", "my ex blocked me".
+_WAITING_ON_SOMEONE = re.compile(
+    r"\b(?:hasn'?t|hasnt|haven'?t|havent|didn'?t|didnt|doesn'?t|doesnt|won'?t|wont|not|never|stopped)\s+"
+    r"(?:\w+\s+)?(?:replied|reply|replying|answered|answering|text(?:ed|ing)?\s+(?:me\s+)?back|called\s+back|"
+    r"responded|respond|messaged)\b"
+    r"|\b(?:left\s+(?:me\s+)?on\s+(?:read|delivered)|ghost(?:ed|ing)\s+me|blocked\s+me|broke\s+up\s+with\s+me|"
+    r"dumped\s+me|(?:he|she|they)\s+left\s+me)\b",
+    re.IGNORECASE,
+)
 
 
 def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -163,10 +172,15 @@ def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     # (The risk readers read every message whatever this intent is.)
     unsure = unsure or (name == NOT_SAFE_INTENT and confidence < BEFORE_CRISIS_SURE
                         and not _SAFETY_WORDS.search((parse_data.get("text") or "")[:500]))
+    # "its 2am and he still hasnt replied and i feel sick", read as feeling physically worse:
+    # before any crisis reply, the sick feeling of waiting for a partner's text is the fear of
+    # being left, not a medical question ("call 9-1-1 if it gets worse fast").
+    unsure = unsure or (name == "feeling_worse" and bool(_WAITING_ON_SOMEONE.search((parse_data.get("text") or "")[:500]))
+                        and not _SAFETY_WORDS.search((parse_data.get("text") or "")[:500]))
     if (name not in _AFTER_CRISIS_ONLY and not unsure) or crisis_shown(tracker):
         return False
     other = next((e for e in parse_data.get("intent_ranking") or []
-                  if e.get("name")
+                  if e.get("name") and e.get("name") != name
                   and e.get("name") not in _AFTER_CRISIS_ONLY | _MOSTLY_AFTER_CRISIS | {NOT_SAFE_INTENT}
                   and not is_risk_intent(e.get("name"))),
                  None)

@@ -650,3 +650,17 @@ def test_the_police_by_their_local_names_are_help_on_the_way(text):
 
 def test_police_far_away_are_not_yet_coming():
     assert not context.HELP_IS_COMING.search("the rcmp are 40 minutes away out here")
+
+
+def test_feeling_sick_waiting_for_a_partners_text_is_not_a_medical_question_before_any_crisis():
+    # Writer G: "its 2am and he still hasnt replied and i feel sick" got "I'm sorry you feel
+    # unwell. If it is serious or getting worse fast, call 9-1-1."
+    data = {"text": "its 2am and he still hasnt replied and i feel sick",
+            "intent": {"name": "feeling_worse", "confidence": 0.7},
+            "intent_ranking": [{"name": "feeling_worse", "confidence": 0.7},
+                               {"name": "feel_fear_of_leaving", "confidence": 0.2}]}
+    assert context.before_any_crisis(data, tracker_with("greet"))
+    assert data["intent"]["name"] == "feel_fear_of_leaving"
+    # Feeling sick alone stays a question about feeling unwell.
+    sick = {"text": "i feel really sick and dizzy", "intent": {"name": "feeling_worse", "confidence": 0.7}}
+    assert not context.before_any_crisis(sick, tracker_with("greet"))
