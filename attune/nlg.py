@@ -372,6 +372,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # reply that shows lines says.
                 response = await self._append_note(response, "utter_note_elsewhere", tracker, output_channel,
                                                    variables)
+        if response is not None and (fact_question or base == "utter_therapist_hours"):
+            response = await self._with_second_fact(response, base, tracker, output_channel, kwargs)
         if response is not None and seen and not state.declined:
             response = await self._with_place_named(response, tracker, output_channel, kwargs)
         if response is not None and (seen or state.declined):
@@ -478,6 +480,19 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             return response
         return await self._append_note(response, "utter_note_one_line", tracker, output_channel,
                                        {**self.variables(tracker), **kwargs})
+
+    async def _with_second_fact(self, response: Dict[Text, Any], base: Text, tracker: DialogueStateTracker,
+                                output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+        """A question about two of the practice's facts ("do you do couples counselling on the
+        weekend", "is there a student price") gets both answers: the one the classifier chose,
+        then the other its words name. `also_answers` in the message's metadata says which."""
+        second = second_fact(tracker.latest_message.text or "", base)
+        if second is None:
+            return response
+        name = fact_response(second, self.practice.facts)
+        response = await self._append_note(response, name, tracker, output_channel,
+                                           {**self.variables(tracker), **kwargs})
+        return {**response, "also_answers": [second]}
 
     async def _append_note(self, response: Dict[Text, Any], note_name: Text, tracker: DialogueStateTracker,
                            output_channel: Text, variables: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -598,6 +613,35 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         response = copy.deepcopy(response)
         response["text"] = "\n\n".join([text] + notes) if text else "\n\n".join(notes)
         return response
+
+
+# The practice's facts by the words that ask for them, for a question about two at once. Only
+# words that ask for that fact and little else ("couples counselling", not "my partner").
+_FACT_WORDS = (
+    ("utter_sliding_scale", re.compile(r"\b(?:sliding\s+scale|student\s+(?:price|rate|discount|fee)s?|discounts?|"
+                                       r"reduced\s+(?:fee|rate|price)s?|low(?:er)?\s+income)\b", re.IGNORECASE)),
+    ("utter_cancellation", re.compile(r"\b(?:cancel\w*|reschedul\w*|how\s+much\s+notice|no[-\s]shows?|late\s+fees?)\b",
+                                      re.IGNORECASE)),
+    ("utter_insurance", re.compile(r"\b(?:insurance|direct(?:ly)?\s+bill\w*|covered\s+by|benefits\s+plan)\b",
+                                   re.IGNORECASE)),
+    ("utter_session_formats", re.compile(r"\b(?:in\s+person|online|by\s+video|video\s+(?:call|session)s?|zoom|"
+                                         r"virtual(?:ly)?|by\s+phone|over\s+the\s+phone|face\s+to\s+face)\b",
+                                         re.IGNORECASE)),
+    ("utter_therapist_hours", re.compile(r"\b(?:on\s+(?:the\s+)?weekends?|on\s+(?:saturdays?|sundays?)|"
+                                         r"(?:in\s+the\s+)?evenings?|after\s+work|opening\s+hours|office\s+hours)\b",
+                                         re.IGNORECASE)),
+    ("utter_fees", re.compile(r"\b(?:how\s+much\s+(?:is|does|do|for)|what\s+(?:does|do)\s+(?:it|a\s+session|sessions)\s+"
+                              r"cost|price\s+of|cost\s+of)\b", re.IGNORECASE)),
+    ("utter_clients", re.compile(r"\b(?:couples?\s+(?:counsell?ing|therapy|sessions?)|(?:see|work\s+with)\s+"
+                                 r"(?:teens|teenagers|kids|children|couples|families))\b", re.IGNORECASE)),
+    ("utter_free_consultation", re.compile(r"\bfree\s+(?:first\s+)?(?:consult\w*|intro\w*|call)\b", re.IGNORECASE)),
+)
+
+
+def second_fact(text: Text, base: Text) -> Optional[Text]:
+    """The other practice fact a question about `base` names in so many words, if one."""
+    text = text[:500]
+    return next((name for name, words in _FACT_WORDS if name != base and words.search(text)), None)
 
 
 # After "no more numbers": what a sentence that would name a line says instead. The "Get help

@@ -277,6 +277,9 @@ def observe(database: Path, sender: str) -> Observed:
             name = (event.get("metadata") or {}).get("utter_action")
             if name:
                 observed.names.append(name)
+            # A reply that answers a second fact in its text too ("couples counselling on the
+            # weekend": who the practice sees, then its hours) says so in its metadata.
+            observed.names += [str(n) for n in (event.get("metadata") or {}).get("also_answers") or []]
             observed.payloads += [str(b.get("payload")) for b in (event.get("data") or {}).get("buttons") or []]
     return observed
 

@@ -1004,3 +1004,20 @@ async def test_easing_after_pills_read_as_suicide_risk_still_gets_the_poison_cen
                          ("feeling_calmer", "just tell me it gets better"), swallowed="yes")
     grief.events[1].entities = [{"entity": "swallowed", "value": "yes"}]
     assert "Poison Centre" not in (await nlg.generate("utter_feeling_calmer", grief, "rest"))["text"]
+
+
+@pytest.mark.parametrize("message, asked, also, words", [
+    ("do you do couples counseling on the weekend", "utter_clients", "utter_therapist_hours", "Office hours"),
+    ("Great. Do you do couples sessions in person?", "utter_clients", "utter_session_formats", "in person"),
+    ("ok is there a student price lol", "utter_fees", "utter_sliding_scale", "sliding scale"),
+])
+async def test_a_question_about_two_facts_gets_both_answers(message, asked, also, words):
+    # Writers G and H: "do you do couples counseling on the weekend" got who the practice sees,
+    # and nothing about weekends.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("ask_clients", message))
+    reply = await nlg.generate(asked, tracker, "rest")
+    assert words in reply["text"] and reply["also_answers"] == [also]
+    # One fact asked about gets that one answer.
+    single = await nlg.generate(asked, tracker_saying(("ask_clients", "who do you see")), "rest")
+    assert "also_answers" not in single
