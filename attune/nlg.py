@@ -630,8 +630,8 @@ _FACT_WORDS = (
     ("utter_therapist_hours", re.compile(r"\b(?:on\s+(?:the\s+)?weekends?|on\s+(?:saturdays?|sundays?)|"
                                          r"(?:in\s+the\s+)?evenings?|after\s+work|opening\s+hours|office\s+hours)\b",
                                          re.IGNORECASE)),
-    ("utter_fees", re.compile(r"\b(?:how\s+much\s+(?:is|does|do|for)|what\s+(?:does|do)\s+(?:it|a\s+session|sessions)\s+"
-                              r"cost|price\s+of|cost\s+of)\b", re.IGNORECASE)),
+    ("utter_fees", re.compile(r"\b(?:how\s+much\s+(?:is|does|do|for)|what\s+(?:does|do)\s+"
+                              r"(?:it|a\s+session|sessions)\s+cost|price\s+of|cost\s+of)\b", re.IGNORECASE)),
     ("utter_clients", re.compile(r"\b(?:couples?\s+(?:counsell?ing|therapy|sessions?)|(?:see|work\s+with)\s+"
                                  r"(?:teens|teenagers|kids|children|couples|families))\b", re.IGNORECASE)),
     ("utter_free_consultation", re.compile(r"\bfree\s+(?:first\s+)?(?:consult\w*|intro\w*|call)\b", re.IGNORECASE)),

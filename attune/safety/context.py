@@ -175,8 +175,9 @@ def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     # "its 2am and he still hasnt replied and i feel sick", read as feeling physically worse:
     # before any crisis reply, the sick feeling of waiting for a partner's text is the fear of
     # being left, not a medical question ("call 9-1-1 if it gets worse fast").
-    unsure = unsure or (name == "feeling_worse" and bool(_WAITING_ON_SOMEONE.search((parse_data.get("text") or "")[:500]))
-                        and not _SAFETY_WORDS.search((parse_data.get("text") or "")[:500]))
+    said = (parse_data.get("text") or "")[:500]
+    unsure = unsure or (name == "feeling_worse" and bool(_WAITING_ON_SOMEONE.search(said))
+                        and not _SAFETY_WORDS.search(said))
     if (name not in _AFTER_CRISIS_ONLY and not unsure) or crisis_shown(tracker):
         return False
     other = next((e for e in parse_data.get("intent_ranking") or []
