@@ -1303,3 +1303,17 @@ def test_remembered_readings_keep_no_words_and_are_bounded(detector, monkeypatch
     assert len(detector._recent) == 3
     assert all(isinstance(key, bytes) and len(key) == 16 for key in detector._recent)
     assert "my secret words" not in repr(detector._recent) and b"secret" not in b"".join(detector._recent)
+
+
+@pytest.mark.parametrize("text", ["22 a day right. starting to get why. afghanistan didnt kill me but this quiet is doing it",
+                                  "thinking about joining the 22"])
+def test_the_veterans_figure_taken_as_ones_own_is_read(detector, text):
+    # Writer U: a veteran's "22 a day right. starting to get why" got the reflection offer.
+    assert intent_of(detector, text) == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", ["our legion raised money for the 22 a day campaign", "i smoke 22 a day.",
+                                  "i see 22 a day at the clinic", "i read 22 a day for school"])
+def test_twenty_two_a_day_as_a_count_or_a_campaign_is_not_risk(detector, text):
+    assert intent_of(detector, text) is None
+
