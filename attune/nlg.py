@@ -33,7 +33,7 @@ from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_
                                          NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state,
                                          read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
-from attune.safety.regions import UNKNOWN
+from attune.safety.regions import UNKNOWN, find_place
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
 from attune.safety.lines import (
     crisis_template_variables,
@@ -131,6 +131,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                          f"{variables['international_directory']} lists free lines in most countries.")
             for key in [k for k in variables if k.startswith("crisis_lines_") or k == "crisis_text_options"]:
                 variables[key] += elsewhere
+            # And the emergency number a sentence names is not the practice's as if it were
+            # theirs ("estoy en Madrid" was told "llame al 9-1-1"): 112 where it is the number
+            # everywhere (the European Union, Norway, Switzerland), else the local one, with
+            # the practice's said as its own.
+            variables["emergency_number"] = emergency_number_abroad(
+                self._registry, tracker, variables["emergency_number"], variables["region_name"])
         kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
         # The same, saying whose lines they are when the visitor named where they are ("whats
@@ -613,6 +619,38 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         response = copy.deepcopy(response)
         response["text"] = "\n\n".join([text] + notes) if text else "\n\n".join(notes)
         return response
+
+
+# Places where 112 is the emergency number (every member state of the European Union, and
+# Norway and Switzerland), as people name them: countries and their largest cities.
+_PLACES_OF_112 = frozenset({
+    "france", "germany", "spain", "italy", "portugal", "netherlands", "belgium", "sweden", "denmark", "finland",
+    "poland", "greece", "austria", "norway", "switzerland", "paris", "berlin", "madrid", "rome", "amsterdam",
+    "brussels", "stockholm", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna", "warsaw", "prague",
+    "budapest", "athens", "munich", "frankfurt", "hamburg", "lyon", "marseille", "seville", "sevilla",
+    "valencia spain", "españa", "espagne", "allemagne", "belgique", "suisse", "oslo", "zurich", "geneva",
+})
+
+
+def emergency_number_abroad(registry: Registry, tracker: Optional[DialogueStateTracker], home_number: Text,
+                            home_name: Text) -> Text:
+    """The emergency number to name to a visitor in a place the registry has no lines for:
+    112 in a place of `_PLACES_OF_112` the visitor said they are in, else their local
+    emergency number, with the practice's named as the practice's region's."""
+    texts = [event.text or "" for event in reversed(getattr(tracker, "events", None) or [])
+             if isinstance(event, UserUttered)][:20]
+    for text in texts:
+        place = find_place(registry, text)
+        if place is None or place.code != UNKNOWN:
+            continue
+        name = place.name.lower()
+        said_in = re.search(r"\b(?:in|en|à|a|at|near|dans)\s+(?:the\s+)?" + re.escape(name) + r"\b", text.lower())
+        if name in _PLACES_OF_112 and said_in:
+            return f"112 (the emergency number in {place.name})"
+        break
+    number = home_number.split(" (")[0]
+    return f"your local emergency number ({number} in {in_the(home_name)})" if home_name else \
+        "your local emergency number"
 
 
 # The practice's facts by the words that ask for them, for a question about two at once. Only

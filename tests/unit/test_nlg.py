@@ -1021,3 +1021,24 @@ async def test_a_question_about_two_facts_gets_both_answers(message, asked, also
     # One fact asked about gets that one answer.
     single = await nlg.generate(asked, tracker_saying(("ask_clients", "who do you see")), "rest")
     assert "also_answers" not in single
+
+
+@pytest.mark.parametrize("message, number", [
+    ("hola. estoy en Madrid. llevo meses pensando en suicidarme", "112 (the emergency number in Madrid)"),
+    ("i'm in germany and i want to die", "112 (the emergency number in Germany)"),
+    ("im in india and i want to die", "your local emergency number (9-1-1 in Ontario)"),
+    ("I'm from Spain but I live here now and I want to die", None),
+])
+async def test_a_visitor_abroad_is_not_told_the_practices_emergency_number_as_theirs(message, number):
+    # Writer S: "estoy en Madrid" got "Si está en peligro, llame al 9-1-1".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_saying(("risk_suicide", message))
+    tracker.update(SlotSet("visitor_region", "unknown"))
+    variables = nlg.variables(tracker)
+    if number is None:
+        # "from Spain" is where they come from: the practice's number, named as its own.
+        assert variables["emergency_number"] == "your local emergency number (9-1-1 in Ontario)"
+    else:
+        assert variables["emergency_number"] == number
+    reply = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    assert "findahelpline" in reply["text"].lower()
