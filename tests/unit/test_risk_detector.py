@@ -1305,8 +1305,10 @@ def test_remembered_readings_keep_no_words_and_are_bounded(detector, monkeypatch
     assert "my secret words" not in repr(detector._recent) and b"secret" not in b"".join(detector._recent)
 
 
-@pytest.mark.parametrize("text", ["22 a day right. starting to get why. afghanistan didnt kill me but this quiet is doing it",
-                                  "thinking about joining the 22"])
+@pytest.mark.parametrize("text", [
+    "22 a day right. starting to get why. afghanistan didnt kill me but this quiet is doing it",
+    "thinking about joining the 22",
+])
 def test_the_veterans_figure_taken_as_ones_own_is_read(detector, text):
     # Writer U: a veteran's "22 a day right. starting to get why" got the reflection offer.
     assert intent_of(detector, text) == "risk_suicide"
