@@ -1319,3 +1319,12 @@ def test_the_veterans_figure_taken_as_ones_own_is_read(detector, text):
 def test_twenty_two_a_day_as_a_count_or_a_campaign_is_not_risk(detector, text):
     assert intent_of(detector, text) is None
 
+
+def test_fainting_just_now_with_the_heart_in_it_is_an_emergency(detector):
+    # Writer AA: "I just fainted in the shower and my heart feels like it's skipping" (after a
+    # week of barely eating) got "I'm not sure I understood".
+    text = "I haven't eaten properly in a week and I just fainted in the shower and my heart feels like it's skipping"
+    assert intent_of(detector, text) == "risk_emergency"
+    assert intent_of(detector, "i passed out drunk and my chest hurts from the fall") is None
+    assert intent_of(detector, "i blacked out lol my heart") is None
+
