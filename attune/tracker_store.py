@@ -29,7 +29,7 @@ import itertools
 import json
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import functools
 from typing import Any, Callable, ContextManager, Dict, List, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from attune import patches
+from attune.model_thread import LaneExecutor, urgent_turn
 from attune.database import without_parameters
 from attune.privacy import sqlite
 from attune.privacy.redact import redact_event
@@ -97,7 +98,10 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         sqlite.harden(self.engine)
         without_parameters(self.engine)
         threads = 1 if sqlite.is_memory(self.engine) else STORE_THREADS
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tracker-store")
+        # The store's own threads, with the crisis lane's order: the save of a turn in the
+        # crisis lane goes before the other conversations' waiting work (no reserved thread:
+        # a save already running is never interrupted).
+        self._executor = LaneExecutor(threads, reserved=0, prefix="tracker-store")
         # One SQLite writer at a time, queued here rather than in SQLite's busy handler.
         self._writing: ContextManager[Any] = (
             threading.Lock() if sqlite.is_sqlite(self.engine) else contextlib.nullcontext()
@@ -105,7 +109,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Runs blocking database work in the store's threads; the event loop stays free."""
-        future = asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+        future = asyncio.wrap_future(self._executor.submit(functools.partial(function, *args), urgent=urgent_turn()))
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:

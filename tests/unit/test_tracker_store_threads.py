@@ -229,3 +229,29 @@ async def test_a_failed_save_keeps_the_visitors_words_out_of_its_error(tmp_path)
     message = str(failed.value)
     assert "disk full" in message and "INSERT INTO events" in message
     assert "hits me" not in message
+
+
+async def test_the_store_work_of_a_turn_in_the_crisis_lane_goes_before_other_waiting_work(tmp_path):
+    # `make bench-crisis` (2026-12-05): with the store's threads first come, first served, a
+    # crisis reply under load waited behind twenty other conversations' saves (454 ms median,
+    # 894 at most); in the crisis lane's order, 114 and 516.
+    from attune.model_thread import set_urgent_turn
+
+    store = make_store(tmp_path)
+    lanes = []
+    submit = store._executor.submit
+
+    def recording(function, urgent=False):
+        lanes.append(urgent)
+        return submit(function, urgent=urgent)
+
+    store._executor.submit = recording
+    await store.save(conversation("calm", "hello"))
+
+    async def crisis_turn():
+        set_urgent_turn(True)  # as parse_message sets it for a message with risk
+        await store.save(conversation("crisis", "i want to die"))
+
+    await asyncio.create_task(crisis_turn())
+    assert lanes and lanes[0] is False and lanes[-1] is True
+    assert user_texts(await store.retrieve("crisis")) == ["i want to die"]
