@@ -88,9 +88,14 @@ class LaneExecutor:
     message being read.
     """
 
-    def __init__(self, threads: int, reserved: int = RESERVED_THREADS, prefix: str = THREAD_PREFIX) -> None:
+    def __init__(self, threads: int, reserved: int = RESERVED_THREADS, prefix: str = THREAD_PREFIX,
+                 daemon: bool = True) -> None:
         self.threads = threads
         self.reserved = reserved
+        # Not daemons (the tracker store's): work already queued finishes before the process
+        # ends (`shutdown`), so a save is never cut off halfway.
+        self._daemon = daemon
+        self._stopping = False
         self._queues: Dict[bool, Deque[Tuple[Future, Callable[[], Any]]]] = {True: deque(), False: deque()}
         # Work for one given thread (the warm-up), taken by that thread before anything else.
         self._own: List[Deque[Tuple[Future, Callable[[], Any]]]] = []
@@ -109,7 +114,7 @@ class LaneExecutor:
     def _start(self, name: str, takes_ordinary: bool) -> None:
         own: Deque[Tuple[Future, Callable[[], Any]]] = deque()
         self._own.append(own)
-        worker = threading.Thread(target=self._work, args=(takes_ordinary, own), name=name, daemon=True)
+        worker = threading.Thread(target=self._work, args=(takes_ordinary, own), name=name, daemon=self._daemon)
         worker.start()
         self._workers.append(worker)
 
@@ -137,7 +142,13 @@ class LaneExecutor:
         with self._wake:
             return {"urgent": len(self._queues[True]), "ordinary": len(self._queues[False])}
 
-    def _next(self, takes_ordinary: bool, own: Deque) -> Tuple[Future, Callable[[], Any]]:
+    def shutdown(self) -> None:
+        """Lets the threads finish the work queued, then end (not-daemon threads at exit)."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify_all()
+
+    def _next(self, takes_ordinary: bool, own: Deque) -> Optional[Tuple[Future, Callable[[], Any]]]:
         with self._wake:
             while True:
                 if own:
@@ -146,11 +157,16 @@ class LaneExecutor:
                     return self._queues[True].popleft()
                 if takes_ordinary and self._queues[False]:
                     return self._queues[False].popleft()
+                if self._stopping:
+                    return None
                 self._wake.wait()
 
     def _work(self, takes_ordinary: bool, own: Deque) -> None:
         while True:
-            future, function = self._next(takes_ordinary, own)
+            task = self._next(takes_ordinary, own)
+            if task is None:
+                return
+            future, function = task
             if not future.set_running_or_notify_cancel():
                 continue  # its caller stopped waiting
             try:

@@ -101,7 +101,10 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         # The store's own threads, with the crisis lane's order: the save of a turn in the
         # crisis lane goes before the other conversations' waiting work (no reserved thread:
         # a save already running is never interrupted).
-        self._executor = LaneExecutor(threads, reserved=0, prefix="tracker-store")
+        self._executor = LaneExecutor(threads, reserved=0, prefix="tracker-store", daemon=False)
+        # As concurrent.futures does for its threads: before the interpreter joins them, the
+        # saves queued are finished, then the threads end.
+        threading._register_atexit(self._executor.shutdown)  # type: ignore[attr-defined]
         # One SQLite writer at a time, queued here rather than in SQLite's busy handler.
         self._writing: ContextManager[Any] = (
             threading.Lock() if sqlite.is_sqlite(self.engine) else contextlib.nullcontext()

@@ -87,3 +87,15 @@ def test_reading_a_message_and_predicting_actions_leave_the_event_loop_free():
     assert len(model_threads) == 3  # one reading, two predictions
     assert all(name.startswith("attune-model") for name in model_threads)
     assert loop_thread not in model_threads
+
+
+def test_threads_that_are_not_daemons_finish_the_queued_work_and_end_on_shutdown():
+    from attune.model_thread import LaneExecutor
+
+    lanes = LaneExecutor(1, reserved=0, prefix="test-store", daemon=False)
+    futures = [lanes.submit(lambda n=n: n * 2) for n in range(5)]
+    lanes.shutdown()
+    assert [f.result(timeout=10) for f in futures] == [0, 2, 4, 6, 8]
+    for worker in lanes._workers:
+        worker.join(timeout=10)
+        assert not worker.is_alive()
