@@ -1328,3 +1328,39 @@ def test_fainting_just_now_with_the_heart_in_it_is_an_emergency(detector):
     assert intent_of(detector, "i passed out drunk and my chest hurts from the fall") is None
     assert intent_of(detector, "i blacked out lol my heart") is None
 
+
+
+@pytest.mark.parametrize("text", [
+    # Writer AB: "probably indigestion" got the answer for feeling unwell, or "outside what I can help with".
+    "been having this pressure in my chest for about an hour, goes into my left arm a bit and I'm kind of sweaty. "
+    "im 58. probably indigestion, had a big supper. whats a good breathing exercise for it",
+    "crushing pain in my chest going down my left arm and i cant breathe properly, is this a panic attack or",
+    "heart is going crazy and my left arm feels weird",
+    "My husband's face looks droopy on one side and he's talking funny. He says he's just tired. We're both 82.",
+    "one side of mum's face won't move and she can't lift her arm",
+    "ate some pad thai like 20 min ago and my lips are swelling and my throat feels tight, i dont have an epipen",
+    "got stung by a bee at the park and my throat feels like it's closing",
+])
+def test_the_signs_of_a_heart_attack_a_stroke_or_anaphylaxis_are_an_emergency_that_stands(detector, text):
+    assessment = detector.assess(text)
+    assert assessment.intent == "risk_emergency"
+    assert assessment.subcategory == "medical_now"  # stands whatever the model reads (risk_model.py)
+
+
+@pytest.mark.parametrize("text", [
+    "my chest gets so tight when she leaves me on read",
+    "my heart is racing and my arm feels numb when he ignores me",
+    "my throat closes up whenever I try to tell him how I feel",
+    "my face was so droopy this morning after no sleep lol",
+    "my lips are swollen from the filler lol",
+    "allergic to cats and my throat gets itchy, how do I tell my boyfriend I can't move in with his cat",
+])
+def test_panic_and_ordinary_symptoms_are_not_read_as_those_signs(detector, text):
+    assert "emergency_medical_signs" not in detector.assess(text).signals
+
+
+def test_having_a_heart_attack_in_the_past_does_not_stand_on_its_own(detector):
+    # "any form" of "I'm" included "I was": last week's scare got the emergency-first reply.
+    past = detector.assess("went to A&E last week sure I was having a heart attack, they said it was a panic attack")
+    assert past.subcategory != "medical_now"
+    assert detector.assess("I'm having a heart attack").subcategory == "medical_now"
