@@ -647,8 +647,10 @@ def says_no_more_numbers(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking for no more numbers in so many words is that, whatever
     else the classifier read ("Told you. No numbers."). Not inside a form, never over a risk
     reading, and not over an answer that already fits. Returns whether it changed the intent."""
+    # "I know the numbers. I've called them before. please don't send me another one": the
+    # request is the answer, not the lines that did not help (which would send the text lines).
     return _re_read(parse_data, tracker, NO_MORE_NUMBERS, STOP_HOTLINES,
-                    keep=frozenset({STOP_HOTLINES, SHARE_LOCATION, "request_crisis_help", "lines_did_not_help"}))
+                    keep=frozenset({STOP_HOTLINES, SHARE_LOCATION, "request_crisis_help"}))
 
 
 def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:

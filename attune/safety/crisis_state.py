@@ -213,6 +213,8 @@ NO_MORE_NUMBERS = re.compile(
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
     r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"
     r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)"
+    # "please don't send me another one" (said of the lines, after a crisis reply).
+    r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing))\s+me\s+(?:another|any\s+more|more)\s+ones?\b"
     # Spanish and French: "no me mande números", "nada de números", "pas de numéros svp".
     r"|\bno\s+me\s+(?:mande|mandes|manden|des|de|dé|env[ií]e|env[ií]es)\s+(?:m[aá]s\s+)?n[uú]meros\b"
     r"|\b(?:nada\s+de|sin|ya\s+no\s+(?:quiero\s+)?(?:m[aá]s\s+)?)\s*n[uú]meros\b"

@@ -228,13 +228,25 @@ _NOT_TAKEN_BEFORE = re.compile(
 )
 
 
+# Said straight after: "thought about overdosing. I didn't", "overdosing, but i didnt".
+_NOT_TAKEN_AFTER = re.compile(
+    r"[\s.,!;:-]*(?:(?:but|and)\s+)?i\s+(?:didn'?t|didnt|did\s+not|never\s+did|haven'?t|havent|have\s+not|"
+    r"won'?t|wont)(?:\s*(?:[.!?,;]|$)|\s+(?:do\s+it|go\s+through|actually|take|though))",
+    re.IGNORECASE,
+)
+
+
 def mentions_swallowing(text: str) -> bool:
     """Whether the message says something was swallowed or an overdose was taken ("almost
     took" and "didn't take" are not)."""
     text = text[:MAX_CHARS]
     taken = any(not _NOT_TAKEN_BEFORE.search(text[max(0, m.start() - 40):m.start()])
                 for m in _SWALLOWED.finditer(text))
-    return bool(taken or _OVERDOSE.search(text) or _TOOK_COUNT.search(text)
+    # "I thought about overdosing. I didn't." is the wish, not an overdose taken.
+    overdosed = any(not _NOT_TAKEN_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                    and not _NOT_TAKEN_AFTER.match(text[m.end():m.end() + 40])
+                    for m in _OVERDOSE.finditer(text))
+    return bool(taken or overdosed or _TOOK_COUNT.search(text)
                 or _MIXED.search(text) or _COUNT_ANSWER.search(text) or _AMOUNT_ANSWER.search(text))
 
 

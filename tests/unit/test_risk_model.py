@@ -529,6 +529,19 @@ def test_after_a_crisis_asking_for_no_more_numbers_in_so_many_words_is_respected
     assert context.within_crisis(read, tracker_with("risk_suicide")) == "stop_hotlines"
 
 
+def test_asking_for_no_more_numbers_after_calling_them_before_is_the_request_not_lines_that_failed():
+    # Writer AB: "I know the numbers. I've called them before. please don't send me another one"
+    # was read as lines that did not help, and got the text lines.
+    text = "I know the numbers. I've called them before. please don't send me another one"
+    data = {"text": text, "intent": {"name": "lines_did_not_help", "confidence": 0.8}}
+    assert context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"
+    # Without the request, the lines that did not help keep their answer.
+    data = {"text": "I've called them before, they put me on hold", "intent": {"name": "lines_did_not_help",
+                                                                             "confidence": 0.8}}
+    assert not context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+
+
 def test_no_more_numbers_with_new_risk_gets_the_crisis_reply():
     data = read_by_model("no more numbers. the pills are in my hand", "risk_suicide", [("stop_hotlines", 0.9)])
     data["entities"] = [{"entity": "means", "value": "pills"}]

@@ -152,3 +152,20 @@ def test_almost_taken_or_not_taken_is_not_swallowed(text):
     # "i almost took all my meds" set the Poison Centre on every reply after it ("For what
     # was swallowed...") while she asked about booking.
     assert not mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Writer AB: "thought about overdosing. I didn't." then kept the Poison Centre in every reply.
+    "I had a rough night and thought about overdosing. I didn't. I'm ok now, more or less.",
+    "thinking about overdosing tonight",
+    "wanted to overdose so bad. i didnt though",
+])
+def test_a_wish_to_overdose_or_one_not_carried_out_is_not_something_swallowed(text):
+    assert not mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", ["i overdosed on my meds an hour ago", "I think I OD'd",
+                                  "i overdosed but i didnt tell anyone", "he overdosed, I didn't know what to do",
+                                  "i overdosed, i didnt mean to"])
+def test_an_overdose_taken_is_something_swallowed_whatever_follows(text):
+    assert mentions_swallowing(text)
