@@ -382,6 +382,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_second_fact(response, base, tracker, output_channel, kwargs)
         if response is not None and seen and not state.declined:
             response = await self._with_place_named(response, tracker, output_channel, kwargs)
+        if response is not None and state.declined and response.get("text") and base in _PRACTICE_PHONE_REPLIES:
+            # "No more numbers", then "do your therapists do evening sessions online": the
+            # practice's answer with its email and booking page, not its phone number.
+            values = self.variables(tracker)
+            response = {**response, "text": without_practice_phone(
+                response["text"], str(values.get("contact_phone") or ""), str(values.get("contact_email") or ""))}
         if response is not None and (seen or state.declined):
             response = with_help_button(response)
         if response is not None and state.declined and response.get("text"):
@@ -695,6 +701,38 @@ WITHOUT_NUMBERS: Dict[Text, Text] = {
     "poison_help": f"a poison centre ({_BUTTON})",
 }
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n)([a-z])")
+
+
+# The practice's answers that give its phone number ("book at ... or call 416-555-0142").
+_PRACTICE_PHONE_REPLIES = frozenset({
+    "utter_session_formats", "utter_sliding_scale", "utter_sliding_scale__no", "utter_clients",
+    "utter_free_consultation", "utter_free_consultation__no", "utter_cancellation", "utter_cancellation__no",
+    "utter_cancellation__notice_only", "utter_languages", "utter_accessibility", "utter_fact_missing",
+    "utter_follow_up_more_detail", "utter_actions_unavailable", "utter_default", "utter_therapist_contact",
+    "utter_therapist_hours",
+})
+
+
+def without_practice_phone(text: Text, phone: Text, email: Text) -> Text:
+    """The text with the practice's phone number replaced by its email, in the phrasings of its
+    answers (domain.yml): for a visitor who asked for no more numbers. Unchanged without a
+    phone or an email to use instead."""
+    if not phone or not email or phone not in text:
+        return text
+    p, e = re.escape(phone), re.escape(email)
+    for pattern, replacement in (
+        (rf",\s*call {p},\s*or email {e}", f" or email {email}"),
+        (rf"\b([Cc])all {p},\s*email {e},\s*or see", lambda m: f"{'E' if m.group(1) == 'C' else 'e'}mail {email}, or see"),
+        (rf"\b([Cc])all {p} or email {e}", lambda m: f"{'E' if m.group(1) == 'C' else 'e'}mail {email}"),
+        (rf"\bcall {p} and (talk it over|ask)", rf"email {email} and \1"),
+        (rf"\bor by calling {p}", f"or by email to {email}"),
+        (rf"\bask at {p} or {e}", f"ask at {email}"),
+        (rf"\bat {p} or {e}", f"at {email}"),
+        (rf"\bor call [^.]{{0,80}}? at {p}", f"or email {email}"),
+        (rf"\bor call {p}", f"or email {email}"),
+    ):
+        text = re.sub(pattern, replacement, text)
+    return text
 
 
 def capitalised_sentences(text: Text) -> Text:

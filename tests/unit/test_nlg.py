@@ -1042,3 +1042,18 @@ async def test_a_visitor_abroad_is_not_told_the_practices_emergency_number_as_th
         assert variables["emergency_number"] == number
     reply = await nlg.generate("utter_crisis_suicide", tracker, "rest")
     assert "findahelpline" in reply["text"].lower()
+
+
+@pytest.mark.parametrize("utter", ["utter_session_formats", "utter_sliding_scale", "utter_clients",
+                                   "utter_cancellation", "utter_fact_missing", "utter_follow_up_more_detail"])
+async def test_after_no_more_numbers_the_practices_answers_give_its_email_not_its_phone(utter):
+    # Writer AB: "Please no numbers", then "do your therapists do evening sessions online" got
+    # "book at ... or call 416-555-0142".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    values = nlg.variables(tracker_of())
+    declined = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("ask_session_formats", {}))
+    text = (await nlg.generate(utter, declined, "rest"))["text"]
+    assert values["contact_phone"] not in text and values["contact_email"] in text
+    # Without the opt-out, the phone number stays.
+    asked = tracker_of(("risk_suicide", {}), ("ask_session_formats", {}))
+    assert values["contact_phone"] in (await nlg.generate(utter, asked, "rest"))["text"]
