@@ -720,10 +720,14 @@ def without_practice_phone(text: Text, phone: Text, email: Text) -> Text:
     if not phone or not email or phone not in text:
         return text
     p, e = re.escape(phone), re.escape(email)
+
+    def email_as(capital: Text, rest: Text = "") -> Text:
+        return f"{'E' if capital == 'C' else 'e'}mail {email}{rest}"
+
     for pattern, replacement in (
         (rf",\s*call {p},\s*or email {e}", f" or email {email}"),
-        (rf"\b([Cc])all {p},\s*email {e},\s*or see", lambda m: f"{'E' if m.group(1) == 'C' else 'e'}mail {email}, or see"),
-        (rf"\b([Cc])all {p} or email {e}", lambda m: f"{'E' if m.group(1) == 'C' else 'e'}mail {email}"),
+        (rf"\b([Cc])all {p},\s*email {e},\s*or see", lambda m: email_as(m.group(1), ", or see")),
+        (rf"\b([Cc])all {p} or email {e}", lambda m: email_as(m.group(1))),
         (rf"\bcall {p} and (talk it over|ask)", rf"email {email} and \1"),
         (rf"\bor by calling {p}", f"or by email to {email}"),
         (rf"\bask at {p} or {e}", f"ask at {email}"),
