@@ -242,10 +242,9 @@ def mentions_swallowing(text: str) -> bool:
     text = text[:MAX_CHARS]
     taken = any(not _NOT_TAKEN_BEFORE.search(text[max(0, m.start() - 40):m.start()])
                 for m in _SWALLOWED.finditer(text))
-    # "I thought about overdosing. I didn't." is the wish, not an overdose taken.
-    overdosed = any(not _NOT_TAKEN_BEFORE.search(text[max(0, m.start() - 40):m.start()])
-                    and not _NOT_TAKEN_AFTER.match(text[m.end():m.end() + 40])
-                    for m in _OVERDOSE.finditer(text))
+    # "I thought about overdosing. I didn't." is the wish, not an overdose taken. Only a "didn't"
+    # said straight after sets the word aside: "thought about overdosing and then i did" is one.
+    overdosed = any(not _NOT_TAKEN_AFTER.match(text[m.end():m.end() + 40]) for m in _OVERDOSE.finditer(text))
     return bool(taken or overdosed or _TOOK_COUNT.search(text)
                 or _MIXED.search(text) or _COUNT_ANSWER.search(text) or _AMOUNT_ANSWER.search(text))
 

@@ -157,15 +157,16 @@ def test_almost_taken_or_not_taken_is_not_swallowed(text):
 @pytest.mark.parametrize("text", [
     # Writer AB: "thought about overdosing. I didn't." then kept the Poison Centre in every reply.
     "I had a rough night and thought about overdosing. I didn't. I'm ok now, more or less.",
-    "thinking about overdosing tonight",
-    "wanted to overdose so bad. i didnt though",
+    "wanted to overdose. i didnt.",
 ])
-def test_a_wish_to_overdose_or_one_not_carried_out_is_not_something_swallowed(text):
+def test_an_overdose_said_not_to_have_happened_is_not_something_swallowed(text):
     assert not mentions_swallowing(text)
 
 
 @pytest.mark.parametrize("text", ["i overdosed on my meds an hour ago", "I think I OD'd",
                                   "i overdosed but i didnt tell anyone", "he overdosed, I didn't know what to do",
-                                  "i overdosed, i didnt mean to"])
+                                  "i overdosed, i didnt mean to", "thought about overdosing and then i did",
+                                  # Unsure whether it was taken: the Poison Centre stays, as before.
+                                  "thinking about overdosing tonight"])
 def test_an_overdose_taken_is_something_swallowed_whatever_follows(text):
     assert mentions_swallowing(text)
