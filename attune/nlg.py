@@ -382,9 +382,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_second_fact(response, base, tracker, output_channel, kwargs)
         if response is not None and seen and not state.declined:
             response = await self._with_place_named(response, tracker, output_channel, kwargs)
-        if response is not None and state.declined and response.get("text") and base in _PRACTICE_PHONE_REPLIES:
+        if response is not None and state.declined and response.get("text"):
             # "No more numbers", then "do your therapists do evening sessions online": the
-            # practice's answer with its email and booking page, not its phone number.
+            # practice's answer with its email and booking page, not its phone number (any
+            # reply that names it, in the phrasings of domain.yml).
             values = self.variables(tracker)
             response = {**response, "text": without_practice_phone(
                 response["text"], str(values.get("contact_phone") or ""), str(values.get("contact_email") or ""))}
@@ -701,16 +702,6 @@ WITHOUT_NUMBERS: Dict[Text, Text] = {
     "poison_help": f"a poison centre ({_BUTTON})",
 }
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n)([a-z])")
-
-
-# The practice's answers that give its phone number ("book at ... or call 416-555-0142").
-_PRACTICE_PHONE_REPLIES = frozenset({
-    "utter_session_formats", "utter_sliding_scale", "utter_sliding_scale__no", "utter_clients",
-    "utter_free_consultation", "utter_free_consultation__no", "utter_cancellation", "utter_cancellation__no",
-    "utter_cancellation__notice_only", "utter_languages", "utter_accessibility", "utter_fact_missing",
-    "utter_follow_up_more_detail", "utter_actions_unavailable", "utter_default", "utter_therapist_contact",
-    "utter_therapist_hours",
-})
 
 
 def without_practice_phone(text: Text, phone: Text, email: Text) -> Text:

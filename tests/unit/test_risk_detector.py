@@ -1350,6 +1350,10 @@ def test_the_signs_of_a_heart_attack_a_stroke_or_anaphylaxis_are_an_emergency_th
 @pytest.mark.parametrize("text", [
     "my chest gets so tight when she leaves me on read",
     "my heart is racing and my arm feels numb when he ignores me",
+    # What panic feels like is not one of these signs, however alarming it sounds.
+    "my chest gets tight and I start sweating when he doesn't text back",
+    "my heart races and my chest hurts every time she goes quiet",
+    "my chest hurts after the gym and im sweating buckets",
     "my throat closes up whenever I try to tell him how I feel",
     "my face was so droopy this morning after no sleep lol",
     "my lips are swollen from the filler lol",
