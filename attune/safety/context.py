@@ -674,6 +674,46 @@ def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# Some of the pills already taken, said after a crisis reply in a conversation where pills
+# were named: "actually i already took some an hour ago. not all", "took a few of them
+# earlier", "i just swallowed half". Bounded: fixed words, at most 300 characters read. The
+# amount must end the clause or come before when ("took some deep breaths" is not it).
+TOOK_SOME = re.compile(
+    r"\b(?:i\s+|i'?ve\s+|ive\s+)?(?:already\s+|just\s+|kinda\s+|sort\s+of\s+)?(?:took|taken|swallowed|downed)\s+"
+    r"(?:some|a\s+few|a\s+couple|a\s+bunch|a\s+handful|half|most|a\s+lot|loads|heaps|more\s+than\s+i\s+should)"
+    r"(?:\s+of\s+(?:them|it|those|these|the\s+\w+|(?:my|her|his|the)\s+(?:(?:m[ou]m|mother|dad|father|nan|gran)'?s?\s+)?\w+|"
+    r"(?:m[ou]m|dad)'?s?\s+\w+))?"
+    r"(?=\s*(?:$|[.,!;:?]|\s*(?:-|like\s+)?\s*(?:an?\s+hour|half\s+an\s+hour|\w+\s+(?:minutes?|mins?|hours?|hrs?)|"
+    r"ago|earlier|already|just\s+now|before|a\s+while|not\s+all|but|and|tonight|today|this\s+(?:morning|evening|"
+    r"afternoon)|last\s+night)\b))",
+    re.IGNORECASE,
+)
+_PILLS_SAID = re.compile(r"\b(?:pills?|tablets?|meds|medications?|medicine|painkillers?|tylenol|advil|ibuprofen|"
+                         r"paracetamol|acetaminophen|aspirin|insulin|oxy\w*|opioids?|fentanyl|sleeping\s+pills?|"
+                         r"overdos\w*|od(?:'?d|ing)?|prescriptions?|bottle)\b", re.IGNORECASE)
+
+
+def says_took_some(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about the visitor's own suicide or self-harm, in a conversation
+    where pills were named, "i already took some an hour ago" is an overdose under way: the
+    emergency reply, with the emergency number and the Poison Centre, even after "no more
+    numbers". Returns whether it changed the intent."""
+    from rasa.shared.core.events import UserUttered
+
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:300]
+    if intent == EMERGENCY or getattr(tracker, "active_loop_name", None) or not TOOK_SOME.search(text):
+        return False
+    if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY}:
+        return False
+    said = [str(getattr(e, "text", "") or "")[:300] for e in getattr(tracker, "events", []) or []
+            if isinstance(e, UserUttered)][-8:]
+    if not any(_PILLS_SAID.search(t) for t in said + [text]):
+        return False
+    set_intent(parse_data, EMERGENCY)
+    return True
+
+
 # A plan made ready, said after a crisis reply: "i mean it. i have everything ready for
 # tonight", "its all set for tomorrow". Bounded: fixed words, at most 500 characters read.
 PLAN_READY = re.compile(
@@ -1414,7 +1454,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or before_any_crisis(parse_data, tracker) or helper_feels_it_too(parse_data, tracker)
      or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
-     or says_did_it(parse_data, tracker) or says_plan_ready(parse_data, tracker)
+     or says_did_it(parse_data, tracker) or says_took_some(parse_data, tracker)
+     or says_plan_ready(parse_data, tracker)
      or says_means_at_hand(parse_data, tracker)
      or says_someone_near(parse_data, tracker)
      or says_alone(parse_data, tracker)

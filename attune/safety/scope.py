@@ -25,6 +25,11 @@ _CLOCK = re.compile(r"^(?:\d{1,2}(?::\d\d)?(?:am|pm)?|am|pm|a\.m\.|p\.m\.)$")
 # Verbs that introduce someone's words: "he said '...'".
 _SAYING = frozenset({"say", "tell", "text", "write", "post", "message", "type", "dm", "email", "scream", "yell",
                      "shout", "whisper", "go", "send", "reply", "answer", "snap", "comment", "tweet"})
+# Their past forms as typed, for the verbs the lemmatiser leaves alone ("texted" stays
+# "texted"): "my boyfriend texted me 'dont look for me'".
+_SAID_FORMS = frozenset({"said", "told", "texted", "wrote", "posted", "messaged", "typed", "dmed", "dm'd", "emailed",
+                         "sent", "replied", "answered", "snapped", "commented", "tweeted", "screamed", "yelled",
+                         "shouted", "whispered", "says", "texts", "writes", "posts", "messages"})
 # Sent to the visitor: "he texted me saying ...", "she emailed me at 11pm saying ...".
 _TO_ME_VERBS = frozenset({"email", "emailed", "text", "texted", "message", "messaged", "dm", "dmed", "dm'd",
                           "write", "wrote", "send", "sent", "snap", "snapped", "call", "called", "ring", "rang",
@@ -330,7 +335,7 @@ class Scope:
         if quote is None:
             return False
         for v in range(quote - 1, max(-1, quote - 5), -1):
-            if info.lemmas[v] in _SAYING:
+            if info.lemmas[v] in _SAYING or info.lowers[v] in _SAID_FORMS:
                 for k in range(v - 1, max(-1, v - 4), -1):
                     low = info.lowers[k]
                     if low in self._self_refs:

@@ -664,3 +664,36 @@ def test_feeling_sick_waiting_for_a_partners_text_is_not_a_medical_question_befo
     # Feeling sick alone stays a question about feeling unwell.
     sick = {"text": "i feel really sick and dizzy", "intent": {"name": "feeling_worse", "confidence": 0.7}}
     assert not context.before_any_crisis(sick, tracker_with("greet"))
+
+
+def _told(*pairs):
+    from rasa.shared.core.events import UserUttered
+
+    return SimpleNamespace(events=[UserUttered(text, {"name": name, "confidence": 1.0}) for text, name in pairs],
+                           active_loop_name=None)
+
+
+def test_some_of_the_pills_already_taken_is_an_overdose_under_way_even_after_no_numbers():
+    # Writer AB's teenager: a plan with her mother's pills, "stop with the hotlines", then
+    # "actually i already took some an hour ago. not all": read as suicide again, it got the
+    # short reply without the Poison Centre.
+    tracker = _told(("ive been cutting again and i have a plan for friday", "risk_self_harm"),
+                    ("stop with the hotlines i have them saved", "stop_hotlines"),
+                    ("plan is my moms pills. shes away till sunday", "risk_suicide"))
+    data = read_as_suicide("actually i already took some an hour ago. not all", then="deny")
+    assert context.says_took_some(data, tracker)
+    assert data["intent"]["name"] == "risk_emergency"
+
+
+@pytest.mark.parametrize("text", ["i took some deep breaths like you said", "i took some time off work",
+                                  "took a few minutes to calm down"])
+def test_taking_something_else_is_not_an_overdose(text):
+    tracker = _told(("i have my pills and i want to take them all", "risk_suicide"))
+    data = {"text": text, "intent": {"name": "feeling_calmer", "confidence": 0.9}}
+    assert not context.says_took_some(data, tracker)
+
+
+def test_took_some_without_pills_in_the_conversation_is_left_to_the_other_readings():
+    tracker = _told(("i want to die", "risk_suicide"))
+    data = {"text": "i took some earlier", "intent": {"name": "nlu_fallback", "confidence": 0.9}}
+    assert not context.says_took_some(data, tracker)

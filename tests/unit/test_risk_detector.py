@@ -1026,6 +1026,21 @@ def test_a_goodbye_in_quotes_then_silence_is_someone_else_at_risk(detector):
     assert detector.assess(text).intent == "risk_third_party"
 
 
+@pytest.mark.parametrize("text", [
+    "my boyfriend texted me 'i cant do this anymore, dont look for me' and turned his location off",
+    'my sister messaged me "i want to die" at 3am',
+    "my dad wrote 'i wish i wasnt here anymore' on facebook and nobody can reach him",
+])
+def test_first_person_words_quoted_from_someone_who_wrote_them_are_theirs(detector, text):
+    # "texted", "messaged", "wrote" are not reduced to "text", "message", "write" by the
+    # lemmatiser: the quote's "i" is the boyfriend, and the visitor is the one helping.
+    assert detector.assess(text).intent == "risk_third_party"
+
+
+def test_a_visitor_quoting_their_own_message_is_still_their_own_risk(detector):
+    assert detector.assess("I texted him 'i cant do this anymore, dont look for me'").intent == "risk_suicide"
+
+
 def test_a_toddler_who_bit_a_pod_is_a_poisoning(detector):
     found = detector.assess("my 2yo got into the dishwasher pods one is broken open hes coughing")
     assert (found.intent, found.subcategory) == ("risk_emergency", "poisoning")
