@@ -28,7 +28,9 @@ message and decides the reply, whatever the lane.
 `install` replaces two methods of Rasa 3.6.21's `MessageProcessor`, with the same behaviour:
 `parse_message` and `_run_prediction_loop` (copied from 3.6.21 but for the thread hop, and for
 the debug line with the visitor's text, which Attune never logs); `parse_message` also chooses
-the turn's lane. It must run before any other wrapper of `parse_message`
+the turn's lane. It wraps `handle_message` to choose the lane from the message alone first, so
+that fetching the conversation from the tracker store (whose threads take the crisis lane's
+work first, `attune.tracker_store`) is in the lane too. It must run before any other wrapper of `parse_message`
 (`attune.patches.install_risk_context` installs it first), so that their work runs in the lane too.
 """
 
@@ -236,6 +238,14 @@ def install() -> None:
         raise RuntimeError(f"attune.model_thread is written for Rasa {RASA_VERSION}, not {rasa.__version__}")
 
     original_parse = MessageProcessor.parse_message
+    original_handle = MessageProcessor.handle_message
+
+    async def handle_message(self: MessageProcessor, message: Any) -> Any:
+        # The lane from the message alone, before its conversation is fetched, so that the
+        # fetch of a turn in crisis goes before the other conversations' store work too;
+        # parse_message chooses again with the conversation (a crisis reply already given).
+        _choose_lane(message, None)
+        return await original_handle(self, message)
 
     async def parse_message(
         self: MessageProcessor,
@@ -273,6 +283,7 @@ def install() -> None:
                 action, tracker, output_channel, self.nlg, prediction
             )
 
+    MessageProcessor.handle_message = handle_message
     MessageProcessor.parse_message = parse_message
     MessageProcessor._run_prediction_loop = _run_prediction_loop
     _installed = True

@@ -267,3 +267,28 @@ def test_the_lane_can_be_turned_off_for_measuring_it(monkeypatch):
 
     assert asyncio.run(lane_of("i want to kill myself")) is False
     assert model_thread.executor().size == 2  # no reserved thread: one first-come queue
+
+
+class _Fetched(Exception):
+    """Stops a turn right after its conversation was fetched."""
+
+
+@pytest.mark.parametrize("text, urgent", [("i want to kill myself", True),
+                                          ("how do I stop pulling away from my partner?", False)])
+def test_the_conversation_of_a_message_in_crisis_is_fetched_in_the_lane(two_model_threads, text, urgent):
+    """The lane is chosen from the message before its conversation is fetched, so the tracker
+    store's threads (which take the lane's work first) fetch it before other visitors' saves."""
+    lanes: List[bool] = []
+
+    class Processor:
+        async def log_message(self, message: Any, should_save_tracker: bool = True) -> Any:
+            lanes.append(model_thread.urgent_turn())  # what the store's fetch is queued with
+            raise _Fetched()
+
+    async def turn() -> None:
+        model_thread.set_urgent_turn(not urgent)  # whatever this task held before
+        with pytest.raises(_Fetched):
+            await MessageProcessor.handle_message(Processor(), UserMessage(text, sender_id="v"))
+
+    asyncio.run(turn())
+    assert lanes == [urgent]

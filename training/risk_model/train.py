@@ -25,7 +25,8 @@ import json
 import random
 import sys
 import time
-from typing import Dict, List, Sequence, Tuple
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -117,9 +118,31 @@ def near_duplicates(vectors: np.ndarray, threshold: float = NEAR_DUPLICATE) -> L
     return drop
 
 
+def anchor_vectors(directory: Path, base: Dict[str, np.ndarray], examples: List[Example],
+                   cached: List[torch.Tensor], frozen: int) -> Tuple[torch.Tensor, str]:
+    """The sentence vectors of a trained model (its exported layers over the published ones)
+    for every NLU example (zeros for the rest), and that model's weights fingerprint."""
+    meta = json.loads((directory / "risk_model.json").read_text())
+    if int(meta["frozen_layers"]) != frozen:
+        raise SystemExit(f"--anchor-weight needs --frozen-layers {meta['frozen_layers']}, as the anchor model")
+    weights = dict(base)
+    weights.update({k: v.astype(np.float32) for k, v in load_file(str(directory / "risk_model.safetensors")).items()
+                    if k.startswith("encoder.")})
+    teacher = Upper(weights, frozen, TOTAL_LAYERS, len(OUTPUTS), 1, dropout=0.0).eval()
+    out = torch.zeros((len(examples), 384))
+    nlu = [i for i, e in enumerate(examples) if e.intent >= 0]
+    with torch.no_grad():
+        for start in range(0, len(nlu), 128):
+            chunk = nlu[start:start + 128]
+            x, mask = stack(cached, chunk)
+            out[chunk] = teacher(x, mask)[2]
+    return out, file_fingerprint(directory / "risk_model.safetensors")
+
+
 def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached: List[torch.Tensor],
                 indexes: List[int], intents: int, epochs: int, seed: int, log: str = "",
-                frozen: int = FROZEN_LAYERS, danger_weight: float = 1.0) -> Upper:
+                frozen: int = FROZEN_LAYERS, danger_weight: float = 1.0,
+                anchor: Optional[torch.Tensor] = None, anchor_weight: float = 0.0) -> Upper:
     seed_everything(seed)
     upper = Upper(weights, frozen, TOTAL_LAYERS, len(OUTPUTS), intents)
     heads = list(upper.risk_head.parameters()) + list(upper.intent_head.parameters())
@@ -148,7 +171,7 @@ def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached:
         started, total = time.time(), 0.0
         for chunk in batches:
             x, mask = stack(cached, chunk)
-            risk_logits, intent_logits, _ = upper(x, mask)
+            risk_logits, intent_logits, unit = upper(x, mask)
             loss_each = F.binary_cross_entropy_with_logits(
                 risk_logits, targets[chunk], pos_weight=positive_weight, reduction="none"
             )
@@ -156,6 +179,11 @@ def train_upper(weights: Dict[str, np.ndarray], examples: List[Example], cached:
             labelled = intent_ids[chunk] >= 0
             if labelled.any():
                 loss = loss + 0.5 * F.cross_entropy(intent_logits[labelled], intent_ids[chunk][labelled])
+                if anchor is not None and anchor_weight:
+                    # The intent classifier reads these vectors: keep the NLU examples' close
+                    # to the shipped model's, so a new risk model does not move its readings.
+                    target = anchor[chunk][labelled]
+                    loss = loss + anchor_weight * (1.0 - (unit[labelled] * target).sum(-1)).mean()
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(upper.parameters(), 1.0)
@@ -178,6 +206,13 @@ def predict(upper: Upper, cached: List[torch.Tensor], indexes: List[int]) -> np.
         for row, i in enumerate(chunk):
             out[position[i]] = scores[row]
     return out
+
+
+def padded(anchor: Optional[torch.Tensor], count: int) -> Optional[torch.Tensor]:
+    """The anchor vectors for `count` examples: composed ones (appended, no intent) get zeros."""
+    if anchor is None or anchor.shape[0] >= count:
+        return anchor
+    return torch.cat([anchor, torch.zeros((count - anchor.shape[0], anchor.shape[1]))])
 
 
 def with_composed(examples: List[Example], cached: List[torch.Tensor], indexes: List[int], lower: Lower,
@@ -220,6 +255,9 @@ def main(argv: Sequence[str] = ()) -> int:
                         help="lower layers kept as published (the rest are fine-tuned)")
     parser.add_argument("--danger-weight", type=float, default=1.0,
                         help="weight of the positives of the danger-now output")
+    parser.add_argument("--anchor-weight", type=float, default=0.0,
+                        help="keep the NLU examples' sentence vectors near the shipped model's "
+                             "(cosine distance, this weight); 0: not at all")
     parser.add_argument("--smoke", type=int, default=0,
                         help="check the whole run on this many examples; nothing is written")
     args = parser.parse_args(list(argv) or None)
@@ -248,6 +286,14 @@ def main(argv: Sequence[str] = ()) -> int:
     print(f"{len(drop)} near-duplicates dropped: {len(examples)} examples, {risk} with risk "
           f"({time.time() - started:.0f} s)", flush=True)
 
+    anchor: Optional[torch.Tensor] = None
+    anchor_sha = None
+    if args.anchor_weight:
+        # Read before anything is written: the anchor is the model shipped when training starts.
+        anchor, anchor_sha = anchor_vectors(OUT_DIR, weights, examples, cached, frozen)
+        print(f"anchor: the shipped model's vectors of {sum(1 for e in examples if e.intent >= 0)} NLU examples "
+              f"({time.time() - started:.0f} s)", flush=True)
+
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     report: Dict[str, object] = {}
     if args.folds:
@@ -259,7 +305,8 @@ def main(argv: Sequence[str] = ()) -> int:
                 examples, cached, train_idx, lower, args.composed, args.seed + fold)
             upper = train_upper(weights, fold_examples, fold_cached, train_idx, len(intents), args.epochs,
                                 args.seed + fold, log=f"fold {fold + 1}/{args.folds} ", frozen=frozen,
-                                danger_weight=args.danger_weight)
+                                danger_weight=args.danger_weight, anchor=padded(anchor, len(fold_examples)),
+                                anchor_weight=args.anchor_weight)
             oof[held_out] = predict(upper, cached, held_out)
         if args.smoke:
             print(f"smoke run: {len(examples)} examples, nothing written ({time.time() - started:.0f} s)")
@@ -278,7 +325,8 @@ def main(argv: Sequence[str] = ()) -> int:
         examples, cached, list(range(len(examples))), lower, args.composed, args.seed)
     upper = train_upper(weights, all_examples, all_cached, all_idx, len(intents),
                         args.epochs, args.seed, log="final ", frozen=frozen,
-                        danger_weight=args.danger_weight)
+                        danger_weight=args.danger_weight, anchor=padded(anchor, len(all_examples)),
+                        anchor_weight=args.anchor_weight)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     exported = {k: v.astype(np.float16) for k, v in upper.export().items()}
     save_file(exported, str(OUT_DIR / "risk_model.safetensors"))
@@ -296,6 +344,8 @@ def main(argv: Sequence[str] = ()) -> int:
         "seed": args.seed,
         "epochs": args.epochs,
         "composed_per_training_part": args.composed,
+        "anchor_weight": args.anchor_weight,
+        "anchor_weights_sha256": anchor_sha,
         "command": "python -m training.risk_model.train " + " ".join(list(argv) or sys.argv[1:]),
         "trained_seconds": round(time.time() - started),
         "weights_sha256": file_fingerprint(OUT_DIR / "risk_model.safetensors"),
