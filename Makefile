@@ -128,7 +128,7 @@ risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-v
 	cp data/nlu/*.yml training/risk_model/nlu_snapshot/
 	# The shipped model's recipe: no composed long messages, five fine-tuned layers
 	# (docs/risk-model.md says what else was tried).
-	$(TRAIN_PY) -m training.risk_model.train --folds 3 --epochs 3 --seed 13 --composed 0 --frozen-layers 1 --danger-weight 3
+	$(TRAIN_PY) -m training.risk_model.train --folds 3 --epochs 3 --seed 13 --composed 0 --frozen-layers 1 --danger-weight 3 --anchor-weight 2
 	$(PY) -m training.risk_model.thresholds
 	$(PY) -m training.risk_model.readings
 
