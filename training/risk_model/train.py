@@ -258,6 +258,9 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--anchor-weight", type=float, default=0.0,
                         help="keep the NLU examples' sentence vectors near the shipped model's "
                              "(cosine distance, this weight); 0: not at all")
+    parser.add_argument("--anchor-dir", type=Path, default=None,
+                        help="the anchor model's directory (risk_model.json and .safetensors); "
+                             "default: the model shipped when training starts")
     parser.add_argument("--smoke", type=int, default=0,
                         help="check the whole run on this many examples; nothing is written")
     args = parser.parse_args(list(argv) or None)
@@ -290,7 +293,7 @@ def main(argv: Sequence[str] = ()) -> int:
     anchor_sha = None
     if args.anchor_weight:
         # Read before anything is written: the anchor is the model shipped when training starts.
-        anchor, anchor_sha = anchor_vectors(OUT_DIR, weights, examples, cached, frozen)
+        anchor, anchor_sha = anchor_vectors(args.anchor_dir or OUT_DIR, weights, examples, cached, frozen)
         print(f"anchor: the shipped model's vectors of {sum(1 for e in examples if e.intent >= 0)} NLU examples "
               f"({time.time() - started:.0f} s)", flush=True)
 
