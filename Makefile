@@ -30,8 +30,6 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
 # The risk model is trained in its own Python 3.11 venv with PyTorch (CPU); install and CI
 # never retrain it: its weights are committed, and a test fails when data/risk changed since.
 TRAIN_VENV := .venv-train
-# The risk model the shipped one was anchored to (its NLU vectors held near that model's).
-RISK_ANCHOR_COMMIT := 3fbb837
 TRAIN_PY   := $(TRAIN_VENV)/bin/python
 
 .PHONY: help install browser check-practice validate train run lint test test-unit test-stories safety-eval \
@@ -130,13 +128,7 @@ risk-model: $(TRAIN_VENV)/.installed install  ## Retrain the risk model: cross-v
 	cp data/nlu/*.yml training/risk_model/nlu_snapshot/
 	# The shipped model's recipe: no composed long messages, five fine-tuned layers
 	# (docs/risk-model.md says what else was tried).
-	# Anchored to the model shipped before it (commit $(RISK_ANCHOR_COMMIT)), taken from the
-	# repository's history so that the run reproduces the shipped weights (needs a full clone).
-	rm -rf var/risk-anchor && mkdir -p var/risk-anchor
-	git show $(RISK_ANCHOR_COMMIT):attune/safety/model/risk_model.json > var/risk-anchor/risk_model.json
-	git show $(RISK_ANCHOR_COMMIT):attune/safety/model/risk_model.safetensors > var/risk-anchor/risk_model.safetensors
-	$(TRAIN_PY) -m training.risk_model.train --folds 3 --epochs 3 --seed 13 --composed 0 --frozen-layers 1 --danger-weight 3 \
-	  --anchor-weight 2 --anchor-dir var/risk-anchor
+	$(TRAIN_PY) -m training.risk_model.train --folds 3 --epochs 3 --seed 13 --composed 0 --frozen-layers 1 --danger-weight 3
 	$(PY) -m training.risk_model.thresholds
 	$(PY) -m training.risk_model.readings
 
