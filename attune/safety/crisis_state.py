@@ -32,6 +32,8 @@ THIRD_PARTY_INTENT = "risk_third_party"
 RESET_INTENTS = frozenset({HELP_INTENT, "retract_denial"})
 # Entities that make a risk message new risk (attune.nlu.risk_component).
 NEW_RISK_ENTITIES = frozenset({"swallowed", "means", "risky_place", "soon"})
+# The visitor's own risk (not a helper's, not someone hurting them).
+OWN_KINDS = frozenset({"risk_suicide", "risk_self_harm"})
 
 
 # The word lists' emergencies that a helper acts on when they are someone else's: something
@@ -98,7 +100,14 @@ def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
         elif intent in RESET_INTENTS:
             declined = False
         elif is_risk_intent(intent) and intent != CHECK_IN_INTENT:
-            named = bool(set(entities) & NEW_RISK_ENTITIES)
+            novel = set(entities) & NEW_RISK_ENTITIES
+            # Numbers declined, then a means at hand for one's own suicide or self-harm ("I have
+            # a bottle of his morphine on the kitchen table right now"): the reply without the
+            # list, with the step to put it out of reach (three writers' visitors asked for
+            # exactly that, and thanked it for "not lecturing"); the button brings the lines
+            # back, and danger now, a place, a time or something swallowed still do.
+            means_only = declined and novel == {"means"} and intent in OWN_KINDS
+            named = bool(novel) and not means_only
             # Someone else's danger answered as an emergency, then read as a helper's message
             # ("She answered!! She's crying"): the same crisis, not a new kind.
             seen_as = {intent} | ({EMERGENCY_INTENT} if intent == THIRD_PARTY_INTENT else set())

@@ -21,11 +21,23 @@ def test_no_more_numbers_holds_while_the_same_risk_is_said_again():
 def test_new_risk_brings_the_lists_back():
     for new in [("risk_self_harm", NOTHING),          # a kind not answered yet
                 ("risk_emergency", NOTHING),          # danger happening now
-                ("risk_suicide", {"means"}),          # "the pills are on the counter"
                 ("risk_suicide", {"risky_place"}),    # "i'm on the bridge"
                 ("risk_suicide", {"soon"}),           # "tonight"
                 ("risk_suicide", {"swallowed"})]:
         assert crisis_state(turns("risk_suicide", "stop_hotlines", new)) == CrisisState(False, False), new
+
+
+def test_a_means_at_hand_after_no_more_numbers_gets_the_step_without_the_list():
+    # Writers AB and AC: "I know the numbers [...] please don't send me another one", then "I
+    # have a bottle of his morphine on the kitchen table right now": the step to put it away,
+    # not every line again.
+    state = crisis_state(turns("risk_suicide", "stop_hotlines", ("risk_suicide", {"means"})))
+    assert state == CrisisState(declined=True, repeat=True)
+    # Before any decline, a means is new risk: the lines in full.
+    assert crisis_state(turns("risk_suicide", ("risk_suicide", {"means"}))) == CrisisState(False, False)
+    # With a time ("tonight") or a place, the lines come back even after the decline.
+    assert crisis_state(turns("risk_suicide", "stop_hotlines", ("risk_suicide", {"means", "soon"}))) == \
+        CrisisState(False, False)
 
 
 def test_the_help_button_and_a_retracted_denial_bring_them_back_too():
