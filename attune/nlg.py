@@ -233,6 +233,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "my husband has been out in the shop 3 hours with his shotgun", then "should i go
             # out there": their own safety first; the emergency number goes in.
             utter_action = GO_TO_ARMED_REPLY
+        if (seen and utter_action == "utter_refuse_hospital" and follow_up_kind(tracker) == "third_party"
+                and _someone_elses_medical_emergency(tracker)):
+            # "he doesnt want an ambulance he says its embarrassing", his face drooping: not
+            # "that's your call to make"; the signs cannot wait.
+            utter_action = MEDICAL_REFUSAL_REPLY
         if (utter_action == "utter_region_lines" and state.declined
                 and NO_MORE_NUMBERS.search((tracker.latest_message.text or "")[:2000])):
             # "I'm in Sydney, Cape Breton. But I don't want numbers, dear.": the place is
@@ -777,6 +782,9 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# Someone else's medical emergency, and they refuse the ambulance.
+MEDICAL_REFUSAL_REPLY = "utter_refuse_help_medical_other"
+_MEDICAL_SUBCATEGORIES = frozenset({"medical", "medical_now", "unresponsive", "not_breathing"})
 # Something swallowed, and a question about treating it at home.
 TREAT_AT_HOME_REPLY = "utter_poison_first_aid"
 # The next step, when the visitor has just named someone they trust close by.
@@ -992,6 +1000,16 @@ def _place_just_named(tracker: DialogueStateTracker) -> bool:
     if len(said) < 2 or about_someone_else(tracker):
         return False
     return any(e.get("entity") == "risky_place" for e in said[-2].entities or [])
+
+
+def _someone_elses_medical_emergency(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest emergency of this conversation was a medical one (signs of a stroke
+    or a heart attack, not breathing), not an overdose, a place or violence."""
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered) and event.intent_name in ("risk_emergency", "risk_third_party"):
+            risk = (event.parse_data or {}).get("risk") or {}
+            return risk.get("category") == "emergency" and risk.get("subcategory") in _MEDICAL_SUBCATEGORIES
+    return False
 
 
 def about_someone_else(tracker: DialogueStateTracker) -> bool:

@@ -714,6 +714,29 @@ def says_took_some(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# The person a helper worries about will not have help called: "he doesnt want an ambulance
+# he says its embarrassing", "she refuses to go to the hospital", "he wont let me call 911".
+# Bounded: fixed words, at most 300 characters read.
+THEY_REFUSE_HELP = re.compile(
+    r"\b(?:he|she|they|hes|he'?s|shes|she'?s|theyre|they'?re|my\s+\w+)\s+(?:(?:really|just|still)\s+)?"
+    r"(?:doesn'?t|doesnt|does\s+not|don'?t|dont|won'?t|wont|will\s+not|refuses?\s+to|refusing\s+to|is\s+refusing\s+to)\s+"
+    r"(?:want|wanna|go|let\s+me\s+call|let\s+me\s+get|agree\s+to)\s+"
+    r"(?:(?:me\s+to\s+call|to\s+go\s+to|to\s+go|to)\s+)?(?:an?\s+|the\s+)?"
+    r"(?:ambulance|hospital|er|a\s*&\s*e|doctor|paramedics|911|9-?1-?1|999|000|112|emergency|fuss)\b",
+    re.IGNORECASE,
+)
+
+
+def says_they_refuse_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation (someone else at risk, or someone else's emergency), "he
+    doesnt want an ambulance" is that person refusing help: the refusal's reply for a helper,
+    not "I'm not sure I understood". Returns whether it changed the intent."""
+    if helping_frame(tracker) != THIRD_PARTY:
+        return False
+    return _re_read(parse_data, tracker, THEY_REFUSE_HELP, REFUSE_HOSPITAL, limit=300,
+                    keep=frozenset({REFUSE_HOSPITAL, "help_on_the_way"}))
+
+
 # A plan made ready, said after a crisis reply: "i mean it. i have everything ready for
 # tonight", "its all set for tomorrow". Bounded: fixed words, at most 500 characters read.
 PLAN_READY = re.compile(
@@ -821,6 +844,14 @@ HELP_IS_COMING = re.compile(
     r"|\b(?:l'ambulance|la\s+police|les\s+ambulanciers|les\s+pompiers)\s+(?:arrive|arrivent|s'en\s+vien\w*|est\s+en\s+route|sont\s+en\s+route)\b",
     re.IGNORECASE,
 )
+# Calling, said alone, after the emergency reply: "ok calling", "calling now", "im calling
+# 911". Whole message only.
+CALLING_NOW = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|k|kk|fine|alright|yes|yeah|ya|yep|right)\W+)*(?:i'?m\s+|im\s+|i\s+am\s+)?"
+    r"(?:calling|dialling|dialing|ringing)(?:\s+(?:now|them|it|911|9-?1-?1|999|000|112|an?\s+ambulance|"
+    r"the\s+ambulance|right\s+now))*\W*$",
+    re.IGNORECASE,
+)
 _CALL_IN_THE_PAST = re.compile(r"\b(?:last\s+time|before|once|years?\s+ago|did\s+nothing|never\s+came|"
                                r"didn'?t\s+(?:help|come))\b", re.IGNORECASE)
 # Risk readings a "help is coming" message may carry that it answers better: the emergency
@@ -846,7 +877,8 @@ def says_help_is_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
         return True
     if intent == HELP_ON_THE_WAY or text.startswith("/") or getattr(tracker, "active_loop_name", None):
         return False
-    if not HELP_IS_COMING.search(text) or _CALL_IN_THE_PAST.search(text) or not crisis_shown(tracker):
+    calling_now = bool(CALLING_NOW.match(text)) and last_crisis(tracker) == EMERGENCY
+    if not (HELP_IS_COMING.search(text) or calling_now) or _CALL_IN_THE_PAST.search(text) or not crisis_shown(tracker):
         return False
     if is_risk_intent(intent):
         entities = {e.get("entity") for e in parse_data.get("entities") or []}
@@ -1459,7 +1491,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_means_at_hand(parse_data, tracker)
      or says_someone_near(parse_data, tracker)
      or says_alone(parse_data, tracker)
-     or told_to_go_to_hospital(parse_data, tracker)
+     or told_to_go_to_hospital(parse_data, tracker) or says_they_refuse_help(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)

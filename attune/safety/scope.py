@@ -48,6 +48,16 @@ _OTHER_OWNERS = frozenset({"his", "her", "their", "olds", "old", "year", "yr", "
 _INNER_VOICES = frozenset({"thoughts", "thought", "voices", "voice", "urges", "urge", "brain", "mind", "head",
                            "demons"})
 
+
+def _inside_phrase(phrases: FrozenSet[str], words: List[str]) -> bool:
+    """Whether one of the several-word `phrases` ("last week", "when i was") is among `words`."""
+    several = [p for p in phrases if " " in p]
+    if not several:
+        return False
+    joined = " " + " ".join(words) + " "
+    return any(f" {p} " in joined for p in several)
+
+
 @dataclass(frozen=True)
 class Hit:
     rule: Rule
@@ -153,6 +163,9 @@ class Scope:
                 return False
         if rule.not_inside and any(info.lowers[i] in rule.not_inside for i in range(start + 1, end - 1)):
             # A "*N" gap must not swallow a negation: "I hope he doesn't hit me".
+            return False
+        if rule.not_inside and _inside_phrase(rule.not_inside, lowers[start + 1:end - 1]):
+            # Nor a time or a frame of several words: "talking funny last week".
             return False
         if rule.not_followed_by_suffix and end < info.n:
             if any(lowers[end].endswith(sfx) for sfx in rule.not_followed_by_suffix):

@@ -697,3 +697,28 @@ def test_took_some_without_pills_in_the_conversation_is_left_to_the_other_readin
     tracker = _told(("i want to die", "risk_suicide"))
     data = {"text": "i took some earlier", "intent": {"name": "nlu_fallback", "confidence": 0.9}}
     assert not context.says_took_some(data, tracker)
+
+
+def test_ok_calling_after_the_emergency_reply_is_help_being_called_not_a_call_back_request():
+    # Writer AC: stroke signs, then "ok calling" was read as asking the practice for a call-back
+    # (the form started) and "theyre taking him to sunnybrook" answered "How would you like
+    # them to reach you?".
+    tracker = _told(("his face is drooping and hes slurring", "risk_emergency"))
+    data = {"text": "ok calling", "intent": {"name": "request_callback", "confidence": 0.47}}
+    assert context.says_help_is_coming(data, tracker)
+    assert data["intent"]["name"] == "help_on_the_way"
+    # After another kind of crisis reply, "ok calling" may be a line: left to the other readings.
+    other = {"text": "ok calling", "intent": {"name": "request_callback", "confidence": 0.47}}
+    assert not context.says_help_is_coming(other, _told(("i want to die", "risk_suicide")))
+
+
+@pytest.mark.parametrize("text", ["he doesnt want an ambulance he says its embarrassing",
+                                  "she refuses to go to the hospital", "my dad wont let me call 911"])
+def test_the_person_at_risk_refusing_help_is_a_refusal_in_a_helpers_conversation(text):
+    tracker = _told(("my friend says she wants to die tonight", "risk_third_party"))
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 1.0}}
+    assert context.says_they_refuse_help(data, tracker)
+    assert data["intent"]["name"] == "refuse_hospital"
+    # The visitor's own conversation: not a helper's refusal.
+    own = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 1.0}}
+    assert not context.says_they_refuse_help(own, _told(("i want to die", "risk_suicide")))

@@ -130,12 +130,18 @@ async def test_a_means_value_a_message_carries_in_by_itself_is_never_written_int
     assert "anything a visitor typed" not in text
 
 
-async def test_after_no_more_numbers_a_means_at_hand_brings_the_lines_back_with_a_safety_step():
+async def test_after_no_more_numbers_a_means_at_hand_gets_the_safety_step_without_the_list():
+    # Writers AB and AC: "please don't send me another one", then "I have a bottle of his
+    # morphine on the kitchen table right now": the step, no list; the button stays.
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills"}))
-    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
-    assert "9-8-8" in text
-    assert "put the pills out of reach" in text
+    response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
+    assert "put the pills out of reach" in response["text"]
+    assert "9-8-8" not in response["text"] and "as you asked" in response["text"]
+    assert GET_HELP_BUTTON in response["buttons"]
+    # With a time as well ("tonight"), the lines come back.
+    tonight = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills", "soon": "yes"}))
+    assert "9-8-8" in (await nlg.generate("utter_crisis_suicide", tonight, "rest"))["text"]
 
 
 async def test_the_car_in_a_closed_garage_gets_the_engine_off_and_fresh_air_even_when_asked_if_it_is_a_bot():
@@ -1057,3 +1063,30 @@ async def test_after_no_more_numbers_the_practices_answers_give_its_email_not_it
     # Without the opt-out, the phone number stays.
     asked = tracker_of(("risk_suicide", {}), ("ask_session_formats", {}))
     assert values["contact_phone"] in (await nlg.generate(utter, asked, "rest"))["text"]
+
+
+async def test_someone_elses_stroke_signs_and_a_refused_ambulance_get_call_now_not_your_choice():
+    # Writer AC: "my husbands face looks weird on one side and hes talking funny", then "he
+    # doesnt want an ambulance he says its embarrassing": not "That's your call to make".
+    from rasa.shared.core.events import SlotSet
+
+    risk = {"category": "emergency", "subcategory": "medical_now", "about": "other"}
+    events = [ActionExecuted("action_listen"),
+              UserUttered("his face looks weird on one side and hes talking funny",
+                          intent={"name": "risk_emergency", "confidence": 1.0},
+                          parse_data={"intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": risk}),
+              SlotSet("crisis_shown", True), SlotSet("crisis_kind", "emergency"),
+              ActionExecuted("action_listen"),
+              UserUttered("he doesnt want an ambulance", intent={"name": "refuse_hospital", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_refuse_hospital", tracker, "rest"))["text"]
+    assert "can't wait" in text and "9-1-1" in text
+    assert "your call" not in text
+    # Someone else's suicide risk and a refused hospital: still their helper's choice.
+    suicide = {"category": "suicide", "about": "other"}
+    events[1] = UserUttered("my friend said he wants to die", intent={"name": "risk_third_party", "confidence": 1.0},
+                            parse_data={"intent": {"name": "risk_third_party", "confidence": 1.0}, "risk": suicide})
+    events[3] = SlotSet("crisis_kind", "third_party")
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_refuse_hospital", tracker, "rest"))["text"]
+    assert "can't wait" not in text

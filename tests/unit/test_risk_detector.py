@@ -1383,3 +1383,21 @@ def test_having_a_heart_attack_in_the_past_does_not_stand_on_its_own(detector):
     past = detector.assess("went to A&E last week sure I was having a heart attack, they said it was a panic attack")
     assert past.subcategory != "medical_now"
     assert detector.assess("I'm having a heart attack").subcategory == "medical_now"
+
+
+@pytest.mark.parametrize("text", [
+    "my husbands face looks weird on one side and hes talking funny, like the words are mushed together",
+    "my mum is slurring her words and her left arm is weak",
+])
+def test_two_signs_of_a_stroke_in_everyday_words_are_an_emergency(detector, text):
+    assert detector.assess(text).intent == "risk_emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "he was talking funny last week and his arm was weak, turned out fine",
+    "my face goes numb on one side when i panic and i cant talk to him",
+])
+def test_the_same_signs_in_the_past_or_in_panic_are_not(detector, text):
+    # Several-word exclusions ("last week", "when i panic") inside a match count, as single
+    # words always did.
+    assert detector.assess(text).intent != "risk_emergency"
