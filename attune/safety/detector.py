@@ -225,6 +225,11 @@ class RiskDetector(Scope):
         def as_phrases(values: Any) -> Tuple[Tuple[str, ...], ...]:
             phrases = []
             for value in values or []:
+                words = value if isinstance(value, (list, tuple)) else [value]
+                if any(isinstance(v, bool) for v in words):
+                    # YAML reads a bare on, off, yes or no as true or false: "[on, social]"
+                    # would never match "on social". Quote them.
+                    raise LexiconError(f"Unquoted on/off/yes/no in a word list's phrase: {value!r}")
                 text = " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
                 phrases.append(tuple(self._tokenize(text.lower())))
             return tuple(phrases)
@@ -252,7 +257,7 @@ class RiskDetector(Scope):
                 min_number=int(entry.get("min_number", 0)),
                 fixed_status=entry.get("status"),
                 not_followed_by_suffix=tuple(str(x).lower() for x in entry.get("not_followed_by_suffix") or ()),
-                not_inside=frozenset(str(x).lower() for x in entry.get("not_inside") or ()),
+                not_inside=frozenset(" ".join(as_phrases([x])[0]) for x in entry.get("not_inside") or ()),
             )
             self._add(rule, "R:" + rule.name, entry.get("patterns") or [], compiler)
         for entry in self._lexicon.get("idioms") or []:

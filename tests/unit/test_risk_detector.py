@@ -1401,3 +1401,22 @@ def test_the_same_signs_in_the_past_or_in_panic_are_not(detector, text):
     # Several-word exclusions ("last week", "when i panic") inside a match count, as single
     # words always did.
     assert detector.assess(text).intent != "risk_emergency"
+
+
+def test_a_word_list_phrase_with_a_bare_on_or_off_is_refused_at_load(tmp_path):
+    # YAML reads a bare on/off/yes/no as true/false: "not_followed_by: [[on, social]]" never
+    # matched "on social", and 28 rules' exclusions were silently void until 2026-12-05.
+    from attune.safety.detector import DEFAULT_LEXICON_PATH, LexiconError
+
+    text = DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")
+    broken = text.replace('[["on", social],', "[[on, social],", 1)
+    assert broken != text
+    path = tmp_path / "risk_lexicon.yml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(LexiconError):
+        RiskDetector.load(path)
+
+
+def test_stopping_existing_on_an_app_is_not_a_wish_to_die(detector):
+    assert detector.assess("I want to stop existing on social media for a month, any tips").intent is None
+    assert detector.assess("i just want to stop existing").intent == "risk_suicide"
