@@ -150,9 +150,6 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         # And the Poison Centre: medical advice, kept after "no more numbers" once something
         # was swallowed.
         variables["poison_help_digits"] = variables["poison_help"]
-        # And one line, named once, for a means at hand after "no more numbers".
-        variables["crisis_line_primary_kept"] = variables["crisis_line_primary"]
-        variables["crisis_line_primary_name_kept"] = variables["crisis_line_primary_name"]
         if tracker is not None and crisis_state(user_turns(tracker)).declined:
             # "No more numbers": every sentence that names a line names the button instead
             # ("If you're in danger, call emergency services"; "a crisis line is there any
@@ -211,13 +208,6 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         seen = crisis_seen(tracker)
         if utter_action in _KIND_CRISIS_REPLIES and state.repeat:
             utter_action = QUIET_CRISIS_REPLY if state.declined else REPEAT_CRISIS_REPLY
-            if (utter_action == QUIET_CRISIS_REPLY
-                    and (tracker.latest_message.intent or {}).get("name") in ("risk_suicide", "risk_self_harm")
-                    and any(e.get("entity") == "means" for e in tracker.latest_message.entities or [])):
-                # Numbers declined, then "the pills are on my nightstand. i counted them twice":
-                # no list, as asked; the step for the means; and one line, once. Writers
-                # disagreed here (three wanted the lines back, three wanted none).
-                utter_action = QUIET_MEANS_REPLY
         elif utter_action == "utter_default" and seen:
             # Nothing fits after a crisis reply ("no", "k"): this kind's next step, not a shrug.
             utter_action = "utter_unsure_after_crisis"
@@ -353,9 +343,6 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                                                {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
-        if response is not None and base == QUIET_MEANS_REPLY:
-            response = await self._append_note(response, "utter_note_means_one_line", tracker, output_channel,
-                                               {**self.variables(tracker), **kwargs})
         if (response is not None and seen and base == "utter_next_step"
                 and DRINKING.search((tracker.latest_message.text or "")[:300])):
             # "ive had a few drinks" after thoughts of hurting someone: the next step, and why
@@ -769,8 +756,6 @@ _KIND_CRISIS_REPLIES = frozenset(_CRISIS_REPLIES - {GENERAL_CRISIS_RESPONSE})
 # keeps one line in view, or none once the visitor declined numbers.
 REPEAT_CRISIS_REPLY = "utter_crisis_again"
 QUIET_CRISIS_REPLY = "utter_crisis_quiet"
-# Numbers declined, then a means at hand: no list, the step, one line.
-QUIET_MEANS_REPLY = "utter_crisis_quiet_means"
 # After a crisis reply, a message that puts the means out of reach ("my sister can keep my
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
@@ -852,7 +837,7 @@ _TEXT_NOTE_REPLIES = frozenset(_NOTED_REPLIES | {"utter_refuse_hospital", "utter
 # now even when the message names no means.
 _SELF_RISK_REPLIES = frozenset({"utter_crisis_suicide", "utter_crisis_self_harm"})
 # The replies that add a step to be safer now when the message names a means or a place.
-_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY, QUIET_MEANS_REPLY, "utter_bot_challenge", "utter_glad_safe"}
+_STEP_REPLIES = _NOTED_REPLIES | {QUIET_CRISIS_REPLY, "utter_bot_challenge", "utter_glad_safe"}
 
 
 def region_variables(registry: Registry, code: Text) -> Dict[Text, Text]:

@@ -103,9 +103,10 @@ def crisis_state(turns: Iterable[Tuple[Any, ...]]) -> CrisisState:
             novel = set(entities) & NEW_RISK_ENTITIES
             # Numbers declined, then a means at hand for one's own suicide or self-harm ("I have
             # a bottle of his morphine on the kitchen table right now"): the reply without the
-            # list, with the step to put it out of reach (three writers' visitors asked for
-            # exactly that, and thanked it for "not lecturing"); the button brings the lines
-            # back, and danger now, a place, a time or something swallowed still do.
+            # list, with the step to put it out of reach (five conversations by the two newest
+            # writers asked for exactly that, one thanked it for "not lecturing"; three by older
+            # writers wanted the lines back); the button brings the lines back, and danger now,
+            # a place, a time or something swallowed still do.
             means_only = declined and novel == {"means"} and intent in OWN_KINDS
             named = bool(novel) and not means_only
             # Someone else's danger answered as an emergency, then read as a helper's message

@@ -130,16 +130,15 @@ async def test_a_means_value_a_message_carries_in_by_itself_is_never_written_int
     assert "anything a visitor typed" not in text
 
 
-async def test_after_no_more_numbers_a_means_at_hand_gets_the_step_and_one_line_not_the_list():
-    # "please don't send me another one", then "the pills are on my nightstand. i counted them
-    # twice": writers disagreed (three wanted the lines back, three none). The opt-out holds
-    # for the list; the step for the pills; one line, once; the button stays.
+async def test_after_no_more_numbers_a_means_at_hand_gets_the_safety_step_without_the_list():
+    # "please don't send me another one", then "I have a bottle of his morphine on the kitchen
+    # table right now": writers disagreed (five of the newest wanted no number and the step,
+    # three older ones the lines back). The opt-out holds; the step for the means; the button.
     nlg = nlg_at(datetime.now(timezone.utc))
     tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills"}))
     response = await nlg.generate("utter_crisis_suicide", tracker, "rest")
     assert "put the pills out of reach" in response["text"]
-    assert "as you asked" in response["text"]
-    assert "call or text 9-8-8" in response["text"] and "Kids Help Phone" not in response["text"]
+    assert not any(ch.isdigit() for ch in response["text"]) and "as you asked" in response["text"]
     assert GET_HELP_BUTTON in response["buttons"]
     # With a time as well ("tonight"), the lines come back.
     tonight = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills", "soon": "yes"}))
