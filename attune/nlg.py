@@ -243,7 +243,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "I'm in Sydney, Cape Breton. But I don't want numbers, dear.": the place is
             # remembered for later, and no list now.
             utter_action = "utter_stop_hotlines"
-        if (seen and tracker.get_slot("swallowed") == "yes" and utter_action not in _CRISIS_REPLIES
+        if (seen and (tracker.get_slot("swallowed") == "yes" or _poisoning_answered(tracker))
+                and utter_action not in _CRISIS_REPLIES
                 and TREAT_AT_HOME.search((tracker.latest_message.text or "")[:500])):
             # "should i make myself vomit it out", "my manager say drink milk": not unless the
             # poison centre says so, and its number, whatever it was read as.
@@ -875,6 +876,14 @@ def _swallowed_by_the_visitor(tracker: DialogueStateTracker) -> bool:
         and any(e.get("entity") == "swallowed" for e in event.entities or [])
         and not _NOT_YET.search((event.text or "")[:500]) and not _DIED_OF.search((event.text or "")[:500])
         for event in tracker.applied_events())
+
+
+def _poisoning_answered(tracker: DialogueStateTracker) -> bool:
+    """Whether a poisoning or an overdose was answered as an emergency in this conversation
+    ("my 2 yr old drank some of the dishwasher stuff", then "should i make her throw up")."""
+    return any(isinstance(event, UserUttered) and event.intent_name == "risk_emergency"
+               and ((event.parse_data or {}).get("risk") or {}).get("subcategory") in ("poisoning", "overdose")
+               for event in tracker.applied_events())
 
 
 def _swallowed_in_an_emergency(tracker: DialogueStateTracker) -> bool:

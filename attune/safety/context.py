@@ -711,7 +711,36 @@ def says_took_some(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if not any(_PILLS_SAID.search(t) for t in said + [text]):
         return False
     set_intent(parse_data, EMERGENCY)
+    # Swallowed: the Poison Centre stays in the replies after it ("i dont feel anything
+    # though", "should i make myself throw up"), numbers declined or not.
+    parse_data["entities"] = list(parse_data.get("entities") or []) + [
+        {"entity": "swallowed", "value": "yes", "start": 0, "end": len(text), "extractor": "read_in_context"}]
     return True
+
+
+# A young helper asking whether to tell an adult: "is it bad if i tell the guidance
+# counselor", "should i tell her mom", "will she hate me if i tell a teacher". Bounded.
+TELL_AN_ADULT = re.compile(
+    r"\b(?:tell|telling|told|talk\s+to|go\s+to|going\s+to)\s+(?:the|my|our|a|an|her|his|their)?\s*"
+    r"(?:guidance\s+counse?ll?or|school\s+counse?ll?or|counse?ll?or|teacher|principal|coach|school\s+nurse|nurse|"
+    r"parents?|mom|mum|mother|dad|father|adult|grown\s*up|youth\s+worker|pastor)\b",
+    re.IGNORECASE,
+)
+_ASKS_IF = re.compile(r"\b(?:is\s+it|would\s+it\s+be|will\s+it\s+be)\s+(?:bad|wrong|ok|okay|fine|snitching)\b"
+                      r"|\b(?:should|can|could|do)\s+i\b|\bwhat\s+if\b|\bwill\s+(?:she|he|they)\s+hate\s+me\b|\?",
+                      re.IGNORECASE)
+
+
+def helper_asks_about_telling(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation, asking whether to tell a trusted adult is asking what to
+    do next: the helper's steps (telling is how they help), not a page about counselling."""
+    if helping_frame(tracker) != THIRD_PARTY:
+        return False
+    text = (parse_data.get("text") or "")[:300]
+    if not (TELL_AN_ADULT.search(text) and _ASKS_IF.search(text)):
+        return False
+    return _re_read(parse_data, tracker, TELL_AN_ADULT, "ask_next_step", limit=300,
+                    keep=frozenset({"ask_next_step", "request_human", "request_callback", "cant_call"}))
 
 
 # The person a helper worries about will not have help called: "he doesnt want an ambulance
@@ -827,7 +856,7 @@ HELP_IS_COMING = re.compile(
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
     # Not wished away: "i dont want cops here", "no police here please".
     + r"|(?<!want\s)(?<!wanna\s)(?<!no\s)(?<!need\s)(?<!any\s)"
-    r"\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters|fire\s+brigade|guards|garda[ií]?|"
+    r"\b(?:ambulance|paramedics?|ems|police|cops|help|911|9-1-1|999|000|112|fire\s*fighters|firefighters|fire\s+brigade|guards|garda[ií]?|"
     r"rcmp|mounties|opp|troopers|sheriffs?|deputies|officers|medics|emts?)(?:\s+(?:is|are|r)|'s|'re)?\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
     r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police|officers|"
@@ -1492,6 +1521,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_someone_near(parse_data, tracker)
      or says_alone(parse_data, tracker)
      or told_to_go_to_hospital(parse_data, tracker) or says_they_refuse_help(parse_data, tracker)
+     or helper_asks_about_telling(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)

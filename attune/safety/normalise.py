@@ -54,6 +54,11 @@ class Normaliser:
     _SHED = re.compile(r"\bshed(?=\s+(?:be|been|rather|never|have|had|kill|want|do|go|end|hurt|take|try|"
                        r"jump|die|probably|just|already|said|say|told|tell|like|love|leave)\b)")
 
+    # "im scared ill hurt her": "i'll" typed without its apostrophe, read as one only before a
+    # verb of acting or harm ("i feel ill", "ill health" stay as they are).
+    _ILL = re.compile(r"\bill(?=\s+(?:hurt|kill|harm|hit|shake|smother|drown|strangle|stab|snap|lose\s+it|"
+                      r"do\s+something|end\s+it|end\s+my|jump|cut|overdose|od)\b)")
+
     def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:
         self.map: Dict[str, str] = {str(k).lower(): str(v).lower()
                                     for k, v in (config.get("misspellings") or {}).items()}
@@ -78,6 +83,7 @@ class Normaliser:
         text = self._STEP.sub(lambda m: m.group(1) or (m.group(3) + " "), text)
         text = self._HYPHEN.sub(" ", text)
         text = self._SHED.sub("she'd", text)
+        text = self._ILL.sub("i'll", text)
         text = self._GLUED_STOP.sub(r"\1\2 \3", text)
         text = self._NUM_UNIT.sub(r"\1 \2", text)
         return self._CHUNK.sub(self._fix_chunk, text)

@@ -347,9 +347,30 @@ class Scope:
         quote = next((i for i in range(start - 1, first - 1, -1) if info.lowers[i] in _QUOTE_MARKS), None)
         if quote is None:
             return False
-        for v in range(quote - 1, max(-1, quote - 5), -1):
+        return self._attributed_to_someone_else(quote, info, depth=0)
+
+    def _attributed_to_someone_else(self, quote: int, info: Doc, depth: int) -> bool:
+        """Whether the quote opening at `quote` is another person's words: a reporting verb
+        with another person as its subject just before it; or, after "like", such a verb
+        earlier in the sentence ("he keeps saying things, like '...'"); or a quote of theirs
+        just before it ("like 'I've had a good innings' and 'I won't be a burden'")."""
+        reach = 5
+        before = quote - 1
+        while before >= 0 and info.lowers[before] in (",", "and", "or", "like", "things", "stuff"):
+            before -= 1
+        if depth < 3 and before >= 0 and info.lowers[before] in _QUOTE_MARKS:
+            opening = next((i for i in range(before - 1, max(-1, before - 30), -1)
+                            if info.lowers[i] in _QUOTE_MARKS), None)
+            if opening is not None:
+                return self._attributed_to_someone_else(opening, info, depth + 1)
+        if quote > 0 and info.lowers[quote - 1] == "like" or (before < quote - 1 and "like" in info.lowers[before:quote]):
+            reach = 15
+        for v in range(quote - 1, max(-1, quote - reach), -1):
+            if info.sent[v] != info.sent[quote]:
+                break
             if info.lemmas[v] in _SAYING or info.lowers[v] in _SAID_FORMS:
-                for k in range(v - 1, max(-1, v - 4), -1):
+                # The subject, past auxiliaries and an aside: "my dad (71) has been saying".
+                for k in range(v - 1, max(-1, v - 8), -1):
                     low = info.lowers[k]
                     if low in self._self_refs:
                         return False

@@ -722,3 +722,27 @@ def test_the_person_at_risk_refusing_help_is_a_refusal_in_a_helpers_conversation
     # The visitor's own conversation: not a helper's refusal.
     own = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 1.0}}
     assert not context.says_they_refuse_help(own, _told(("i want to die", "risk_suicide")))
+
+
+def test_911_is_coming_is_help_on_the_way():
+    assert context.HELP_IS_COMING.search("ok 911 is coming")
+    assert not context.HELP_IS_COMING.search("i dont want 911 coming here")
+
+
+def test_some_pills_taken_keeps_the_poison_centre_after_it():
+    tracker = _told(("whats the best way to od on tylenol", "risk_suicide"))
+    data = read_as_suicide("i already took some. like 10 maybe. the extra strength ones", then="deny")
+    assert context.says_took_some(data, tracker)
+    assert {"entity": "swallowed", "value": "yes"}.items() <= data["entities"][-1].items()
+
+
+@pytest.mark.parametrize("text", ["is it bad if i tell the guidance counselor", "should i tell her mom?",
+                                  "will she hate me if i tell a teacher"])
+def test_a_young_helper_asking_whether_to_tell_an_adult_gets_the_helpers_steps(text):
+    tracker = _told(("my best friend showed me cuts on her wrist and said not to tell", "risk_third_party"))
+    data = {"text": text, "intent": {"name": "ask_counselling", "confidence": 0.83}}
+    assert context.helper_asks_about_telling(data, tracker)
+    assert data["intent"]["name"] == "ask_next_step"
+    # Not in the visitor's own crisis, and not a statement without a question.
+    assert not context.helper_asks_about_telling({"text": text, "intent": {"name": "ask_counselling"}},
+                                                 _told(("i cut myself", "risk_self_harm")))

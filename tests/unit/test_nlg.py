@@ -1091,3 +1091,20 @@ async def test_someone_elses_stroke_signs_and_a_refused_ambulance_get_call_now_n
     tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
     text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_refuse_hospital", tracker, "rest"))["text"]
     assert "can't wait" not in text
+
+
+async def test_make_her_throw_up_after_a_childs_poisoning_gets_the_poison_centre():
+    # Writer AC: "my 2 yr old [...] drank some of the dishwasher stuff", then "should i make her
+    # throw up": the helper's suicide steps, no Poison Centre.
+    from rasa.shared.core.events import SlotSet
+
+    risk = {"category": "emergency", "subcategory": "poisoning", "about": "self"}
+    events = [ActionExecuted("action_listen"),
+              UserUttered("my 2 yr old drank some of the dishwasher stuff", intent={"name": "risk_emergency", "confidence": 1.0},
+                          parse_data={"intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": risk}),
+              SlotSet("crisis_shown", True), SlotSet("crisis_kind", "emergency"),
+              ActionExecuted("action_listen"),
+              UserUttered("should i make her throw up", intent={"name": "ask_next_step", "confidence": 0.71})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_next_step", tracker, "rest"))["text"]
+    assert "Poison Centre" in text

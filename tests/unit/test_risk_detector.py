@@ -1420,3 +1420,34 @@ def test_a_word_list_phrase_with_a_bare_on_or_off_is_refused_at_load(tmp_path):
 def test_stopping_existing_on_an_app_is_not_a_wish_to_die(detector):
     assert detector.assess("I want to stop existing on social media for a month, any tips").intent is None
     assert detector.assess("i just want to stop existing").intent == "risk_suicide"
+
+
+def test_a_parents_words_quoted_after_saying_things_like_are_the_parents(detector):
+    # Writer AC: "My dad (71) has been saying things [...] like 'I've had a good innings' and
+    # 'I won't be a burden much longer'": read as the visitor's own plan, the helper got the
+    # steps for themselves.
+    text = ("My dad (71) has been saying things since my mum died in the spring, like 'I've had a good "
+            "innings' and 'I won't be a burden much longer'. I'm not sure if I'm overreacting.")
+    assert detector.assess(text).intent == "risk_third_party"
+
+
+@pytest.mark.parametrize("text", [
+    "i havent slept in days and im scared ill hurt her",
+    "when he screams i get so angry, im scared i'll hit him",
+])
+def test_the_fear_of_hurting_her_or_him_is_harm_to_others(detector, text):
+    # "ill" typed for "i'll" before a verb of harm; "her" the baby named before.
+    assert detector.assess(text).intent == "risk_harm_others"
+
+
+@pytest.mark.parametrize("text", ["im scared i'll hurt her feelings if i end it", "i'm afraid i'll hurt him by leaving",
+                                  "im not scared i'll hurt her, im scared she'll leave", "i feel ill hurting all over"])
+def test_hurting_feelings_or_by_leaving_is_not(detector, text):
+    assert detector.assess(text).intent is None
+
+
+def test_a_fall_and_no_answer_is_an_emergency_but_falling_asleep_is_not(detector):
+    assert detector.assess("my husband he fall in bathroom, he no answer me, he breathe but eyes closed").intent \
+        == "risk_emergency"
+    assert detector.assess("my dad fell asleep on the couch and he won't answer his phone lol").intent is None
+    assert detector.assess("my ex fell out of love and she doesnt answer my texts").intent is None
