@@ -881,6 +881,9 @@ CALLING_NOW = re.compile(
     r"the\s+ambulance|right\s+now))*\W*$",
     re.IGNORECASE,
 )
+# A call that would be made: "he would hear me if i called 911".
+_CALL_IF = re.compile(r"\bif\s+(?:i|we|you|they|he|she)\s+(?:called|call|rang|ring|phoned|phone|dialled|dialed)\b",
+                      re.IGNORECASE)
 _CALL_IN_THE_PAST = re.compile(r"\b(?:last\s+time|before|once|years?\s+ago|did\s+nothing|never\s+came|"
                                r"didn'?t\s+(?:help|come))\b", re.IGNORECASE)
 # Risk readings a "help is coming" message may carry that it answers better: the emergency
@@ -896,7 +899,8 @@ def says_help_is_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     Returns whether it changed the intent."""
     intent = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")[:300]
-    if intent == HELP_ON_THE_WAY and not (HELP_IS_COMING.search(text) and crisis_shown(tracker)):
+    if intent == HELP_ON_THE_WAY and (not (HELP_IS_COMING.search(text) and crisis_shown(tracker))
+                                      or _CALL_IF.search(text)):
         # The classifier's guess alone ("will calling 911 here reach anyone in nova scotia?")
         # is not news that help was called: its next reading instead.
         other = next((e.get("name") for e in parse_data.get("intent_ranking") or []
@@ -907,7 +911,8 @@ def says_help_is_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if intent == HELP_ON_THE_WAY or text.startswith("/") or getattr(tracker, "active_loop_name", None):
         return False
     calling_now = bool(CALLING_NOW.match(text)) and last_crisis(tracker) == EMERGENCY
-    if not (HELP_IS_COMING.search(text) or calling_now) or _CALL_IN_THE_PAST.search(text) or not crisis_shown(tracker):
+    if (not (HELP_IS_COMING.search(text) or calling_now) or _CALL_IN_THE_PAST.search(text)
+            or _CALL_IF.search(text) or not crisis_shown(tracker)):
         return False
     if is_risk_intent(intent):
         entities = {e.get("entity") for e in parse_data.get("entities") or []}

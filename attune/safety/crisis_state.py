@@ -207,6 +207,8 @@ WILL_NOT_CALL = re.compile(
     r"(?:call|calling|ring|ringing|phone|phoning)\b"
     # Someone would hear or see the call: "if i call a hotline he'll see it", "he checks my call log".
     r"|\b(?:if|when)\s+i\s+(?:call|ring|phone)\b[^.!?\n]{0,40}?\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d)?\s+(?:see|hear|find\s+out)\b"
+    # "he would hear me if i called 911", the other way round.
+    r"|\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d|could|might)\s+(?:hear|see)\s+(?:me|it)\s+if\s+i\s+(?:called|call|rang|ring|phoned|phone)\b"
     r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b"
     # Spanish and French: "no por teléfono, los compañeros escuchan todo", "je peux pas appeler".
     r"|\bno\s+(?:puedo\s+)?(?:por\s+tel[eé]fono|llamar)\b|\b(?:me\s+(?:escuchan|oyen)|escuchan\s+todo)\b"
@@ -262,7 +264,9 @@ ASKS_FOR_NUMBER = re.compile(
 # Tried a line and got nowhere: "whats the point giving me more numbers if nobody answers them".
 LINES_UNANSWERED = re.compile(
     r"\b(?:no\s*one|nobody|noone|they\s+never|they\s+didn'?t|no\s+one\s+ever)\s+(?:\w+\s+)?(?:answers?|answered|picks?\s+up|"
-    r"picked\s+up|called\s+back|got\s+back)\b|\b(?:put|kept|left)\s+me\s+on\s+hold\b|\bcouldn'?t\s+get\s+through\b",
+    r"picked\s+up|called\s+back|got\s+back)\b|\b(?:put|kept|left)\s+me\s+on\s+hold\b|\bcouldn'?t\s+get\s+through\b"
+    # "been on hold for 25 min. gave up".
+    r"|\b(?:been|was|sat|stuck|waited)\s+on\s+hold\b|\bon\s+hold\s+(?:for|forever|ages)\b",
     re.IGNORECASE,
 )
 # "i did it", "already done it", "too late", "💊": after a crisis reply about oneself, an attempt.

@@ -59,6 +59,10 @@ class Normaliser:
     _ILL = re.compile(r"\bill(?=\s+(?:hurt|kill|harm|hit|shake|smother|drown|strangle|stab|snap|lose\s+it|"
                       r"do\s+something|end\s+it|end\s+my|jump|cut|overdose|od)\b)")
 
+    # "done w everything": "w" for "with" after "done" (not "w/" or a lone letter elsewhere).
+    _DONE_W = re.compile(r"\bdone\s+w(?=\s+(?:everything|it\s+all|life|living|all\s+of\s+(?:it|this)|this|people|"
+                         r"trying|being|myself|me)\b)")
+
     def __init__(self, config: Dict[str, Any], known: Set[str], vocabulary: Set[str]) -> None:
         self.map: Dict[str, str] = {str(k).lower(): str(v).lower()
                                     for k, v in (config.get("misspellings") or {}).items()}
@@ -84,6 +88,7 @@ class Normaliser:
         text = self._HYPHEN.sub(" ", text)
         text = self._SHED.sub("she'd", text)
         text = self._ILL.sub("i'll", text)
+        text = self._DONE_W.sub("done with", text)
         text = self._GLUED_STOP.sub(r"\1\2 \3", text)
         text = self._NUM_UNIT.sub(r"\1 \2", text)
         return self._CHUNK.sub(self._fix_chunk, text)

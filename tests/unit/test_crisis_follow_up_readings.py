@@ -746,3 +746,16 @@ def test_a_young_helper_asking_whether_to_tell_an_adult_gets_the_helpers_steps(t
     # Not in the visitor's own crisis, and not a statement without a question.
     assert not context.helper_asks_about_telling({"text": text, "intent": {"name": "ask_counselling"}},
                                                  _told(("i cut myself", "risk_self_harm")))
+
+
+def test_a_call_someone_would_overhear_is_not_help_on_the_way_and_hold_is_a_line_that_did_not_answer():
+    # Writer AC: "he would hear me if i called 911" was answered "You did the right thing";
+    # "been on hold for 25 min. gave up" got "There's no reflection running right now".
+    from attune.safety.crisis_state import LINES_UNANSWERED, WILL_NOT_CALL
+
+    data = {"text": "he would hear me if i called 911", "intent": {"name": "help_on_the_way", "confidence": 0.9}}
+    context.says_help_is_coming(data, _told(("he hit me again tonight", "risk_abuse")))
+    assert data["intent"]["name"] != "help_on_the_way"
+    assert WILL_NOT_CALL.search("he would hear me if i called 911")
+    assert LINES_UNANSWERED.search("been on hold for 25 min. gave up")
+    assert not LINES_UNANSWERED.search("put the kettle on hold")

@@ -1451,3 +1451,8 @@ def test_a_fall_and_no_answer_is_an_emergency_but_falling_asleep_is_not(detector
         == "risk_emergency"
     assert detector.assess("my dad fell asleep on the couch and he won't answer his phone lol").intent is None
     assert detector.assess("my ex fell out of love and she doesnt answer my texts").intent is None
+
+
+def test_done_w_everything_is_read_as_done_with_everything(detector):
+    assert detector.assess("done w everything").intent is not None
+    assert detector.assess("done w the dishes, what now").intent is None
