@@ -856,9 +856,11 @@ HELP_IS_COMING = re.compile(
     + r"|\b(?:\w+'?s|\w+'re|i'?m|im|is|are|am)\s+(?:now\s+|already\s+)?calling\s+(?:" + _HELP_NUMBERS + r"|them\b)"
     # Not wished away: "i dont want cops here", "no police here please".
     + r"|(?<!want\s)(?<!wanna\s)(?<!no\s)(?<!need\s)(?<!any\s)"
-    r"\b(?:ambulance|paramedics?|ems|police|cops|help|911|9-1-1|999|000|112|fire\s*fighters|firefighters|fire\s+brigade|guards|garda[ií]?|"
+    r"\b(?:ambulance|paramedics?|ems|police|cops|help|fire\s*fighters|firefighters|fire\s+brigade|guards|garda[ií]?|"
     r"rcmp|mounties|opp|troopers|sheriffs?|deputies|officers|medics|emts?)(?:\s+(?:is|are|r)|'s|'re)?\s+"
     r"(?:on\s+(?:the|their|there|its|it'?s)\s+way|coming|here|outside|arriving)\b"
+    # "ok 911 is coming": the number said for the people it sends.
+    r"|\b(?:911|9-1-1|999|000|112)\s+(?:is|are|'s)\s+(?:on\s+(?:the|their|its)\s+way|coming)\b"
     r"|\b(?:they'?re|they\s+are|theyre)\s+sending\s+(?:an?\s+ambulance|someone|help|the\s+police|officers|"
     r"(?:a\s+|the\s+)?(?:car|unit|cruiser|guards|rcmp|troopers?|deputy|deputies|paramedics|medics))\b"
     # "I called. theyre coming", "called them and they are on the way"
