@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
@@ -491,6 +491,43 @@ def says_where(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if "region" not in {e.get("entity") for e in parse_data.get("entities") or []} or not crisis_shown(tracker):
         return False
     set_intent(parse_data, SHARE_LOCATION)
+    return True
+
+
+_REGISTRY: List[Any] = []
+
+
+def _registry() -> Any:
+    """The crisis registry, loaded once per process (the region finder's tables)."""
+    if not _REGISTRY:
+        from attune.safety.resources import load_registry
+
+        _REGISTRY.append(load_registry())
+    return _REGISTRY[0]
+
+
+def says_where_they_are(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation, "i think shes in ohio?" or "He lives in Leeds, I'm in
+    Toronto" names where the person at risk is: that place's lines are the ones to pass on, so
+    the message's place is theirs (over the visitor's own, said in the same message), and a
+    vaguer reading of it becomes saying where. Not over a risk reading. Returns whether it did."""
+    from attune.safety.regions import find_their_place
+
+    text = (parse_data.get("text") or "")[:300]
+    if text.startswith("/") or getattr(tracker, "active_loop_name", None) or not crisis_shown(tracker):
+        return False
+    if helping_frame(tracker) != THIRD_PARTY:
+        return False
+    place = find_their_place(_registry(), text)
+    if place is None:
+        return False
+    entities = [e for e in parse_data.get("entities") or [] if e.get("entity") != "region"]
+    parse_data["entities"] = entities + [{"entity": "region", "value": place.code, "start": 0, "end": len(text),
+                                          "extractor": "read_in_context"}]
+    intent = (parse_data.get("intent") or {}).get("name")
+    if not is_risk_intent(intent) and (intent in _PLACE_MISREADS or intent == SHARE_LOCATION or float(
+            (parse_data.get("intent") or {}).get("confidence") or 0) < CRISIS_UNSURE_BELOW):
+        set_intent(parse_data, SHARE_LOCATION)
     return True
 
 
@@ -1517,6 +1554,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     restart_only_for_the_chat(parse_data, tracker)
     within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
+    # Where the person a helper worries about is: their place, whatever else the message is.
+    says_where_they_are(parse_data, tracker)
     # The first that applies, in this order.
     (cancels_the_form(parse_data, tracker)
      or before_any_crisis(parse_data, tracker) or helper_feels_it_too(parse_data, tracker)

@@ -399,6 +399,32 @@ def find_place(registry: Registry, text: str) -> Optional[Place]:
     return None
 
 
+# Where the person a helper worries about is: "i think shes in ohio?", "he lives in ireland",
+# "He lives in Leeds, I'm in Toronto", "my friend is back in manila". A third person, a verb of
+# being or living, then the place; read only in a helper's conversation (attune/safety/context.py).
+_THEIR_PLACE = re.compile(
+    r"\b(?:he|she|they|hes|he'?s|shes|she'?s|theyre|they'?re|my\s+(?:\w+\s+)?(?:friend|mate|buddy|bf|gf|boyfriend|"
+    r"girlfriend|partner|husband|wife|dad|father|mum|mom|mother|brother|sister|son|daughter|cousin|uncle|aunt|"
+    r"grandma|grandpa|grandmother|grandfather|nan|roommate|flatmate|ex|colleague|coworker))\s+"
+    r"(?:(?:still|now|currently|actually|probably|i\s+think|apparently|just)\s+)?"
+    r"(?:is\s+|are\s+|was\s+|'s\s+|'re\s+)?(?:lives?|living|stays?|staying|moved|went\s+back|is\s+back|back|based|"
+    r"studying|working|works)?\s*(?:out\s+|over\s+|down\s+|up\s+|back\s+)?(?:in|near|to)\s+"
+    r"(?P<place>[^\d.,!?;:()\n]{2,40})",
+    re.IGNORECASE,
+)
+
+
+def find_their_place(registry: Registry, text: str) -> Optional[Place]:
+    """The place a message says someone else is in ("i think shes in ohio?"), or None. Only a
+    place the finder knows counts, read as `find_place` reads "in <place>"."""
+    for match in _THEIR_PLACE.finditer((text or "")[:300]):
+        stretch = _NOT_THERE.split(match.group("place"), maxsplit=1)[0]
+        found = find_place(registry, "in " + stretch.strip()) if stretch.strip() else None
+        if found is not None:
+            return found
+    return None
+
+
 # A message that only says where the visitor is: "im in sydney not canada", "we're in alberta
 # if that matters", "im in texas btw". The risk model, taught by many short messages that say
 # where someone is standing ("im on the bridge", "at the station now"), reads some of these as

@@ -759,3 +759,29 @@ def test_a_call_someone_would_overhear_is_not_help_on_the_way_and_hold_is_a_line
     assert WILL_NOT_CALL.search("he would hear me if i called 911")
     assert LINES_UNANSWERED.search("been on hold for 25 min. gave up")
     assert not LINES_UNANSWERED.search("put the kettle on hold")
+
+
+@pytest.mark.parametrize("text, code", [("i think shes in ohio? she mentioned columbus once", "US-OH"),
+                                        ("He lives in Leeds, I'm in Toronto. So the Canadian numbers won't help him.",
+                                         "GB-ENG"),
+                                        ("he lives in ireland, i only know his first name", "IE")])
+def test_where_the_person_a_helper_worries_about_is_gives_that_places_lines(text, code):
+    # Writers AB and AC: a helper's "i think shes in ohio?" got the helper's steps with Ontario's
+    # lines; "He lives in Leeds, I'm in Toronto" got Ontario's.
+    tracker = _told(("my friend posted a goodbye and turned her location off", "risk_third_party"))
+    data = {"text": text, "intent": {"name": "unsure_after_crisis", "confidence": 1.0}, "entities": []}
+    assert context.says_where_they_are(data, tracker)
+    assert [e["value"] for e in data["entities"] if e["entity"] == "region"] == [code]
+    assert data["intent"]["name"] == "share_location"
+
+
+@pytest.mark.parametrize("text", ["she's in the bathroom and won't come out", "he is in a bad place", "hes in bed"])
+def test_a_room_or_a_state_of_mind_is_not_a_place_with_lines(text):
+    tracker = _told(("my friend posted a goodbye", "risk_third_party"))
+    assert not context.says_where_they_are({"text": text, "intent": {"name": "nlu_fallback"}, "entities": []}, tracker)
+
+
+def test_in_the_visitors_own_crisis_someone_elses_place_is_not_theirs():
+    tracker = _told(("i want to die", "risk_suicide"))
+    assert not context.says_where_they_are({"text": "my ex lives in ohio now", "intent": {"name": "nlu_fallback"},
+                                            "entities": []}, tracker)
