@@ -58,6 +58,15 @@ def test_another_region_means_its_name_or_for_an_uncovered_place_the_directory()
     assert CHECK.has("other_region", "Find A Helpline (https://findahelpline.com)", [], "i'm in germany")
 
 
+def test_another_region_may_be_the_place_of_the_person_a_helper_worries_about():
+    assert CHECK.has("other_region", "Here are the lines for Ohio:", [], "i think shes in ohio? she mentioned columbus")
+    # Both places named: either place's lines pass; neither does not.
+    both = "He lives in Leeds, I'm in Toronto."
+    assert CHECK.has("other_region", "Here are the lines for England:", [], both)
+    assert CHECK.has("other_region", "Here are the lines for Ontario:", [], both)
+    assert not CHECK.has("other_region", "Here are the lines for Quebec:", [], both)
+
+
 def test_help_is_visible_as_the_button_or_a_line():
     assert CHECK.help_visible("Okay.", ["/request_crisis_help"])
     assert CHECK.help_visible("You can call or text 9-8-8.", [])
