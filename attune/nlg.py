@@ -29,9 +29,9 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, FEARS_POLICE,
-                                         NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL, crisis_state,
-                                         read_by_model_alone,
+from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, ENGINE_SAID,
+                                         FEARS_POLICE, KEYS_AWAY, NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL,
+                                         crisis_state, read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
 from attune.safety.regions import UNKNOWN, find_place
 from attune.safety.visitor_facts import KNOWN_MEANS, means_moved_away, means_partly_away, says_someone_young
@@ -285,6 +285,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # "maybe i leave the rifles with him for a bit": the step taken, said back.
                 utter_action = MEANS_AWAY_REPLY
                 kwargs = {**kwargs, "means_named": MEANS_NAMED.get(moved, f"the {moved}")}
+        if (seen and utter_action == "utter_feeling_calmer" and tracker.get_slot("swallowed") != "yes"
+                and KEYS_AWAY.search((tracker.latest_message.text or "")[:300]) and _engine_named(tracker)):
+            # "I'm in the kitchen. I'll leave the keys on the hook", after the car running in
+            # the garage: the step taken, said back, not the emergency again.
+            utter_action = ENGINE_AWAY_REPLY
         # A practice fact: as written, "we don't offer that", or "I don't have that detail".
         if utter_action == "utter_feeling_calmer" and seen and _swallowed_by_the_visitor(tracker):
             # "its slowing down a bit i think. maybe its fine" after caffeine pills read as
@@ -783,6 +788,8 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# Out of the garage, the keys put away.
+ENGINE_AWAY_REPLY = "utter_engine_away"
 # Someone else's medical emergency, and they refuse the ambulance.
 MEDICAL_REFUSAL_REPLY = "utter_refuse_help_medical_other"
 _MEDICAL_SUBCATEGORIES = frozenset({"medical", "medical_now", "unresponsive", "not_breathing"})
@@ -1009,6 +1016,12 @@ def _place_just_named(tracker: DialogueStateTracker) -> bool:
     if len(said) < 2 or about_someone_else(tracker):
         return False
     return any(e.get("entity") == "risky_place" for e in said[-2].entities or [])
+
+
+def _engine_named(tracker: DialogueStateTracker) -> bool:
+    """Whether the visitor's messages named a car running in a garage (or a garage at all)."""
+    return any(isinstance(event, UserUttered) and ENGINE_SAID.search((event.text or "")[:300])
+               for event in tracker.applied_events())
 
 
 def _someone_elses_medical_emergency(tracker: DialogueStateTracker) -> bool:

@@ -26,7 +26,9 @@ from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
     ASKS_FOR_NUMBER,
     DID_IT,
+    ENGINE_SAID,
     FEARS_POLICE,
+    KEYS_AWAY,
     LINES_UNANSWERED,
     DRINKING,
     NEW_RISK_ENTITIES,
@@ -803,6 +805,29 @@ def says_they_refuse_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
                     keep=frozenset({REFUSE_HOSPITAL, "help_on_the_way"}))
 
 
+ENGINE_AWAY = "feeling_calmer"
+# The engine on again: "back in the garage, car's running".
+_ENGINE_ON = re.compile(r"\b(?:engine|motor|car)\s+(?:is\s+|'s\s+|still\s+)?(?:running|on|idling)\b", re.IGNORECASE)
+
+
+def says_engine_away(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply in a conversation about a car running in a closed garage, saying
+    one has stepped away and put the keys elsewhere is the step taken (nlg: the engine put
+    away), not the emergency again, which the model alone reads in "garage" and "keys"."""
+    from rasa.shared.core.events import UserUttered
+
+    text = (parse_data.get("text") or "")[:300]
+    if not KEYS_AWAY.search(text) or _ENGINE_ON.search(text):
+        return False
+    if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY} or helping_frame(tracker) == THIRD_PARTY:
+        return False
+    said = [str(getattr(e, "text", "") or "")[:300] for e in getattr(tracker, "events", []) or []
+            if isinstance(e, UserUttered)][-8:]
+    if not any(ENGINE_SAID.search(t) for t in said):
+        return False
+    return _re_read(parse_data, tracker, KEYS_AWAY, ENGINE_AWAY, limit=300, over_model=True)
+
+
 # A plan made ready, said after a crisis reply: "i mean it. i have everything ready for
 # tonight", "its all set for tomorrow". Bounded: fixed words, at most 500 characters read.
 PLAN_READY = re.compile(
@@ -1562,6 +1587,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_took_some(parse_data, tracker)
+     or says_engine_away(parse_data, tracker)
      or says_plan_ready(parse_data, tracker)
      or says_means_at_hand(parse_data, tracker)
      or says_someone_near(parse_data, tracker)

@@ -358,3 +358,16 @@ DRINKING = re.compile(
     r"(?:drunk|wasted|hammered|plastered|tipsy)\b",
     re.IGNORECASE,
 )
+
+
+# Stepped away from the engine, after a conversation about a car running in the garage: "I'm
+# in the kitchen. I'll leave the keys on the hook by the front door". Bounded.
+KEYS_AWAY = re.compile(
+    r"\b(?:leave|left|leaving|put|putting|hang|hung|hanging|give|gave|giving|hand|handed|hide|hid)\s+(?:the|my)\s+"
+    r"(?:car\s+|truck\s+)?keys\s+(?:on|with|by|in|to|at|away|outside|upstairs)\b"
+    r"|\b(?:i'?m|im|i\s+am)\s+(?:back\s+)?(?:in|inside)\s+(?:the\s+)?(?:kitchen|house|living\s+room|bedroom|lounge)\b"
+    r"|\b(?:out\s+of|left)\s+the\s+garage\b",
+    re.IGNORECASE,
+)
+ENGINE_SAID = re.compile(r"\bgarage\b|\b(?:engine|motor|car)\s+(?:is\s+|was\s+|'?s\s+)?(?:running|on|idling)\b"
+                         r"|\bexhaust\b|\bcarbon\s+monoxide\b", re.IGNORECASE)

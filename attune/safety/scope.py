@@ -363,7 +363,8 @@ class Scope:
                             if info.lowers[i] in _QUOTE_MARKS), None)
             if opening is not None:
                 return self._attributed_to_someone_else(opening, info, depth + 1)
-        if quote > 0 and info.lowers[quote - 1] == "like" or (before < quote - 1 and "like" in info.lowers[before:quote]):
+        if (quote > 0 and info.lowers[quote - 1] == "like") or (
+                before < quote - 1 and "like" in info.lowers[before:quote]):
             reach = 15
         for v in range(quote - 1, max(-1, quote - reach), -1):
             if info.sent[v] != info.sent[quote]:

@@ -785,3 +785,21 @@ def test_in_the_visitors_own_crisis_someone_elses_place_is_not_theirs():
     tracker = _told(("i want to die", "risk_suicide"))
     assert not context.says_where_they_are({"text": "my ex lives in ohio now", "intent": {"name": "nlu_fallback"},
                                             "entities": []}, tracker)
+
+
+def test_out_of_the_garage_with_the_keys_put_away_is_the_step_taken_not_the_emergency_again():
+    # Writer AB: "Some nights I sit in the garage with the car running", later "I'm in the
+    # kitchen. I'll leave the keys on the hook by the front door": the emergency reply again.
+    tracker = _told(("Some nights I sit in the garage with the car running", "risk_suicide"),
+                    ("I'm in the garage now. The car isn't on.", "risk_emergency"))
+    data = {"text": "Alright. I'm in the kitchen. I'll leave the keys on the hook by the front door.",
+            "intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": {"source": "model"}, "entities": []}
+    assert context.says_engine_away(data, tracker)
+    assert data["intent"]["name"] == "feeling_calmer"
+    # The engine on again is not it, nor keys in a conversation with no garage in it.
+    running = {"text": "im in the kitchen but the car is running in the garage",
+               "intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": {"source": "model"}, "entities": []}
+    assert not context.says_engine_away(running, tracker)
+    other = {"text": "I'll leave the keys with my sister", "intent": {"name": "nlu_fallback", "confidence": 1.0},
+             "entities": []}
+    assert not context.says_engine_away(other, _told(("i want to die", "risk_suicide")))

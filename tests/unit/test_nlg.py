@@ -141,7 +141,8 @@ async def test_after_no_more_numbers_a_means_at_hand_gets_the_safety_step_withou
     assert not any(ch.isdigit() for ch in response["text"]) and "as you asked" in response["text"]
     assert GET_HELP_BUTTON in response["buttons"]
     # With a time as well ("tonight"), the lines come back.
-    tonight = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("risk_suicide", {"means": "pills", "soon": "yes"}))
+    tonight = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}),
+                         ("risk_suicide", {"means": "pills", "soon": "yes"}))
     assert "9-8-8" in (await nlg.generate("utter_crisis_suicide", tonight, "rest"))["text"]
 
 
@@ -1100,7 +1101,8 @@ async def test_make_her_throw_up_after_a_childs_poisoning_gets_the_poison_centre
 
     risk = {"category": "emergency", "subcategory": "poisoning", "about": "self"}
     events = [ActionExecuted("action_listen"),
-              UserUttered("my 2 yr old drank some of the dishwasher stuff", intent={"name": "risk_emergency", "confidence": 1.0},
+              UserUttered("my 2 yr old drank some of the dishwasher stuff",
+                          intent={"name": "risk_emergency", "confidence": 1.0},
                           parse_data={"intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": risk}),
               SlotSet("crisis_shown", True), SlotSet("crisis_kind", "emergency"),
               ActionExecuted("action_listen"),

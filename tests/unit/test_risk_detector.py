@@ -1456,3 +1456,10 @@ def test_a_fall_and_no_answer_is_an_emergency_but_falling_asleep_is_not(detector
 def test_done_w_everything_is_read_as_done_with_everything(detector):
     assert detector.assess("done w everything").intent is not None
     assert detector.assess("done w the dishes, what now").intent is None
+
+
+def test_sitting_in_the_garage_with_the_car_running_is_suicide_risk_said_as_a_habit(detector):
+    text = ("My wife left in the spring and I don't see the point anymore. Some nights I sit in the garage with "
+            "the car running for a minute and then I turn it off.")
+    assert detector.assess(text).intent == "risk_suicide"
+    assert detector.assess("i sit in the garage with the heater on doing woodwork").intent is None
