@@ -1463,3 +1463,17 @@ def test_sitting_in_the_garage_with_the_car_running_is_suicide_risk_said_as_a_ha
             "the car running for a minute and then I turn it off.")
     assert detector.assess(text).intent == "risk_suicide"
     assert detector.assess("i sit in the garage with the heater on doing woodwork").intent is None
+
+
+def test_a_wish_not_to_wake_up_inside_a_long_calm_message_stands(detector):
+    # Writer AB: the model reads the whole message as calm; the wish is plain.
+    text = ("I'm 44, my divorce was finalized in october and I've mostly been managing, work is fine. some nights "
+            "I honestly wouldn't mind if I just didn't wake up, but mostly I'm curious about the attachment stuff.")
+    found = detector.assess(text)
+    assert found.intent == "risk_suicide" and "suicide_passive_standing_round3" in found.signals
+    assert detector.assess("I wouldn't mind if I didn't wake up before ten on Saturday").intent is None
+
+
+def test_wanting_to_be_where_someone_who_died_is_but_not_visiting_mum(detector):
+    assert detector.assess("sometimes I think it would be easier to go where she is").intent == "risk_suicide"
+    assert detector.assess("honestly its easier to be with my mum at weekends").intent is None
