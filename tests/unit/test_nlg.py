@@ -1067,46 +1067,42 @@ async def test_after_no_more_numbers_the_practices_answers_give_its_email_not_it
     assert values["contact_phone"] in (await nlg.generate(utter, asked, "rest"))["text"]
 
 
+def crisis_then(first: str, intent: str, risk: dict, kind: str, then: str, then_intent: str) -> DialogueStateTracker:
+    """A conversation: a risk message read as `intent` with `risk`, its crisis reply of `kind`,
+    then the visitor's `then`, read as `then_intent`."""
+    from rasa.shared.core.events import SlotSet
+
+    events = [ActionExecuted("action_listen"),
+              UserUttered(first, intent={"name": intent, "confidence": 1.0},
+                          parse_data={"intent": {"name": intent, "confidence": 1.0}, "risk": risk}),
+              SlotSet("crisis_shown", True), SlotSet("crisis_kind", kind),
+              ActionExecuted("action_listen"),
+              UserUttered(then, intent={"name": then_intent, "confidence": 1.0})]
+    return DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+
+
 async def test_someone_elses_stroke_signs_and_a_refused_ambulance_get_call_now_not_your_choice():
     # Writer AC: "my husbands face looks weird on one side and hes talking funny", then "he
     # doesnt want an ambulance he says its embarrassing": not "That's your call to make".
-    from rasa.shared.core.events import SlotSet
-
-    risk = {"category": "emergency", "subcategory": "medical_now", "about": "other"}
-    events = [ActionExecuted("action_listen"),
-              UserUttered("his face looks weird on one side and hes talking funny",
-                          intent={"name": "risk_emergency", "confidence": 1.0},
-                          parse_data={"intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": risk}),
-              SlotSet("crisis_shown", True), SlotSet("crisis_kind", "emergency"),
-              ActionExecuted("action_listen"),
-              UserUttered("he doesnt want an ambulance", intent={"name": "refuse_hospital", "confidence": 1.0})]
-    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
-    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_refuse_hospital", tracker, "rest"))["text"]
+    nlg = nlg_at(datetime.now(timezone.utc))
+    stroke = crisis_then("his face looks weird on one side and hes talking funny", "risk_emergency",
+                          {"category": "emergency", "subcategory": "medical_now", "about": "other"}, "emergency",
+                          "he doesnt want an ambulance", "refuse_hospital")
+    text = (await nlg.generate("utter_refuse_hospital", stroke, "rest"))["text"]
     assert "can't wait" in text and "9-1-1" in text
     assert "your call" not in text
     # Someone else's suicide risk and a refused hospital: still their helper's choice.
-    suicide = {"category": "suicide", "about": "other"}
-    events[1] = UserUttered("my friend said he wants to die", intent={"name": "risk_third_party", "confidence": 1.0},
-                            parse_data={"intent": {"name": "risk_third_party", "confidence": 1.0}, "risk": suicide})
-    events[3] = SlotSet("crisis_kind", "third_party")
-    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
-    text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_refuse_hospital", tracker, "rest"))["text"]
-    assert "can't wait" not in text
+    friend = crisis_then("my friend said he wants to die", "risk_third_party",
+                         {"category": "suicide", "about": "other"}, "third_party",
+                         "he doesnt want an ambulance", "refuse_hospital")
+    assert "can't wait" not in (await nlg.generate("utter_refuse_hospital", friend, "rest"))["text"]
 
 
 async def test_make_her_throw_up_after_a_childs_poisoning_gets_the_poison_centre():
     # Writer AC: "my 2 yr old [...] drank some of the dishwasher stuff", then "should i make her
     # throw up": the helper's suicide steps, no Poison Centre.
-    from rasa.shared.core.events import SlotSet
-
-    risk = {"category": "emergency", "subcategory": "poisoning", "about": "self"}
-    events = [ActionExecuted("action_listen"),
-              UserUttered("my 2 yr old drank some of the dishwasher stuff",
-                          intent={"name": "risk_emergency", "confidence": 1.0},
-                          parse_data={"intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": risk}),
-              SlotSet("crisis_shown", True), SlotSet("crisis_kind", "emergency"),
-              ActionExecuted("action_listen"),
-              UserUttered("should i make her throw up", intent={"name": "ask_next_step", "confidence": 0.71})]
-    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    tracker = crisis_then("my 2 yr old drank some of the dishwasher stuff", "risk_emergency",
+                           {"category": "emergency", "subcategory": "poisoning", "about": "self"}, "emergency",
+                           "should i make her throw up", "ask_next_step")
     text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_next_step", tracker, "rest"))["text"]
     assert "Poison Centre" in text
