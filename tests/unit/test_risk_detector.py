@@ -1477,3 +1477,20 @@ def test_a_wish_not_to_wake_up_inside_a_long_calm_message_stands(detector):
 def test_wanting_to_be_where_someone_who_died_is_but_not_visiting_mum(detector):
     assert detector.assess("sometimes I think it would be easier to go where she is").intent == "risk_suicide"
     assert detector.assess("honestly its easier to be with my mum at weekends").intent is None
+
+
+@pytest.mark.parametrize("text", [
+    "lol got a rope in the garage and a plan, call it my retirement package",
+    "the plan is drive home the fast way, straight into the overpass on the 401. cheers",
+    "lol just saw my ex's wedding photos. cool cool cool. time to go walk into lake ontario",
+])
+def test_a_means_or_a_place_with_a_plan_said_with_a_laugh_stands(detector, text):
+    # Writer AB's openers that neither reader read: the joke does not undo the plan.
+    assert detector.assess(text).intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", ["we got a rope and a plan for the tree swing this weekend",
+                                  "gonna walk into the lake to cool off its so hot",
+                                  "i was driving and a deer ran straight into the barrier in front of me"])
+def test_a_rope_for_a_swing_or_a_swim_to_cool_off_is_not(detector, text):
+    assert detector.assess(text).intent is None
