@@ -1433,6 +1433,39 @@ def own_abuse_stays_own(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+_HELPED_SELF_KINDS = frozenset({"suicide", "self_harm"})
+
+
+def helpers_suicide_stays_suicide(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """In a helper's conversation about someone's suicide or self-harm ("someone in my discord
+    posted a pile of pills and said 'goodnight forever'"), a follow-up the model alone reads as
+    someone else's abuse ("a mod says they reported it and someone knows her brother") is not a
+    new disclosure of abuse: the entity `abuse_of_other` is dropped, so the replies keep the
+    crisis line for helpers instead of the domestic-violence line. Abuse in so many words (the
+    word lists) still counts. Returns whether it dropped it."""
+    from rasa.shared.core.events import UserUttered
+
+    entities = parse_data.get("entities") or []
+    if not any(e.get("entity") == "abuse_of_other" for e in entities):
+        return False
+    risk = parse_data.get(RISK_KEY) or {}
+    if risk.get("source") not in ("model", "two_turns") or str(risk.get("category") or "").startswith("abuse"):
+        return False
+    helped = None
+    for event in getattr(tracker, "events", []) or []:
+        if isinstance(event, UserUttered) and event.intent_name == THIRD_PARTY:
+            helped = (getattr(event, "parse_data", None) or {}).get(RISK_KEY) or {}
+            break
+    if helped is None:
+        return False
+    scores = (helped.get("model") or {}).get("scores", {}) or {}
+    if not (helped.get("category") in _HELPED_SELF_KINDS
+            or max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5):
+        return False
+    parse_data["entities"] = [e for e in entities if e.get("entity") != "abuse_of_other"]
+    return True
+
+
 # "I don't know if I want to restart" (her medication), "should i restart my meds": not the
 # chat. Read as a restart only when the chat is what would start again.
 _RESTART_SOMETHING_ELSE = re.compile(
@@ -1579,6 +1612,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     restart_only_for_the_chat(parse_data, tracker)
     within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
+    helpers_suicide_stays_suicide(parse_data, tracker)
     # Where the person a helper worries about is: their place, whatever else the message is.
     says_where_they_are(parse_data, tracker)
     # The first that applies, in this order.

@@ -803,3 +803,25 @@ def test_out_of_the_garage_with_the_keys_put_away_is_the_step_taken_not_the_emer
     other = {"text": "I'll leave the keys with my sister", "intent": {"name": "nlu_fallback", "confidence": 1.0},
              "entities": []}
     assert not context.says_engine_away(other, _told(("i want to die", "risk_suicide")))
+
+
+def test_a_helpers_follow_up_the_model_reads_as_abuse_does_not_turn_a_suicide_into_abuse():
+    # Writer AB: a pills-and-goodbye post, then "a mod says they reported it and someone in the
+    # server knows her brother", read by the model as someone else's abuse: the next reply
+    # offered the domestic-violence line "to help them".
+    from rasa.shared.core.events import UserUttered
+
+    first = UserUttered("someone posted a pile of pills and said goodnight forever",
+                        {"name": "risk_third_party", "confidence": 1.0},
+                        parse_data={"risk": {"category": "suicide", "about": "other"}})
+    tracker = SimpleNamespace(events=[first], active_loop_name=None)
+    data = {"text": "a mod says they reported it and someone knows her brother",
+            "intent": {"name": "risk_third_party", "confidence": 1.0}, "risk": {"source": "model"},
+            "entities": [{"entity": "abuse_of_other", "value": "adult"}]}
+    assert context.helpers_suicide_stays_suicide(data, tracker)
+    assert not any(e["entity"] == "abuse_of_other" for e in data["entities"])
+    # Abuse the word lists read ("her boyfriend hits her") is still someone else's abuse.
+    words = {"text": "her boyfriend hits her", "intent": {"name": "risk_third_party", "confidence": 1.0},
+             "risk": {"source": "word_lists", "category": "abuse"},
+             "entities": [{"entity": "abuse_of_other", "value": "adult"}]}
+    assert not context.helpers_suicide_stays_suicide(words, tracker)
