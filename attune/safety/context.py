@@ -806,6 +806,11 @@ def says_they_refuse_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 
 
 ENGINE_AWAY = "feeling_calmer"
+ENGINE_AWAY_MAX_WORDS = 30
+# Going back to the car or the garage: "then i'll go sit in the car", "heading back out there".
+_BACK_OUT = re.compile(r"\b(?:go|going|gonna|head|heading|went|back|get|getting)\s+(?:back\s+)?(?:out\s+)?"
+                       r"(?:to|in|into|out\s+to|out\s+there)\s*(?:the\s+|my\s+)?(?:garage|car|truck)?\b"
+                       r"(?=.*\b(?:garage|car|truck|there)\b)|\bsit\s+in\s+the\s+(?:car|truck)\b", re.IGNORECASE)
 # The engine on again: "back in the garage, car's running".
 _ENGINE_ON = re.compile(r"\b(?:engine|motor|car)\s+(?:is\s+|'s\s+|still\s+)?(?:running|on|idling)\b", re.IGNORECASE)
 
@@ -817,7 +822,10 @@ def says_engine_away(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     from rasa.shared.core.events import UserUttered
 
     text = (parse_data.get("text") or "")[:300]
-    if not KEYS_AWAY.search(text) or _ENGINE_ON.search(text):
+    # Only a short message that steps away and nothing else: not "i'll leave the keys on the
+    # hook and go sit in the car", where the model's reading of danger stands.
+    if (not KEYS_AWAY.search(text) or _ENGINE_ON.search(text) or _BACK_OUT.search(text)
+            or len(text.split()) > ENGINE_AWAY_MAX_WORDS):
         return False
     if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY} or helping_frame(tracker) == THIRD_PARTY:
         return False

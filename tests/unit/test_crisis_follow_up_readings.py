@@ -825,3 +825,13 @@ def test_a_helpers_follow_up_the_model_reads_as_abuse_does_not_turn_a_suicide_in
              "risk": {"source": "word_lists", "category": "abuse"},
              "entities": [{"entity": "abuse_of_other", "value": "adult"}]}
     assert not context.helpers_suicide_stays_suicide(words, tracker)
+
+
+def test_keys_on_the_hook_then_back_to_the_car_keeps_the_models_danger_reading():
+    tracker = _told(("Some nights I sit in the garage with the car running", "risk_suicide"))
+    for text in ["I'll leave the keys on the hook and go sit in the car for a bit",
+                 "im in the kitchen now but im going back out to the garage"]:
+        data = {"text": text, "intent": {"name": "risk_emergency", "confidence": 1.0},
+                "risk": {"source": "model"}, "entities": []}
+        assert not context.says_engine_away(data, tracker), text
+        assert data["intent"]["name"] == "risk_emergency"
