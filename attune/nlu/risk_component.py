@@ -406,7 +406,7 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
     # every turn after.
     if intent == "risk_third_party" or (intent == "risk_emergency" and _SOMEONE_ELSES_EMERGENCY & set(signals)):
         # Not the secret alone ("she said dont tell" about a sister's cuts: `_anothers_secret`).
-        abuse_read = any(str(signal).startswith("abuse_") and signal != _SECRET_ONLY for signal in signals)
+        abuse_read = any(str(signal).startswith("abuse_") and signal not in _SECRET_RULES for signal in signals)
     if abuse_read and intent and intent.startswith("risk_") and intent not in ("risk_abuse", "risk_child_abuse"):
         found.append((ABUSE_SEEN_ENTITY, "child" if child else "adult"))
     return found
@@ -423,9 +423,9 @@ _OWN_PARENT = re.compile(
 
 
 THIRD_PARTY_INTENT = "risk_third_party"
-# The word lists' rule for a secret kept for an adult ("he said don't tell"), alone among their
-# abuse rules in a message.
-_SECRET_ONLY = "abuse_child_context"
+# The word lists' rules for a secret kept for someone ("he said don't tell", "she made me promise
+# not to tell anyone"), alone among their abuse rules in a message.
+_SECRET_RULES = frozenset({"abuse_child_context", "abuse_child_frames"})
 # The word lists' rules for emergencies that are always someone else's (crisis_state's
 # ALWAYS_SOMEONE_ELSES tags): someone who cannot be woken, a child who swallowed something.
 _SOMEONE_ELSES_EMERGENCY = frozenset({"emergency_unresponsive", "emergency_ingestion"})
@@ -434,14 +434,16 @@ _SOMEONE_ELSES_EMERGENCY = frozenset({"emergency_unresponsive", "emergency_inges
 def _anothers_secret(intent: Optional[Text], verdict: Optional[ModelVerdict], signals: List[Text]) -> bool:
     """Whether a young visitor's secret is someone else's self-harm or suicide, not abuse: "my
     big sister cuts herself and she told me she wants to die. im 11 and she said dont tell",
-    "my friend showed me cuts on her arms and made me promise not to tell anyone. im 16". The
+    "my friend showed me cuts on her arms and made me promise not to tell anyone. im 16", "My
+    best friend told me she's been thinking about suicide but she made me promise not to tell
+    anyone" (writer AD). The
     word lists read the secret as grooming; the model reads another person at risk and no
     abuse. The young helper's reply (stay with them, tell an adult you trust, the youth line)."""
     if intent != CHILD_ABUSE_INTENT or verdict is None:
         return False
     abuse_rules = {s for s in signals if str(s).startswith("abuse_")}
     scores = verdict.scores
-    return (abuse_rules == {_SECRET_ONLY} and scores.get("other", 0.0) >= 0.9 and scores.get("abuse", 0.0) < 0.2
+    return (bool(abuse_rules) and abuse_rules <= _SECRET_RULES and scores.get("other", 0.0) >= 0.9 and scores.get("abuse", 0.0) < 0.2
             and max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5)
 
 

@@ -71,6 +71,8 @@ _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
 _TAG_PRIORITY = ("medical_now", "means_ready", "in_progress", "overdose", "unresponsive", "poisoning",
                  "method_seeking", "method", "plan", "intent", "explicit", "violence", "medical", "veiled",
                  "passive", "indirect", "slang", "distress", "reassurance")
+# The tags of rules whose match stands whatever the model reads (risk_model.EXPLICIT_TAGS).
+_STANDING_TAGS = frozenset({"explicit", "intent"})
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
 
 
@@ -555,6 +557,13 @@ class RiskDetector(Scope):
                 sub = self._abuse_subcategory(chosen, info, cues)
             else:
                 sub = self._gravest_tag(chosen)
+                # A plain statement's rule stands whatever the model reads (risk_model.combine
+                # reads this tag): it must not be hidden behind a graver-sounding tag of a rule
+                # that does not stand ("searched 'how to die painlessly'" is a method question
+                # and a search for a way to die).
+                standing = sorted({str(h.rule.subcategory) for h in chosen} & _STANDING_TAGS)
+                if standing and sub not in _STANDING_TAGS:
+                    sub = standing[0]
             if about == "other":
                 signals.add("scope:third_party")
             return RiskAssessment(category, sub, about, status, tuple(sorted(signals)))

@@ -152,7 +152,9 @@ _ES: List[Tuple[str, str]] = [
      r"(?:puente|edificio|balcon|azotea|techo|tren|metro|vias|camion|carro|piso \d+))\b", "suicide"),
     (r"\bme tome (?:todas (?:las|mis)|todo el frasco de|un monton de|muchas|varias|\d+) (?:\w+ )?(?:pastillas|pildoras|tabletas)\b", "suicide"),
     (r"\b(?:hacerme dano|me corto|cortarme|me lastimo|lastimarme|me quemo a proposito)\b", "self_harm"),
-    (r"\b(?:me hago dano|me estoy cortando|me sigo cortando|me volvi a lastimar)\b", "self_harm"),
+    (r"\b(?:me hago dano|me estoy cortando|me sigo cortando|me volvi a lastimar)\b"
+     # "estoy cortandome otra vez" (writer Z6): the pronoun after the verb.
+     r"|\b(?:estoy|sigo|volvi a|empece a) (?:cortandome|lastimandome|quemandome|haciendome dano)\b", "self_harm"),
     (r"\b(?:tomarmelas|tomarlas|tomarme|tragarmelas|tragarme) todas\b|\bpensando (?:en )?tomar(?:me|las|melas)? todas\b"
      r"|\btomarme (?:todo el frasco|toda la caja)\b", "suicide"),
     # A child who swallowed something: "mi nieto de 5 anos se comio unas gomitas".
@@ -170,6 +172,10 @@ _ES: List[Tuple[str, str]] = [
      r"|\b(?:tiene|saco) (?:un cuchillo|una pistola|un arma|un machete)\b", "emergency"),
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b" + _NOT_A_WOUND, "self_harm"),
     (r"\b(?:me pega|me golpea|me golpeo|me pego|me viola|me violo|me violaron|me amenaza con matarme|me va a matar|violencia domestica|abuso sexual)\b", "abuse"),
+    # An elder's money taken and her door locked: "Mi hijo me quita el dinero y me encierra en
+    # mi cuarto" (writer Z6).
+    (r"\b(?:me quita|me quito|me quitan|me quitaron|me roba|me robo|se queda con) (?:el|mi|todo mi|todo el) (?:dinero|pension|sueldo)\b"
+     r"|\bme (?:encierra|encierran|encerro|encerraron) en (?:mi|el|la|su) (?:cuarto|habitacion|recamara|casa|sotano)\b", "abuse"),
     (r"\b(?:me empujo|me empuja|me aventó|me avento|me jalo del pelo|me jala del pelo|me tiro al piso|me pateo|me patea)\b", "abuse"),
     (r"\b(?:lo voy a matar|la voy a matar|voy a matarlo|voy a matarla|quiero matarlo|quiero matarla)\b", "harm_others"),
     (r"\b(?:ganas de|miedo de|voy a|quiero) (?:sacudirl[oa]|zarandearl[oa])\b"

@@ -1494,3 +1494,51 @@ def test_a_means_or_a_place_with_a_plan_said_with_a_laugh_stands(detector, text)
                                   "i was driving and a deer ran straight into the barrier in front of me"])
 def test_a_rope_for_a_swing_or_a_swim_to_cool_off_is_not(detector, text):
     assert detector.assess(text).intent is None
+
+
+# ---- Round 4 (writer Z6's and AD's development sets)
+
+@pytest.mark.parametrize("text, intent", [
+    ("Hello, I am from Brazil, my English not so good. I am very tired of the life, I think to finish my life.",
+     "risk_suicide"),
+    ("mujhe nahi jeena yaar, im so tired, everyone at home thinks im fine", "risk_suicide"),
+    ("ctrl alt delete myself pls", "risk_suicide"),
+    ("My husband found my note so I guess that's off the table for now. Do you offer evening appointments?",
+     "risk_suicide"),
+    ("I just don't see a future for myself anymore. Everything hurts since the separation.", "risk_suicide"),
+    ("the ice cube thing stopped working so i went back to the real thing", "risk_self_harm"),
+    ("I keep fantasizing about running my ex's new boyfriend off the road. it's getting more detailed",
+     "risk_harm_others"),
+    ("accidentally took a double dose of my meds and now my heart is racing and i feel like im gonna pass out",
+     "risk_emergency"),
+    ("I cant feel half my face and my words are coming out wrong", "risk_emergency"),
+    ("its been an hour and my chest is crushing and im sweating and throwing up", "risk_emergency"),
+])
+def test_risk_said_in_a_second_language_as_slang_or_by_its_signs_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+def test_wounds_passed_off_as_a_cats_are_read_but_a_new_kitten_is_not(detector):
+    assert detector.assess("cat scratches lol (they are not cat scratches)").is_risk
+    assert detector.assess("the cat scratches are back lol, the cat is fine").is_risk
+    assert detector.assess("my arms are covered in cat scratches lol new kitten is a menace").intent is None
+
+
+@pytest.mark.parametrize("text", [
+    "I don't see a future for me with him",
+    "I can't see a future for myself in this job",
+    "Can you be in love with someone and still not want to live with them?",
+    "we finally finished my life story scrapbook, i wanted to finish my life story before the baby",
+    "how do i delete myself from the group chat without anyone noticing",
+    "he's always dreaming about driving off into the sunset with me",
+    "my wife found my note about the surprise party so I guess that's off the table",
+])
+def test_a_future_with_someone_living_with_them_or_leaving_a_chat_is_not_risk(detector, text):
+    assert not detector.assess(text).is_risk or detector.assess(text).intent == "risk_check_in"
+
+
+def test_a_search_for_a_way_to_die_stands_behind_a_method_question(detector):
+    # The method-question rule's tag sounded graver but does not stand; the plain rule's tag
+    # is the one the model's stacker reads, so a low model score cannot set it aside.
+    assessment = detector.assess("My son (15) searched 'how to die painlessly' on the family ipad. What do I do.")
+    assert assessment.category == "suicide" and assessment.subcategory == "intent"
