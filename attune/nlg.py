@@ -30,7 +30,8 @@ from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
 from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, ENGINE_SAID,
-                                         FEARS_POLICE, KEYS_AWAY, NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL,
+                                         FEARS_POLICE, KEYS_AWAY, LINES_FOR_WOMEN, NO_MORE_NUMBERS, NO_ONE_CAN_HELP,
+                                         WILL_NOT_CALL,
                                          crisis_state, read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
 from attune.safety.regions import UNKNOWN, find_place
@@ -285,6 +286,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # "maybe i leave the rifles with him for a bit": the step taken, said back.
                 utter_action = MEANS_AWAY_REPLY
                 kwargs = {**kwargs, "means_named": MEANS_NAMED.get(moved, f"the {moved}")}
+        if (seen and utter_action in _LINES_FOR_MEN_FOLLOW_UPS and tracker.get_slot("abuse_disclosed") == "adult"
+                and LINES_FOR_WOMEN.search((tracker.latest_message.text or "")[:500])):
+            # "those lines are for women tho", after his wife's violence: the lines that serve
+            # anyone, and that what happens to him is real.
+            utter_action = LINES_FOR_MEN_REPLY
         if (seen and utter_action == "utter_feeling_calmer" and tracker.get_slot("swallowed") != "yes"
                 and KEYS_AWAY.search((tracker.latest_message.text or "")[:300]) and _engine_named(tracker)):
             # "I'm in the kitchen. I'll leave the keys on the hook", after the car running in
@@ -788,6 +794,10 @@ _HOPELESS_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_default", 
                                   "utter_glad_safe", "utter_feeling_calmer", "utter_respect_denial"})
 # A helper who cannot reach the person at risk, whatever it was read as.
 CANT_REACH_REPLY = "utter_cant_reach_them"
+# A man hurt by a partner, told the lines are for women: the lines for anyone.
+LINES_FOR_MEN_REPLY = "utter_lines_for_men"
+_LINES_FOR_MEN_FOLLOW_UPS = frozenset({"utter_about_the_lines", "utter_unsure_after_crisis", "utter_default",
+                                       "utter_stop_hotlines", "utter_next_step"})
 # Out of the garage, the keys put away.
 ENGINE_AWAY_REPLY = "utter_engine_away"
 # Someone else's medical emergency, and they refuse the ambulance.

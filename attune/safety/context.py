@@ -29,6 +29,7 @@ from attune.safety.crisis_state import (
     ENGINE_SAID,
     FEARS_POLICE,
     KEYS_AWAY,
+    LINES_FOR_WOMEN,
     LINES_UNANSWERED,
     DRINKING,
     NEW_RISK_ENTITIES,
@@ -661,7 +662,9 @@ def _not_a_stop(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str
 _QUESTIONS_THE_LINES = re.compile(
     r"\b(?:do|does|did|will|would|can|could|are|is)\s+(?:they|those|these|that\s+one|it|the\s+\w+|anyone|people)\s+"
     r"(?:\w+\s+){0,3}?(?:help|call|work|answer|listen|care|real|know|speak|understand|take|free)\b"
-    r"|\bhow\s+many\s+(?:people|ppl|guys)\b|\bwho\s+(?:answers|picks\s+up|is\s+on\s+the|actually)\b",
+    r"|\bhow\s+many\s+(?:people|ppl|guys)\b|\bwho\s+(?:answers|picks\s+up|is\s+on\s+the|actually)\b"
+    # "those lines are for women tho" (writer AD, a man hurt by his wife).
+    r"|" + LINES_FOR_WOMEN.pattern,
     re.IGNORECASE,
 )
 _REFUSES_THE_LINES = re.compile(
@@ -1033,7 +1036,8 @@ _FITS_NOT_CALLING = frozenset({CANT_CALL_INTENT, "refuse_hospital", NOT_SAFE_INT
 
 # "is there someone who speaks spanish?", "hay alguien que hable español?", "en français svp".
 ASKS_FOR_A_LANGUAGE = re.compile(
-    r"\b(?:speaks?|speaking|talk\w*|habl[ae]\w*|parl\w*)\s+(?:in\s+)?(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b"
+    # "je peux parler en français avec quelqu'un?" (writer AD).
+    r"\b(?:speaks?|speaking|talk\w*|habl[ae]\w*|parl\w*)\s+(?:in\s+|en\s+)?(?:spanish|espa[ñn]ol|french|fran[çc]ais)\b"
     # "in spanish", not "en español": "Sí, mejor en español. Él vuelve a las seis" says when
     # he comes back, and keeps its own reading.
     r"|\bin\s+(?:spanish|french)\b",
@@ -1515,7 +1519,7 @@ _NEAR_FRAMES = frozenset({"risk_suicide", "risk_self_harm", EMERGENCY, "risk_abu
 # this turn's help.
 _NEXT_STEP_KEEP = frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT, "cant_call", REFUSE_HOSPITAL,
                              "help_on_the_way", REQUEST_HUMAN, "request_callback", STOP_HOTLINES})
-# Alone tonight, said after one's own crisis reply: "I'm alone, my husband works nights",
+# Alone tonight, or shut in, said after one's own crisis reply: "I'm alone, my husband works nights",
 # "Partner's gone to his brother's. I'm on the couch by myself", "my parents are at my
 # brothers hockey game in barrie".
 ALONE = re.compile(
@@ -1525,7 +1529,10 @@ ALONE = re.compile(
     r"|\bmy\s+(?:parents|mom|mum|dad|husband|wife|partner|roommates?|flatmates?|family|folks)\s+(?:is|are|'s|s)\s+"
     r"(?:away|out|gone|not\s+home|working|at\s+(?:work|my|his|her|their|the)\b)"
     r"|\b(?:husband|wife|partner)\s+works\s+(?:nights|late|night\s+shifts?)\b"
-    r"|\b(?:partner|husband|wife|roommate|flatmate)(?:'s|\s+has|\s+is)\s+gone\s+(?:to|out|for)\b",
+    r"|\b(?:partner|husband|wife|roommate|flatmate)(?:'s|\s+has|\s+is)\s+gone\s+(?:to|out|for)\b"
+    # Shut in on one's own: "im in my room. door is locked" (writer AD), "locked myself in
+    # the bathroom". The next step is the door open and someone near.
+    r"|\b(?:the\s+|my\s+)?door(?:'s|\s+is|s)?\s+locked\b|\blocked\s+(?:myself\s+)?in\s+(?:my|the)\s+(?:room|bedroom|bathroom)\b",
     re.IGNORECASE,
 )
 

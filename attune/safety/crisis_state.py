@@ -290,7 +290,8 @@ SOMEONE_NEAR = re.compile(
     r"\b(?:my|our)\s+(?P<near>" + _PEOPLE + r")(?:'?s)?"
     # A name after who: "my roommate arjun is in the kitchen".
     r"(?:\s+(?!(?:is|are|lives|stays|works|was|isnt|not|never|said|says|and|but)\b)[a-z]{2,12})?"
-    r"\s+(?:is\s+|are\s+|lives\s+|stays\s+|works\s+|'s\s+|s\s+)?"
+    # "my parents r downstairs watching tv" (writer AD): "r" typed for "are".
+    r"\s+(?:is\s+|are\s+|r\s+|lives\s+|stays\s+|works\s+|'s\s+|s\s+)?"
     # "my brother lives in cornwall 20 min from here".
     r"(?:(?:in|at|on|over\s+in|out\s+in)\s+[a-z.' -]{2,25}?\s+(?=(?:like\s+|about\s+|only\s+)?\d))?"
     r"(?:just\s+|right\s+|still\s+|only\s+|already\s+)?"
@@ -334,6 +335,17 @@ def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
     if own_abuse and _WHO_MAY_HURT.match(who):
         return None
     return who
+
+
+# Lines said to be for women only, or a line asked for men: "those lines are for women tho",
+# "is there anything for guys", "im a man, who do i even call".
+LINES_FOR_WOMEN = re.compile(
+    r"\b(?:lines?|numbers?|they|those|these|them|that|it|shelters?|places?)\s+(?:are|r|is|'re|re|s|'s)?\s*"
+    r"(?:only|just|all|mostly)?\s*for\s+(?:women|woman|girls|females?|ladies|wives)\b"
+    r"|\b(?:anything|anyone|any\s+lines?|a\s+line|lines?|numbers?|help|somewhere|someone)\s+for\s+"
+    r"(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b",
+    re.IGNORECASE,
+)
 
 
 # Treating something swallowed at home: "should i make myself vomit it out", "should i make
