@@ -162,6 +162,39 @@ _WAITING_ON_SOMEONE = re.compile(
 )
 
 
+# Money, after the assistant has just answered what a session costs: "and if i cant afford it
+# even with that" (writer I), "what if insurance wont pay". Bounded: fixed words.
+_MONEY = re.compile(
+    r"\b(?:afford|pay|paying|cost|costs|price|fee|fees|rate|cheaper|discount|insurance|insured|cover|covers|"
+    r"money|broke|budget|income|student\s+rate|sliding)\b",
+    re.IGNORECASE,
+)
+_PRACTICE_FACT_TOPICS = frozenset({"fees", "sliding_scale", "insurance", "free_consultation", "cancellation"})
+# The classifier's reading of the same message, taken when it is one of these.
+_MONEY_INTENTS = frozenset({"ask_fees", "ask_sliding_scale", "ask_insurance", "ask_free_consultation",
+                            "ask_cancellation"})
+
+
+def money_question_after_a_fact(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """Before any crisis reply, right after the assistant answered about fees, a reduced rate or
+    insurance, a short message about money that the model alone read as risk ("and if i cant
+    afford it even with that", 0.96) is the next question about money: the classifier's reading
+    of it among the practice's money questions, else the reduced rate. Never when a word list
+    read risk in it, never over danger now or a message naming a means, a place or a time.
+    Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")
+    if (not is_risk_intent(intent) or intent == EMERGENCY or len(text) > 200 or not _MONEY.search(text)
+            or not model_only_nothing_new(parse_data) or crisis_shown(tracker)):
+        return False
+    if not (tracker.get_slot("on_topic") and tracker.get_slot("last_topic") in _PRACTICE_FACT_TOPICS):
+        return False
+    other = next((e for e in parse_data.get("intent_ranking") or [] if e.get("name") in _MONEY_INTENTS), None)
+    (parse_data.get(RISK_KEY) or {})["model_set_aside"] = "money_question_after_a_fact"
+    set_intent(parse_data, str(other["name"]) if other else "ask_sliding_scale")
+    return True
+
+
 def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """Before any crisis reply, "ok and if i cant afford that" is not a refusal to go to
     hospital: a reading that only answers a crisis reply becomes the classifier's next one
@@ -1625,6 +1658,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
         except Exception:  # noqa: BLE001 - the single-message decision already stands
             logger.exception("Could not read two messages together for risk.")
     restart_only_for_the_chat(parse_data, tracker)
+    money_question_after_a_fact(parse_data, tracker)
     within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
     helpers_suicide_stays_suicide(parse_data, tracker)
