@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -47,11 +48,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 import numpy as np
 
 from attune.nlu.region_component import PLACE_STATEMENT_KEY
-from attune.nlu.sentence_encoder import shared_encoder
+from attune.nlu.sentence_encoder import second_opinion_encoder, shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune import patches
 from attune.safety.detector import RiskAssessment, RiskDetector, share
-from attune.safety.risk_model import ModelVerdict, RiskModel, shared_risk_model
+from attune.safety.risk_model import (ModelVerdict, RiskModel, shared_risk_model, shared_second_opinion,
+                                     wants_second_opinion)
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, abuse_in, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
 from attune.safety.visitor_facts import (
@@ -186,6 +188,11 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
         the crisis lane read with too."""
         with model_storage.read_from(resource) as directory:
             detector = share(RiskDetector.load(Path(directory) / LEXICON_FILE))
+        if config.get("use_model", True):
+            # The second opinion's weights and runtime, ready before the first visitor needs them.
+            encoder = second_opinion_encoder()
+            if shared_second_opinion() is not None and encoder is not None:
+                encoder.encode(["ready"])
         return cls(config, model_storage, resource, detector)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -279,7 +286,25 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
     else:
         rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
-    return model.verdict(model.scores(vectors), readings, assessment.intent, assessment.subcategory)
+    verdict = model.verdict(model.scores(vectors), readings, assessment.intent, assessment.subcategory)
+    if wants_second_opinion(verdict):
+        second = second_opinion(text, assessment)
+        if second is not None and second.intent is not None:
+            return second
+    return verdict
+
+
+def second_opinion(text: Text, assessment: RiskAssessment) -> Optional[ModelVerdict]:
+    """The second opinion's decision on a message (attune.safety.risk_model.SECOND_DIR), or
+    None when this checkout has none."""
+    second = shared_second_opinion()
+    encoder = second_opinion_encoder()
+    if second is None or encoder is None:
+        return None
+    readings = second.readings(text)
+    found = second.verdict(second.scores(encoder.encode(readings)), readings, assessment.intent,
+                           assessment.subcategory)
+    return replace(found, second=True)
 
 
 def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:

@@ -410,6 +410,23 @@ def shared_encoder() -> SentenceEncoder:
     return base.with_overlay(overlay, fingerprint=f"{base.fingerprint}+{file_fingerprint(weights)}")
 
 
+@lru_cache(maxsize=1)
+def second_opinion_encoder() -> Optional[SentenceEncoder]:
+    """The published model with the second opinion's fine-tuned layers (attune/safety/
+    risk_model.py, SECOND_DIR), or None when this checkout has none. Run only for the few
+    messages the shipped model is unsure of."""
+    from safetensors.numpy import load_file
+
+    from attune.safety.risk_model import SECOND_DIR, WEIGHTS
+
+    weights = SECOND_DIR / WEIGHTS
+    if not weights.is_file():
+        return None
+    base = base_encoder()
+    overlay = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
+    return base.with_overlay(overlay, fingerprint=f"{base.fingerprint}+{file_fingerprint(weights)}")
+
+
 def weights_summary() -> Tuple[str, int]:
     """(fingerprint, size in bytes) of the installed weights, for reports."""
     path = model_directory() / WEIGHTS_FILE

@@ -15,6 +15,8 @@ from attune.safety import context
 from attune.safety.corpus import fingerprint, read_corpus
 from attune.safety.risk_model import (
     MODEL_DIR,
+    SECOND_DIR,
+    SECOND_OPINION_FROM,
     ModelVerdict,
     RiskModel,
     Thresholds,
@@ -23,6 +25,7 @@ from attune.safety.risk_model import (
     graver,
     shared_risk_model,
     split_sentences,
+    wants_second_opinion,
 )
 
 ROOT = Path(__file__).parents[2]
@@ -1045,3 +1048,50 @@ def test_in_the_visitors_own_abuse_a_model_reading_of_someone_else_stays_theirs(
     data = read_by_model("my sisters 20 min away in kissimmee. she doesnt know anything", "risk_third_party",
                          [("greet", 0.1)])
     assert context.within_crisis(data, tracker_with("risk_abuse")) == "risk_abuse"
+
+
+# ------------------------------------------------------------------------- the second opinion
+
+SECOND_META = json.loads((SECOND_DIR / "risk_model.json").read_text())
+
+
+def test_the_second_opinions_weights_were_trained_on_data_in_this_repository():
+    # The eighth training read data/risk with T15-T20 (now in data/risk_next) and the NLU
+    # snapshot kept beside the shipped one; its anchor was the shipped model.
+    def now_at(name: str) -> Path:
+        if name.startswith("training/"):
+            return ROOT / "training" / "risk_model" / "nlu_snapshot_second" / Path(name).name
+        moved = ROOT / "data" / "risk_next" / Path(name).name
+        return moved if moved.is_file() else ROOT / name
+
+    files = [now_at(name) for name in SECOND_META["data_files"]]
+    assert all(path.is_file() for path in files), "a file the second opinion was trained on is missing"
+    assert fingerprint(files) == SECOND_META["data_sha256"], "the second opinion's training data changed"
+    assert SECOND_META["anchor_weights_sha256"] == META["weights_sha256"]
+
+
+def test_the_second_opinions_weights_are_the_ones_its_metadata_describes():
+    from attune.nlu.sentence_encoder import file_fingerprint
+
+    assert file_fingerprint(SECOND_DIR / "risk_model.safetensors") == SECOND_META["weights_sha256"]
+
+
+@pytest.mark.parametrize("intent, p, asked", [
+    (None, 0.05, False),                # sure there is no risk: one pass only
+    (None, SECOND_OPINION_FROM, True),  # unsure: the second opinion reads it too
+    (None, 0.8, True),
+    ("risk_suicide", 0.95, False),      # already answered: never second-guessed
+    ("risk_check_in", 0.5, False),
+])
+def test_the_second_opinion_is_asked_only_when_the_first_gives_no_answer_and_is_unsure(intent, p, asked):
+    assert wants_second_opinion(ModelVerdict(scores(p), intent, p=p)) is asked
+
+
+def test_the_second_opinion_answers_what_the_first_was_unsure_of_and_only_adds():
+    from attune.nlu.risk_component import second_opinion
+    from attune.safety.detector import shared_detector
+
+    text = "i keep a pencil sharpener blade in my phone case for bad days"
+    found = second_opinion(text, shared_detector().assess(text))
+    assert found is not None and found.second and found.intent == "risk_self_harm"
+    assert found.as_data()["second_opinion"] is True
