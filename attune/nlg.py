@@ -297,6 +297,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # the garage: the step taken, said back, not the emergency again.
             utter_action = ENGINE_AWAY_REPLY
         # A practice fact: as written, "we don't offer that", or "I don't have that detail".
+        if utter_action == "utter_respect_denial" and seen and _swallowed_by_the_visitor(tracker):
+            # "lol chill im fine" after vodka on top of meds: no argument, and the Poison
+            # Centre, since some things harm hours later (writer AE).
+            utter_action = "utter_respect_denial_swallowed"
         if utter_action == "utter_feeling_calmer" and seen and _swallowed_by_the_visitor(tracker):
             # "its slowing down a bit i think. maybe its fine" after caffeine pills read as
             # suicide risk: some things harm hours later, so the poison centre's words, whatever
@@ -347,10 +351,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
         repeated = base in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY)
-        if (response is not None and (base in _CRISIS_REPLIES or repeated)
+        if (response is not None and (base in _CRISIS_REPLIES or repeated or base == "utter_region_lines")
                 and ASKS_TO_BOOK.search((tracker.latest_message.text or "")[:1000])):
             # "hi can i book a first session. also my husband said...": the lines first, and the
-            # booking they asked for.
+            # booking they asked for. The same for a place named with it ("can i still book with
+            # you guys online even though i'm in BC now?", writer AE).
             response = await self._append_note(response, "utter_note_booking", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:

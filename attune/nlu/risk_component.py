@@ -468,8 +468,8 @@ def _anothers_secret(intent: Optional[Text], verdict: Optional[ModelVerdict], si
         return False
     abuse_rules = {s for s in signals if str(s).startswith("abuse_")}
     scores = verdict.scores
-    return (bool(abuse_rules) and abuse_rules <= _SECRET_RULES and scores.get("other", 0.0) >= 0.9 and scores.get("abuse", 0.0) < 0.2
-            and max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5)
+    return (bool(abuse_rules) and abuse_rules <= _SECRET_RULES and scores.get("other", 0.0) >= 0.9
+            and scores.get("abuse", 0.0) < 0.2 and max(scores.get("suicide", 0.0), scores.get("self_harm", 0.0)) >= 0.5)
 
 
 def _young_in_that_home(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict]) -> bool:

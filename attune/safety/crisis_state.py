@@ -210,6 +210,9 @@ WILL_NOT_CALL = re.compile(
     # "he would hear me if i called 911", the other way round.
     r"|\b(?:he|she|they|my\s+\w+)\s*(?:'?ll|will|would|'?d|could|might)\s+(?:hear|see)\s+(?:me|it)\s+if\s+i\s+(?:called|call|rang|ring|phoned|phone)\b"
     r"|\b(?:checks?|goes\s+through|looks\s+at|reads)\s+my\s+(?:call\s+log|calls|phone\s+log|phone\s+bill)\b"
+    # Writing from a computer that is not theirs, with no phone: "I am at library computer now"
+    # (writer AE, a Deaf woman whose husband holds her phone).
+    r"|\b(?:at|on|from|using)\s+(?:a\s+|the\s+)?(?:library|public|school|work|friend'?s|neighbou?r'?s)\s+computer\b"
     # Spanish and French: "no por teléfono, los compañeros escuchan todo", "je peux pas appeler".
     r"|\bno\s+(?:puedo\s+)?(?:por\s+tel[eé]fono|llamar)\b|\b(?:me\s+(?:escuchan|oyen)|escuchan\s+todo)\b"
     r"|\b(?:peux|peut)\s+pas\s+(?:appeler|t[eé]l[eé]phoner)\b|\bpas\s+(?:au|par)\s+t[eé]l[eé]phone\b",
@@ -225,6 +228,9 @@ NO_MORE_NUMBERS = re.compile(
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
     r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"
     r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)"
+    # "I would be grateful if you did not give me telephone numbers. I have them." (writer AE)
+    r"|\bif\s+you\s+(?:did\s+not|didn'?t|would\s+not|wouldn'?t|could\s+not|couldn'?t)\s+(?:give|send)\s+(?:me\s+)?"
+    r"(?:any\s+)?(?:more\s+)?(?:tele)?(?:phone\s+)?(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b"
     # "please don't send me another one" (said of the lines, after a crisis reply).
     r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing))\s+me\s+(?:another|any\s+more|more)\s+ones?\b"
     # Spanish and French: "no me mande números", "nada de números", "pas de numéros svp".
@@ -301,6 +307,8 @@ SOMEONE_NEAR = re.compile(
     r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+"
     r"(?:away|from\s+here|from\s+me|down\s+the\s+road)\b|"
     r"on\s+(?:the\s+|my\s+)?(?:same\s+)?floor\b|coming\s+(?:home|over|back)\b|"
+    # "my neighbour came over, what should she do" (writer AE).
+    r"(?:just\s+)?came\s+(?:over|round|around|by|home)\b|with\s+me\s+now\b|"
     r"gets?\s+(?:home|in|back)\b(?:\s+from\s+(?:the\s+)?\w+)?\s+(?:at|around|by|in)\s+\w+)"
     r"|\b(?:i\s+could|i\s+can|maybe\s+i\s+(?:could|can|should)|should\s+i)\s+(?:go\s+to|call|text|wake(?:\s+up)?|"
     r"get|knock\s+on)\s+my\s+(?P<near2>" + _PEOPLE + r")\b"
@@ -340,7 +348,7 @@ def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
 # Lines said to be for women only, or a line asked for men: "those lines are for women tho",
 # "is there anything for guys", "im a man, who do i even call".
 LINES_FOR_WOMEN = re.compile(
-    r"\b(?:lines?|numbers?|they|those|these|them|that|it|shelters?|places?)\s+(?:are|r|is|'re|re|s|'s)?\s*"
+    r"\b(?:lines?|numbers?|they|those|these|them|that|it|shelters?|places?)\s*(?:are|r|is|'re|re|s|'s)?\s*"
     r"(?:only|just|all|mostly)?\s*for\s+(?:women|woman|girls|females?|ladies|wives)\b"
     r"|\b(?:anything|anyone|any\s+lines?|a\s+line|lines?|numbers?|help|somewhere|someone)\s+for\s+"
     r"(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b",

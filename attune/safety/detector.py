@@ -73,6 +73,8 @@ _TAG_PRIORITY = ("medical_now", "means_ready", "in_progress", "overdose", "unres
                  "passive", "indirect", "slang", "distress", "reassurance")
 # The tags of rules whose match stands whatever the model reads (risk_model.EXPLICIT_TAGS).
 _STANDING_TAGS = frozenset({"explicit", "intent"})
+# The emergencies' tags that stand as one whatever the model reads (risk_model.WORD_LIST_EMERGENCIES).
+_STANDING_EMERGENCY_TAGS = frozenset({"overdose", "unresponsive", "poisoning", "medical_now", "means_ready"})
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
 
 
@@ -538,8 +540,15 @@ class RiskDetector(Scope):
         emergency = [h for h in pool if h.rule.category == "emergency"]
         if emergency:
             about = "self" if any(h.about == "self" for h in emergency) else "other"
-            return RiskAssessment("emergency", self._gravest_tag(emergency), about, status,
-                                  tuple(sorted(signals)))
+            sub = self._gravest_tag(emergency)
+            # An emergency the word lists name plainly (an overdose, a child who swallowed
+            # medicine) stands whatever the model reads (risk_model.WORD_LIST_EMERGENCIES): it
+            # must not be hidden behind a tag that does not ("my toddler got into my
+            # antidepressants" was also read as something under way).
+            standing = [h for h in emergency if h.rule.subcategory in _STANDING_EMERGENCY_TAGS]
+            if standing and sub not in _STANDING_EMERGENCY_TAGS:
+                sub = self._gravest_tag(standing)
+            return RiskAssessment("emergency", sub, about, status, tuple(sorted(signals)))
         for about in ("self", "other"):
             group = [h for h in pool if h.about == about]
             if not group:

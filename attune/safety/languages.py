@@ -111,7 +111,10 @@ _FR: List[Tuple[str, str]] = [
     (r"\bje me suis (?:encore )?(?:coupee?|scarifiee?|fait du mal|brulee? expres)\b", "self_harm"),
     # The means at hand: "assise sur le bord du bain avec les lames de mon rasoir".
     (r"\b(?:avec|prendre|pris|sorti|sortie) (?:les|la|une|des|mes|ma) lames? (?:de (?:mon |ma )?rasoir)?\b|\blames? de rasoir\b", "self_harm"),
-    (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?)\b", "abuse"),
+    # Hit just now: "il vient de me frapper" (writer AE): danger now, and her abuse.
+    (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex|mon chum) "
+     r"vient de me (?:frapper|battre|pousser|gifler|violer|etrangler)\b", "emergency"),
+    (r"\b(?:il|elle|mon mari|ma femme|mon copain|ma copine|mon conjoint|ma conjointe|mon pere|ma mere|mon ex) (?:me frappe|me bat|m'a frappee?|m'a battue?|me menace|me viole|m'a violee?|vient de me (?:frapper|battre|pousser|gifler|violer|etrangler))\b", "abuse"),
     (r"\b(?:me frappe|me bat|m'a violee?|j'ai ete violee?|agression sexuelle|violence conjugale|me menace de (?:me )?tuer)\b", "abuse"),
     # "il frappe ma mere pis moi aussi", "il nous frappe", "il m'a poussee contre le mur".
     (r"\b(?:il|elle) (?:frappe|bat) (?:ma mere|maman|mon pere|papa|ma soeur|mon frere)\b.{0,30}?\bmoi\b"
@@ -168,6 +171,8 @@ _ES: List[Tuple[str, str]] = [
      r"|\bme obliga a (?:tener relaciones|hacer cosas|acostarme)\b|\bme (?:ahorca|estrangula|estrangulo)\b"
      r"|\b(?:mi ex|el|ella|un hombre|un tipo|alguien) me sigue a todas partes\b", "abuse"),
     (r"\b(?:le voy a hacer dano|quiero hacerle dano|voy a lastimarl[oa]|la voy a lastimar|lo voy a lastimar)\b", "harm_others"),
+    # A fall and no answer: "mi mama se cayo y no responde" (writer AE).
+    (r"\bse (?:cayo|desmayo|desplomo)\b.{0,30}?\bno (?:responde|reacciona|contesta|despierta|habla)\b", "emergency"),
     (r"\bno (?:se )?(?:despierta|respira|reacciona)\b(?!\s+(?:temprano|a tiempo|antes|hasta|bien|por la nariz))"
      r"|\b(?:tiene|saco) (?:un cuchillo|una pistola|un arma|un machete)\b", "emergency"),
     (r"\b(?:me corte|me he cortado|me volvi a cortar|me hice dano|me queme a proposito)\b" + _NOT_A_WOUND, "self_harm"),

@@ -200,7 +200,7 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         ``crisis_line_child_abuse`` (the first line for that kind, named, for a sentence),
         ``poison_help`` (the poison centre, named), ``crisis_line_youth`` (the first line
         for young people, named; "" where the registry has none) and ``crisis_text_options``
-        (the lines that take texts or chats), and ``crisis_lines_abuse_everyone`` (the abuse
+        (the lines that take texts or chats), and ``abuse_lines_for_everyone`` (the abuse
         lines whose audience is everyone, and the emergency number).
     """
     country, subdivision = _region_of(where)
@@ -218,7 +218,7 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         first = next(r for r in resources_for(registry, country, subdivision, category) if not r.is_emergency)
         variables[f"crisis_line_{category}"] = named_contact(first)
     # Abuse lines for anyone, whatever their gender (a man told "those lines are for women").
-    variables["crisis_lines_abuse_everyone"] = format_lines(
+    variables["abuse_lines_for_everyone"] = format_lines(
         [r for r in resources_for(registry, country, subdivision, "abuse")
          if r.is_emergency or "everyone" in r.audience])
     variables["poison_help"] = poison_help(registry, country, subdivision)

@@ -74,7 +74,8 @@ _TOOK_COUNT = re.compile(
 # Drink and a drug together: "had like half a bottle of vodka and some of my klonopin".
 _MIXED = re.compile(
     r"\b(?:vodka|whiske?y|wine|beers?|rum|gin|tequila|booze|alcohol|drinks|liquor|jack|henny)\b"
-    r"\W+(?:and|with|plus|an|n|&|\+)\W+(?:(?:some|a\s+few|a\s+couple|a\s+bunch|a\s+handful|\d{1,3})\s+)?"
+    # "drank half a bottle of vodka on top of my meds" (writer AE).
+    r"\W+(?:and|with|plus|an|n|&|\+|on\s+top\s+of)\W+(?:(?:some|a\s+few|a\s+couple|a\s+bunch|a\s+handful|\d{1,3})\s+)?"
     r"(?:of\s+)?(?:my\s+|his\s+|her\s+|their\s+|the\s+|mums?\s+|moms?\s+)?"
     r"(?:pills?|tablets?|meds|benzos?|xanax|klonopin|clonazepam|ativan|lorazepam|valium|diazepam|oxy\w*|"
     r"percocet|seroquel|quetiapine|ambien|zopiclone|sleeping\s+pills|painkillers?|tylenol|advil|gabapentin|"

@@ -835,3 +835,73 @@ def test_keys_on_the_hook_then_back_to_the_car_keeps_the_models_danger_reading()
                 "risk": {"source": "model"}, "entities": []}
         assert not context.says_engine_away(data, tracker), text
         assert data["intent"]["name"] == "risk_emergency"
+
+
+# ---- Writer AD's and writer I's development sets (2026-12-05)
+
+@pytest.mark.parametrize("frame, text", [
+    ("risk_self_harm", "my parents r downstairs watching tv"),
+    ("risk_suicide", "my mum r home"),
+])
+def test_someone_near_typed_with_r_for_are_is_the_next_step(frame, text):
+    # Writer AD: a 16-year-old with urges to self-harm, told "my parents r downstairs", got
+    # the helper's reply ("ask them straight out how they are").
+    data = read_by_model(text, intent="risk_third_party")
+    assert context.says_someone_near(data, tracker_with(frame))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+@pytest.mark.parametrize("text", ["im in my room. door is locked", "locked myself in the bathroom"])
+def test_shut_in_alone_after_ones_own_crisis_is_the_next_step_not_the_emergency_again(text):
+    data = read_by_model(text)
+    assert context.says_alone(data, tracker_with("risk_self_harm"))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+def test_a_locked_door_in_someone_elses_crisis_is_not_being_alone():
+    data = read_by_model("im in my room. door is locked")
+    assert not context.says_alone(data, tracker_with("risk_third_party"))
+
+
+@pytest.mark.parametrize("text", ["those lines are for women tho", "is there anything for guys",
+                                  "they're only for women"])
+def test_lines_said_to_be_for_women_are_a_question_not_declining_them(text):
+    # Writer AD: a man hit by his wife, who said "those lines are for women tho", was told
+    # "Okay. I won't keep sending numbers."
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.7}}
+    assert context.questions_the_lines(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "ask_about_the_lines"
+
+
+def test_asking_to_speak_en_francais_after_a_crisis_is_the_languages_question():
+    data = {"text": "je peux parler en français avec quelqu'un?", "intent": {"name": "request_human",
+                                                                               "confidence": 0.5}}
+    assert context.asks_for_a_language(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_languages"
+
+
+def _after_a_fact(topic, *intents):
+    tracker = tracker_with(*intents)
+    slots = {"on_topic": True, "last_topic": topic}
+    tracker.get_slot = slots.get
+    return tracker
+
+
+def test_a_money_question_after_the_fees_answer_read_by_the_model_alone_is_a_money_question():
+    # Writer I: "and if i cant afford it even with that", after the sliding scale, got the
+    # suicide crisis reply (the model alone, 0.96).
+    data = read_as_suicide("and if i cant afford it even with that", then="ask_sliding_scale")
+    assert context.money_question_after_a_fact(data, _after_a_fact("sliding_scale", "ask_sliding_scale"))
+    assert data["intent"]["name"] == "ask_sliding_scale"
+    assert data["risk"]["model_set_aside"] == "money_question_after_a_fact"
+
+
+def test_a_money_question_keeps_its_risk_reading_when_a_word_list_read_it_or_no_fact_came_before():
+    words = {"text": "if i cant afford it i want to die", "intent": {"name": "risk_suicide", "confidence": 1.0},
+             "risk": {"source": "word_lists"}, "entities": []}
+    assert not context.money_question_after_a_fact(words, _after_a_fact("fees", "ask_fees"))
+    model = read_as_suicide("and if i cant afford it even with that", then="ask_sliding_scale")
+    assert not context.money_question_after_a_fact(model, _after_a_fact("anxious_attachment", "ask_anxious_attachment"))
+    assert model["intent"]["name"] == "risk_suicide"
+    emergency = read_by_model("cant afford the ambulance, he is not breathing")
+    assert not context.money_question_after_a_fact(emergency, _after_a_fact("fees", "ask_fees"))

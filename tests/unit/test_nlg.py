@@ -1106,3 +1106,36 @@ async def test_make_her_throw_up_after_a_childs_poisoning_gets_the_poison_centre
                            "should i make her throw up", "ask_next_step")
     text = (await nlg_at(datetime.now(timezone.utc)).generate("utter_next_step", tracker, "rest"))["text"]
     assert "Poison Centre" in text
+
+
+# ---- Writers AD and AE (2026-12-05)
+
+async def test_a_man_told_the_abuse_lines_are_for_women_gets_the_lines_for_anyone():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("abuse", ("risk_abuse", "my wife hits me. im a guy, who would even believe that"),
+                           ("ask_about_the_lines", "those lines are for women tho"), abuse_disclosed="adult")
+    text = (await nlg.generate("utter_about_the_lines", tracker, "rest"))["text"]
+    assert "only for women" in text and "1-888-579-2888" in text and "9-8-8" in text
+    assert "1-866-863-0511" not in text  # the women's line is not offered to him again
+
+
+async def test_a_denial_after_something_swallowed_keeps_the_poison_centre():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    events = [ActionExecuted("action_listen"),
+              UserUttered("drank half a bottle of vodka on top of my meds", intent={"name": "risk_emergency",
+                                                                                    "confidence": 1.0},
+                          entities=[{"entity": "swallowed", "value": "yes"}]),
+              UserUttered("lol chill im fine", intent={"name": "deny_risk", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    for name, value in {"crisis_shown": True, "crisis_kind": "emergency", "swallowed": "yes"}.items():
+        tracker.update(SlotSet(name, value))
+    text = (await nlg.generate("utter_respect_denial", tracker, "rest"))["text"]
+    assert "1-844-764-7669" in text and "hours later" in text
+
+
+async def test_a_place_named_with_a_booking_question_gets_the_lines_there_and_the_booking():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("suicide", ("risk_suicide", "i want to die"),
+                           ("share_location", "can i still book with you guys online even though i'm in BC now?"))
+    text = (await nlg.generate("utter_region_lines", tracker, "rest"))["text"]
+    assert "/book" in text

@@ -1513,6 +1513,17 @@ def test_a_rope_for_a_swing_or_a_swim_to_cool_off_is_not(detector, text):
      "risk_emergency"),
     ("I cant feel half my face and my words are coming out wrong", "risk_emergency"),
     ("its been an hour and my chest is crushing and im sweating and throwing up", "risk_emergency"),
+    # Writers AE and Z7.
+    ("ok we're going to sickkids. honestly i'm such a failure, he'd be better off without me", "risk_suicide"),
+    ("haha my therapist left and honestly same, i'd leave too. leave this planet i mean", "risk_suicide"),
+    ("drank half a bottle of vodka on top of my meds, whatever happens happens lol", "risk_emergency"),
+    ("my toddler got into my antidepressants while i was crying in the bathroom, idk how many he had",
+     "risk_emergency"),
+    ("i got out the stuff i've been saving. it's on the table in front of me", "risk_emergency"),
+    ("Sold my guitar, paid back everyone I owed. Feels like tying up loose ends before I go.", "risk_suicide"),
+    ("i only eat every two days now. it's the only thing i can control since the divorce", "risk_self_harm"),
+    ("the 'cat scratches' excuse is getting old lol, people are starting to ask", "risk_self_harm"),
+    ("grandma's speech suddenly went slurry and one side of her face looks wrong", "risk_emergency"),
 ])
 def test_risk_said_in_a_second_language_as_slang_or_by_its_signs_is_read(detector, text, intent):
     assert detector.assess(text).intent == intent
@@ -1525,15 +1536,15 @@ def test_wounds_passed_off_as_a_cats_are_read_but_a_new_kitten_is_not(detector):
 
 
 @pytest.mark.parametrize("text", [
-    "I don't see a future for me with him",
     "I can't see a future for myself in this job",
-    "Can you be in love with someone and still not want to live with them?",
     "we finally finished my life story scrapbook, i wanted to finish my life story before the baby",
     "how do i delete myself from the group chat without anyone noticing",
     "he's always dreaming about driving off into the sunset with me",
     "my wife found my note about the surprise party so I guess that's off the table",
+    "is it safe to take my anxiety meds with a glass of wine at a wedding this weekend? just one glass",
+    "tying up loose ends before i go on maternity leave",
 ])
-def test_a_future_with_someone_living_with_them_or_leaving_a_chat_is_not_risk(detector, text):
+def test_a_future_in_a_job_a_life_story_or_leaving_a_chat_is_not_risk(detector, text):
     assert not detector.assess(text).is_risk or detector.assess(text).intent == "risk_check_in"
 
 
@@ -1542,3 +1553,11 @@ def test_a_search_for_a_way_to_die_stands_behind_a_method_question(detector):
     # is the one the model's stacker reads, so a low model score cannot set it aside.
     assessment = detector.assess("My son (15) searched 'how to die painlessly' on the family ipad. What do I do.")
     assert assessment.category == "suicide" and assessment.subcategory == "intent"
+
+
+def test_better_off_without_me_stands_only_as_what_would_be(detector):
+    # "he'd be better off without me" stands whatever the model reads; "she's better off
+    # without me" of an ex who is happier now is left to both readers together.
+    assert detector.assess("everyone would be better off without me").subcategory == "intent"
+    happier = detector.assess("cant stop thinking shes better off without me. she's happier, i can see it")
+    assert happier.subcategory != "intent"
