@@ -540,15 +540,15 @@ class RiskDetector(Scope):
         emergency = [h for h in pool if h.rule.category == "emergency"]
         if emergency:
             about = "self" if any(h.about == "self" for h in emergency) else "other"
-            sub = self._gravest_tag(emergency)
+            tag = self._gravest_tag(emergency)
             # An emergency the word lists name plainly (an overdose, a child who swallowed
             # medicine) stands whatever the model reads (risk_model.WORD_LIST_EMERGENCIES): it
             # must not be hidden behind a tag that does not ("my toddler got into my
             # antidepressants" was also read as something under way).
-            standing = [h for h in emergency if h.rule.subcategory in _STANDING_EMERGENCY_TAGS]
-            if standing and sub not in _STANDING_EMERGENCY_TAGS:
-                sub = self._gravest_tag(standing)
-            return RiskAssessment("emergency", sub, about, status, tuple(sorted(signals)))
+            plain = [h for h in emergency if h.rule.subcategory in _STANDING_EMERGENCY_TAGS]
+            if plain and tag not in _STANDING_EMERGENCY_TAGS:
+                tag = self._gravest_tag(plain)
+            return RiskAssessment("emergency", tag, about, status, tuple(sorted(signals)))
         for about in ("self", "other"):
             group = [h for h in pool if h.about == about]
             if not group:
