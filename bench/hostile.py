@@ -10,7 +10,9 @@
 2. The risk detector and the risk model on a 2,000-character message of each adversarial
    shape (the practice's limit: nothing longer reaches them).
 3. The risk model's own cost per typed message: the encoder pass (shared with the intent
-   classifier), the heads, and the extra sentence readings of a long message.
+   classifier), the heads, and the extra sentence readings of a long message; and the second
+   opinion's pass, paid only by the messages the shipped model leaves unanswered but unsure
+   (attune.safety.risk_model.wants_second_opinion).
 """
 
 from __future__ import annotations
@@ -96,11 +98,18 @@ def main(argv: List[str] = None) -> int:
     heads_ms = timed(lambda: model.scores(vectors[:1]), 200)
     long_ms = timed(lambda: model.verdict(model.scores(encoder.encode(model.readings(long)))), 10)
     long_whole_ms = timed(lambda: encoder.encode([long]), 10)
+    from attune.nlu.risk_component import second_opinion
+
+    unsure = "i keep a pencil sharpener blade in my phone case for bad days"
+    unsure_assessment = detector.assess(unsure)
+    second_opinion(unsure, unsure_assessment)
+    second_ms = timed(lambda: second_opinion(unsure, unsure_assessment), 20)
     report["risk_model_per_message_ms"] = {
         "encoder pass (shared with the intent classifier), typed message": round(statistics.median(encode_ms), 2),
         "risk heads on that vector": round(heads_ms, 3),
         "a long message read whole": round(long_whole_ms, 2),
         "a long message read whole and by sentence": round(long_ms, 2),
+        "the second opinion's pass, when it is asked (a typed message)": round(second_ms, 2),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
