@@ -1585,6 +1585,11 @@ def says_alone(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 
 
 
+# Asking to be called back by the practice, in so many words.
+_ASKS_TO_BE_CALLED = re.compile(r"\b(?:call|ring|phone|contact)\s+me\b|\bcall\s*-?\s*back\b|\bcallback\b|"
+                                r"\b(?:therapist|counsell?or|practice|office|clinic)\b", re.IGNORECASE)
+
+
 def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After the visitor's own crisis reply, naming someone they trust close by ("my roommate
     is home", "my RA is down the hall", "my aunt lives like 10 min away") is the next step:
@@ -1596,6 +1601,12 @@ def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     frame = helping_frame(tracker)
     if frame not in _NEAR_FRAMES or not someone_near(parse_data.get("text") or "", own_abuse_told(tracker)):
         return False
+    if ((parse_data.get("intent") or {}).get("name") == "request_callback"
+            and not _ASKS_TO_BE_CALLED.search((parse_data.get("text") or "")[:200])):
+        # "my friend lives near. i could call her" (writer AB) was read as a call-back request:
+        # the form started. Calling a friend is the next step, not the practice's call-back.
+        set_intent(parse_data, "ask_next_step")
+        return True
     return _re_read(parse_data, tracker, SOMEONE_NEAR, "ask_next_step", over_model=True, limit=200,
                     keep=_NEXT_STEP_KEEP | {SHARE_LOCATION})
 

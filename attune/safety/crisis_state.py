@@ -135,6 +135,8 @@ ASKS_TO_TEXT = re.compile(
     r"|\b(?:i'?ll|i\s+will|i\s+could|i\s+might)\s+(?:just\s+)?(?:text|message)\b"
     r"|\b(?:text|message|chat)\s+(?:instead|them\s+instead|someone\s+instead)\b"
     r"|\bis\s+there\s+(?:a\s+)?(?:text|chat)\b|\btexter\b|\btextear\b|\bmensaje\s+de\s+texto\b"
+    # "is there a way to chat with someone that wont show in my history" (writer AB).
+    r"|\b(?:a\s+way|somewhere|anywhere|anyone)\s+(?:to\s+|i\s+can\s+)?(?:chat|text|message)\s+(?:with\s+|to\s+)?(?:someone|somebody|anyone)\b"
     # "can they text first instead of calling? my mom picks up the house phone".
     r"|\b(?:can|could|would)\s+(?:they|you|u|someone|somebody)\s+(?:just\s+)?text\s+(?:me\s+)?(?:first|instead)\b"
     r"|\btext\s+(?:first\s+)?instead\s+of\s+call",
@@ -303,7 +305,7 @@ SOMEONE_NEAR = re.compile(
     r"(?:just\s+|right\s+|still\s+|only\s+|already\s+)?"
     r"(?:home\b|at\s+home\b|here\b|awake\b|up\s+still\b|in\s+the\s+(?:next|other|living|front|spare)\s+room\b|"
     r"in\s+the\s+kitchen\b|upstairs\b|downstairs\b|down\s+the\s+(?:hall|street|road|block)\b|next\s+door\b|"
-    r"across\s+the\s+(?:hall|street|road)\b|nearby\b|close\s+by\b|close\b|around\s+the\s+corner\b|"
+    r"across\s+the\s+(?:hall|street|road)\b|nearby\b|near(?:\s+(?:by|here|me))?\b(?!\s+[a-z])|close\s+by\b|close\b|around\s+the\s+corner\b|"
     r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+"
     r"(?:away|from\s+here|from\s+me|down\s+the\s+road)\b|"
     r"on\s+(?:the\s+|my\s+)?(?:same\s+)?floor\b|coming\s+(?:home|over|back)\b|"

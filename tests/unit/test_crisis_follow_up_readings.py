@@ -905,3 +905,15 @@ def test_a_money_question_keeps_its_risk_reading_when_a_word_list_read_it_or_no_
     assert model["intent"]["name"] == "risk_suicide"
     emergency = read_by_model("cant afford the ambulance, he is not breathing")
     assert not context.money_question_after_a_fact(emergency, _after_a_fact("fees", "ask_fees"))
+
+
+def test_a_friend_near_who_could_be_called_is_the_next_step_not_the_practices_call_back():
+    # Writer AB: "my friend lives near. i could call her" started the call-back form.
+    data = {"text": "my friend lives near. i could call her",
+            "intent": {"name": "request_callback", "confidence": 0.8}, "entities": []}
+    assert context.says_someone_near(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_next_step"
+    asked = {"text": "my friend lives near but can a therapist call me back",
+             "intent": {"name": "request_callback", "confidence": 0.9}, "entities": []}
+    assert not context.says_someone_near(asked, tracker_with("risk_suicide"))
+    assert asked["intent"]["name"] == "request_callback"
