@@ -335,6 +335,15 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
         if response is not None and base in _NOTED_REPLIES and not state.declined:
             response = await self._with_notes(response, tracker, output_channel, kwargs)
+        if (response is not None and seen and base == "utter_therapist_contact" and tracker.get_slot("young")
+                and not state.declined):
+            # "can i talk to someone too", "im 17": the practice's contact, and the line for
+            # young people, which answers now and without a parent (writer AB's teenagers).
+            variables = {**self.variables(tracker), **kwargs}
+            if variables.get("crisis_line_youth") and variables["crisis_line_youth"].split(" (")[0] not in (
+                    response.get("text") or ""):
+                response = await self._append_note(response, "utter_note_youth_line", tracker, output_channel,
+                                                   variables)
         if (response is not None and seen and state.declined
                 and (_swallowed_in_an_emergency(tracker) or _swallowed_by_the_visitor(tracker))
                 and base in _NOTED_REPLIES | {"utter_stop_hotlines", QUIET_CRISIS_REPLY, "utter_default",

@@ -1120,6 +1120,8 @@ _THE_PRACTICE = re.compile(
     r"\b(?:someone|somebody|anyone|one)\s+(?:from|at|of)\s+(?:your|ur|the)\s+(?:office|practice|place|clinic|"
     r"team|therapists|counsell?ors|centre|center)\b"
     r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+)?(?:therapist|counsell?or)\b"
+    # "can i talk to a real person without my parents knowing, im 17" (writer AB).
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+)(?:real|actual)\s+(?:person|human)\b"
     r"|\bone\s+of\s+your\s+(?:therapists|counsell?ors|people)\b"
     # "Does your practice see people for this?"
     r"|\b(?:does|do|can|could|would)\s+(?:your|ur|the)\s+(?:practice|clinic|office|therapists|counsell?ors|team|place)\s+"

@@ -917,3 +917,12 @@ def test_a_friend_near_who_could_be_called_is_the_next_step_not_the_practices_ca
              "intent": {"name": "request_callback", "confidence": 0.9}, "entities": []}
     assert not context.says_someone_near(asked, tracker_with("risk_suicide"))
     assert asked["intent"]["name"] == "request_callback"
+
+
+def test_asking_for_a_real_person_after_a_crisis_is_asking_for_the_practice():
+    # Writer AB: "im home now. yeah safe tonight. can i talk to a real person without my parents
+    # knowing, im 17" was answered only as "safe".
+    data = {"text": "im home now. yeah safe tonight. can i talk to a real person without my parents knowing, im 17",
+            "intent": {"name": "confirm_safe", "confidence": 0.8}, "entities": []}
+    assert context.wants_the_practice(data, tracker_with("risk_self_harm"))
+    assert data["intent"]["name"] == "request_human"

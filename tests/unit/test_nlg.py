@@ -1139,3 +1139,13 @@ async def test_a_place_named_with_a_booking_question_gets_the_lines_there_and_th
                            ("share_location", "can i still book with you guys online even though i'm in BC now?"))
     text = (await nlg.generate("utter_region_lines", tracker, "rest"))["text"]
     assert "/book" in text
+
+
+async def test_a_young_visitor_asking_for_someone_after_a_crisis_also_gets_the_youth_line():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    young = after_crisis("third_party", ("risk_third_party", "my friend said she wants to die. im 15"),
+                         ("request_human", "can i talk to someone too"), young="yes")
+    assert "686868" in (await nlg.generate("utter_therapist_contact", young, "rest"))["text"]
+    adult = after_crisis("third_party", ("risk_third_party", "my friend said she wants to die"),
+                         ("request_human", "can i talk to someone too"))
+    assert "686868" not in (await nlg.generate("utter_therapist_contact", adult, "rest"))["text"]
