@@ -163,6 +163,10 @@ def re_read(parse_data: Dict[str, Any], topic: Optional[str], previous_intent: O
         return False
     if not answered_on(topic, previous_intent):
         topic = None  # only a topic the last reply offered can be taken up
+    if topic in OPPOSITE_TOPIC and OPPOSITE.match(text):
+        # "and the opposite?" after the anxious pattern: the avoidant one (writer I).
+        _set_intent(parse_data, OPPOSITE_TOPIC[topic], topic)
+        return True
     intent = parse_data.get("intent") or {}
     chosen = reading_on_topic(intent.get("name"), float(intent.get("confidence") or 0.0),
                               parse_data.get("intent_ranking") or [], topic, text, offered)
@@ -170,6 +174,14 @@ def re_read(parse_data: Dict[str, Any], topic: Optional[str], previous_intent: O
         return False
     _set_intent(parse_data, chosen, topic)
     return True
+
+
+# "and the opposite?", "what about the other one", said alone right after one of the two
+# patterns that mirror each other: the other.
+OPPOSITE = re.compile(r"^\W*(?:(?:and|so|ok|okay|what\s+about|how\s+about|whats|what'?s|and\s+what\s+about)\s+)*"
+                      r"(?:the\s+)?(?:opposite|other\s+one|other\s+(?:kind|type|pattern|style)|reverse)\W*$",
+                      re.IGNORECASE)
+OPPOSITE_TOPIC = {"anxious_attachment": "ask_avoidant_attachment", "avoidant_attachment": "ask_anxious_attachment"}
 
 
 def _set_intent(parse_data: Dict[str, Any], chosen: str, topic: Optional[str]) -> None:

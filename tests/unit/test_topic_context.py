@@ -313,3 +313,24 @@ def test_thanks_that_takes_leave_is_a_goodbye(text):
 
 def test_plain_thanks_stays_thanks():
     assert reading_of_thanks("thank you, that helps", "thank") is None
+
+
+@pytest.mark.parametrize("topic, text, expected", [
+    ("anxious_attachment", "and the opposite?", "ask_avoidant_attachment"),
+    ("avoidant_attachment", "what about the other one", "ask_anxious_attachment"),
+])
+def test_the_opposite_right_after_one_of_the_mirrored_patterns_is_the_other(topic, text, expected):
+    # Writer I: "and the opposite?" after the anxious pattern got more on the anxious pattern.
+    data = parsed(text, ("ask_more", 0.6), ("ask_anxious_attachment", 0.2))
+    previous = "ask_anxious_attachment" if topic == "anxious_attachment" else "ask_avoidant_attachment"
+    assert re_read(data, topic, previous)
+    assert data["intent"]["name"] == expected
+
+
+def test_the_opposite_after_any_other_topic_or_inside_a_sentence_is_left_to_the_classifier():
+    data = parsed("and the opposite?", ("ask_more", 0.6))
+    re_read(data, "fees", "ask_fees")
+    assert data["intent"]["name"] != "ask_avoidant_attachment"
+    sentence = parsed("my partner is the opposite of me in every way", ("judge_partner", 0.9))
+    re_read(sentence, "anxious_attachment", "ask_anxious_attachment")
+    assert sentence["intent"]["name"] == "judge_partner"
