@@ -170,6 +170,14 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PRACTICE_FACT_TOPICS = frozenset({"fees", "sliding_scale", "insurance", "free_consultation", "cancellation"})
+# Words a money question never needs and risk is said in: any of them keeps the risk reading
+# ("if i cant afford it i guess ill just disappear").
+_NOT_ONLY_MONEY = re.compile(
+    r"\b(?:die|dying|dead|death|kill\w*|suicid\w*|end\s+(?:it|things|my)|live|living|alive|exist\w*|disappear\w*|"
+    r"gone|point|hurt\w*|harm\w*|hopeless|give\s+up|giving\s+up|go\s+on|anymore|any\s+more|overdos\w*|pills|"
+    r"jump\w*|worth|worthless|burden|better\s+off|done|over|unalive|kms|ctb)\b",
+    re.IGNORECASE,
+)
 # The classifier's reading of the same message, taken when it is one of these.
 _MONEY_INTENTS = frozenset({"ask_fees", "ask_sliding_scale", "ask_insurance", "ask_free_consultation",
                             "ask_cancellation"})
@@ -185,7 +193,7 @@ def money_question_after_a_fact(parse_data: Dict[Text, Any], tracker: Any) -> bo
     intent = (parse_data.get("intent") or {}).get("name")
     text = (parse_data.get("text") or "")
     if (not is_risk_intent(intent) or intent == EMERGENCY or len(text) > 200 or not _MONEY.search(text)
-            or not model_only_nothing_new(parse_data) or crisis_shown(tracker)):
+            or _NOT_ONLY_MONEY.search(text) or not model_only_nothing_new(parse_data) or crisis_shown(tracker)):
         return False
     if not (tracker.get_slot("on_topic") and tracker.get_slot("last_topic") in _PRACTICE_FACT_TOPICS):
         return False

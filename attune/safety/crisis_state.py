@@ -322,6 +322,10 @@ SOMEONE_NEAR = re.compile(
     r"compañer[oa]|hij[oa])\s+(?:vive|est[aá])\s+(?:cerca|al\s+lado|aqu[ií]|en\s+casa|a\s+\d+\s+minutos|en\s+el\s+otro\s+cuarto)",
     re.IGNORECASE,
 )
+# Arriving, not already there ("came over"): after one's own abuse, only these count.
+_ARRIVED = re.compile(r"\bcame\s+(?:over|round|around|by|home)\b|\bwith\s+me\s+now\b", re.IGNORECASE)
+_NOT_FAMILY = re.compile(r"^(?:room\s*mate|flat\s*mate|house\s*mate|ra|res\s+(?:advisor|don)|don|neighbou?r|"
+                         r"(?:best\s+)?friend|bestie|mate|buddy)$", re.IGNORECASE)
 # Who hurts people in their own home, most often: not "someone near" after one's own abuse
 # ("my husband is home" then is danger, not help).
 _WHO_MAY_HURT = re.compile(r"^(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|fianc[ée]e?|dad|father|mom|mum|"
@@ -343,6 +347,10 @@ def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
         return None
     who = next((found.group(g) for g in ("near", "near2", "near3", "near4") if found.group(g)), "").lower()
     if own_abuse and _WHO_MAY_HURT.match(who):
+        return None
+    if own_abuse and _ARRIVED.search(found.group(0)) and not _NOT_FAMILY.match(who):
+        # "my uncle came over", after one's own abuse: someone of the family arriving may be
+        # the one hurting them; only a friend, a neighbour or a roommate arriving is help.
         return None
     return who
 

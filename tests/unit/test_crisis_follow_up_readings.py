@@ -926,3 +926,18 @@ def test_asking_for_a_real_person_after_a_crisis_is_asking_for_the_practice():
             "intent": {"name": "confirm_safe", "confidence": 0.8}, "entities": []}
     assert context.wants_the_practice(data, tracker_with("risk_self_harm"))
     assert data["intent"]["name"] == "request_human"
+
+
+@pytest.mark.parametrize("text", ["if i cant afford it i guess ill just disappear",
+                                  "and if i cant pay, whats the point anymore"])
+def test_a_money_question_with_any_word_risk_is_said_in_keeps_its_risk_reading(text):
+    data = read_as_suicide(text, then="ask_sliding_scale")
+    assert not context.money_question_after_a_fact(data, _after_a_fact("fees", "ask_fees"))
+    assert data["intent"]["name"] == "risk_suicide"
+
+
+def test_after_ones_own_abuse_a_relative_arriving_is_not_someone_near():
+    from attune.safety.crisis_state import someone_near
+
+    assert someone_near("my uncle came over", own_abuse=True) is None
+    assert someone_near("my neighbour came over", own_abuse=True) == "neighbour"
