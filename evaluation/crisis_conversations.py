@@ -246,7 +246,8 @@ def run_set(name: str, conversations: Sequence[Conversation], url: str, checker:
                 visible = checker.help_visible(text, payloads)
                 report.help_visible.add(visible)
                 ok &= visible
-            clean = not judging_phrases(said_by_assistant(text, turn.visitor))
+            clean = not judging_phrases(said_by_assistant(
+                text, [t.visitor for t in conversation.turns[:index + 1]]))
             report.no_judging.add(clean)
             ok &= clean
             report.turns.add(ok)

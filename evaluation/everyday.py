@@ -174,10 +174,15 @@ _FOLLOW_UP = re.compile(r"^utter_follow_up_\w+?__(\w+)$")
 _GENERAL_FOLLOW_UP = re.compile(r"^utter_follow_up_[a-z_]+$")
 
 
-def said_by_assistant(reply: str, visitor: str) -> str:
+def said_by_assistant(reply: str, visitor: Union[str, Sequence[str]]) -> str:
     """A reply without the visitor's own words quoted back in it (the reflection says "You
-    wrote: “i get clingy...”"): judging words are counted in what the assistant says."""
-    return reply.replace(visitor.strip(), " ") if visitor.strip() else reply
+    wrote: “i get clingy...”", and its summary quotes every answer given so far): judging
+    words are counted in what the assistant says. `visitor`: this message, or every message
+    of the conversation so far."""
+    for said in ([visitor] if isinstance(visitor, str) else list(visitor)):
+        if said.strip():
+            reply = reply.replace(said.strip(), " ")
+    return reply
 
 @dataclass
 class Observed:
@@ -315,7 +320,9 @@ def run_set(name: str, items: Sequence[Item], url: str, database: Path, show: bo
         sender = uuid.uuid4().hex
         turns = item.turns if isinstance(item, Conversation) else [item]
         passed = True
+        written: List[str] = []
         for turn in turns:
+            written.append(turn.text)
             replies = send(url, sender, turn.text, f"198.51.100.{n % 250}")
             observed = observe(database, sender)
             observed.payloads += [str(b.get("payload")) for r in replies for b in r.get("buttons") or []]
@@ -324,7 +331,7 @@ def run_set(name: str, items: Sequence[Item], url: str, database: Path, show: bo
             report.by_tag.setdefault(turn.expect, Rate()).add(ok)
             if isinstance(item, Conversation):
                 text = "\n".join(str(r.get("text") or "") for r in replies)
-                judged = judging_phrases(said_by_assistant(text, turn.text))
+                judged = judging_phrases(said_by_assistant(text, written))
                 report.no_judging.add(not judged)
                 report.judging_words += len(judged)
                 report.grades += [reading_grade(str(r["text"])) for r in replies if r.get("text")]

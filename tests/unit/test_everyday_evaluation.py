@@ -108,3 +108,16 @@ def test_the_visitors_own_words_quoted_back_are_not_the_assistants_judging_words
     assert judging_phrases(reply) and not judging_phrases(said_by_assistant(reply, visitor))
     # The assistant's own word still counts.
     assert judging_phrases(said_by_assistant("That sounds clingy.", "i text him a lot"))
+
+
+def test_the_exercise_summary_quoting_earlier_answers_is_not_the_assistants_judging_words():
+    # Writer J: the summary quoted an answer given two turns before ("It may protect me from
+    # being seen as weak"), and was counted as the assistant's judging word.
+    from attune.style import judging_phrases
+    from evaluation.everyday import said_by_assistant
+
+    earlier = "It may protect me from being seen as weak."
+    summary = f"• What it might protect: “{earlier}”\\n• Meeting it with curiosity:"
+    assert judging_phrases(summary)
+    assert not judging_phrases(said_by_assistant(summary, ["hello", earlier, "ok"]))
+    assert judging_phrases(said_by_assistant("That sounds weak of you.", ["hello", earlier]))
