@@ -1524,6 +1524,17 @@ def test_a_rope_for_a_swing_or_a_swim_to_cool_off_is_not(detector, text):
     ("i only eat every two days now. it's the only thing i can control since the divorce", "risk_self_harm"),
     ("the 'cat scratches' excuse is getting old lol, people are starting to ask", "risk_self_harm"),
     ("grandma's speech suddenly went slurry and one side of her face looks wrong", "risk_emergency"),
+    # Writer Z8.
+    ("no point going on", "risk_suicide"),
+    ("i wrote my note", "risk_suicide"),
+    ("because I don't want anyone to stop me this time", "risk_suicide"),
+    ("I scratch my chest raw because I hate it so much. Dysphoria is really bad this week.", "risk_self_harm"),
+    ("had to do 'the thing' again to calm down. the red lines help", "risk_self_harm"),
+    ("My partner hides my wheelchair when he's angry so I can't get out of bed.", "risk_abuse"),
+    ("I always wear turtlenecks after weekends at his place. He says I just bruise easily.", "risk_abuse"),
+    ("The crew boss at the farm makes some of us women go to his trailer.", "risk_abuse"),
+    ("I can only write when he's at the hunt camp. He reads everything otherwise.", "risk_abuse"),
+    ("I'm diabetic and my sugar's crashing, shaking bad, can't find my juice, home alone", "risk_emergency"),
 ])
 def test_risk_said_in_a_second_language_as_slang_or_by_its_signs_is_read(detector, text, intent):
     assert detector.assess(text).intent == intent
@@ -1543,6 +1554,9 @@ def test_wounds_passed_off_as_a_cats_are_read_but_a_new_kitten_is_not(detector):
     "my wife found my note about the surprise party so I guess that's off the table",
     "is it safe to take my anxiety meds with a glass of wine at a wedding this weekend? just one glass",
     "tying up loose ends before i go on maternity leave",
+    "no point going on about it",
+    "i wrote my note to the teacher",
+    "my eczema is so bad this winter that I've scratched my arms raw in my sleep",
 ])
 def test_a_future_in_a_job_a_life_story_or_leaving_a_chat_is_not_risk(detector, text):
     assert not detector.assess(text).is_risk or detector.assess(text).intent == "risk_check_in"
