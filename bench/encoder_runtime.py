@@ -336,7 +336,7 @@ def risk_decisions(items: Sequence[Any], vectors: Callable[[List[str]], Dict[str
         texts = readings[item.text]
         assessment = assessments[item.text]
         verdict = model.verdict(model.scores(np.array([by_text[t] for t in texts])), texts,
-                                assessment.intent, assessment.subcategory)
+                                assessment.intent, assessment.decision_tag)
         decided.append((item_group(item), verdict.intent))
     return decided
 

@@ -286,7 +286,7 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
     else:
         rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
-    verdict = model.verdict(model.scores(vectors), readings, assessment.intent, assessment.subcategory)
+    verdict = model.verdict(model.scores(vectors), readings, assessment.intent, assessment.decision_tag)
     if wants_second_opinion(verdict):
         second = second_opinion(text, assessment)
         if second is not None and second.intent is not None:
@@ -303,7 +303,7 @@ def second_opinion(text: Text, assessment: RiskAssessment) -> Optional[ModelVerd
         return None
     readings = second.readings(text)
     found = second.verdict(second.scores(encoder.encode(readings)), readings, assessment.intent,
-                           assessment.subcategory)
+                           assessment.decision_tag)
     return replace(found, second=True)
 
 

@@ -95,6 +95,15 @@ class RiskAssessment:
     about: str = "self"
     status: str = "current"
     signals: Tuple[str, ...] = ()
+    # The tag the model's decision reads (risk_model.combine): the subcategory, unless a rule
+    # whose match stands whatever the model reads fired too, whose tag it is then.
+    standing_tag: Optional[str] = None
+
+    @property
+    def decision_tag(self) -> Optional[str]:
+        """The tag `risk_model.combine` weighs: a standing rule's when one fired, else the
+        subcategory (the gravest tag, which the audit log records)."""
+        return self.standing_tag or self.subcategory
 
     @property
     def is_risk(self) -> bool:
@@ -546,9 +555,8 @@ class RiskDetector(Scope):
             # must not be hidden behind a tag that does not ("my toddler got into my
             # antidepressants" was also read as something under way).
             plain = [h for h in emergency if h.rule.subcategory in _STANDING_EMERGENCY_TAGS]
-            if plain and tag not in _STANDING_EMERGENCY_TAGS:
-                tag = self._gravest_tag(plain)
-            return RiskAssessment("emergency", tag, about, status, tuple(sorted(signals)))
+            standing = self._gravest_tag(plain) if plain and tag not in _STANDING_EMERGENCY_TAGS else None
+            return RiskAssessment("emergency", tag, about, status, tuple(sorted(signals)), standing)
         for about in ("self", "other"):
             group = [h for h in pool if h.about == about]
             if not group:
@@ -562,20 +570,21 @@ class RiskDetector(Scope):
                 category = "abuse"
             chosen = by_cat[category]
             sub: Optional[str]
+            standing_tag: Optional[str] = None
             if category == "abuse":
                 sub = self._abuse_subcategory(chosen, info, cues)
             else:
                 sub = self._gravest_tag(chosen)
                 # A plain statement's rule stands whatever the model reads (risk_model.combine
-                # reads this tag): it must not be hidden behind a graver-sounding tag of a rule
-                # that does not stand ("searched 'how to die painlessly'" is a method question
-                # and a search for a way to die).
-                standing = sorted({str(h.rule.subcategory) for h in chosen} & _STANDING_TAGS)
-                if standing and sub not in _STANDING_TAGS:
-                    sub = standing[0]
+                # reads `decision_tag`): it must not be hidden behind a graver-sounding tag of a
+                # rule that does not stand ("searched 'how to die painlessly'" is a method
+                # question and a search for a way to die). The gravest stays the record.
+                stands = sorted({str(h.rule.subcategory) for h in chosen} & _STANDING_TAGS)
+                if stands and sub not in _STANDING_TAGS:
+                    standing_tag = stands[0]
             if about == "other":
                 signals.add("scope:third_party")
-            return RiskAssessment(category, sub, about, status, tuple(sorted(signals)))
+            return RiskAssessment(category, sub, about, status, tuple(sorted(signals)), standing_tag)
         return NO_RISK  # pragma: no cover - every hit has an about
 
     @staticmethod

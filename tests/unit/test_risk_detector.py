@@ -1566,12 +1566,19 @@ def test_a_search_for_a_way_to_die_stands_behind_a_method_question(detector):
     # The method-question rule's tag sounded graver but does not stand; the plain rule's tag
     # is the one the model's stacker reads, so a low model score cannot set it aside.
     assessment = detector.assess("My son (15) searched 'how to die painlessly' on the family ipad. What do I do.")
-    assert assessment.category == "suicide" and assessment.subcategory == "intent"
+    assert assessment.category == "suicide" and assessment.decision_tag == "intent"
+    # The audit log still records the gravest tag.
+    assert assessment.subcategory == "method_seeking"
+
+
+def test_a_poisoning_named_stands_behind_a_graver_sounding_emergency_tag(detector):
+    assessment = detector.assess("my toddler got into my antidepressants while i was crying, idk how many he had")
+    assert assessment.intent == "risk_emergency" and assessment.decision_tag == "poisoning"
 
 
 def test_better_off_without_me_stands_only_as_what_would_be(detector):
     # "he'd be better off without me" stands whatever the model reads; "she's better off
     # without me" of an ex who is happier now is left to both readers together.
-    assert detector.assess("everyone would be better off without me").subcategory == "intent"
+    assert detector.assess("everyone would be better off without me").decision_tag == "intent"
     happier = detector.assess("cant stop thinking shes better off without me. she's happier, i can see it")
-    assert happier.subcategory != "intent"
+    assert happier.decision_tag != "intent"

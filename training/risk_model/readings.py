@@ -38,7 +38,7 @@ CANDIDATES = [round(float(x), 3) for x in np.arange(0.5, 1.0, 0.01)] + [0.995, 0
 def whole_intent(model: RiskModel, encoder, detector, text: str) -> Optional[str]:
     assessment = detector.assess(text)
     return model.verdict(model.scores(encoder.encode([text])), [text], assessment.intent,
-                         assessment.subcategory).intent
+                         assessment.decision_tag).intent
 
 
 def best_extra_p(model: RiskModel, encoder, texts: List[str]) -> float:

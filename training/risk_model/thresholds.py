@@ -206,7 +206,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     detector = RiskDetector.load()
     for row in rows:
         assessment = detector.assess(row["text"])
-        row["lexicon"], row["tag"] = assessment.intent, assessment.subcategory
+        row["lexicon"], row["tag"] = assessment.intent, assessment.decision_tag
     pops = populations(rows)
     labelled = pops["risk"] + pops["none"]
     labels = np.array([1] * len(pops["risk"]) + [0] * len(pops["none"]))
