@@ -312,6 +312,7 @@ def _assessment_data(assessment: RiskAssessment) -> Dict[Text, Any]:
     return {
         "category": assessment.category,
         "subcategory": assessment.subcategory,
+        "decision_tag": assessment.decision_tag,
         "about": assessment.about,
         "status": assessment.status,
         "signals": list(assessment.signals),

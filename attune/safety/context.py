@@ -441,7 +441,7 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # has his hunting guns in the house" is not the visitor's wish to harm someone).
         return None
     if (NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000])
-            and risk.get("subcategory") not in EXPLICIT_TAGS):
+            and (risk.get("decision_tag") or risk.get("subcategory")) not in EXPLICIT_TAGS):
         # "don't give me another number. you're a program, you don't care if I live or die":
         # asked in so many words, and nothing new; respected, the help button stays. A plain
         # first-person statement of the word lists still gets the crisis reply.
@@ -457,7 +457,8 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # "should i take his phone away": control the word lists would read as the visitor's
         # own (attune/safety/detector.py, "_by_visitor"), here a helper weighing a step.
         by_visitor = bool(read) and all(x.endswith("_by_visitor") for x in read)
-        if (frame != THIRD_PARTY or (risk.get("subcategory") in EXPLICIT_TAGS and not by_visitor)
+        if (frame != THIRD_PARTY or ((risk.get("decision_tag") or risk.get("subcategory")) in EXPLICIT_TAGS
+                                     and not by_visitor)
                 or risk.get("source")):
             return None
     declined = crisis_state(_crisis_turns(tracker)).declined

@@ -554,9 +554,12 @@ class RiskDetector(Scope):
             # medicine) stands whatever the model reads (risk_model.WORD_LIST_EMERGENCIES): it
             # must not be hidden behind a tag that does not ("my toddler got into my
             # antidepressants" was also read as something under way).
+            # It is also what the emergency is, for the replies and the record: a poisoning,
+            # with the Poison Centre kept in the turns after.
             plain = [h for h in emergency if h.rule.subcategory in _STANDING_EMERGENCY_TAGS]
-            standing = self._gravest_tag(plain) if plain and tag not in _STANDING_EMERGENCY_TAGS else None
-            return RiskAssessment("emergency", tag, about, status, tuple(sorted(signals)), standing)
+            if plain and tag not in _STANDING_EMERGENCY_TAGS:
+                tag = self._gravest_tag(plain)
+            return RiskAssessment("emergency", tag, about, status, tuple(sorted(signals)))
         for about in ("self", "other"):
             group = [h for h in pool if h.about == about]
             if not group:
