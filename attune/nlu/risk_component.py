@@ -288,7 +288,11 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
     verdict = model.verdict(model.scores(vectors), readings, assessment.intent, assessment.decision_tag)
     if wants_second_opinion(verdict):
-        second = second_opinion(text, assessment)
+        try:
+            second = second_opinion(text, assessment)
+        except Exception:  # noqa: BLE001 - the first model's verdict stands if the second fails
+            logger.exception("The second opinion failed on a message; the first model's verdict stands.")
+            second = None
         if second is not None and second.intent is not None:
             return second
     return verdict

@@ -1095,3 +1095,17 @@ def test_the_second_opinion_answers_what_the_first_was_unsure_of_and_only_adds()
     found = second_opinion(text, shared_detector().assess(text))
     assert found is not None and found.second and found.intent == "risk_self_harm"
     assert found.as_data()["second_opinion"] is True
+
+
+def test_a_failing_second_opinion_leaves_the_first_models_verdict(monkeypatch):
+    from attune.nlu import risk_component
+    from attune.safety.detector import shared_detector
+
+    def broken(text, assessment):
+        raise RuntimeError("second opinion unavailable")
+
+    monkeypatch.setattr(risk_component, "second_opinion", broken)
+    text = "i keep a pencil sharpener blade in my phone case for bad days"
+    message = SimpleNamespace(get=lambda key, default=None: None)
+    verdict = risk_component.model_verdict(shared_risk_model(), message, text, shared_detector().assess(text))
+    assert verdict is not None and not verdict.second
