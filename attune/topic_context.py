@@ -163,7 +163,7 @@ def re_read(parse_data: Dict[str, Any], topic: Optional[str], previous_intent: O
         return False
     if not answered_on(topic, previous_intent):
         topic = None  # only a topic the last reply offered can be taken up
-    if topic in OPPOSITE_TOPIC and OPPOSITE.match(text):
+    if topic in OPPOSITE_TOPIC and len(text) <= OPPOSITE_MAX_CHARS and OPPOSITE.match(text):
         # "and the opposite?" after the anxious pattern: the avoidant one (writer I).
         _set_intent(parse_data, OPPOSITE_TOPIC[topic], topic)
         return True
@@ -178,9 +178,12 @@ def re_read(parse_data: Dict[str, Any], topic: Optional[str], previous_intent: O
 
 # "and the opposite?", "what about the other one", said alone right after one of the two
 # patterns that mirror each other: the other.
-OPPOSITE = re.compile(r"^\W*(?:(?:and|so|ok|okay|what\s+about|how\s+about|whats|what'?s|and\s+what\s+about)\s+)*"
-                      r"(?:the\s+)?(?:opposite|other\s+one|other\s+(?:kind|type|pattern|style)|reverse)\W*$",
+# Each lead-in word can be read one way only, at most three of them, on a short message: a
+# pattern with overlapping choices under a repeat takes exponential time on "whats whats ...".
+OPPOSITE = re.compile(r"^\W{0,3}(?:(?:and|so|ok|okay|what'?s|how|what)\s+(?:about\s+)?){0,3}"
+                      r"(?:the\s+)?(?:opposite|other\s+one|other\s+(?:kind|type|pattern|style)|reverse)\W{0,3}$",
                       re.IGNORECASE)
+OPPOSITE_MAX_CHARS = 60
 OPPOSITE_TOPIC = {"anxious_attachment": "ask_avoidant_attachment", "avoidant_attachment": "ask_anxious_attachment"}
 
 

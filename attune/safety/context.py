@@ -1612,14 +1612,12 @@ def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     frame = helping_frame(tracker)
     if frame not in _NEAR_FRAMES or not someone_near(parse_data.get("text") or "", own_abuse_told(tracker)):
         return False
-    if ((parse_data.get("intent") or {}).get("name") == "request_callback"
-            and not _ASKS_TO_BE_CALLED.search((parse_data.get("text") or "")[:200])):
+    keep = _NEXT_STEP_KEEP | {SHARE_LOCATION}
+    if not _ASKS_TO_BE_CALLED.search((parse_data.get("text") or "")[:200]):
         # "my friend lives near. i could call her" (writer AB) was read as a call-back request:
         # the form started. Calling a friend is the next step, not the practice's call-back.
-        set_intent(parse_data, "ask_next_step")
-        return True
-    return _re_read(parse_data, tracker, SOMEONE_NEAR, "ask_next_step", over_model=True, limit=200,
-                    keep=_NEXT_STEP_KEEP | {SHARE_LOCATION})
+        keep = keep - {"request_callback"}
+    return _re_read(parse_data, tracker, SOMEONE_NEAR, "ask_next_step", over_model=True, limit=200, keep=keep)
 
 
 # A helper saying the same is true of them: "honestly ive felt like that too sometimes", "i

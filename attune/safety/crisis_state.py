@@ -358,8 +358,10 @@ def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
 # Lines said to be for women only, or a line asked for men: "those lines are for women tho",
 # "is there anything for guys", "im a man, who do i even call".
 LINES_FOR_WOMEN = re.compile(
-    r"\b(?:lines?|numbers?|they|those|these|them|that|it|shelters?|places?)\s*(?:are|r|is|'re|re|s|'s)?\s*"
-    r"(?:only|just|all|mostly)?\s*for\s+(?:women|woman|girls|females?|ladies|wives)\b"
+    # One run of spaces between any two words (adjacent optional runs would be tried in every
+    # split: cubic time on a long run of spaces).
+    r"\b(?:lines?|numbers?|they|those|these|them|that|thats|theyre|it|its|shelters?|places?)(?:\s+|(?='))(?:(?:are|r|is|'re|re|s|'s)\s+)?"
+    r"(?:(?:only|just|all|mostly)\s+)?for\s+(?:women|woman|girls|females?|ladies|wives)\b"
     r"|\b(?:anything|anyone|any\s+lines?|a\s+line|lines?|numbers?|help|somewhere|someone)\s+for\s+"
     r"(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b",
     re.IGNORECASE,

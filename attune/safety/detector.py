@@ -31,6 +31,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
+from attune.safety.risk_model import EXPLICIT_TAGS, WORD_LIST_EMERGENCIES
 from attune.safety.lexicon import (
     ABUSE_SUBCATEGORIES,
     CATEGORIES,
@@ -71,10 +72,10 @@ _SEVERITY = ("suicide", "harm_others", "self_harm", "abuse")
 _TAG_PRIORITY = ("medical_now", "means_ready", "in_progress", "overdose", "unresponsive", "poisoning",
                  "method_seeking", "method", "plan", "intent", "explicit", "violence", "medical", "veiled",
                  "passive", "indirect", "slang", "distress", "reassurance")
-# The tags of rules whose match stands whatever the model reads (risk_model.EXPLICIT_TAGS).
-_STANDING_TAGS = frozenset({"explicit", "intent"})
-# The emergencies' tags that stand as one whatever the model reads (risk_model.WORD_LIST_EMERGENCIES).
-_STANDING_EMERGENCY_TAGS = frozenset({"overdose", "unresponsive", "poisoning", "medical_now", "means_ready"})
+# The tags of rules whose match stands whatever the model reads, and of the emergencies that
+# stand as one: one definition, the model's decision's (attune/safety/risk_model.py).
+_STANDING_TAGS = EXPLICIT_TAGS
+_STANDING_EMERGENCY_TAGS = WORD_LIST_EMERGENCIES
 _ABUSE_PRIORITY = ("child_abuse", "sexual_violence", "partner_violence", "stalking", "coercive_control")
 
 

@@ -941,3 +941,19 @@ def test_after_ones_own_abuse_a_relative_arriving_is_not_someone_near():
 
     assert someone_near("my uncle came over", own_abuse=True) is None
     assert someone_near("my neighbour came over", own_abuse=True) == "neighbour"
+
+
+@pytest.mark.parametrize("hostile", ["whats " * 400, "and what about " * 150, "it" + " " * 1990 + "x",
+                                     "they " * 400, ""])
+def test_this_sessions_readings_answer_a_hostile_message_like_any_other(hostile):
+    # Repeated lead-in words or a long run of spaces once made two of these patterns try every
+    # way of splitting them (exponential and cubic time): each must simply answer.
+    from attune.topic_context import re_read
+
+    data = {"text": hostile, "intent": {"name": "stop_hotlines", "confidence": 0.7}}
+    assert context.questions_the_lines(data, tracker_with("risk_abuse")) in (True, False)
+    topic = {"text": hostile, "intent": {"name": "ask_more", "confidence": 0.6}, "intent_ranking": []}
+    re_read(topic, "anxious_attachment", "ask_anxious_attachment")
+    assert topic["intent"]["name"] != "ask_avoidant_attachment"
+    money = read_as_suicide(hostile, then="ask_fees")
+    assert not context.money_question_after_a_fact(money, _after_a_fact("fees", "ask_fees"))
