@@ -102,7 +102,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # phone"): the abuse words where the domain has them ("a room with a way out",
             # "I'm glad you're safe... the abuse line can help you plan"), else the emergency's.
             kinds.append("abuse")
-        kinds.append(kind)
+        if not (utter_action == "utter_feeling_calmer" and kind == "emergency"
+                and tracker.get_slot("swallowed") != "yes" and not _engine_named(tracker)):
+            # Easing after danger now with nothing swallowed ("i stepped back. sitting on the
+            # bench by the crossing", writer AG): the general words and line, not the poison
+            # centre's.
+            kinds.append(kind)
         for kind in kinds:
             specific = f"{utter_action}__{kind}"
             if kind and specific in self.responses:
@@ -272,7 +277,15 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "can u just text me tmrw to check": it cannot reach out later; say so, and offer
             # the people who can (a therapist's call-back, a line any time).
             utter_action = CHECK_LATER_REPLY
-        if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS and tracker.get_slot("crisis_kind") != "emergency"
+        if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS | {"utter_next_step"}
+                and tracker.get_slot("swallowed") != "yes"
+                and IT_PUT_AWAY.search((tracker.latest_message.text or "")[:300]) and _means_named_before(tracker)):
+            # "ok. put it in the cabinet and came out" after "im in the bathroom with my razor"
+            # (writer AG): the means just named, put away; said back, not danger again.
+            utter_action = MEANS_AWAY_REPLY
+            named = _means_named_before(tracker)
+            kwargs = {**kwargs, "means_named": MEANS_NAMED.get(named, f"the {named}")}
+        elif (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS and tracker.get_slot("crisis_kind") != "emergency"
                 and tracker.get_slot("swallowed") != "yes"):
             # Not after something swallowed or danger now: there the reply it replaces carries
             # the poison centre or the emergency number.
@@ -358,6 +371,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "my boyfriend just texted me that hes going to end it tonight and now hes not
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
+        if (response is not None and base in ("utter_crisis_abuse", "utter_crisis_suicide", "utter_crisis_third_party")
+                and THREAT_IF_LEAVING.search((tracker.latest_message.text or "")[:1000])):
+            # A partner's threat of suicide if the visitor leaves: the abuse reply, and what to
+            # do about the threat itself.
+            response = await self._append_note(response, "utter_note_threat_if_leaving", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
         repeated = base in (REPEAT_CRISIS_REPLY, QUIET_CRISIS_REPLY)
         if (response is not None and (base in _CRISIS_REPLIES or repeated or base == "utter_region_lines")
@@ -786,6 +805,18 @@ QUIET_CRISIS_REPLY = "utter_crisis_quiet"
 # pills for a while") is answered with that step, whatever the follow-up it was read as.
 MEANS_AWAY_REPLY = "utter_means_away"
 MEANS_PARTLY_AWAY_REPLY = "utter_means_partly_away"
+# A partner's threat of suicide should the visitor leave: "if I leave him he'll kill himself",
+# "she says she'll end it if i go", "threatens to kill himself whenever i talk about leaving".
+# Bounded: fixed words, at most 40 characters between.
+THREAT_IF_LEAVING = re.compile(
+    r"\bif\s+i\s+(?:leave|left|go|went|end\s+it\s+with|break\s+up\s+with|walk\s+out\s+on)\b[^.!?\n]{0,40}?"
+    r"\b(?:he|she|they)\s*(?:'?ll|will|would|'?d|is\s+going\s+to|'?s\s+going\s+to|is\s+gonna|'?s\s+gonna)\s+"
+    r"(?:kill|hurt|harm|end)\s+(?:himself|herself|themselves|themself|it\s+all|his\s+life|her\s+life)\b"
+    r"|\b(?:threaten(?:s|ed|ing)?|says?|said)\s+(?:to\s+|that\s+)?(?:he|she|they)?\s*(?:'?ll|will|would|'?d)?\s*"
+    r"(?:to\s+)?(?:kill|hurt|harm)\s+(?:himself|herself|themselves|themself)\s+(?:if|when|whenever|every\s+time)\s+i\s+"
+    r"(?:leave|go|try\s+to\s+leave|talk\s+about\s+leaving|mention\s+leaving|break\s+up)\b",
+    re.IGNORECASE,
+)
 # A risk message that also asks to book: "can i book a first session", "i need that appointment".
 ASKS_TO_BOOK = re.compile(
     r"\b(?:book|booking|schedule|make|get|need|want)\s+(?:a\s+|an\s+|that\s+|my\s+|the\s+)?(?:first\s+)?"
@@ -852,13 +883,30 @@ _POLICE_FEAR_FOLLOW_UPS = frozenset({"utter_refuse_hospital", "utter_cant_call",
 _MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_safe", "utter_feeling_calmer",
                                     "utter_next_step", "utter_default", "utter_respect_denial", "utter_cant_call",
                                     "utter_refuse_hospital", "utter_stop_hotlines"})
+# The means just named, put away, said with "it": "put it in the cabinet and came out",
+# "locked it in the safe", "gave it to my wife". Bounded: fixed words.
+IT_PUT_AWAY = re.compile(
+    r"\b(?:put|placed|locked|hid|left|gave|handed|threw|tossed|flushed|unloaded)\s+(?:it|them)\s+"
+    r"(?:back\s+)?(?:in|into|away|up|out|to|down\s+the)\b",
+    re.IGNORECASE,
+)
+
+
+def _means_named_before(tracker: DialogueStateTracker) -> Text:
+    """The means the visitor's message before this one named (entity `means`), or ""."""
+    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)]
+    if len(said) < 2:
+        return ""
+    return next((str(e.get("value")) for e in said[-2].entities or [] if e.get("entity") == "means"), "")
+
+
 MEANS_NAMED = {"gun": "the guns", "pills": "the pills", "knife": "the knives", "blade": "the blades",
                "razor": "the razors", "weapon": "the weapons"}
 # The replies that show lines, so may add the ones the visitor's situation calls for.
 _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_step", "utter_not_safe", HOPELESS_REPLY,
                                     "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",
                                     "utter_region_lines", "utter_lines_did_not_help", "utter_help_on_the_way",
-                                    REPEAT_CRISIS_REPLY}
+                                    REPEAT_CRISIS_REPLY, "utter_thank", "utter_goodbye", "utter_respect_denial"}
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
 # "No more numbers" is not among them: it is answered as asked, with the help button.
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",

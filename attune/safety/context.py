@@ -351,6 +351,11 @@ SELF_UNSAFE = re.compile(
 )
 STOP_HOTLINES = "stop_hotlines"
 REFUSE_HOSPITAL = "refuse_hospital"
+# What a refusal of care names: the hospital, the ambulance, a doctor, the police, calling.
+_CARE_WORDS = re.compile(r"\b(?:hospital|er|a&e|emerg\w*|ambulance|paramedics?|911|9-1-1|999|112|000|doctors?|dr|"
+                         r"clinic|police|cops|treatment|checked|urgent\s+care|help|call\w*|phone|ring|go\s+in|"
+                         r"nurse|poison|hôpital|hopital|médecin|medecin|ambulancia|m[ée]dico|doctora?)\b",
+                         re.IGNORECASE)
 # A message about the lines themselves: "stop with the hotlines", "no more numbers please".
 _NAMES_THE_LINES = re.compile(r"\b(?:numbers?|hotlines?|helplines?|lines?|crisis|9-?8-?8|samaritans|lifeline|"
                               r"calls?|calling|phone|ring|text(?:ing)?|resources|links?)\b", re.IGNORECASE)
@@ -476,6 +481,15 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
     if (follow_up and follow_up.get("name") == "not_safe" and frame == THIRD_PARTY
             and not SELF_UNSAFE.search(text)):
         follow_up = None
+    # Over a risk reading the classifier's follow-up must be said in some word of its own:
+    # "hes already posting with another girl. its been 4 days" (writer AF, after "no more
+    # numbers") is not "I'm not safe" (it got the emergency list), and "baby's been screaming
+    # [...] i just want to walk out to the road and keep going" is no refusal of a hospital
+    # ("That's your choice").
+    if follow_up and follow_up.get("name") == "not_safe" and not _SAFETY_WORDS.search(text):
+        follow_up = None
+    if follow_up and follow_up.get("name") == REFUSE_HOSPITAL and not _CARE_WORDS.search(text):
+        follow_up = None
     if (follow_up and follow_up.get("name") in FOLLOW_UPS_WITH_HELP
             and float(follow_up.get("confidence") or 0.0) >= FOLLOW_UP_MIN
             and not (declined and follow_up.get("name") in _LINES_ONLY_UNDECLINED)
@@ -555,13 +569,17 @@ def says_where_they_are(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """In a helper's conversation, "i think shes in ohio?" or "He lives in Leeds, I'm in
     Toronto" names where the person at risk is: that place's lines are the ones to pass on, so
     the message's place is theirs (over the visitor's own, said in the same message), and a
-    vaguer reading of it becomes saying where. Not over a risk reading. Returns whether it did."""
+    vaguer reading of it becomes saying where. Not over a risk reading. Also in the helper's
+    first message ("my best friend in halifax just texted me goodbye"). Returns whether it did."""
     from attune.safety.regions import find_their_place
 
     text = (parse_data.get("text") or "")[:300]
-    if text.startswith("/") or getattr(tracker, "active_loop_name", None) or not crisis_shown(tracker):
+    if text.startswith("/") or getattr(tracker, "active_loop_name", None):
         return False
-    if helping_frame(tracker) != THIRD_PARTY:
+    # The helper's first message may name it: "my brother in florida just called me drunk
+    # saying hes going to end it tonight" (writer AF) got Ontario's lines.
+    first = (not crisis_shown(tracker) and (parse_data.get("intent") or {}).get("name") == THIRD_PARTY)
+    if not first and (not crisis_shown(tracker) or helping_frame(tracker) != THIRD_PARTY):
         return False
     place = find_their_place(_registry(), text)
     if place is None:
@@ -890,7 +908,11 @@ PLAN_READY = re.compile(
     r"(?:tonight|tomorrow|later|this\s+weekend)\b"
     # "yesterday i bought what i need. it is in my room" (not "what i need for dinner").
     r"|\b(?:bought|got|picked\s+up|ordered)\s+(?:what|everything|all|the\s+stuff)\s+i\s+need(?:ed)?\b"
-    r"(?!\s+(?:for|to\s+make)\s+(?:the|my|a|an|school|work|dinner|class|lunch|breakfast|supper|it)\b)",
+    r"(?!\s+(?:for|to\s+make)\s+(?:the|my|a|an|school|work|dinner|class|lunch|breakfast|supper|it)\b)"
+    # A letter left for after: "i wrote her a letter already, its in the glovebox for after"
+    # (writer AF, after "no more numbers").
+    r"|\b(?:wrote|written|left|finished)\s+(?:\w+\s+){0,3}?(?:letters?|notes?)\b[^.!?\n]{0,60}?"
+    r"\bfor\s+(?:after|afterwards|when\s+i'?m\s+gone)\b",
     re.IGNORECASE,
 )
 
@@ -902,8 +924,14 @@ def says_plan_ready(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     Returns whether it changed the intent."""
     frame = last_crisis(tracker)
     # Also over the model's own reading of it as the same risk again, which would get the short
-    # reply (no numbers, once declined): a plan made ready is new.
-    if frame not in _SELF_KINDS or not _re_read(parse_data, tracker, PLAN_READY, frame, limit=500, over_model=True):
+    # reply (no numbers, once declined): a plan made ready is new. And over the word lists'
+    # reading of it as that risk ("i wrote her a letter [...] for after"): new all the same.
+    if frame not in _SELF_KINDS:
+        return False
+    current = (parse_data.get("intent") or {}).get("name")
+    said_again = (current == frame and not getattr(tracker, "active_loop_name", None)
+                  and bool(PLAN_READY.search((parse_data.get("text") or "")[:500])))
+    if not said_again and not _re_read(parse_data, tracker, PLAN_READY, frame, limit=500, over_model=True):
         return False
     text = parse_data.get("text") or ""
     parse_data["entities"] = list(parse_data.get("entities") or []) + [
@@ -1325,6 +1353,18 @@ _NOT_CALMER = re.compile(
     r"|\?|\b(?:could|can|would|will)\s+(?:i|you|we)\b|\bhow\s+(?:do|can|should)\s+i\b|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
     re.IGNORECASE,
 )
+# The step taken after the fear of hurting someone (a child in one's care, most often): "ok shes
+# in her crib. im in the kitchen" (writer AF), "put him down and went outside". Read only in a
+# conversation about harming someone: elsewhere "im outside on the balcony" is no easing.
+STEPPED_AWAY = re.compile(
+    r"\b(?:she'?s|shes|he'?s|hes|she\s+is|he\s+is|they'?re|(?:the\s+)?baby'?s|(?:the\s+)?baby\s+is)\s+"
+    r"(?:now\s+|safe\s+|down\s+)?(?:in|down\s+in)\s+(?:her|his|the|their)\s+(?:crib|cot|bassinet|playpen|bed)\b"
+    r"|\b(?:put|laid|lay|placed|set)\s+(?:her|him|them|the\s+baby|my\s+baby)\s+down\b"
+    r"|\bi\s*(?:'?m|\s+am)\s+(?:now\s+)?in\s+(?:the\s+)?(?:kitchen|other\s+room|next\s+room|hall(?:way)?|bathroom|"
+    r"living\s+room|garden|yard|backyard)\b"
+    r"|\b(?:stepped|went|walked)\s+(?:out(?:side)?|away|into\s+(?:the\s+)?(?:other|next)\s+room)\b",
+    re.IGNORECASE,
+)
 FEELING_CALMER = "feeling_calmer"
 # What easing in so many words is read over, besides the model's own risk readings: a reading
 # the classifier is unsure of ("i feel ok right now maybe i overreacted" after something
@@ -1353,10 +1393,11 @@ def says_things_calmer(parse_data: Dict[Text, Any], tracker: Any) -> bool:
         return False
     if getattr(tracker, "active_loop_name", None) or len(text.split()) > CALMER_MAX_WORDS:
         return False
-    found = CALMER.search(text)
+    frame = helping_frame(tracker)
+    found = CALMER.search(text) or (STEPPED_AWAY.search(text) if frame == "risk_harm_others" else None)
     if not found or _NOT_CALMER.search(text) or not crisis_shown(tracker):
         return False
-    if found.group("asleep") and (helping_frame(tracker) in (EMERGENCY, None) or _swallowed_said(tracker)):
+    if found.re is CALMER and found.group("asleep") and (frame in (EMERGENCY, None) or _swallowed_said(tracker)):
         return False
     if own_abuse_told(tracker) and ABUSER_GONE.search(text):
         return False  # "hes asleep" after her own abuse: a window for the next step (says_abuser_gone)

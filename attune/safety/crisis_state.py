@@ -224,11 +224,14 @@ WILL_NOT_CALL = re.compile(
 # numbers", "please don't give me numbers, I know every number", "I don't want any more
 # telephone numbers today" (attune/safety/context.py).
 NO_MORE_NUMBERS = re.compile(
-    # Not "there is no hotline here", "I have no numbers saved".
+    # Not "there is no hotline here", "I have no numbers saved". "Please don't give me those
+    # telephone numbers again. I have heard them from the doctor already." (writer AF)
     r"(?<!\bhave\s)(?<!\bgot\s)(?<!\bis\s)(?<!\bare\s)(?<!\bthere's\s)(?<!\btheres\s)\b(?:no|stop(?:\s+sending|\s+with|\s+giving)?|quit(?:\s+sending|\s+with|\s+giving)?|enough(?:\s+with)?|without|don'?t\s+(?:give|send)(?:\s+me)?|"
     r"do\s+not\s+(?:give|send)(?:\s+me)?|not\s+looking\s+for|(?:don'?t|dont|do\s+not)\s+(?:want|need)|"
     r"(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:no|any)\s+more)"
-    r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+)?(?:tele)?(?:phone\s+)?"
+    r"\s+(?:me\s+)?(?:any\s+)?(?:more\s+|another\s+|the\s+|your\s+|a\s+|no\s+|those\s+|these\s+|that\s+|all\s+(?:the|those|these)\s+)?"
+    # "dont send me a fucking number" (writer AG).
+    r"(?:(?:fucking|fuckin|freaking|effing|damn|goddamn|bloody|stupid)\s+)?(?:tele)?(?:phone\s+)?"
     r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)"
     # "I would be grateful if you did not give me telephone numbers. I have them." (writer AE)
     r"|\bif\s+you\s+(?:did\s+not|didn'?t|would\s+not|wouldn'?t|could\s+not|couldn'?t)\s+(?:give|send)\s+(?:me\s+)?"
@@ -303,7 +306,7 @@ SOMEONE_NEAR = re.compile(
     # "my brother lives in cornwall 20 min from here".
     r"(?:(?:in|at|on|over\s+in|out\s+in)\s+[a-z.' -]{2,25}?\s+(?=(?:like\s+|about\s+|only\s+)?\d))?"
     r"(?:just\s+|right\s+|still\s+|only\s+|already\s+)?"
-    r"(?:home\b|at\s+home\b|here\b|awake\b|up\s+still\b|in\s+the\s+(?:next|other|living|front|spare)\s+room\b|"
+    r"(?:home\b|at\s+home\b|here\b|awake\b|up\s+still\b|in\s+(?:the\s+)?(?:next|other|living|front|spare)\s+room\b|"
     r"in\s+the\s+kitchen\b|upstairs\b|downstairs\b|down\s+the\s+(?:hall|street|road|block)\b|next\s+door\b|"
     r"across\s+the\s+(?:hall|street|road)\b|nearby\b|near(?:\s+(?:by|here|me))?\b(?!\s+[a-z])|close\s+by\b|close\b|around\s+the\s+corner\b|"
     r"(?:like\s+|about\s+|only\s+)?(?:\d+|a\s+few|five|ten|two|twenty)\s+(?:min|mins|minutes|blocks?|doors?)\s+"
@@ -363,7 +366,10 @@ LINES_FOR_WOMEN = re.compile(
     r"\b(?:lines?|numbers?|they|those|these|them|that|thats|theyre|it|its|shelters?|places?)(?:\s+|(?='))(?:(?:are|r|is|'re|re|s|'s)\s+)?"
     r"(?:(?:only|just|all|mostly)\s+)?for\s+(?:women|woman|girls|females?|ladies|wives)\b"
     r"|\b(?:anything|anyone|any\s+lines?|a\s+line|lines?|numbers?|help|somewhere|someone)\s+for\s+"
-    r"(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b",
+    r"(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b"
+    # "are those lines even for guys" (writer AG).
+    r"|\b(?:lines?|numbers?|they|those|these|them|it|shelters?)\s+(?:(?:are|r|is)\s+)?(?:even|also|really|actually)\s+"
+    r"for\s+(?:men|guys|males?|a\s+man|a\s+guy|dudes|husbands)\b",
     re.IGNORECASE,
 )
 

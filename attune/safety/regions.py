@@ -126,6 +126,22 @@ UNCOVERED_PLACES = frozenset({
     "munich", "frankfurt", "hamburg", "lyon", "marseille",
     "joburg", "jozi", "durban", "pretoria", "soweto", "tijuana", "cancún", "cancun",
     "seville", "sevilla", "valencia spain",
+    # Every other country, as people name them (writer AG: "a small town in kyrgyzstan"). Not
+    # the ones that are also first names or states ("chad", "jordan", "georgia").
+    "afghanistan", "albania", "algeria", "andorra", "angola", "antigua", "armenia", "azerbaijan", "bahamas",
+    "bahrain", "barbados", "belarus", "belize", "benin", "bhutan", "bolivia", "bosnia", "botswana", "brunei",
+    "bulgaria", "burkina faso", "burundi", "cambodia", "cameroon", "cape verde", "costa rica", "croatia", "cuba",
+    "cyprus", "czechia", "czech republic", "congo", "djibouti", "dominican republic", "ecuador", "el salvador",
+    "eritrea", "estonia", "eswatini", "ethiopia", "fiji", "gabon", "gambia", "grenada", "guatemala", "guyana",
+    "haiti", "honduras", "hungary", "iceland", "ivory coast", "côte d'ivoire", "kazakhstan", "kosovo", "kuwait",
+    "kyrgyzstan", "laos", "latvia", "lesotho", "liberia", "libya", "liechtenstein", "lithuania", "luxembourg",
+    "madagascar", "malawi", "maldives", "mali", "malta", "mauritania", "mauritius", "moldova", "monaco",
+    "mongolia", "montenegro", "morocco", "mozambique", "myanmar", "namibia", "nicaragua", "north macedonia",
+    "oman", "panama", "papua new guinea", "paraguay", "romania", "rwanda", "samoa", "senegal", "serbia",
+    "seychelles", "sierra leone", "slovakia", "slovenia", "somalia", "sudan", "south sudan", "suriname", "syria",
+    "tajikistan", "tanzania", "togo", "tonga", "tunisia", "turkmenistan", "uganda", "uruguay", "uzbekistan",
+    "venezuela", "yemen", "zambia", "zimbabwe", "bermuda", "barbade", "marruecos", "marocco", "maroc",
+    "algérie", "tunisie", "sénégal", "haïti", "bishkek", "almaty", "tashkent",
 })
 # Where a visitor places themselves: the place follows one of these.
 _SELF_PLACED = re.compile(
@@ -138,6 +154,8 @@ _SELF_PLACED = re.compile(
     r"on (?:vacation|holiday|holidays|a trip|a work trip)|away|stuck|"
     r"(?:i'?m|im|i am)\s+\d{1,2}(?:\s*(?:yo|years old))?\s+and|"
     r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
+    # Going back there soon: "vuelvo a Monterrey el domingo" (writer AG).
+    r"(?:going|heading|flying|moving)\s+back|vuelvo|regreso|je\s+rentre|"
     r"nous (?:sommes|vivons)|\w+\s+and\s+i\s+live|me\s+and\s+(?:my\s+)?\w+\s+live)"
     r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?:(?P<prep>in|at|from|to|en|au|à|a)\b)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
@@ -409,7 +427,12 @@ _THEIR_PLACE = re.compile(
     r"(?:(?:still|now|currently|actually|probably|i\s+think|apparently|just)\s+)?"
     r"(?:is\s+|are\s+|was\s+|'s\s+|'re\s+)?(?:lives?|living|stays?|staying|moved|went\s+back|is\s+back|back|based|"
     r"studying|working|works)?\s*(?:out\s+|over\s+|down\s+|up\s+|back\s+)?(?:in|near|to)\s+"
-    r"(?P<place>[^\d.,!?;:()\n]{2,40})",
+    r"(?P<place>[^\d.,!?;:()\n]{2,40})"
+    # A few words between: "my mother is 84 and lives in montreal" (writer AF).
+    r"|\bmy\s+(?:\w+\s+)?(?:friend|mate|buddy|bf|gf|boyfriend|girlfriend|partner|husband|wife|dad|father|mum|mom|"
+    r"mother|brother|sister|son|daughter|cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nan|roommate|"
+    r"flatmate|ex|colleague|coworker)\s+(?:[\w']+\s+){1,4}?(?:lives|living|stays|staying|is\s+based|works)\s+"
+    r"(?:in|near)\s+(?P<place2>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
 
@@ -418,7 +441,7 @@ def find_their_place(registry: Registry, text: str) -> Optional[Place]:
     """The place a message says someone else is in ("i think shes in ohio?"), or None. Only a
     place the finder knows counts, read as `find_place` reads "in <place>"."""
     for match in _THEIR_PLACE.finditer((text or "")[:300]):
-        stretch = _NOT_THERE.split(match.group("place"), maxsplit=1)[0]
+        stretch = _NOT_THERE.split(match.group("place") or match.group("place2"), maxsplit=1)[0]
         found = find_place(registry, "in " + stretch.strip()) if stretch.strip() else None
         if found is not None:
             return found

@@ -70,7 +70,10 @@ _CHILD_WORDS = (r"(?:my|the|our|her|his)\s+(?:little\s+|own\s+)?(?:son|daughter|
 # A baby is always in someone's care; an older child counts when the message is about harming
 # them or about their crying, not when it only mentions them ("she took the kids to her mom's").
 _CHILD_IN_CARE = re.compile(
-    r"\b(?:bab(?:y|ies)|newborn|infant|toddler|b[ée]b[ée]s?|nourrisson|beb[ée]s?)\b"
+    r"\b(?:bab(?:y|ies)|newborn|infant|toddler|b[ée]b[ée]s?|nourrisson|beb[ée]s?|crib|cot|bassinet)\b"
+    # The crying before the urge: "she wont stop crying its been 3 hours [...] i want to
+    # shake her" (writer AF).
+    r"|\b(?:she|he)\s+(?:won'?t|wont|will\s+not)\s+stop\s+(?:crying|screaming)\b(?=.{0,160}?\bshak)"
     r"|\b(?:hurt\w*|harm\w*|hit\w*|shak\w*|slap\w*|throw\w*|smother\w*|drown\w*|strangl\w*|kill\w*|"
     r"lose it (?:with|on)|lash(?:ing)? out at|snap(?:ping)? at|scream\w* at|yell\w* at|do something to)"
     r"\s+(?:\w+\s+){0,2}?" + _CHILD_WORDS + r"\b"

@@ -126,7 +126,11 @@ _YOUNG = re.compile(
     r"|\b(?:my\s+(?:parents|mom|mum|dad|mother|father)\s+grounded\s+me|i'?m\s+grounded|im\s+grounded|got\s+grounded)\b"
     # School said so that only a pupil would say it: "the guys who bully me at school".
     r"|\bbull(?:y|ies|ied|ying)\s+me\s+(?:at|in|after)\s+school\b"
-    r"|\b(?<!teach )(?<!work )in\s+my\s+(?:middle|high|elementary|junior\s+high|secondary)\s+school\b",
+    r"|\b(?<!teach )(?<!work )in\s+my\s+(?:middle|high|elementary|junior\s+high|secondary)\s+school\b"
+    # One's own grade, said of how it is: "grade 10 is hell" (writer AG), "year 9 sucks".
+    r"|(?:^|[.!?,;:]\s*|\n|\blol\.?\s+)(?:grade|year)\s+(?:[5-9]|1[0-2])\s+(?:is|has\s+been|sucks|was)\b"
+    r"|\bwe'?re\s+both\s+in\s+(?:grade\s+(?:[4-9]|1[0-2])|year\s+(?:[7-9]|1[0-3]))\b"
+    r"|\b(?:were|we\s+are)\s+both\s+in\s+grade\s+(?:[4-9]|1[0-2])\b",
     re.IGNORECASE,
 )
 
@@ -170,6 +174,14 @@ _NOW = re.compile(r"\b(?:tonight|right\s+now|rn|today|this\s+(?:evening|morning|
                   # A date chosen: "birthday's in 9 days", "picked a date", "on my birthday".
                   r"|\bin\s+(?:\d{1,2}|a\s+few|two|three|four|five|six|seven|ten)\s+days\b"
                   r"|\b(?:picked|chose|chosen|set|have)\s+a\s+date\b|\bon\s+my\s+birthday\b"
+                  # A day named, decided: "saturday is his birthday. thats when ill do it.
+                  # already decided" (writer AG, after "no more numbers").
+                  r"|\b(?:that'?s|thats|that\s+is|then\s+is)\s+when\s+(?:i'?ll|ill|i\s+will|i'?m\s+going\s+to|im\s+going\s+to|"
+                  r"i'?m\s+gonna|im\s+gonna)\s+(?:do\s+it|go|end\s+it|do\s+this)\b"
+                  r"|\b(?:already\s+decided|it'?s\s+decided|my\s+mind\s+is\s+made\s+up)\b"
+                  # Not there by then: "next week?? i might not be here next week" (writer AG).
+                  r"|\b(?:might|may|probably\s+won'?t|won'?t|wont|will\s+not)\s+(?:not\s+)?be\s+(?:here|around|alive)\s+"
+                  r"(?:next\s+week|tomorrow|by\s+then|much\s+longer|for\s+long|by\s+the\s+weekend)\b"
                   # Things put in order: "gave my cat's stuff away", "wrote the note", "deleted my accounts".
                   r"|\b(?:gave|given|giving)\s+(?:away\s+)?(?:my|all\s+my|most\s+of\s+my)\b[^.!?\n]{0,40}?\baway\b"
                   r"|\bgave\s+away\s+(?:my|all|most)\b"

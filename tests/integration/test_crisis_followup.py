@@ -282,3 +282,51 @@ def test_a_visitor_elsewhere_who_says_where_they_are_not_gets_their_own_places_l
     _, there = conversation(stack, "i want to die", "im in sydney not canada")
     text = reply_text(there)
     assert "13 11 14" in text and "9-8-8" not in text, text  # Lifeline Australia, not Canada's line
+
+
+def test_thanks_and_goodbye_after_a_crisis_keep_a_line_and_the_young_persons_line(stack):
+    # Thanks are often the last words of a crisis conversation (writers AF and AG): the line
+    # stays in view as they go, and a young visitor's own line with it.
+    _, thanks = conversation(stack, "i want to kill myself", "ok thank you")
+    assert "9-8-8" in reply_text(thanks) and "glad you reached out" in reply_text(thanks)
+    _, denied, bye = conversation(stack, "sometimes i think i should just jump off the school roof lol. "
+                                         "grade 10 is hell", "omg forget i said that im fine", "k bye")
+    for reply in (denied, bye):
+        assert "Kids Help Phone" in reply_text(reply) or "686868" in reply_text(reply)
+    # After "no more numbers", thanks keep the button, not a number.
+    _, _, quiet_thanks = conversation(stack, "i want to kill myself", "no more numbers please", "thanks")
+    assert not PHONE_NUMBER.search(reply_text(quiet_thanks)) and HELP in reply_payloads(quiet_thanks)
+
+
+def test_a_helpers_first_message_naming_where_the_person_is_gets_that_places_lines(stack):
+    first = stack.send(new_sender(), "my brother in florida just called me drunk saying hes going to end it "
+                                     "tonight and hes alone. he hung up")
+    assert "Florida" in reply_text(first) and "988" in reply_text(first).replace("-", "")
+
+
+def test_a_partners_threat_to_end_their_life_if_the_visitor_leaves_gets_what_to_do_about_it(stack):
+    reply = stack.send(new_sender(), "I'm in Glasgow. My partner has just said that if I leave him he'll kill "
+                                     "himself, and he's walked out. I don't know what to do.")
+    text = reply_text(reply)
+    assert "not yours to carry alone" in text and "call 999" in text and "check on them" in text
+
+
+def test_a_parent_who_stepped_away_from_a_crying_baby_is_told_it_was_right_not_sent_to_emergency(stack):
+    _, stepped = conversation(stack, "she wont stop crying its been 3 hours and i swear im about to lose it. "
+                                     "i want to shake her. please", "ok shes in her crib. im in the kitchen")
+    text = reply_text(stepped)
+    assert "You did the right thing" in text and "another room" in text
+    assert "This sounds like an emergency" not in text and "9-8-8" in text
+
+
+def test_a_note_left_for_after_brings_the_lines_back_after_no_more_numbers(stack):
+    *_, note = conversation(stack, "ngl i want to die", "dont give me the hotline thing man i know the numbers",
+                            "doesnt matter really. i wrote her a letter already, its in the glovebox for after")
+    assert "9-8-8" in reply_text(note)
+
+
+def test_a_means_just_named_put_away_is_said_back_not_answered_as_danger_again(stack):
+    *_, away = conversation(stack, "im going to kill myself", "im in the bathroom with my razor",
+                            "ok. put it in the cabinet and came out")
+    text = reply_text(away)
+    assert "a strong step" in text and "This sounds like an emergency" not in text

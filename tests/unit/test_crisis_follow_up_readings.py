@@ -202,6 +202,9 @@ def test_stop_giving_me_numbers_is_no_more_numbers():
 
     assert NO_MORE_NUMBERS.search("grand, stop giving me numbers now please")
     assert not NO_MORE_NUMBERS.search("stop giving me a hard time about the numbers on my report card")
+    # A widower who had heard them from his doctor got the text lines instead (writer AF).
+    assert NO_MORE_NUMBERS.search("Please don't give me those telephone numbers again. I have heard them")
+    assert not NO_MORE_NUMBERS.search("i don't need those numbers to add up to anything")
 
 
 @pytest.mark.parametrize("text", ["I am shaking. I need talk to someone too",
@@ -957,3 +960,46 @@ def test_this_sessions_readings_answer_a_hostile_message_like_any_other(hostile)
     assert topic["intent"]["name"] != "ask_avoidant_attachment"
     money = read_as_suicide(hostile, then="ask_fees")
     assert not context.money_question_after_a_fact(money, _after_a_fact("fees", "ask_fees"))
+
+
+def test_no_more_numbers_said_with_a_swear_word_is_still_no_more_numbers():
+    from attune.safety.crisis_state import NO_MORE_NUMBERS
+
+    assert NO_MORE_NUMBERS.search("dont send me a fucking number")  # writer AG
+
+
+def test_asking_whether_the_lines_are_even_for_guys_is_a_question_about_them():
+    from attune.safety.crisis_state import LINES_FOR_WOMEN
+
+    assert LINES_FOR_WOMEN.search("are those lines even for guys")  # writer AG, read as "no more numbers"
+
+
+def test_a_partners_threat_of_suicide_if_the_visitor_leaves_is_recognised():
+    from attune.nlg import THREAT_IF_LEAVING
+
+    assert THREAT_IF_LEAVING.search("My partner has just said that if I leave him he'll kill himself")
+    assert THREAT_IF_LEAVING.search("she threatens to kill herself whenever i talk about leaving")
+    assert not THREAT_IF_LEAVING.search("if i leave he will kill me")  # a threat to her: the abuse reply
+
+
+@pytest.mark.parametrize("text", ["ok shes in her crib. im in the kitchen", "put him down and went outside"])
+def test_the_step_away_after_the_fear_of_hurting_a_child_is_easing_only_in_that_conversation(text):
+    data = {"text": text, "intent": {"name": "risk_emergency", "confidence": 1.0},
+            "risk": {"source": "model", "category": "emergency"}}
+    assert context.says_things_calmer(data, tracker_with("risk_harm_others"))
+    assert data["intent"]["name"] == "feeling_calmer"
+    # After one's own suicide risk, "im in the kitchen" is not read as easing.
+    other = {"text": "im in the kitchen", "intent": {"name": "risk_emergency", "confidence": 1.0},
+             "risk": {"source": "model", "category": "emergency"}}
+    assert not context.says_things_calmer(other, tracker_with("risk_suicide"))
+
+
+def test_a_refusal_or_not_safe_over_a_risk_reading_needs_a_word_of_its_own():
+    # "hes already posting with another girl" (writer AF) had been answered as "I'm not safe".
+    data = {"text": "hes already posting with another girl. its been 4 days",
+            "intent": {"name": "risk_harm_others", "confidence": 1.0},
+            "intent_ranking": [{"name": "risk_harm_others", "confidence": 1.0},
+                               {"name": "not_safe", "confidence": 0.6}],
+            "risk": {"source": "model", "category": "harm_others"}}
+    context.within_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] != "not_safe"

@@ -298,3 +298,27 @@ def test_spanish_en_la_is_not_los_angeles(text):
     # Writer AA (2026-12-05): a woman in Mississauga writing in Spanish was given the lines
     # for California, twice.
     assert find_place(REGISTRY, text) is None
+
+
+@pytest.mark.parametrize("text, name", [
+    ("im in a small town in kyrgyzstan for work, dont speak the language, dont think i can keep going", "Kyrgyzstan"),
+    ("vuelvo a Monterrey el domingo. allá hay algo?", "Monterrey"),
+])
+def test_a_country_or_city_the_registry_has_no_lines_for_is_still_a_place(text, name):
+    # Writer AG: both got Ontario's lines with no word of where to find local ones.
+    place = find_place(REGISTRY, text)
+    assert place is not None and place.code == UNKNOWN and place.name == name
+
+
+@pytest.mark.parametrize("text", ["im going back to work tomorrow", "im with chad tonight"])
+def test_going_back_to_work_or_a_first_name_is_no_place(text):
+    assert find_place(REGISTRY, text) is None
+
+
+def test_someone_elses_place_said_a_few_words_after_them_is_theirs():
+    from attune.safety.regions import find_their_place
+
+    said = ("bonjour, sorry my english. my mother is 84 and lives in montreal. a man who call himself "
+            "her friend took all her savings")
+    assert find_their_place(REGISTRY, said).code == "CA-QC"
+    assert find_their_place(REGISTRY, "my sister and her kids live in the house") is None

@@ -1582,3 +1582,33 @@ def test_better_off_without_me_stands_only_as_what_would_be(detector):
     assert detector.assess("everyone would be better off without me").decision_tag == "intent"
     happier = detector.assess("cant stop thinking shes better off without me. she's happier, i can see it")
     assert happier.decision_tag != "intent"
+
+
+# Round 5: writers AF and AG (crisis conversations typed into phones and messaging apps).
+@pytest.mark.parametrize("text, intent", [
+    ("autistic. meltdown. hitting my head on the wall a lot. cant stop. cant talk", "risk_self_harm"),
+    ("Just hit my head against the wall about twenty times and there's blood in my eye", "risk_self_harm"),
+    ("she wont stop crying its been 3 hours and i swear im about to lose it. i want to shake her. please",
+     "risk_harm_others"),
+    ("im about to snap. twins teething, both screaming, i screamed back and now i want to throw something",
+     "risk_harm_others"),
+    ("doesnt matter really. i wrote her a letter already, its in the glovebox for after", "risk_suicide"),
+    ("kill me now. seriously. im done", "risk_suicide"),
+    ("truck driver. parked at a rest stop on the 17 thinking about pulling out in front of a transport",
+     "risk_suicide"),
+])
+def test_risk_typed_fast_on_a_phone_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "it's like banging my head against the wall over and over with him",
+    "hit my head on the open cupboard door reaching for pasta. bit dizzy",
+    "i want to shake her and tell her he's not worth it",
+    "my baby has colic and i want to shake some sense into my husband",
+    "ugh kill me now, another monday meeting lol",
+    "i wrote a note for after the meeting",
+    "some guy pulled out in front of a transport on the 401 today, scary",
+])
+def test_their_everyday_look_alikes_are_not(detector, text):
+    assert not detector.assess(text).is_risk

@@ -170,3 +170,23 @@ def test_an_overdose_said_not_to_have_happened_is_not_something_swallowed(text):
                                   "thinking about overdosing tonight"])
 def test_an_overdose_taken_is_something_swallowed_whatever_follows(text):
     assert mentions_swallowing(text)
+
+
+@pytest.mark.parametrize("text", ["saturday is his birthday. thats when ill do it. already decided",
+                                  "next week?? i might not be here next week"])
+def test_a_day_decided_or_not_being_here_by_then_is_a_time_close_by(text):
+    # Writer AG: both came after "no more numbers" and got the reply without the lines.
+    assert says_when(text)
+
+
+def test_deciding_to_go_to_bed_is_no_time_close_by():
+    assert not says_when("i decided to go to bed")
+
+
+@pytest.mark.parametrize("text, young", [
+    ("sometimes i think i should just jump off the school roof lol. grade 10 is hell", True),
+    ("my friend said shes gonna kill herself after school today. were both in grade 9", True),
+    ("my son is in grade 10 and grade 10 is hard", False),
+])
+def test_ones_own_grade_said_in_passing_is_a_young_visitor(text, young):
+    assert says_young(text) is young
