@@ -272,6 +272,7 @@ class RiskDetector(Scope):
                 fixed_status=entry.get("status"),
                 not_followed_by_suffix=tuple(str(x).lower() for x in entry.get("not_followed_by_suffix") or ()),
                 not_inside=frozenset(" ".join(as_phrases([x])[0]) for x in entry.get("not_inside") or ()),
+                stands=bool(entry.get("stands", False)),
             )
             self._add(rule, "R:" + rule.name, entry.get("patterns") or [], compiler)
         for entry in self._lexicon.get("idioms") or []:
@@ -577,6 +578,8 @@ class RiskDetector(Scope):
             standing_tag: Optional[str] = None
             if category == "abuse":
                 sub = self._abuse_subcategory(chosen, info, cues)
+                if any(h.rule.stands for h in chosen):
+                    standing_tag = "explicit"
             else:
                 sub = self._gravest_tag(chosen)
                 # A plain statement's rule stands whatever the model reads (risk_model.combine

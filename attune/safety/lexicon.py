@@ -50,6 +50,9 @@ class Rule:
     fixed_status: Optional[str] = None
     not_followed_by_suffix: Tuple[str, ...] = ()
     not_inside: FrozenSet[str] = frozenset()
+    # Abuse only: a plain disclosure ("he goes ahead while I'm still saying no") that stands
+    # whatever the model reads, as a plain statement's tag does for the other categories.
+    stands: bool = False
 
 
 class PatternCompiler:

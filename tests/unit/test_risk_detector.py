@@ -1612,3 +1612,44 @@ def test_risk_typed_fast_on_a_phone_is_read(detector, text, intent):
 ])
 def test_their_everyday_look_alikes_are_not(detector, text):
     assert not detector.assess(text).is_risk
+
+
+# Round 5: writers Z9 (messaging apps) and Z10 (long night-chat messages).
+@pytest.mark.parametrize("text, intent", [
+    ("found an airtag stuck in my cars wheel well. pretty sure its my ex's", "risk_abuse"),
+    ("my thighs look like a barcode lmao scan me", "risk_self_harm"),
+    ("am i allowed to have friends? he says theyre a bad influence and deletes their numbers from my phone",
+     "risk_abuse"),
+    ("when he gives me the silent treatment i pull my hair out til there's bald spots", "risk_self_harm"),
+    ("thank u for everything everyone. pls take care of miso (my cat). im sorry", "risk_suicide"),
+    ("is it true carbon monoxide is painless? my garage is pretty sealed", "risk_suicide"),
+    ("cat scratches lol. thats what i tell ppl anyway", "risk_self_harm"),
+    ("i keep picking fights at the bar so someone'll hurt me. i like it when they do", "risk_self_harm"),
+    ("foster mom only feeds her real kids. we get whatevers left, sometimes nothing", "risk_child_abuse"),
+    ("I was three years clean from cutting and last night I did it again", "risk_self_harm"),
+    ("I'm in the garage right now with the car running and the door down, I've been sitting here a while. "
+     "Do your counsellors do couples sessions?", "risk_emergency"),
+])
+def test_risk_new_writers_said_their_own_way_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+def test_a_plain_disclosure_of_sexual_violence_stands_whatever_the_model_reads(detector):
+    # "sometimes he just goes ahead while I'm still saying no" (writer Z10) was read by the word
+    # lists and set aside by a low model score: abuse rules marked `stands` now carry a
+    # standing tag, as a plain statement of suicide does.
+    said = detector.assess("and sometimes he just goes ahead while I'm still saying no")
+    assert said.intent == "risk_abuse" and said.decision_tag == "explicit"
+    assert detector.assess("my boyfriend hit me last night").decision_tag != "explicit"
+
+
+@pytest.mark.parametrize("text", [
+    "my ex is stalking my insta stories lol viewed every single one",
+    "coach makes us do suicides until someone pukes lol",
+    "on the roof rn fixing the eaves, husband is holding the ladder lol",
+    "my 6 year old and her cousin have a secret game with a treasure map lol",
+    "we were in the garage with the car running to warm it up before school",
+    "this printer makes me want to pull my hair out",
+])
+def test_new_writers_look_alikes_are_not_risk(detector, text):
+    assert not detector.assess(text).is_risk
