@@ -886,8 +886,8 @@ _MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_saf
 # The means just named, put away, said with "it": "put it in the cabinet and came out",
 # "locked it in the safe", "gave it to my wife". Bounded: fixed words.
 IT_PUT_AWAY = re.compile(
-    r"\b(?:put|placed|locked|hid|left|gave|handed|threw|tossed|flushed|unloaded)\s+(?:it|them)\s+"
-    r"(?:back\s+)?(?:in|into|away|up|out|to|down\s+the)\b",
+    r"\b(?:put|placed|locked|hid|left|gave|handed|threw|tossed|flushed|unloaded|squirted|poured|dumped|emptied)\s+"
+    r"(?:it|them)\s+(?:(?:back\s+)?(?:in|into|away|up|out|to|down\s+the)\b|back\s*(?:$|[.!,]))",
     re.IGNORECASE,
 )
 

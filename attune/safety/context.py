@@ -1208,17 +1208,25 @@ _CALL_A_LINE = re.compile(
     r"talk4healing|hope\s+for\s+wellness|assaulted\s+women'?s\s+helpline|poison\s+(?:centre|center|control))\b",
     re.IGNORECASE,
 )
+# Coming round to calling one: "Well. I suppose I could telephone that line." (writer AH, read
+# as "no more numbers", answered "I won't keep sending numbers").
+_MIGHT_CALL_A_LINE = re.compile(
+    r"\b(?:suppose|guess|think|maybe)\s+i\s+(?:could|can|will|might|should|'ll)\s+(?:call|ring|phone|telephone|text|try)\s+"
+    r"(?:that|the|them|one\s+of\s+(?:them|those))(?:\s+(?:line|number|one|people|helpline|hotline))?\b",
+    re.IGNORECASE,
+)
 
 
 def calls_a_line(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, asking about calling a crisis line by name, for oneself or for
     someone else, is asking for the lines, not for the practice's call-back. Returns whether
     it changed the intent."""
-    return _re_read(parse_data, tracker, _CALL_A_LINE, HELP_INTENT,
-                    keep=frozenset({HELP_INTENT, "ask_about_the_lines", "lines_did_not_help", STOP_HOTLINES,
-                                    "cant_call", SHARE_LOCATION, NOT_SAFE_INTENT, REFUSE_HOSPITAL,
-                                    "help_on_the_way", "ask_next_step"}),
-                    limit=500)
+    keep = frozenset({HELP_INTENT, "ask_about_the_lines", "lines_did_not_help", STOP_HOTLINES, "cant_call",
+                      SHARE_LOCATION, NOT_SAFE_INTENT, REFUSE_HOSPITAL, "help_on_the_way", "ask_next_step"})
+    if not NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:500]) and _re_read(
+            parse_data, tracker, _MIGHT_CALL_A_LINE, HELP_INTENT, keep=keep - {STOP_HOTLINES}, limit=500):
+        return True
+    return _re_read(parse_data, tracker, _CALL_A_LINE, HELP_INTENT, keep=keep, limit=500)
 
 
 def says_cant_call(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -1309,6 +1317,8 @@ ABUSER_COMING = re.compile(
     r"(?:coming(?=\s*$|\s*[.,!;]|\s+(?:back|home|here|over|up|now|round|around|for\s+(?:me|us|her|him|them)|"
     r"to\s+(?:get|find|the\s+house|her\s+place|my\s+place))\b)|on\s+(?:his|her|their)\s+way(?:\s+(?:back|here|over))?|"
     r"outside(?:\s+(?:the|my|our|her)\s+(?:door|house|window|flat|apartment))?|at\s+the\s+door|pulling\s+(?:in|up))\b"
+    # Asleep now, danger when he wakes: "he is sleeping now. he will wake up angry" (writer AH).
+    r"|\b(?:he|she|they)\s*(?:'?ll|will|is\s+going\s+to|'?s\s+going\s+to|always)\s+wakes?\s+up\s+(?:angry|mad|drunk|raging|furious)\b"
     # French and Spanish: "il crie en bas en ce moment", "il s'en vient", "ya viene", "está afuera".
     r"|\b(?:il|elle)\s+(?:crie|hurle|cogne|frappe\s+(?:a|à)\s+la\s+porte|s'en\s+vient|"
     r"est\s+(?:en\s+bas|ici|devant\s+la\s+porte|dehors|(?:a|à)\s+la\s+porte))\b"
@@ -1350,6 +1360,7 @@ CALMER = re.compile(
 # "but I still want to".
 _NOT_CALMER = re.compile(
     r"\b(?:can'?t|cannot|cant|won'?t|wont|not|isn'?t|isnt|doesn'?t|doesnt)\s+(?:wake|waking|breath|respond|move)"
+    r"|\bwakes?\s+up\s+(?:angry|mad|drunk|raging|furious)\b|\bwhen\s+(?:he|she)\s+wakes\b"
     r"|\?|\b(?:could|can|would|will)\s+(?:i|you|we)\b|\bhow\s+(?:do|can|should)\s+i\b|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
     re.IGNORECASE,
 )
@@ -1652,6 +1663,10 @@ def says_someone_near(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     parent. Returns whether it changed the intent."""
     frame = helping_frame(tracker)
     if frame not in _NEAR_FRAMES or not someone_near(parse_data.get("text") or "", own_abuse_told(tracker)):
+        return False
+    if WILL_NOT_CALL.search((parse_data.get("text") or "")[:300]):
+        # "i cant call. my husband is right here on the couch. he doesnt know any of this"
+        # (writer AH): the person near is why they cannot call, not the next step.
         return False
     keep = _NEXT_STEP_KEEP | {SHARE_LOCATION}
     if not _ASKS_TO_BE_CALLED.search((parse_data.get("text") or "")[:200]):

@@ -234,7 +234,7 @@ NO_MORE_NUMBERS = re.compile(
     r"(?:(?:fucking|fuckin|freaking|effing|damn|goddamn|bloody|stupid)\s+)?(?:tele)?(?:phone\s+)?"
     r"(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b(?!\s+(?:to|on)\b)"
     # "I would be grateful if you did not give me telephone numbers. I have them." (writer AE)
-    r"|\bif\s+you\s+(?:did\s+not|didn'?t|would\s+not|wouldn'?t|could\s+not|couldn'?t)\s+(?:give|send)\s+(?:me\s+)?"
+    r"|\b(?:if|rather|prefer(?:red)?\s+(?:it\s+if)?)\s+you\s+(?:did\s+not|didn'?t|would\s+not|wouldn'?t|could\s+not|couldn'?t|don'?t|do\s+not)\s+(?:give|send)\s+(?:me\s+)?"
     r"(?:any\s+)?(?:more\s+)?(?:tele)?(?:phone\s+)?(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b"
     # "please don't send me another one" (said of the lines, after a crisis reply).
     r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing))\s+me\s+(?:another|any\s+more|more)\s+ones?\b"

@@ -20,7 +20,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterator, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from attune.safety.resources import Registry
 
@@ -91,6 +91,11 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "liverpool": "GB-ENG", "sheffield": "GB-ENG", "bristol": "GB-ENG", "newcastle": "GB-ENG",
     "nottingham": "GB-ENG", "leicester": "GB-ENG", "brighton": "GB-ENG", "aberdeen": "GB-SCT",
     "dundee": "GB-SCT", "swansea": "GB-WLS", "derry": "GB-NIR",
+    # Scottish places people name (writer AH: "a wee village in Fife", "writing from Inverness").
+    "inverness": "GB-SCT", "fife": "GB-SCT", "perth scotland": "GB-SCT", "stirling": "GB-SCT",
+    "highlands": "GB-SCT", "the highlands": "GB-SCT", "paisley": "GB-SCT", "ayrshire": "GB-SCT",
+    "kirkcaldy": "GB-SCT", "dunfermline": "GB-SCT", "st andrews": "GB-SCT", "lanarkshire": "GB-SCT",
+    "cornwall uk": "GB-ENG", "devon": "GB-ENG", "yorkshire": "GB-ENG",
     # Australia
     "sydney": "AU-NSW", "melbourne": "AU-VIC", "brisbane": "AU-QLD", "perth": "AU-WA",
     "adelaide": "AU-SA", "hobart": "AU-TAS", "canberra": "AU-ACT", "darwin": "AU-NT",
@@ -156,6 +161,8 @@ _SELF_PLACED = re.compile(
     r"vivo|vivimos|estoy|estamos|j'?habite|je (?:suis|vis|reste)|chu|j'?suis|on (?:est|vit|habite)|"
     # Going back there soon: "vuelvo a Monterrey el domingo" (writer AG).
     r"(?:going|heading|flying|moving)\s+back|vuelvo|regreso|je\s+rentre|"
+    # "I'm writing from Inverness" (writer AH); "my son lives with me in Winnipeg".
+    r"(?:writing|messaging|texting|typing)(?=\s+from\b)|lives\s+with\s+(?:me|us)|"
     r"nous (?:sommes|vivons)|\w+\s+and\s+i\s+live|me\s+and\s+(?:my\s+)?\w+\s+live)"
     r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?:(?P<prep>in|at|from|to|en|au|à|a)\b)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
@@ -268,11 +275,24 @@ def _self_placings(text: str) -> Iterator["re.Match[str]"]:
         start = match.start("place") if match.start("place") > match.start() else match.end()
 
 
+# Where someone is from, not where they are: "from kingston originally", "from cork but I
+# live in london now".
+_FROM_BEFORE = re.compile(r"\b(?:originally|born\s+there|by\s+birth)\b|\bbut\s+(?:i'?m\s+|im\s+|i\s+am\s+|i\s+|we\s+)?"
+                          r"(?:now\s+)?(?:living|live|based|staying|moved|studying|working)\b", re.IGNORECASE)
+
+
 def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     """The stretches of a message that may be the visitor's own place, best first, and
     whether the visitor placed themselves there in words ("i'm in ...")."""
+    later: List[str] = []
     for match in _self_placings(text):
         if match.group("not"):  # "i'm not in canada"
+            continue
+        if (match.group("prep") or "").lower() == "from" and _FROM_BEFORE.search(
+                text[match.start("place"):match.start("place") + 80]):
+            # "im from kingston originally but living in leeds now" (writer AG): where they
+            # live now comes first; where they are from only if nothing else is named.
+            later.append(match.group("place"))
             continue
         if match.group("prep"):
             yield match.group("place"), True
@@ -294,6 +314,8 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True
+    for place in later:
+        yield place, True
     if len(text.split()) <= PLACE_ONLY_MAX_WORDS:
         yield text, False
     else:

@@ -138,6 +138,9 @@ _YOUNG = re.compile(
 _MEANS = re.compile(
     r"\b(pills?|tablets?|meds|medications?|medicine|tylenol|advil|razors?|blades?|knife|knives|scissors|"
     r"guns?|pistols?|revolver|rifles?|shotguns?|firearms?|weapons?|rope|noose|lighter|"
+    # Drugs that are the means ("been saving my morphine", "taking lorazepam from the cart",
+    # "drew some up in a syringe": writer AH).
+    r"morphine|oxycodone|oxys?|fentanyl|opioids|lorazepam|ativan|xanax|clonazepam|benzos|insulin|syringe|"
     # French and Spanish: the reply names them in English ("put the pills out of reach").
     r"pastillas|pilules|comprim[ée]s|m[ée]dicaments|lames?|rasoirs?|cuchillos?|navajas?|pistola|arma|fusil)\b",
     re.IGNORECASE,
@@ -151,6 +154,10 @@ _MEANS_NAMES = {"pill": "pills", "tablet": "pills", "tablets": "pills", "meds": 
                 "médicaments": "pills", "medicaments": "pills", "lame": "blade", "lames": "blade",
                 "rasoir": "razor", "rasoirs": "razor", "cuchillo": "knife", "cuchillos": "knife",
                 "navaja": "blade", "navajas": "blade", "pistola": "gun", "arma": "weapon", "fusil": "gun"}
+# Drugs named as the means: the replies say "the pills".
+_MEANS_NAMES.update({word: "pills" for word in ("morphine", "oxycodone", "oxy", "oxys", "fentanyl", "opioids",
+                                                "lorazepam", "ativan", "xanax", "clonazepam", "benzos", "insulin",
+                                                "syringe")})
 # A car's exhaust in a closed space: "sitting in my car in the garage with the engine running".
 _EXHAUST = re.compile(
     r"\b(?:engine|motor|car)\s+(?:is\s+|still\s+|'?s\s+)?(?:running|on|idling)\b"

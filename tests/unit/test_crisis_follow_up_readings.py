@@ -1003,3 +1003,29 @@ def test_a_refusal_or_not_safe_over_a_risk_reading_needs_a_word_of_its_own():
             "risk": {"source": "model", "category": "harm_others"}}
     context.within_crisis(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] != "not_safe"
+
+
+def test_asking_not_to_be_given_numbers_politely_is_no_more_numbers():
+    from attune.safety.crisis_state import NO_MORE_NUMBERS
+
+    assert NO_MORE_NUMBERS.search("I'd rather you didn't give me any more numbers, I've written that one down.")
+
+
+def test_supposing_one_could_telephone_that_line_is_calling_a_line():
+    # Writer AH: a widower's "Well. I suppose I could telephone that line." was read as "no more
+    # numbers" and answered "I won't keep sending numbers".
+    data = {"text": "Well. I suppose I could telephone that line. Doreen would have wanted me to.",
+            "intent": {"name": "stop_hotlines", "confidence": 0.7}}
+    assert context.calls_a_line(data, tracker_with("risk_suicide"))
+
+
+def test_someone_near_who_is_the_reason_one_cannot_call_is_not_the_next_step():
+    data = {"text": "i cant call. my husband is right here on the couch. he doesnt know any of this",
+            "intent": {"name": "cant_call", "confidence": 0.9}}
+    assert not context.says_someone_near(data, tracker_with("risk_suicide"))
+
+
+def test_an_abuser_asleep_who_will_wake_up_angry_is_danger_coming_not_easing():
+    text = "he is sleeping now. he will wake up angry"
+    data = {"text": text, "intent": {"name": "feeling_calmer", "confidence": 0.9}}
+    assert not context.says_things_calmer(data, tracker_with("risk_abuse"))

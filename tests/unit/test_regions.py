@@ -322,3 +322,29 @@ def test_someone_elses_place_said_a_few_words_after_them_is_theirs():
             "her friend took all her savings")
     assert find_their_place(REGISTRY, said).code == "CA-QC"
     assert find_their_place(REGISTRY, "my sister and her kids live in the house") is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("im from kingston originally but living in leeds now. been hearing voices telling me to hurt myself", "GB-ENG"),
+    ("I'm from Halifax but I live in Glasgow now", "GB-SCT"),
+    ("im from cork", "IE"),
+])
+def test_where_the_visitor_lives_now_comes_before_where_they_are_from(text, code):
+    # Writer AG: a visitor in Leeds "from kingston originally" got Ontario's lines.
+    assert find_place(REGISTRY, text).code == code
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Evening. I'm writing from Inverness. My partner is a retained firefighter", "GB-SCT"),
+    ("I'm 88, widowed since Easter, living in a wee village in Fife.", "GB-SCT"),
+    ("im 76 my son lives with me in Winnipeg he takes my pension cheque", "CA-MB"),
+])
+def test_places_said_the_way_older_visitors_say_them(text, code):
+    # Writer AH: each got Ontario's lines.
+    assert find_place(REGISTRY, text).code == code
+
+
+@pytest.mark.parametrize("text", ["im writing from my phone", "im in north york"])
+def test_writing_from_a_phone_is_no_place_and_north_york_is_toronto(text):
+    place = find_place(REGISTRY, text)
+    assert place is None or place.code == "CA-ON"

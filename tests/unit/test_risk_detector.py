@@ -1653,3 +1653,20 @@ def test_a_plain_disclosure_of_sexual_violence_stands_whatever_the_model_reads(d
 ])
 def test_new_writers_look_alikes_are_not_risk(detector, text):
     assert not detector.assess(text).is_risk
+
+
+# Round 5: writer AH (older adults, parents, first responders' partners, other provinces).
+@pytest.mark.parametrize("text, intent", [
+    ("Family med resident. After a 30 hour call, a patient I discharged came back dead. Every time I walk in "
+     "I look up at the roof of the parking garage.", "risk_suicide"),
+    ("the plan was to drive my car into the quarry out past my work", "risk_suicide"),
+    ("hes on his way back from his mates and he texted me 'your dead when i get home'", "risk_abuse"),
+    ("I drew some up in a syringe. it's on the counter.", "risk_emergency"),
+    ("i have my moms pills out on my desk", "risk_emergency"),
+])
+def test_risk_said_by_older_adults_parents_and_first_responders_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+def test_a_nurse_drawing_up_a_syringe_at_work_is_not_risk(detector):
+    assert not detector.assess("the nurse drew up my flu shot in a syringe and i nearly fainted lol").is_risk
