@@ -1670,3 +1670,36 @@ def test_risk_said_by_older_adults_parents_and_first_responders_is_read(detector
 
 def test_a_nurse_drawing_up_a_syringe_at_work_is_not_risk(detector):
     assert not detector.assess("the nurse drew up my flu shot in a syringe and i nearly fainted lol").is_risk
+
+
+# Round 5: writer Z11 (risk minimised, hedged or buried beside a practice question).
+@pytest.mark.parametrize("text, intent", [
+    ("I was discharged from Trillium on Friday after an overdose. They said follow up with counselling. "
+     "Part of me is annoyed it didn't work.", "risk_suicide"),
+    ("I'm a PSW on nights. I've been pocketing the expired fentanyl patches instead of returning them. "
+     "I tell myself it's just in case. I know in case of what.", "risk_suicide"),
+    ("Hi, yaar I'm so tired. Mann karta hai sab khatam kar doon. Do you have a Hindi speaking counsellor?",
+     "risk_suicide"),
+    ("I'd like to book something soon please. I want to get things in order before I go and join my mum.",
+     "risk_suicide"),
+    ("I swallowed a couple of AA batteries about an hour ago to see what would happen. My stomach hurts now.",
+     "risk_emergency"),
+    ("He said if I ever leave, nobody will find my body. He was joking, he jokes like that.", "risk_abuse"),
+    ("He did choke me once in October but that was a one-off.", "risk_abuse"),
+    ("My husband says a wife cannot refuse. When I say no he does it anyway.", "risk_abuse"),
+    ("My ex's new boyfriend better enjoy Christmas. I know where he parks. Anyway do you do anger management?",
+     "risk_harm_others"),
+    ("Woke up with the worst headache of my life and one side of my face feels droopy", "risk_emergency"),
+])
+def test_risk_buried_beside_a_practice_question_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "that sad movie choked me up",
+    "i'd rather eat glass than go to this work christmas party",
+    "annoyed it didn't work, the recipe said 20 minutes",
+    "i don't see the point of next year's budget meeting",
+])
+def test_their_look_alikes_are_not_read_as_risk(detector, text):
+    assert detector.assess(text).intent in (None, "risk_check_in") or not detector.assess(text).is_risk
