@@ -222,6 +222,7 @@ class EncoderSession:
         return self._session.run(list(outputs), feeds)
 
 
-def build_session(tensors: Dict[str, np.ndarray], heads: int) -> EncoderSession:
-    """The session the assistant runs (`SentenceEncoder` builds it on its first message)."""
-    return EncoderSession(tensors, heads)
+def build_session(tensors: Dict[str, np.ndarray], heads: int, **config: str) -> EncoderSession:
+    """The session the assistant runs (`SentenceEncoder` builds it on its first message);
+    `config`: extra session configuration entries (`session_options`)."""
+    return EncoderSession(tensors, heads, **config)

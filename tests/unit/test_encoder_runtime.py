@@ -243,3 +243,13 @@ def test_a_failing_run_is_answered_by_the_numpy_forward(caplog):
         found = encoder.encode(["my secret message"])
     assert np.abs(found - twin(encoder, NUMPY).encode(["my secret message"])).max() < TOLERANCE
     assert "RuntimeError" in caplog.text and "secret" not in caplog.text
+
+
+def test_the_second_opinion_keeps_no_prepacked_copy_and_reads_as_the_numpy_forward_does():
+    # Its session is built without pre-packed copies of its weight matrices (34 MiB less
+    # resident memory, docs/performance.md); what it reads must not change.
+    second = sentence_encoder.second_opinion_encoder()
+    assert second is not None and second.runtime == ONNX_RUNTIME
+    assert second._session_config == sentence_encoder.SECOND_OPINION_SESSION
+    said = ["i want to die", "what are your fees", "he hit me again last night and i'm scared"]
+    assert np.abs(second.encode(said) - twin(second, NUMPY).encode(said)).max() < TOLERANCE
