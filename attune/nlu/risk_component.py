@@ -52,8 +52,8 @@ from attune.nlu.sentence_encoder import second_opinion_encoder, shared_encoder
 from attune.nlu.tfidf_classifier import SENTENCE_VECTOR_KEY
 from attune import patches
 from attune.safety.detector import RiskAssessment, RiskDetector, share
-from attune.safety.risk_model import (ModelVerdict, RiskModel, shared_risk_model, shared_second_opinion,
-                                     wants_second_opinion)
+from attune.safety.risk_model import (CHECK_IN, ModelVerdict, RiskModel, combine, shared_risk_model,
+                                     shared_second_opinion, wants_second_opinion, without_practice_questions)
 from attune.safety.languages import FRENCH, SPANISH, UNREADABLE, abuse_in, language_of, risk_in
 from attune.safety.taxonomy import HARM_TARGET_ENTITY, harm_target
 from attune.safety.visitor_facts import (
@@ -295,7 +295,35 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
             second = None
         if second is not None and second.intent is not None:
             return second
+    if WITHOUT_QUESTION_READING and verdict.intent in (None, CHECK_IN) and assessment.intent in (None, CHECK_IN):
+        found = without_question(model, text)
+        if found is not None:
+            return found
     return verdict
+
+
+# Reading a message again without its practice question (docs/risk-model.md, session 25):
+# judged by the rule set down there, on writer Z12's set.
+WITHOUT_QUESTION_READING = False
+WITHOUT_QUESTION_THRESHOLD = 0.95
+
+
+def without_question(model: RiskModel, text: Text) -> Optional[ModelVerdict]:
+    """The crisis decision on the message without its sentences that ask the practice
+    something, when that remainder alone reads as risk at WITHOUT_QUESTION_THRESHOLD; else
+    None."""
+    rest = without_practice_questions(text)
+    if rest is None:
+        return None
+    scores = model.scores(shared_encoder().encode([rest]))[0]
+    p = model.probability(scores, None, len(rest.split()))
+    if p < WITHOUT_QUESTION_THRESHOLD:
+        return None
+    found = ModelVerdict(scores, None, "without_question", p)
+    intent = combine(None, found, model.thresholds.for_extra_reading(WITHOUT_QUESTION_THRESHOLD), None)
+    if intent in (None, CHECK_IN):
+        return None
+    return ModelVerdict(scores, intent, "without_question", p)
 
 
 def second_opinion(text: Text, assessment: RiskAssessment) -> Optional[ModelVerdict]:

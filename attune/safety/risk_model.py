@@ -109,6 +109,34 @@ def split_sentences(text: str) -> List[str]:
     return parts
 
 
+# A sentence that asks the practice something: "Do you take people straight after hospital?",
+# "anyway do you do online sessions". Bounded: one sentence (at most 300 characters) at a time.
+_PRACTICE_QUESTION = re.compile(
+    r"^\W*(?:(?:anyway|also|but|so|and|ok|okay|oh|btw|just|quick\s+question)\W+)*"
+    r"(?:do|does|can|could|is|are|what|what's|whats|how|when|where|would|will|may|must|should|who)\b[^?]{0,250}"
+    r"\b(?:you|your|u|ur|session|sessions|appointment|appointments|appt|appts|book|booking|counsell\w*|counsel\w*|"
+    r"therap\w*|fee|fees|cost|costs|price|pay|payment|insurance|covered|ohip|online|virtual|in\s+person|evening|"
+    r"evenings|weekend|weekends|saturday|sunday|intake|spots|openings|hours|open|couples|teens|waitlist)\b[^?]{0,120}\?\W*$"
+    r"|^\W*anyway\b",
+    re.IGNORECASE,
+)
+# The remainder must say this much to be read on its own.
+WITHOUT_QUESTION_MIN_WORDS = 6
+
+
+def without_practice_questions(text: str) -> Optional[str]:
+    """The message without its sentences that ask the practice something, when it has such a
+    sentence and something else; else None (docs/risk-model.md, session 25)."""
+    sentences = split_sentences(text[:4000])
+    if len(sentences) < 2:
+        return None
+    kept = [s for s in sentences if not _PRACTICE_QUESTION.search(s[:300])]
+    if len(kept) == len(sentences) or not kept:
+        return None
+    rest = " ".join(kept)
+    return rest if len(rest.split()) >= WITHOUT_QUESTION_MIN_WORDS else None
+
+
 def decide(scores: Dict[str, float], thresholds: Thresholds, p: Optional[float] = None) -> Optional[str]:
     """The risk intent for a set of scores (and the probability of risk `p`, default the
     model's own "risk" output), or None for no risk."""
