@@ -1109,3 +1109,31 @@ def test_a_failing_second_opinion_leaves_the_first_models_verdict(monkeypatch):
     message = SimpleNamespace(get=lambda key, default=None: None)
     verdict = risk_component.model_verdict(shared_risk_model(), message, text, shared_detector().assess(text))
     assert verdict is not None and not verdict.second
+
+
+def test_a_message_without_its_practice_question_keeps_what_else_it_says():
+    from attune.safety.risk_model import without_practice_questions
+
+    said = ("I was discharged from Trillium on Friday after an overdose. Part of me is annoyed it didn't "
+            "work. Do you take people straight after hospital?")
+    assert without_practice_questions(said) == ("I was discharged from Trillium on Friday after an overdose. "
+                                                 "Part of me is annoyed it didn't work.")
+    # Nothing to take out, nothing else said, or too little left: no second reading.
+    assert without_practice_questions("I was discharged on Friday after an overdose.") is None
+    assert without_practice_questions("Do you do evenings? Do you take insurance?") is None
+    assert without_practice_questions("Hi there. Do you do evenings?") is None
+
+
+def test_the_reading_without_the_practice_question_is_a_candidate_switched_off():
+    # Judged on writer Z12's set by the rule in docs/risk-model.md (session 25): 12 more risk
+    # messages shown the lines, 3 more without risk; the rule allowed 1, so it is off. What
+    # it would read stays tested for the next candidate.
+    from attune.nlu import risk_component
+    from attune.safety.risk_model import shared_risk_model
+
+    assert risk_component.WITHOUT_QUESTION_READING is False
+    model = shared_risk_model()
+    found = risk_component.without_question(model, "My ex's new boyfriend better enjoy Christmas. I know where "
+                                                   "he parks. Anyway do you do anger management?")
+    assert found is not None and found.read == "without_question" and found.intent == "risk_harm_others"
+    assert risk_component.without_question(model, "we fight like cats and dogs lol. do you see couples?") is None
