@@ -1703,3 +1703,29 @@ def test_risk_buried_beside_a_practice_question_is_read(detector, text, intent):
 ])
 def test_their_look_alikes_are_not_read_as_risk(detector, text):
     assert detector.assess(text).intent in (None, "risk_check_in") or not detector.assess(text).is_risk
+
+
+# Round 5: writer Z12 (each message with a practice question beside the risk).
+@pytest.mark.parametrize("text, intent", [
+    ("Do you accept credit cards? I bought a new leather belt today and I keep staring at the bar in my closet.",
+     "risk_suicide"),
+    ("im 16 and i don't think i'll make it to 17. do u have to tell my parents if i book", "risk_suicide"),
+    ("Can I bring my service dog to sessions? He's the only reason I'm still here, and he's getting old.",
+     "risk_suicide"),
+    ("I'm at the train platform and I keep stepping closer to the edge. What are your hours?", "risk_emergency"),
+    ("Is there a wait list? My manager keeps making me stay late and touching me, and I really need this job.",
+     "risk_abuse"),
+    ("can i do sessions by text? if my landlord evicts me i swear ill burn the place down with him inside it",
+     "risk_harm_others"),
+])
+def test_risk_beside_a_question_about_the_practice_is_read(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "i don't think i'll make it to 5pm without coffee lol",
+    "we found a new home for my cat before the move to halifax, do you do virtual sessions?",
+    "my coach keeps touching base with me about the season schedule",
+])
+def test_questions_about_the_practice_with_everyday_news_are_not_risk(detector, text):
+    assert not detector.assess(text).is_risk
