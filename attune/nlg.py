@@ -812,7 +812,9 @@ THREAT_IF_LEAVING = re.compile(
     r"\bif\s+i\s+(?:leave|left|go|went|end\s+it\s+with|break\s+up\s+with|walk\s+out\s+on)\b[^.!?\n]{0,40}?"
     r"\b(?:he|she|they)\s*(?:'?ll|will|would|'?d|is\s+going\s+to|'?s\s+going\s+to|is\s+gonna|'?s\s+gonna)\s+"
     r"(?:kill|hurt|harm|end)\s+(?:himself|herself|themselves|themself|it\s+all|his\s+life|her\s+life)\b"
-    r"|\b(?:threaten(?:s|ed|ing)?|says?|said)\s+(?:to\s+|that\s+)?(?:he|she|they)?\s*(?:'?ll|will|would|'?d)?\s*"
+    # One optional run of spaces between any two words (adjacent optional runs would be tried
+    # in every split: quadratic time on a long run of spaces).
+    r"|\b(?:threaten(?:s|ed|ing)?|says?|said)\s+(?:to\s+|that\s+)?(?:(?:he|she|they)\s*)?(?:(?:'ll|ll|will|would|'d)\s+)?"
     r"(?:to\s+)?(?:kill|hurt|harm)\s+(?:himself|herself|themselves|themself)\s+(?:if|when|whenever|every\s+time)\s+i\s+"
     r"(?:leave|go|try\s+to\s+leave|talk\s+about\s+leaving|mention\s+leaving|break\s+up)\b",
     re.IGNORECASE,

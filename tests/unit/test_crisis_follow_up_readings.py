@@ -1029,3 +1029,26 @@ def test_an_abuser_asleep_who_will_wake_up_angry_is_danger_coming_not_easing():
     text = "he is sleeping now. he will wake up angry"
     data = {"text": text, "intent": {"name": "feeling_calmer", "confidence": 0.9}}
     assert not context.says_things_calmer(data, tracker_with("risk_abuse"))
+
+
+@pytest.mark.parametrize("hostile", ["said " * 400, "if i leave " + "he " * 600, "i'm from " * 300,
+                                     "do you " * 500 + "?", "grade 10 is " * 200, "it" + " " * 1990 + "x", ""])
+def test_session_25s_readings_answer_a_hostile_message_like_any_other(hostile):
+    # Each new pattern reads a bounded start of the message, with one way to match each run
+    # of words or spaces: a hostile message is answered like any other.
+    from attune.nlg import THREAT_IF_LEAVING
+    from attune.safety.crisis_state import LINES_FOR_WOMEN, NO_MORE_NUMBERS
+    from attune.safety.regions import find_place, find_their_place
+    from attune.safety.resources import load_registry
+    from attune.safety.risk_model import without_practice_questions
+    from attune.safety.visitor_facts import says_when, says_young
+
+    registry = load_registry()
+    assert THREAT_IF_LEAVING.search(hostile[:1000]) is None
+    assert not LINES_FOR_WOMEN.search(hostile) and not NO_MORE_NUMBERS.search(hostile)
+    assert without_practice_questions(hostile) is None or isinstance(without_practice_questions(hostile), str)
+    assert find_place(registry, hostile) is None or find_place(registry, hostile).code
+    assert find_their_place(registry, hostile) is None
+    assert says_when(hostile) in (True, False) and says_young(hostile) in (True, False)
+    data = {"text": hostile, "intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": {"source": "model"}}
+    assert context.says_things_calmer(data, tracker_with("risk_harm_others")) in (True, False)
