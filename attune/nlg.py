@@ -277,8 +277,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "can u just text me tmrw to check": it cannot reach out later; say so, and offer
             # the people who can (a therapist's call-back, a line any time).
             utter_action = CHECK_LATER_REPLY
-        if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS | {"utter_next_step"}
-                and tracker.get_slot("swallowed") != "yes"
+        if (seen and utter_action in _MEANS_AWAY_FOLLOW_UPS and tracker.get_slot("swallowed") != "yes"
                 and IT_PUT_AWAY.search((tracker.latest_message.text or "")[:300]) and _means_named_before(tracker)):
             # "ok. put it in the cabinet and came out" after "im in the bathroom with my razor"
             # (writer AG): the means just named, put away; said back, not danger again.
@@ -889,7 +888,10 @@ _MEANS_AWAY_FOLLOW_UPS = frozenset({"utter_unsure_after_crisis", "utter_glad_saf
 # "locked it in the safe", "gave it to my wife". Bounded: fixed words.
 IT_PUT_AWAY = re.compile(
     r"\b(?:put|placed|locked|hid|left|gave|handed|threw|tossed|flushed|unloaded|squirted|poured|dumped|emptied)\s+"
-    r"(?:it|them)\s+(?:(?:back\s+)?(?:in|into|away|up|out|to|down\s+the)\b|back\s*(?:$|[.!,]))",
+    r"(?:it|them)\s+(?:(?:back\s+)?(?:in|into|away|up|out|to|down\s+the)\b|back\s*(?:$|[.!,]))"
+    # Not into one's mouth, hand or drink: "i put them in my mouth", "put it to my head".
+    r"(?!\s*(?:my|his|her|a|the)\s+(?:mouth|hands?|throat|arms?|wrists?|neck|head|pocket|bag|veins?|drink|coffee|tea|"
+    r"water|glass|juice|beer|wine|food)\b)",
     re.IGNORECASE,
 )
 

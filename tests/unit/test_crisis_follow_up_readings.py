@@ -1052,3 +1052,13 @@ def test_session_25s_readings_answer_a_hostile_message_like_any_other(hostile):
     assert says_when(hostile) in (True, False) and says_young(hostile) in (True, False)
     data = {"text": hostile, "intent": {"name": "risk_emergency", "confidence": 1.0}, "risk": {"source": "model"}}
     assert context.says_things_calmer(data, tracker_with("risk_harm_others")) in (True, False)
+
+
+def test_a_means_put_away_is_not_a_means_put_to_the_mouth_or_the_head():
+    from attune.nlg import IT_PUT_AWAY
+
+    for away in ("ok. put it in the cabinet and came out", "I squirted it down the sink", "locked it in the safe"):
+        assert IT_PUT_AWAY.search(away), away
+    for danger in ("i put them in my mouth", "put it to my head", "emptied them into my hand",
+                   "put them in my drink"):
+        assert not IT_PUT_AWAY.search(danger), danger
