@@ -1376,6 +1376,9 @@ STEPPED_AWAY = re.compile(
     r"|\b(?:stepped|went|walked)\s+(?:out(?:side)?|away|into\s+(?:the\s+)?(?:other|next)\s+room)\b",
     re.IGNORECASE,
 )
+# Not a step away: "im in the kitchen with the knife", "in the other room with her".
+_STILL_WITH_THEM = re.compile(r"\b(?:knife|knives|gun|rifle|pills|hammer|bat|with\s+(?:him|her|them|the\s+baby|"
+                              r"my\s+baby|the\s+kids?|my\s+(?:son|daughter|kids?)))\b", re.IGNORECASE)
 FEELING_CALMER = "feeling_calmer"
 # What easing in so many words is read over, besides the model's own risk readings: a reading
 # the classifier is unsure of ("i feel ok right now maybe i overreacted" after something
@@ -1405,7 +1408,8 @@ def says_things_calmer(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     if getattr(tracker, "active_loop_name", None) or len(text.split()) > CALMER_MAX_WORDS:
         return False
     frame = helping_frame(tracker)
-    found = CALMER.search(text) or (STEPPED_AWAY.search(text) if frame == "risk_harm_others" else None)
+    found = CALMER.search(text) or (STEPPED_AWAY.search(text) if frame == "risk_harm_others"
+                                    and not _STILL_WITH_THEM.search(text) else None)
     if not found or _NOT_CALMER.search(text) or not crisis_shown(tracker):
         return False
     if found.re is CALMER and found.group("asleep") and (frame in (EMERGENCY, None) or _swallowed_said(tracker)):

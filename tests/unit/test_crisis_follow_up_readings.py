@@ -1062,3 +1062,10 @@ def test_a_means_put_away_is_not_a_means_put_to_the_mouth_or_the_head():
     for danger in ("i put them in my mouth", "put it to my head", "emptied them into my hand",
                    "put them in my drink"):
         assert not IT_PUT_AWAY.search(danger), danger
+
+
+@pytest.mark.parametrize("text", ["im in the kitchen with the knife", "im in the other room with her"])
+def test_a_room_named_with_the_child_or_a_weapon_is_not_a_step_away(text):
+    data = {"text": text, "intent": {"name": "risk_emergency", "confidence": 1.0},
+            "risk": {"source": "model", "category": "emergency"}}
+    assert not context.says_things_calmer(data, tracker_with("risk_harm_others"))
