@@ -1729,3 +1729,17 @@ def test_risk_beside_a_question_about_the_practice_is_read(detector, text, inten
 ])
 def test_questions_about_the_practice_with_everyday_news_are_not_risk(detector, text):
     assert not detector.assess(text).is_risk
+
+
+@pytest.mark.parametrize("text", [
+    "I'd throw myself in front of a bus for my kids, and I think that's why I've got nothing left for my marriage",
+    "Does the practice see people after a suicide in the family? My uncle died in October",
+])
+def test_devotion_and_bereavement_by_suicide_are_not_risk(detector, text):
+    # Writer Z11's look-alikes: a parent's devotion, a family bereaved by suicide.
+    assert not detector.assess(text).is_risk
+
+
+def test_the_same_words_with_ones_own_wish_are_still_risk(detector):
+    assert detector.assess("since the suicide in our family i want to die too").intent == "risk_suicide"
+    assert detector.assess("i'd throw myself in front of a bus tonight").intent == "risk_suicide"
