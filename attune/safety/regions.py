@@ -92,10 +92,11 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "nottingham": "GB-ENG", "leicester": "GB-ENG", "brighton": "GB-ENG", "aberdeen": "GB-SCT",
     "dundee": "GB-SCT", "swansea": "GB-WLS", "derry": "GB-NIR",
     # Scottish places people name (writer AH: "a wee village in Fife", "writing from Inverness").
-    "inverness": "GB-SCT", "fife": "GB-SCT", "perth scotland": "GB-SCT", "stirling": "GB-SCT",
-    "highlands": "GB-SCT", "the highlands": "GB-SCT", "paisley": "GB-SCT", "ayrshire": "GB-SCT",
-    "kirkcaldy": "GB-SCT", "dunfermline": "GB-SCT", "st andrews": "GB-SCT", "lanarkshire": "GB-SCT",
-    "cornwall uk": "GB-ENG", "devon": "GB-ENG", "yorkshire": "GB-ENG",
+    # Not names a visitor may be called or Canadian places: no "devon", "paisley", "highlands",
+    # "st andrews", "york", "kent".
+    "inverness": "GB-SCT", "fife": "GB-SCT", "perth scotland": "GB-SCT", "ayrshire": "GB-SCT",
+    "kirkcaldy": "GB-SCT", "dunfermline": "GB-SCT", "lanarkshire": "GB-SCT",
+    "cornwall uk": "GB-ENG", "yorkshire": "GB-ENG",
     # Australia
     "sydney": "AU-NSW", "melbourne": "AU-VIC", "brisbane": "AU-QLD", "perth": "AU-WA",
     "adelaide": "AU-SA", "hobart": "AU-TAS", "canberra": "AU-ACT", "darwin": "AU-NT",

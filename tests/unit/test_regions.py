@@ -348,3 +348,9 @@ def test_places_said_the_way_older_visitors_say_them(text, code):
 def test_writing_from_a_phone_is_no_place_and_north_york_is_toronto(text):
     place = find_place(REGISTRY, text)
     assert place is None or place.code == "CA-ON"
+
+
+@pytest.mark.parametrize("text", ["im devon, 17", "im paisley and i live with my mom", "i'm in the highlands"])
+def test_a_first_name_or_a_canadian_highland_is_not_a_uk_place(text):
+    place = find_place(REGISTRY, text)
+    assert place is None or not place.code.startswith("GB")

@@ -1743,3 +1743,14 @@ def test_devotion_and_bereavement_by_suicide_are_not_risk(detector, text):
 def test_the_same_words_with_ones_own_wish_are_still_risk(detector):
     assert detector.assess("since the suicide in our family i want to die too").intent == "risk_suicide"
     assert detector.assess("i'd throw myself in front of a bus tonight").intent == "risk_suicide"
+
+
+@pytest.mark.parametrize("text", [
+    "i've done suicide attempts before and i feel that way again",
+    "i'd throw myself in front of a train for real this time",
+    "i'm losing my fight to suicide thoughts",
+])
+def test_the_look_alike_idioms_never_hide_ones_own_risk(detector, text):
+    # The idioms for running drills, a parent's devotion and a family's bereavement are
+    # narrow enough that these stay read.
+    assert detector.assess(text).is_risk
