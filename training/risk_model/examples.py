@@ -8,6 +8,12 @@ everyday and intense relationship messages run together (no risk), and the same 
 message at the end or inside (its labels). The writers' long messages are few beside the short
 ones; composing teaches that length and intensity are not risk, and that one sentence of risk
 anywhere in a long message is. They are never scored or counted in cross-validation.
+
+`with_question` does the same for a question about the practice said beside a message (since
+the ninth training): a writer's message with one of the NLU data's practice questions before or
+after it ("Do you take people straight after hospital?"), keeping the message's labels. The NLU
+data teaches that such questions are safe, and they are where most of the model's negatives
+live; without these, risk said beside one reads as the question (writers Z11 and Z12).
 """
 
 from __future__ import annotations
@@ -183,4 +189,48 @@ def composed(examples: Sequence[Example], indexes: Sequence[int], count: int, se
         if rng.random() < 0.3:
             text = text.lower()
         out.append(Example(last_reading(text), targets, mask, -1, COMPOSED_GROUPS[with_risk], "composed"))
+    return out
+
+
+# The NLU intents that ask the practice something: the questions `with_question` borrows.
+PRACTICE_QUESTION_INTENTS = frozenset({
+    "ask_accessibility", "ask_cancellation", "ask_clients", "ask_fees", "ask_free_consultation",
+    "ask_hours", "ask_insurance", "ask_languages", "ask_privacy", "ask_session_formats",
+    "ask_sliding_scale", "ask_therapy_approaches", "ask_counselling", "request_callback",
+    "request_human", "bot_challenge"})
+WITH_QUESTION_PIECE_MAX_WORDS = 80
+WITH_QUESTION_GROUPS = ("with_question_none", "with_question_risk")
+_QUESTION_LEADS = ("", "", "", "also ", "anyway ", "and ", "sorry, ", "quick question: ", "oh and ")
+
+
+def with_question(examples: Sequence[Example], indexes: Sequence[int], count: int, seed: int) -> List[Example]:
+    """`count` messages built from `examples[indexes]` (a fold's training part): a writer's
+    single message (half with risk, half without) and a practice question from the NLU data,
+    the question after it three times in five, else before; the message's labels."""
+    rng = random.Random(seed)
+    chosen = [examples[i] for i in indexes]
+    questions = [e for e in chosen if e.source.startswith("nlu:") and e.group in PRACTICE_QUESTION_INTENTS]
+    corpus = [e for e in chosen if not e.source.startswith("nlu:") and e.turns == 1
+              and len(e.text.split()) <= WITH_QUESTION_PIECE_MAX_WORDS]
+    risks = [e for e in corpus if e.targets[0]]
+    others = [e for e in corpus if not e.targets[0]]
+    if not questions or not risks or not others:
+        return []
+    out: List[Example] = []
+    for n in range(count):
+        with_risk = n % 2 == 1
+        piece = rng.choice(risks if with_risk else others)
+        question = rng.choice(questions).text.strip()
+        lead = rng.choice(_QUESTION_LEADS)
+        if lead and question:
+            question = lead + question[0].lower() + question[1:]
+        body = piece.text.strip()
+        if body and body[-1] not in ".!?":
+            body += rng.choice((".", "", ".."))
+        separator = rng.choice((" ", " ", "\n", "\n\n"))
+        text = body + separator + question if rng.random() < 0.6 else question + separator + body
+        if rng.random() < 0.25:
+            text = text.lower()
+        out.append(Example(last_reading(text), list(piece.targets), list(piece.mask), -1,
+                           WITH_QUESTION_GROUPS[with_risk], "with_question"))
     return out

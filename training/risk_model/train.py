@@ -1,13 +1,14 @@
 """Trains the risk model and exports it for the assistant: `make risk-model`.
 
     python -m training.risk_model.train [--folds 5] [--epochs 3] [--seed 13] [--composed 1000]
-                                        [--frozen-layers 3] [--smoke N]
+                                        [--with-question 0] [--frozen-layers 3] [--smoke N]
 
 1. Reads the writers' corpora (data/risk/*.jsonl) and the NLU data as of training
    (training/risk_model/nlu_snapshot/, copied from data/nlu by `make risk-model`), drops
    exact duplicates, then near-duplicates (cosine >= 0.95 of the published sentence vectors).
    Every training part (each fold's, and the final one) adds `--composed` long messages built
-   from its own messages (training.risk_model.examples.composed).
+   from its own messages (training.risk_model.examples.composed), and `--with-question`
+   messages with a practice question beside them (training.risk_model.examples.with_question).
 2. Cross-validation: trains one model per fold and keeps every example's out-of-fold scores
    (var/risk-model/oof.json), from which `training.risk_model.thresholds` chooses the
    thresholds. Sealed sets are never read here.
@@ -42,7 +43,7 @@ from attune.nlu.sentence_encoder import (
 )
 from attune.safety.corpus import fingerprint
 from training.risk_model.encoder import Lower, Upper, pad
-from training.risk_model.examples import OUTPUTS, ROOT, Example, composed, load_examples
+from training.risk_model.examples import OUTPUTS, ROOT, Example, composed, load_examples, with_question
 
 OUT_DIR = ROOT / "attune" / "safety" / "model"
 WORK_DIR = ROOT / "var" / "risk-model"
@@ -216,10 +217,11 @@ def padded(anchor: Optional[torch.Tensor], count: int) -> Optional[torch.Tensor]
 
 
 def with_composed(examples: List[Example], cached: List[torch.Tensor], indexes: List[int], lower: Lower,
-                  count: int, seed: int) -> Tuple[List[Example], List[torch.Tensor], List[int]]:
+                  count: int, seed: int, questions: int = 0) -> Tuple[List[Example], List[torch.Tensor], List[int]]:
     """The examples, their cache and the training indexes, plus `count` long messages composed
-    from `indexes` alone (so nothing of a held-out fold leaks into its training)."""
-    extra = composed(examples, indexes, count, seed)
+    from `indexes` alone (so nothing of a held-out fold leaks into its training) and
+    `questions` messages with a practice question beside them (`with_question`)."""
+    extra = composed(examples, indexes, count, seed) + with_question(examples, indexes, questions, seed + 7919)
     if not extra:
         return examples, cached, indexes
     extra_cached = cache_lower(lower, tokenize([e.text for e in extra]))
@@ -251,6 +253,8 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--composed", type=int, default=1000,
                         help="long messages composed from each training part (training only)")
+    parser.add_argument("--with-question", type=int, default=0,
+                        help="messages with a practice question beside them, from each training part")
     parser.add_argument("--frozen-layers", type=int, default=FROZEN_LAYERS,
                         help="lower layers kept as published (the rest are fine-tuned)")
     parser.add_argument("--danger-weight", type=float, default=1.0,
@@ -305,7 +309,7 @@ def main(argv: Sequence[str] = ()) -> int:
             held = set(held_out)
             train_idx = [i for i in range(len(examples)) if i not in held]
             fold_examples, fold_cached, train_idx = with_composed(
-                examples, cached, train_idx, lower, args.composed, args.seed + fold)
+                examples, cached, train_idx, lower, args.composed, args.seed + fold, args.with_question)
             upper = train_upper(weights, fold_examples, fold_cached, train_idx, len(intents), args.epochs,
                                 args.seed + fold, log=f"fold {fold + 1}/{args.folds} ", frozen=frozen,
                                 danger_weight=args.danger_weight, anchor=padded(anchor, len(fold_examples)),
@@ -325,7 +329,7 @@ def main(argv: Sequence[str] = ()) -> int:
         print(f"out-of-fold scores in {WORK_DIR / 'oof.json'} ({time.time() - started:.0f} s)", flush=True)
 
     all_examples, all_cached, all_idx = with_composed(
-        examples, cached, list(range(len(examples))), lower, args.composed, args.seed)
+        examples, cached, list(range(len(examples))), lower, args.composed, args.seed, args.with_question)
     upper = train_upper(weights, all_examples, all_cached, all_idx, len(intents),
                         args.epochs, args.seed, log="final ", frozen=frozen,
                         danger_weight=args.danger_weight, anchor=padded(anchor, len(all_examples)),
@@ -347,6 +351,7 @@ def main(argv: Sequence[str] = ()) -> int:
         "seed": args.seed,
         "epochs": args.epochs,
         "composed_per_training_part": args.composed,
+        "with_question_per_training_part": args.with_question,
         "anchor_weight": args.anchor_weight,
         "anchor_weights_sha256": anchor_sha,
         "command": "python -m training.risk_model.train " + " ".join(list(argv) or sys.argv[1:]),
