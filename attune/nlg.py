@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -321,6 +321,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         fact_question = utter_action in FACT_RESPONSES
         utter_action = fact_response(utter_action, self.practice.facts)
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
+        if (seen and base == "utter_cant_call" and utter_action == base
+                and tracker.get_slot("abuse_disclosed") == "adult"
+                and WATCHED_BY_THEM.search((tracker.latest_message.text or "")[:300])):
+            # "I cannot call, he check my phone", after "he push me on the wall ... easier to
+            # die" (writer AI): the abuse answer, a room with a way out with the text lines.
+            utter_action = "utter_cant_call__abuse"
         # Whether numbers are declined is read from the whole conversation (crisis_state),
         # for every response that has a variant without them.
         filled_slots = {**tracker.current_slot_values(), "hotlines_declined": state.declined}
@@ -345,8 +351,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         )
         if response is not None and base in _CRISIS_REPLIES:
             response = await self._with_language_note(response, tracker, output_channel, kwargs)
-        if response is not None and base in _NOTED_REPLIES and not state.declined:
-            response = await self._with_notes(response, tracker, output_channel, kwargs)
+        if response is not None and (base in _NOTED_REPLIES or (seen and base in _NOTED_AFTER_CRISIS)) \
+                and not state.declined:
+            # The Poison Centre after easing or "I'm safe" is decided below, by what was swallowed
+            # and by whom, not by the slot alone (a son's overdose in March is not tonight's).
+            response = await self._with_notes(response, tracker, output_channel, kwargs,
+                                              skip=("swallowed",) if base in _NOTED_AFTER_CRISIS else ())
         if (response is not None and seen and base == "utter_therapist_contact" and tracker.get_slot("young")
                 and not state.declined):
             # "can i talk to someone too", "im 17": the practice's contact, and the line for
@@ -628,6 +638,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         if language not in ("fr", "es"):
             return response
         variables = {**self.variables(tracker), **kwargs}
+        if str(variables.get("emergency_number") or "").startswith("your local"):
+            # Somewhere the registry has no lines for ("estoy en Guadalajara", writer AI): the
+            # local number in the note's own words, not "llame al your local emergency number".
+            variables["emergency_number"] = _LOCAL_EMERGENCY_NUMBER[language]
         name = f"utter_language_note_{language}"
         if not variables.get("lines_in_french" if language == "fr" else "lines_in_spanish"):
             name += "_none"
@@ -640,7 +654,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
 
 
     async def _with_notes(self, response: Dict[Text, Any], tracker: DialogueStateTracker,
-                          output_channel: Text, kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+                          output_channel: Text, kwargs: Dict[Text, Any],
+                          skip: Sequence[Text] = ()) -> Dict[Text, Any]:
         """A reply that shows lines adds the line for what the visitor told us and the reply
         lacks: the abuse line (abuse read beside another kind of risk), the Poison Centre
         (something swallowed), the youth line (a visitor under 18), and the way to local lines
@@ -649,6 +664,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         text = response.get("text") or ""
         notes = []
         for slot, name, line in _NOTES:
+            if slot in skip:
+                continue
             value = tracker.get_slot(slot)
             if not value and slot == "young" and about_someone_else(tracker) and _someone_young_named(tracker):
                 # "my son of 15 has locked himself in the bathroom": the line for young people
@@ -904,6 +921,14 @@ def _means_named_before(tracker: DialogueStateTracker) -> Text:
     return next((str(e.get("value")) for e in said[-2].entities or [] if e.get("entity") == "means"), "")
 
 
+# "Your local emergency number", in the language notes' words.
+_LOCAL_EMERGENCY_NUMBER = {"es": "número de emergencias de su país", "fr": "numéro d'urgence de votre pays"}
+# The person hurting them watches the phone or is in earshot: "he check my phone", "she'll hear".
+WATCHED_BY_THEM = re.compile(
+    r"\b(?:he|she|they)\s*(?:'ll|will|would|always|might)?\s*(?:check|checks|checking|read|reads|reading|"
+    r"look\s+at|looks\s+at|goes\s+through|go\s+through|hear|hears|listen|listens)\b",
+    re.IGNORECASE,
+)
 MEANS_NAMED = {"gun": "the guns", "pills": "the pills", "knife": "the knives", "blade": "the blades",
                "razor": "the razors", "weapon": "the weapons"}
 # The replies that show lines, so may add the ones the visitor's situation calls for.
@@ -911,6 +936,11 @@ _NOTED_REPLIES = _CRISIS_REPLIES | {"utter_unsure_after_crisis", "utter_next_ste
                                     "utter_refuse_hospital", "utter_feeling_worse", "utter_cant_call",
                                     "utter_region_lines", "utter_lines_did_not_help", "utter_help_on_the_way",
                                     REPEAT_CRISIS_REPLY, "utter_thank", "utter_goodbye", "utter_respect_denial"}
+# Replies that add those lines once a crisis reply was given: "shes asleep now. i locked my door"
+# from a 15-year-old (the youth line with "glad it has eased"), a call-back asked for in a
+# crisis from somewhere the registry has no lines for (writer AI).
+_NOTED_AFTER_CRISIS = frozenset({"utter_feeling_calmer", "utter_glad_safe", "utter_safe_but_struggling",
+                                 "utter_out_of_scope", "utter_callback_intro"})
 # The first answer of each follow-up a risk reading may be answered with (attune/safety/context.py).
 # "No more numbers" is not among them: it is answered as asked, with the help button.
 _FOLLOW_UP_ANSWERS = frozenset({"utter_refuse_hospital", "utter_cant_call", "utter_not_safe", "utter_feeling_worse",

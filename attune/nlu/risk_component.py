@@ -287,7 +287,7 @@ def model_verdict(model: RiskModel, message: Message, text: Text,
         rest = encoder.encode(readings[1:]) if len(readings) > 1 else np.zeros((0, encoder.dimension))
         vectors = np.vstack([np.asarray(whole, dtype=np.float32)[None, :], rest])
     verdict = model.verdict(model.scores(vectors), readings, assessment.intent, assessment.decision_tag)
-    if wants_second_opinion(verdict):
+    if wants_second_opinion(verdict, text):
         try:
             second = second_opinion(text, assessment)
         except Exception:  # noqa: BLE001 - the first model's verdict stands if the second fails

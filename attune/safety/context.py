@@ -290,6 +290,68 @@ def unsure_after_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# Safe this minute, not from the thoughts: "define safe lol. like am i about to do something
+# right now? no. do i think about it every night? yeah", "physically nobody's hurting me right
+# now. mentally? no", "im on my couch with a bottle of rum. that safe?" (writer AI).
+QUALIFIED_SAFE = re.compile(
+    r"\bdefine\s+safe\b|\bsafe\s*-?\s*ish\b|\b(?:safe|fine|ok|okay)\s+for\s+(?:now|the\s+moment|tonight)\b"
+    r"|\b(?:physically|technically|body\s*-?\s*wise)\b[^\n]{0,80}?\b(?:mentally|emotionally|in\s+my\s+head|inside)\b"
+    r"|\b(?:mentally|emotionally|in\s+my\s+head)\s*[?,.:!-]*\s*(?:no|nope|nah|not\s+really|not\s+at\s+all|not\s+so\s+much|idk|who\s+knows)\b"
+    r"|\bthink(?:ing)?\s+about\s+it\s+(?:every|each|most|all)\s+(?:single\s+)?(?:night|day|morning|evening|the\s+time)\b"
+    r"|\b(?:is\s+)?that\s+safe\s*\?"
+    r"|\bnot\s+(?:about\s+to|going\s+to|gonna)\s+(?:do|act\s+on|try)\s+(?:anything|it|something)\b[^\n]{0,60}?\bbut\b",
+    re.IGNORECASE,
+)
+SAFE_BUT_STRUGGLING = "safe_but_struggling"
+# The readings such an answer gets: the safe ones, and the unsure.
+_SAFE_READINGS = frozenset({"confirm_safe", "affirm", "deny", "deny_risk", "feeling_calmer",
+                            "nlu_fallback", "out_of_scope", "unsure_after_crisis", "thank"})
+
+
+def says_safe_but_struggling(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about one's own suicide, self-harm or wish to hurt someone, an
+    answer that is safe this minute and not from the thoughts (QUALIFIED_SAFE), read as "I'm
+    safe" or not understood, is answered with the line again and a step for tonight. Returns
+    whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if not text or text.startswith("/") or intent not in _SAFE_READINGS:
+        return False
+    if last_crisis(tracker) not in _DRINKING_FRAMES or not QUALIFIED_SAFE.search(text):
+        return False
+    set_intent(parse_data, SAFE_BUT_STRUGGLING)
+    return True
+
+
+# A public place ahead while someone follows or threatens them: "there's a tim hortons coming
+# up" (writer AI, followed home from the subway; read as out of scope).
+PLACE_AHEAD = re.compile(
+    r"\b(?:there'?s|theres|there\s+is|i\s+(?:see|can\s+see)|coming\s+up\s+on|passing|i'?m\s+(?:near|by|at)|im\s+(?:near|by|at))\s+"
+    r"(?:a|an|the)\s+(?:tim\s*hortons?|timmies|starbucks|mcdonald'?s|gas\s+station|petrol\s+station|corner\s+store|"
+    r"convenience\s+store|store|shop|coffee\s+shop|caf[eé]|restaurant|diner|bar|pub|pharmacy|drug\s*store|shoppers|"
+    r"hospital|police\s+station|fire\s+station|mall|7-?eleven|grocery\s+store|supermarket|bank|hotel|library|"
+    r"subway\s+station|bus\s+station|train\s+station)\b",
+    re.IGNORECASE,
+)
+SAFE_PLACE_AHEAD = "safe_place_ahead"
+_PLACE_AHEAD_FRAMES = frozenset({"risk_abuse", "risk_emergency", "risk_child_abuse"})
+
+
+def says_place_ahead(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply about danger from someone (abuse, stalking, danger now), a short
+    message naming a public place ahead is where to go: inside, among people. Never over a
+    risk reading, never inside a form. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:300]
+    if (not text or text.startswith("/") or len(text) > 200 or is_risk_intent(intent)
+            or getattr(tracker, "active_loop_name", None)):
+        return False
+    if last_crisis(tracker) not in _PLACE_AHEAD_FRAMES or not PLACE_AHEAD.search(text):
+        return False
+    set_intent(parse_data, SAFE_PLACE_AHEAD)
+    return True
+
+
 # Numbers or lines named, in French or Spanish ("arrête de m'envoyer des numéros").
 _NUMBERS_WORDS = re.compile(
     r"\b(?:n[úu]meros?|num[ée]ros?|l[íi]neas?|lignes?|hotlines?|tel[ée]fonos?|t[ée]l[ée]phones?)\b", re.IGNORECASE)
@@ -829,7 +891,9 @@ TELL_AN_ADULT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_IF = re.compile(r"\b(?:is\s+it|would\s+it\s+be|will\s+it\s+be)\s+(?:bad|wrong|ok|okay|fine|snitching)\b"
-                      r"|\b(?:should|can|could|do)\s+i\b|\bwhat\s+if\b|\bwill\s+(?:she|he|they)\s+hate\s+me\b|\?",
+                      r"|\b(?:should|can|could|do)\s+i\b|\bwhat\s+if\b|\bwill\s+(?:she|he|they)\s+hate\s+me\b|\?"
+                      # "if i tell the school counsellor she'll hate me forever" (writer AI)
+                      r"|\bif\s+i\s+tell\b|\b(?:she|he|they)\s*(?:'ll|will|would|'d)\s+(?:hate|never\s+forgive)\s+me\b",
                       re.IGNORECASE)
 
 
@@ -853,7 +917,12 @@ THEY_REFUSE_HELP = re.compile(
     r"(?:doesn'?t|doesnt|does\s+not|don'?t|dont|won'?t|wont|will\s+not|refuses?\s+to|refusing\s+to|is\s+refusing\s+to)\s+"
     r"(?:want|wanna|go|let\s+me\s+call|let\s+me\s+get|agree\s+to)\s+"
     r"(?:(?:me\s+to\s+call|to\s+go\s+to|to\s+go|to)\s+)?(?:an?\s+|the\s+)?"
-    r"(?:ambulance|hospital|er|a\s*&\s*e|doctor|paramedics|911|9-?1-?1|999|000|112|emergency|fuss)\b",
+    r"(?:ambulance|hospital|er|a\s*&\s*e|doctor|paramedics|911|9-?1-?1|999|000|112|emergency|fuss)\b"
+    # Sworn to secrecy: "if i call 911 she'll never speak to me again. she made me swear"
+    # (writer AI, answered with the wait steps for one's own overdose).
+    r"|\b(?:she|he|they)\s+made\s+me\s+(?:swear|promise)\b"
+    r"|\bif\s+i\s+(?:call|phone|ring|get|tell)\b[^.!?\n]{0,60}?\b(?:she|he|they)\s*(?:'ll|will|would|'d)\s+"
+    r"(?:never\s+(?:speak|talk)\s+to\s+me|never\s+forgive\s+me|hate\s+me|kill\s+me|be\s+(?:so\s+)?(?:mad|angry|furious|pissed))\b",
     re.IGNORECASE,
 )
 
@@ -1212,7 +1281,16 @@ _CALL_A_LINE = re.compile(
 # as "no more numbers", answered "I won't keep sending numbers").
 _MIGHT_CALL_A_LINE = re.compile(
     r"\b(?:suppose|guess|think|maybe)\s+i\s+(?:could|can|will|might|should|'ll)\s+(?:call|ring|phone|telephone|text|try)\s+"
-    r"(?:that|the|them|one\s+of\s+(?:them|those))(?:\s+(?:line|number|one|people|helpline|hotline))?\b",
+    r"(?:that|the|them|one\s+of\s+(?:them|those))(?:\s+(?:line|number|one|people|helpline|hotline))?\b"
+    # Later, not now: "ok. maybe tomorrow i call. mummy is coming" (writer AI, read as a
+    # call-back request), "i'll ring them in the morning".
+    r"|\b(?:maybe|perhaps|probably|prob|i\s+guess)\s+(?:tomorrow|later|tonight|in\s+the\s+morning)\s+i\s+"
+    r"(?:will\s+|'ll\s+|can\s+|might\s+)?(?:call|ring|phone|text)\b(?!\s+(?:you|u|your|ur)\b)"
+    r"|\bi\s*(?:will|'ll|might|may)\s+(?:call|ring|phone|text)\s+(?:them|it|that|one\s+)?\s*"
+    r"(?:tomorrow|later|tonight|in\s+the\s+morning)\b"
+    # "Thank you. I will try the message." (writer AI: the text line, read as a call-back request)
+    r"|\bi\s*(?:will|'ll|can|could|might|am\s+going\s+to|'m\s+going\s+to|m\s+gonna|'m\s+gonna|gonna)\s+try\s+"
+    r"(?:the\s+|to\s+)?(?:message|messages|messaging|text|texting|chat|chatting|line|number)\b",
     re.IGNORECASE,
 )
 
@@ -1265,6 +1343,7 @@ def cancels_the_form(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 
 
 _OWN_ABUSE_INTENTS = frozenset({"risk_abuse", "risk_child_abuse"})
+_OWN_RISK_BESIDE_ABUSE = frozenset({"risk_suicide", "risk_self_harm"})
 # "i got two kids. where would i even go with no car", "where am i supposed to go"
 WHERE_TO_GO = re.compile(
     r"\bwhere\s+(?:would|could|do|can|will|should|am)\s+(?:i|we)\s+(?:even\s+|supposed\s+to\s+|meant\s+to\s+)?"
@@ -1436,6 +1515,7 @@ ABUSER_GONE = re.compile(
     r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+has|'?ve|\s+have)?\s*(?:just\s+)?(?:(?:left|gone)(?=\s+(?:for|to|out|"
     r"the\s+(?:house|flat|apartment|place)|home|work)\b|\s*[.,!;]|\s*$|\s+(?:and|so|now|just|for\s+now)\b)|"
     r"went\s+(?:out|to|for|back\s+to)|drove\s+off|took\s+off|stormed\s+out|passed\s+out|asleep|fell\s+asleep|"
+    r"sleeping(?:\s+now)?(?=\s*[.,!;]|\s*$|\s+(?:and|so|now|finally)\b)|"
     r"out\s+(?:for|till|until|at)|at\s+(?:work|the\s+pub|the\s+bar|the\s+gym|the\s+store|the\s+shops?)\b"
     r"(?=\s+(?:till|until|for|now|and)\b|\s*[.,!;]|\s*$))\b"
     r"|\bi(?:\s+have|\s+got|\s*'?ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
@@ -1523,6 +1603,10 @@ def own_abuse_told(tracker: Any) -> bool:
         abuse_score = (risk.get("model") or {}).get("scores", {}).get("abuse", 0.0)
         if event.intent_name == EMERGENCY and (risk.get("category") == "abuse" or "abuse_seen" in entities
                                                 or abuse_score >= 0.5):
+            return True
+        # Abuse told beside one's own suicide risk: "Tonight he push me on the wall. Sometimes I
+        # think it is easier to die." (writer AI): the abuse is hers too.
+        if event.intent_name in _OWN_RISK_BESIDE_ABUSE and "abuse_seen" in entities:
             return True
     return False
 
@@ -1747,6 +1831,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     # The first that applies, in this order.
     (cancels_the_form(parse_data, tracker)
      or before_any_crisis(parse_data, tracker) or helper_feels_it_too(parse_data, tracker)
+     # "there's a tim hortons coming up" is read as help coming: the place first.
+     or says_place_ahead(parse_data, tracker)
      or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_took_some(parse_data, tracker)
@@ -1758,7 +1844,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or told_to_go_to_hospital(parse_data, tracker) or says_they_refuse_help(parse_data, tracker)
      or helper_asks_about_telling(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
-     or says_not_safe(parse_data, tracker) or says_lines_did_not_help(parse_data, tracker)
+     or says_not_safe(parse_data, tracker) or says_safe_but_struggling(parse_data, tracker)
+     or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
      or asks_where_to_go(parse_data, tracker) or says_abuser_coming(parse_data, tracker)
      or says_abuser_gone(parse_data, tracker)

@@ -350,9 +350,20 @@ def shared_second_opinion() -> Optional[RiskModel]:
     return RiskModel.load(SECOND_DIR)
 
 
-def wants_second_opinion(verdict: ModelVerdict) -> bool:
+# Whether a message with a question about the practice beside something else is read by the
+# second opinion whatever the shipped model's probability (the ninth training's candidate,
+# docs/risk-model.md, session 26: the shipped model reads such messages as the question).
+SECOND_OPINION_ON_QUESTIONS = False
+
+
+def wants_second_opinion(verdict: ModelVerdict, text: str = "") -> bool:
     """Whether the shipped model's verdict is one the second opinion reads again: no answer,
     but a probability of risk of at least SECOND_OPINION_FROM. On the development sets that
     is about one message in eighteen, and 25 of the 30 risk messages the eighth model reads
-    and the shipped one does not."""
-    return verdict.intent is None and verdict.risk >= SECOND_OPINION_FROM
+    and the shipped one does not. With SECOND_OPINION_ON_QUESTIONS, also any message without
+    an answer that asks the practice something beside something else."""
+    if verdict.intent is not None:
+        return False
+    if verdict.risk >= SECOND_OPINION_FROM:
+        return True
+    return SECOND_OPINION_ON_QUESTIONS and bool(text) and without_practice_questions(text) is not None

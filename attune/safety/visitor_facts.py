@@ -103,7 +103,14 @@ _AMOUNT_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _OVERDOSE = re.compile(
-    r"\b(?:overdos\w*|o\.?d\.?(?:'?d|ed)|i\s+od\b|pastillas|comprim[ée]s|pilules|m[ée]dicaments)\b",
+    r"\b(?:overdos\w*|o\.?d\.?(?:'?d|ed)|i\s+od\b|sobredosis|surdose)\b"
+    # Taken, in Spanish or French: "me tomé unas pastillas", "j'ai pris des comprimés"; not the
+    # pills named alone ("I have the pastillas of my mom here", writer AI: a means at hand).
+    r"|\b(?:tom[ée]|tomaste|tomó|tomo|tragu[ée]|trag[óo]|pris|prise|aval[ée]e?|aval[ée]s)\s+(?:\w+\s+){0,4}?"
+    r"(?:pastillas|pastilla|comprim[ée]s|pilules|m[ée]dicaments|medicamentos|p[íi]ldoras)\b"
+    # "Me contestó!! dice que ya se tomó algunas" (writer R: some of them, already)
+    r"|\b(?:se|me|te)\s+(?:tom[óo]|tom[ée]|tomaste|trag[óo]|tragu[ée])\s+(?:algunas|algunos|unas|unos|varias|varios|"
+    r"muchas|muchos|todas|todos|la\s+mitad|un\s+mont[óo]n|demasiadas|demasiados)\b",
     re.IGNORECASE,
 )
 _YOUNG = re.compile(

@@ -1069,3 +1069,87 @@ def test_a_room_named_with_the_child_or_a_weapon_is_not_a_step_away(text):
     data = {"text": text, "intent": {"name": "risk_emergency", "confidence": 1.0},
             "risk": {"source": "model", "category": "emergency"}}
     assert not context.says_things_calmer(data, tracker_with("risk_harm_others"))
+
+
+# ---- Writer AI (2026-12-06)
+
+@pytest.mark.parametrize("text", [
+    "define safe lol. like am i about to do something right now? no. do i think about it every night? yeah",
+    "define safe. im on my couch with a bottle of rum. that safe?",
+    "physically yes. mentally? no",
+    "im safe for now",
+    "not gonna do anything tonight but i can't promise tomorrow",
+])
+def test_safe_this_minute_but_not_from_the_thoughts_gets_the_line_again(text):
+    # Read as "I'm safe", these got "If you're safe right now, I'm glad" and no line.
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9}}
+    assert context.says_safe_but_struggling(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "safe_but_struggling"
+
+
+@pytest.mark.parametrize("intents, text", [
+    (("risk_suicide",), "yes im safe"),
+    (("risk_suicide",), "i'm okay, just tired"),
+    # Someone else at risk, or the visitor's abuse: the thoughts are not theirs to carry.
+    (("risk_third_party",), "define safe lol"),
+    (("risk_abuse",), "physically nobody's hurting me right now. mentally? no"),
+    # Before any crisis reply, nothing to answer.
+    (("greet",), "im safe for now"),
+])
+def test_a_plain_yes_or_another_conversation_is_not_read_so(intents, text):
+    data = {"text": text, "intent": {"name": "confirm_safe", "confidence": 0.9}}
+    assert not context.says_safe_but_struggling(data, tracker_with(*intents))
+    assert data["intent"]["name"] == "confirm_safe"
+
+
+def test_a_public_place_ahead_while_followed_is_where_to_go():
+    # "there's a tim hortons coming up", followed home from the subway: read as help coming,
+    # then as out of scope.
+    data = {"text": "there's a tim hortons coming up", "intent": {"name": "help_on_the_way", "confidence": 0.7}}
+    assert context.says_place_ahead(data, tracker_with("risk_abuse"))
+    assert data["intent"]["name"] == "safe_place_ahead"
+    after_suicide = {"text": "there's a bridge coming up", "intent": {"name": "out_of_scope", "confidence": 0.7}}
+    assert not context.says_place_ahead(after_suicide, tracker_with("risk_suicide"))
+
+
+@pytest.mark.parametrize("text, calls", [
+    ("ok. maybe tomorrow i call. mummy is coming", True),
+    ("i'll ring them in the morning", True),
+    ("Thank you. I will try the message. My wife is calling me for dinner.", True),
+    ("maybe tomorrow i call you guys", False),
+    ("can someone call me tomorrow", False),
+])
+def test_calling_a_line_later_is_not_asking_for_a_call_back(text, calls):
+    data = {"text": text, "intent": {"name": "request_callback", "confidence": 0.8}}
+    assert context.calls_a_line(data, tracker_with("risk_suicide")) is calls
+    assert (data["intent"]["name"] == "request_crisis_help") is calls
+
+
+@pytest.mark.parametrize("text", ["if i call 911 she'll never speak to me again. she made me swear",
+                                  "he made me promise not to tell anyone"])
+def test_a_helper_sworn_to_secrecy_is_the_person_refusing_help(text):
+    data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}}
+    assert context.says_they_refuse_help(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "refuse_hospital"
+
+
+def test_a_young_helper_afraid_of_telling_an_adult_gets_the_helpers_steps():
+    data = {"text": "if i tell the school counsellor she'll hate me forever",
+            "intent": {"name": "ask_counselling", "confidence": 0.6}}
+    assert context.helper_asks_about_telling(data, tracker_with("risk_third_party"))
+    assert data["intent"]["name"] == "ask_next_step"
+
+
+def test_abuse_told_beside_ones_own_suicide_risk_is_ones_own_abuse():
+    # "Tonight he push me on the wall. Sometimes I think it is easier to die.", then "He is
+    # sleeping now. I am in kitchen with phone.": a window for the next step, not "glad it eased".
+    from rasa.shared.core.events import UserUttered
+
+    told = UserUttered("x", {"name": "risk_suicide", "confidence": 1.0},
+                       entities=[{"entity": "abuse_seen", "value": "adult"}])
+    data = {"text": "He is sleeping now. I am in kitchen with phone.",
+            "intent": {"name": "feeling_calmer", "confidence": 0.8}}
+    assert context.says_abuser_gone(data, SimpleNamespace(events=[told], active_loop_name=None))
+    assert data["intent"]["name"] == "ask_next_step"
+    alone = {"text": "He is sleeping now.", "intent": {"name": "feeling_calmer", "confidence": 0.8}}
+    assert not context.says_abuser_gone(alone, tracker_with("risk_suicide"))

@@ -1149,3 +1149,47 @@ async def test_a_young_visitor_asking_for_someone_after_a_crisis_also_gets_the_y
     adult = after_crisis("third_party", ("risk_third_party", "my friend said she wants to die"),
                          ("request_human", "can i talk to someone too"))
     assert "686868" not in (await nlg.generate("utter_therapist_contact", adult, "rest"))["text"]
+
+
+# ---- Writer AI (2026-12-06)
+
+async def test_a_call_back_asked_for_in_a_crisis_keeps_the_line_until_they_reply():
+    # "can your therapist call me back tonight": a call-back comes within a business day.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    crisis = after_crisis("suicide", ("risk_suicide", "the pills in my purse"),
+                          ("request_callback", "can your therapist call me back tonight"))
+    text = (await nlg.generate("utter_callback_intro", crisis, "rest"))["text"]
+    assert "9-8-8" in text and load_practice().hours.reply_time in text
+    calm = tracker_saying(("request_callback", "can someone call me back"))
+    assert "9-8-8" not in (await nlg.generate("utter_callback_intro", calm, "rest"))["text"]
+
+
+async def test_after_a_crisis_a_young_visitors_calmer_and_off_topic_replies_name_the_youth_line():
+    # "shes asleep now. i locked my door" from a 15-year-old; "can u help me with my english
+    # essay lol" from a 16-year-old an hour after the garage roof.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    for name, said in (("utter_feeling_calmer", "shes asleep now. i locked my door"),
+                       ("utter_out_of_scope", "can u help me with my english essay lol")):
+        young = after_crisis("suicide", ("risk_suicide", "sometimes i dont want to live at all. im 15"),
+                             ("feeling_calmer", said), young="yes")
+        assert "686868" in (await nlg.generate(name, young, "rest"))["text"], name
+    adult = after_crisis("suicide", ("risk_suicide", "i dont want to live"), ("feeling_calmer", "ok i'm calmer"))
+    assert "686868" not in (await nlg.generate("utter_feeling_calmer", adult, "rest"))["text"]
+
+
+async def test_cant_call_because_he_checks_the_phone_gets_the_abuse_answer():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("suicide",
+                           ("risk_suicide", "Tonight he push me on the wall. Sometimes I think it is easier to die."),
+                           ("cant_call", "I cannot call, he check my phone. How to delete this?"),
+                           abuse_disclosed="adult")
+    text = (await nlg.generate("utter_cant_call", tracker, "rest"))["text"]
+    assert "way out" in text and "686868" in text
+
+
+async def test_the_spanish_note_for_somewhere_uncovered_says_the_local_number_in_spanish():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("suicide", ("risk_suicide", "hola, estoy en Guadalajara. no quiero vivir más"),
+                           visitor_region="unknown", visitor_language="es")
+    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
+    assert "número de emergencias de su país" in text and "llame al your" not in text

@@ -190,3 +190,16 @@ def test_deciding_to_go_to_bed_is_no_time_close_by():
 ])
 def test_ones_own_grade_said_in_passing_is_a_young_visitor(text, young):
     assert says_young(text) is young
+
+
+def test_pills_named_in_spanish_are_a_means_not_an_overdose():
+    # "no sé si estoy segura. I have the pastillas of my mom here" (writer AI) got "If you
+    # swallowed something, the Poison Centre..." instead of "put the pills out of reach".
+    from attune.safety.visitor_facts import means_at_hand, mentions_swallowing
+
+    text = "no sé si estoy segura. I have the pastillas of my mom here"
+    assert not mentions_swallowing(text)
+    assert means_at_hand(text) == "pills"
+    assert mentions_swallowing("me tomé unas pastillas") and mentions_swallowing("j'ai pris des comprimés")
+    assert mentions_swallowing("Me contestó!! dice que ya se tomó algunas")
+    assert not mentions_swallowing("Mi hermana me acaba de escribir que se va a tomar todas sus pastillas")
