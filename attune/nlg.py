@@ -318,6 +318,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # suicide risk: some things harm hours later, so the poison centre's words, whatever
             # the kind remembered.
             utter_action = "utter_feeling_calmer__emergency"
+        if utter_action == "utter_lgbtq_lines" and not self.variables(tracker).get("lgbtq_lines"):
+            utter_action = "utter_lgbtq_lines_none"
         fact_question = utter_action in FACT_RESPONSES
         utter_action = fact_response(utter_action, self.practice.facts)
         base, utter_action = utter_action, self.for_crisis_kind(utter_action, tracker)
@@ -807,6 +809,7 @@ _NOTES = (
     ("abuse_disclosed", "utter_note_abuse_line", "crisis_line_abuse"),
     ("swallowed", "utter_note_poison", "poison_help"),
     ("young", "utter_note_youth_line", "crisis_line_youth"),
+    ("lgbtq", "utter_note_lgbtq_lines", "lgbtq_lines"),
 )
 
 # The replies a language note is put before: every crisis reply.

@@ -60,6 +60,7 @@ from attune.safety.visitor_facts import (
     means_at_hand,
     mentions_swallowing,
     names_dangerous_place,
+    says_lgbtq,
     says_when,
     says_young,
 )
@@ -68,6 +69,7 @@ LANGUAGE_ENTITY = "language"
 # Facts that add a line to crisis replies (domain.yml slots of the same names, attune/nlg.py).
 SWALLOWED_ENTITY = "swallowed"
 YOUNG_ENTITY = "young"
+LGBTQ_ENTITY = "lgbtq"
 ABUSE_SEEN_ENTITY = "abuse_seen"
 # Someone else being abused, told by a witness or a helper ("my niece told me a family friend
 # touches her", "I can hear the little boy next door screaming"): their replies are for the
@@ -442,6 +444,8 @@ def _facts(text: Text, intent: Optional[Text], verdict: Optional[ModelVerdict], 
         found.append((SWALLOWED_ENTITY, "yes"))
     if says_young(text):
         found.append((YOUNG_ENTITY, "yes"))
+    if says_lgbtq(text):
+        found.append((LGBTQ_ENTITY, "yes"))
     if intent and intent.startswith("risk_"):
         means = means_at_hand(text)
         if means:

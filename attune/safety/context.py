@@ -323,6 +323,33 @@ def says_safe_but_struggling(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+# Asking for a line run by and for 2SLGBTQ+ people: "is there like an lgbt line", "i don't
+# want some cis person on a hotline telling me it gets better" (writer AI; read as "no more
+# numbers" and answered "I won't keep sending numbers").
+LGBTQ_LINE_ASKED = re.compile(
+    r"\b(?:lgbtq?\w*\+?|2slgbtq\w*\+?|queer|trans|gay)\s+(?:line|lines|hotline|helpline|crisis\s+line|peer\s+line|"
+    r"chat\s+line|youth\s*line|number|chat)\b"
+    r"|\bcis\s+(?:person|people|guy|man|woman|counsell?or|volunteer|folks)\b[^.!?\n]{0,40}?\b(?:hotline|line|phone|helpline)\b"
+    r"|\b(?:hotline|line|helpline)\b[^.!?\n]{0,40}?\bcis\s+(?:person|people|guy|man|woman|folks)\b"
+    r"|\b(?:talk|speak)\s+to\s+someone\s+(?:who'?s|who\s+is|who\s+gets)\s+(?:trans|queer|gay|lgbt\w*)\b",
+    re.IGNORECASE,
+)
+ASK_LGBTQ_LINES = "ask_lgbtq_lines"
+
+
+def asks_for_lgbtq_lines(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, asking for a line run by and for 2SLGBTQ+ people is asking for
+    those lines, not refusing numbers. Never over a risk reading, never inside a form.
+    Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if (not text or text.startswith("/") or is_risk_intent(intent) or getattr(tracker, "active_loop_name", None)
+            or not crisis_shown(tracker) or not LGBTQ_LINE_ASKED.search(text)):
+        return False
+    set_intent(parse_data, ASK_LGBTQ_LINES)
+    return True
+
+
 # A public place ahead while someone follows or threatens them: "there's a tim hortons coming
 # up" (writer AI, followed home from the subway; read as out of scope).
 PLACE_AHEAD = re.compile(
@@ -1845,6 +1872,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or helper_asks_about_telling(parse_data, tracker)
      or medication_within_crisis(parse_data, tracker)
      or says_not_safe(parse_data, tracker) or says_safe_but_struggling(parse_data, tracker)
+     or asks_for_lgbtq_lines(parse_data, tracker)
      or says_lines_did_not_help(parse_data, tracker)
      or asks_for_number(parse_data, tracker) or asks_for_a_language(parse_data, tracker)
      or asks_where_to_go(parse_data, tracker) or says_abuser_coming(parse_data, tracker)

@@ -23,7 +23,7 @@ from attune.validation import closest
 
 # Categories whose template variable (crisis_lines_<category>) the bot's words use: the
 # registry's, but the general lines and the poison centre (named in sentences instead).
-TEMPLATE_CATEGORIES: Tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("general", "poison"))
+TEMPLATE_CATEGORIES: Tuple[str, ...] = tuple(c for c in CATEGORIES if c not in ("general", "poison", "lgbtq"))
 # Someone may be in danger right now: the emergency number goes first.
 EMERGENCY_FIRST: Tuple[str, ...] = ("emergency", "harm_others", "poison")
 
@@ -199,7 +199,9 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
         ``call or text 9-8-8``), ``crisis_line_primary_name``, ``crisis_line_abuse`` and
         ``crisis_line_child_abuse`` (the first line for that kind, named, for a sentence),
         ``poison_help`` (the poison centre, named), ``crisis_line_youth`` (the first line
-        for young people, named; "" where the registry has none) and ``crisis_text_options``
+        for young people, named; "" where the registry has none), ``lgbtq_lines``
+        (the lines run by and for 2SLGBTQ+ people, named; "" where there are none) and
+        ``crisis_text_options``
         (the lines that take texts or chats), and ``abuse_lines_for_everyone`` (the abuse
         lines whose audience is everyone, and the emergency number).
     """
@@ -225,6 +227,10 @@ def crisis_template_variables(registry: Registry, where: RegionLike) -> Dict[str
     youth = [r for r in resources_for(registry, country, subdivision, "suicide")
              if "youth" in r.audience and not r.is_emergency]
     variables["crisis_line_youth"] = named_contact(youth[0]) if youth else ""
+    # Lines run by and for 2SLGBTQ+ people, for a visitor who says they are one or asks.
+    lgbtq = [r for r in resources_for(registry, country, subdivision, "lgbtq")
+             if "lgbtq" in r.categories and not r.is_emergency]
+    variables["lgbtq_lines"] = ", and ".join(named_contact(r) for r in lgbtq)
     variables["lines_in_french"] = lines_in_language(registry, country, subdivision, "French")
     variables["lines_in_spanish"] = lines_in_language(registry, country, subdivision, "Spanish")
     variables["crisis_text_options"] = text_options(registry, country, subdivision)

@@ -34,6 +34,9 @@ CATEGORIES: Tuple[str, ...] = (
     "check_in",
     "general",
     "poison",
+    # Lines run by and for 2SLGBTQ+ people: added when the visitor says they are 2SLGBTQ+ or
+    # asks for such a line, never listed in a crisis reply by themselves.
+    "lgbtq",
 )
 CONTACT_KINDS: Tuple[str, ...] = ("call", "text", "tty", "chat")
 NON_CRISIS_MARKER = "not crisis support"

@@ -356,3 +356,27 @@ def says_when(text: str) -> bool:
     """Whether the message puts risk at a time close by ("tonight", "right now", a date
     chosen) or says things were put in order (belongings given away, a note written)."""
     return bool(_NOW.search(text[:MAX_CHARS]))
+
+
+# The visitor says they are 2SLGBTQ+, or asks for a line of their own: "19, gay, small town
+# outside sudbury", "been out as trans at work for 3 months", "is there like an lgbt line",
+# "i don't want some cis person on a hotline" (writer AI). Fixed words, read on at most 2,000
+# characters.
+_LGBTQ_SAID = re.compile(
+    r"\b(?:i'?m|im|i\s+am|as\s+a|identify\s+as|(?:came|coming|come|been)\s+out\s+as|out\s+as)\s+"
+    r"(?:an?\s+)?(?:(?:black|brown|queer|young|closeted|gay|trans|disabled)\s+)?"
+    r"(?:trans(?:gender)?|gay|lesbian|bi(?:sexual)?|pansexual|queer|non-?binary|enby|two[- ]spirit(?:ed)?|"
+    r"lgbtq?i?a?2?s?\+?|2slgbtq\w*\+?|ftm|mtf)(?![-\w])"
+    r"|(?:^|[\n.,;:]\s*)(?:\d{1,2}\s*,\s*)?(?:gay|queer|trans|lesbian|bi|non-?binary)\s*,"
+    r"|\b(?:lgbtq?\w*\+?|2slgbtq\w*\+?|queer|trans|gay)\s+(?:line|lines|hotline|helpline|crisis\s+line|"
+    r"peer\s+line|chat\s+line|youth\s*line)\b"
+    r"|\bcis\s+(?:person|people|guy|man|woman|counsell?or|therapist|folks|volunteer)\b"
+    r"|\bmy\s+(?:transition|deadname|dead\s+name)\b|\b(?:deadnam|misgender)\w*",
+    re.IGNORECASE,
+)
+
+
+def says_lgbtq(text: str) -> bool:
+    """Whether the visitor says they are 2SLGBTQ+ or asks for a line run by and for
+    2SLGBTQ+ people (crisis replies then add those lines, attune/nlg.py)."""
+    return bool(_LGBTQ_SAID.search(text[:2000]))

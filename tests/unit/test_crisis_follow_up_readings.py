@@ -1153,3 +1153,14 @@ def test_abuse_told_beside_ones_own_suicide_risk_is_ones_own_abuse():
     assert data["intent"]["name"] == "ask_next_step"
     alone = {"text": "He is sleeping now.", "intent": {"name": "feeling_calmer", "confidence": 0.8}}
     assert not context.says_abuser_gone(alone, tracker_with("risk_suicide"))
+
+
+@pytest.mark.parametrize("text", ["is there like an lgbt line",
+                                  "i don't want some cis person on a hotline telling me it gets better",
+                                  "can i talk to someone who's trans"])
+def test_asking_for_a_line_run_by_2slgbtq_people_is_not_refusing_numbers(text):
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.8}}
+    assert context.asks_for_lgbtq_lines(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_lgbtq_lines"
+    before = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.8}}
+    assert not context.asks_for_lgbtq_lines(before, tracker_with("greet"))

@@ -1193,3 +1193,24 @@ async def test_the_spanish_note_for_somewhere_uncovered_says_the_local_number_in
                            visitor_region="unknown", visitor_language="es")
     text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
     assert "número de emergencias de su país" in text and "llame al your" not in text
+
+
+async def test_lines_run_by_2slgbtq_people_where_the_registry_has_them_and_honesty_where_not():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    asked = after_crisis("suicide", ("risk_suicide", "i don't see myself making it to 20"),
+                         ("ask_lgbtq_lines", "is there like an lgbt line"), lgbtq="yes")
+    text = (await nlg.generate("utter_lgbtq_lines", asked, "rest"))["text"]
+    assert "Trans Lifeline" in text and "youthline.ca" in text and "9-8-8" in text
+    abroad = after_crisis("suicide", ("risk_suicide", "i live in leeds. i don't want to be here"),
+                          ("ask_lgbtq_lines", "is there a queer line"), lgbtq="yes", visitor_region="GB")
+    text = (await nlg.generate("utter_lgbtq_lines", abroad, "rest"))["text"]
+    assert "don't have a line run by 2SLGBTQ+ people" in text and "Trans Lifeline" not in text
+
+
+async def test_a_visitor_who_said_they_are_2slgbtq_gets_those_lines_with_the_crisis_reply():
+    nlg = nlg_at(datetime.now(timezone.utc))
+    said = after_crisis("suicide", ("risk_suicide", "been out as trans at work. i don't want to be here anymore"),
+                        lgbtq="yes")
+    assert "Trans Lifeline" in (await nlg.generate("utter_crisis_suicide", said, "rest"))["text"]
+    not_said = after_crisis("suicide", ("risk_suicide", "i don't want to be here anymore"))
+    assert "Trans Lifeline" not in (await nlg.generate("utter_crisis_suicide", not_said, "rest"))["text"]

@@ -19,7 +19,7 @@ RASA_DEFAULT_INTENTS = {"restart", "back", "out_of_scope", "session_start", "nlu
 # the crisis-aware reading (attune/safety/context.py), the language check, the reading after a
 # topic (attune/topic_context.py).
 PAYLOAD_ONLY_INTENTS = {"message_too_long", "make_safety_plan", "unsure_after_crisis", "unreadable_language",
-                        "continue_topic", "safe_but_struggling", "safe_place_ahead"}
+                        "continue_topic", "safe_but_struggling", "safe_place_ahead", "ask_lgbtq_lines"}
 
 
 def normalise(example: str) -> str:

@@ -203,3 +203,19 @@ def test_pills_named_in_spanish_are_a_means_not_an_overdose():
     assert mentions_swallowing("me tomé unas pastillas") and mentions_swallowing("j'ai pris des comprimés")
     assert mentions_swallowing("Me contestó!! dice que ya se tomó algunas")
     assert not mentions_swallowing("Mi hermana me acaba de escribir que se va a tomar todas sus pastillas")
+
+
+@pytest.mark.parametrize("text, said", [
+    ("19, gay, small town outside sudbury, nobody knows", True),
+    ("been out as trans at work for 3 months", True),
+    ("i'm non-binary and my parents keep deadnaming me", True),
+    ("is there like an lgbt line", True),
+    ("i don't want some cis person on a hotline telling me it gets better", True),
+    ("my sessions are bi-weekly", False),
+    ("i'm transferring to another school", False),
+    ("my brother is gay and i'm worried about him", False),
+])
+def test_a_visitor_who_says_they_are_2slgbtq_or_asks_for_such_a_line(text, said):
+    from attune.safety.visitor_facts import says_lgbtq
+
+    assert says_lgbtq(text) is said
