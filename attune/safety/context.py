@@ -151,6 +151,12 @@ _SAFETY_WORDS = re.compile(r"\b(?:safe|unsafe|danger\w*|scared|afraid|frightened
                            r"follow\w*|stalk\w*|coming|door|outside|yell\w*|scream\w*|shout\w*|drunk|angry|rage|"
                            r"lock\w*|trapped|alone|ok|okay|alright|fine)\b", re.IGNORECASE)
 BEFORE_CRISIS_SURE = 0.8
+# Where one is, said alone ("I'm in Alberta", "we're in Moncton now"), or with a question about
+# lines or help: before any crisis reply, the region's lines.
+LOCATION_ALONE_MAX_WORDS = 12
+_ASKS_ABOUT_LINES = re.compile(
+    r"\b(?:lines?|numbers?|hotlines?|helplines?|crisis|help|(?<!video )call|emergency|resources?|services?|"
+    r"support|someone\s+to\s+talk\s+to|who\s+(?:can|do|should)\s+i)\b", re.IGNORECASE)
 # Waiting on someone close: "he still hasnt replied", "she left me on read", "my ex blocked me".
 _WAITING_ON_SOMEONE = re.compile(
     r"\b(?:hasn'?t|hasnt|haven'?t|havent|didn'?t|didnt|doesn'?t|doesnt|won'?t|wont|not|never|stopped)\s+"
@@ -222,6 +228,11 @@ def before_any_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     said = (parse_data.get("text") or "")[:500]
     unsure = unsure or (name == "feeling_worse" and bool(_WAITING_ON_SOMEONE.search(said))
                         and not _SAFETY_WORDS.search(said))
+    # "Hi po. I am caregiver here in Ontario, my family is in Philippines. Some nights very
+    # lonely [...]" (writer J), read as saying where one is: before any crisis reply, a place
+    # named inside a longer message that asks nothing about lines is not a request for them.
+    unsure = unsure or (name == SHARE_LOCATION and len(said.split()) > LOCATION_ALONE_MAX_WORDS
+                        and not _ASKS_ABOUT_LINES.search(said))
     if (name not in _AFTER_CRISIS_ONLY and not unsure) or crisis_shown(tracker):
         return False
     other = next((e for e in parse_data.get("intent_ranking") or []

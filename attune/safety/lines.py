@@ -243,7 +243,10 @@ def lines_in_language(registry: Registry, country: str, subdivision: Optional[st
     found, sub = registry.locate(country, subdivision)
     lines = []
     for resource in list(found.resources) + list(sub.resources if sub else ()):
-        if resource.is_emergency or not resource.is_crisis_line or "poison" in resource.categories:
+        # Lines for some visitors only (run by and for 2SLGBTQ+ people) are not "the lines
+        # that answer in Spanish" for everyone who asks.
+        if (resource.is_emergency or not resource.is_crisis_line or "poison" in resource.categories
+                or "lgbtq" in resource.categories):
             continue
         if language.lower() not in [name.lower() for name in resource.languages]:
             continue

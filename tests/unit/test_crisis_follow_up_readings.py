@@ -1164,3 +1164,18 @@ def test_asking_for_a_line_run_by_2slgbtq_people_is_not_refusing_numbers(text):
     assert data["intent"]["name"] == "ask_lgbtq_lines"
     before = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.8}}
     assert not context.asks_for_lgbtq_lines(before, tracker_with("greet"))
+
+
+def test_a_place_named_inside_an_everyday_message_is_not_a_request_for_crisis_lines():
+    # Writer J: a lonely caregiver "here in Ontario", a PhD student "in Waterloo" whose
+    # girlfriend is in Seoul, got "Here are the lines for Ontario".
+    ranking = [{"name": "share_location", "confidence": 0.7}, {"name": "feel_lonely", "confidence": 0.2}]
+    text = ("Hi po. I am caregiver here in Ontario, my family is in Philippines. Some nights very lonely, "
+            "I talk to my kids in video call but after I feel more empty.")
+    data = {"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking}
+    assert context.before_any_crisis(data, tracker_with("greet"))
+    assert data["intent"]["name"] == "feel_lonely"
+    for said in ("I'm in Alberta", "we live in Halifax now, what lines are there for us and who can I call"):
+        alone = {"text": said, "intent": dict(ranking[0]), "intent_ranking": ranking}
+        assert not context.before_any_crisis(alone, tracker_with("greet"))
+        assert alone["intent"]["name"] == "share_location"

@@ -415,3 +415,12 @@ def test_review_command_shows_categories_and_provenance(capsys) -> None:
 def test_review_command_refuses_unknown_region(capsys) -> None:
     assert main(["crisis-lines", "--country", "ZZ"]) == 1
     assert "no crisis lines for country 'ZZ'" in capsys.readouterr().out
+
+
+def test_lines_for_2slgbtq_people_are_not_offered_as_the_lines_in_a_language():
+    # "is there someone who speak spanish" was answered with Trans Lifeline alone.
+    from attune.safety.lines import lines_in_language
+
+    registry = load_registry()
+    assert "Trans Lifeline" not in lines_in_language(registry, "CA", "ON", "English")
+    assert "Trans Lifeline" in crisis_template_variables(registry, "CA-ON")["lgbtq_lines"]
