@@ -7,6 +7,7 @@ assistant through the ``stack`` fixture; see conftest.py for ``ATTUNE_BROWSER_BA
 from __future__ import annotations
 
 from typing import Any, List
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -375,6 +376,9 @@ def registry_lines_and_links() -> List[Any]:
             elif contact.kind == "text":
                 # "call or text 9-8-8" opens the dialler; a text-only line the messaging app.
                 wanted.add(f"tel:{contact.digits}" if contact.digits in calls else contact.href)
+            elif contact.kind == "chat":
+                # A chat line opens its page (the browser writes a bare host with its "/").
+                wanted.add(contact.value if urlparse(contact.value).path else contact.value + "/")
         cases.append((format_line(resource), sorted(wanted)))
     phone = load_practice().contact.phone
     digits = "".join(ch for ch in phone if ch.isdigit())
@@ -385,7 +389,8 @@ def registry_lines_and_links() -> List[Any]:
 
 def test_every_number_in_the_registry_is_one_tap_away(driver, fake_web):
     """Each crisis line's numbers become links exactly as the registry lists them: tel: to
-    call, sms: for a text-only line; "(24/7)", prices and times stay text."""
+    call, sms: for a text-only line, its page for a chat line; "(24/7)", prices and times stay
+    text."""
     open_chat(driver, fake_web)
     cases = registry_lines_and_links()
     rendered = driver.execute_script(
