@@ -310,6 +310,10 @@ QUALIFIED_SAFE = re.compile(
     r"|\b(?:mentally|emotionally|in\s+my\s+head)\s*[?,.:!-]*\s*(?:no|nope|nah|not\s+really|not\s+at\s+all|not\s+so\s+much|idk|who\s+knows)\b"
     r"|\bthink(?:ing)?\s+about\s+it\s+(?:every|each|most|all)\s+(?:single\s+)?(?:night|day|morning|evening|the\s+time)\b"
     r"|\b(?:is\s+)?that\s+safe\s*\?"
+    # Safe now, not later: "safe? right now at work yes. ce soir je sais pas" (writer AJ).
+    r"|\bright\s+now\b[^\n]{0,40}?\b(?:yes|yeah|yep|ya|ok|okay|fine|safe)\b[^\n]{0,40}?"
+    r"\b(?:tonight|later|after\s+work|ce\s+soir|esta\s+noche|tomorrow)\b"
+    r"|\b(?:ce\s+soir|tonight|later)\s+(?:je\s+(?:sais|sait)\s+pas|j'?sais\s+pas|idk|i\s+don'?t\s+know|who\s+knows|no\s+s[ée])\b"
     r"|\bnot\s+(?:about\s+to|going\s+to|gonna)\s+(?:do|act\s+on|try)\s+(?:anything|it|something)\b[^\n]{0,60}?\bbut\b",
     re.IGNORECASE,
 )

@@ -236,6 +236,9 @@ NO_MORE_NUMBERS = re.compile(
     # "I would be grateful if you did not give me telephone numbers. I have them." (writer AE)
     r"|\b(?:if|rather|prefer(?:red)?\s+(?:it\s+if)?)\s+you\s+(?:did\s+not|didn'?t|would\s+not|wouldn'?t|could\s+not|couldn'?t|don'?t|do\s+not)\s+(?:give|send)\s+(?:me\s+)?"
     r"(?:any\s+)?(?:more\s+)?(?:tele)?(?:phone\s+)?(?:numbers?|hotlines?|helplines?|crisis\s+lines?)\b"
+    # "Please don't give me the 988 thing. I've called." (writer AJ)
+    r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing)|tell(?:ing)?)\s+me\s+(?:the\s+|that\s+|about\s+)?"
+    r"(?:9-?8-?8|988|kids\s+help\s*phone)(?:\s+(?:thing|stuff|line|number|again))?\b"
     # "please don't send me another one" (said of the lines, after a crisis reply).
     r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing))\s+me\s+(?:another|any\s+more|more)\s+ones?\b"
     # Spanish and French: "no me mande números", "nada de números", "pas de numéros svp".

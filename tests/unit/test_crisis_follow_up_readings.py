@@ -1079,6 +1079,7 @@ def test_a_room_named_with_the_child_or_a_weapon_is_not_a_step_away(text):
     "physically yes. mentally? no",
     "im safe for now",
     "not gonna do anything tonight but i can't promise tomorrow",
+    "safe? right now at work yes. ce soir je sais pas",
 ])
 def test_safe_this_minute_but_not_from_the_thoughts_gets_the_line_again(text):
     # Read as "I'm safe", these got "If you're safe right now, I'm glad" and no line.
@@ -1179,3 +1180,10 @@ def test_a_place_named_inside_an_everyday_message_is_not_a_request_for_crisis_li
         alone = {"text": said, "intent": dict(ranking[0]), "intent_ranking": ranking}
         assert not context.before_any_crisis(alone, tracker_with("greet"))
         assert alone["intent"]["name"] == "share_location"
+
+
+def test_dont_give_me_the_988_thing_is_no_more_numbers():
+    from attune.safety.crisis_state import NO_MORE_NUMBERS
+
+    assert NO_MORE_NUMBERS.search("Please don't give me the 988 thing. I've called. They're kind and then they hang up")
+    assert not NO_MORE_NUMBERS.search("does 988 work in new york")

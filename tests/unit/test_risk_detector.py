@@ -1754,3 +1754,34 @@ def test_the_look_alike_idioms_never_hide_ones_own_risk(detector, text):
     # The idioms for running drills, a parent's devotion and a family's bereavement are
     # narrow enough that these stay read.
     assert detector.assess(text).is_risk
+
+
+# ---- Writers AI and AJ (2026-12-06): first messages the word lists missed or misread
+
+@pytest.mark.parametrize("text, intent", [
+    ("hiding in the washroom at work. I had the thought 'I could just jump from the parking garage at lunch'",
+     "risk_suicide"),
+    ("I'm 57 and I just told my wife I'm gay. I don't see how I keep living in this town, or at all.", "risk_suicide"),
+    ("Some days I wonder why I bother waking up.", "risk_suicide"),
+    ("im using again and i dont really care if i wake up", "risk_suicide"),
+    ("I've started reading about MAID, and when they say no I've got other ideas.", "risk_suicide"),
+    ("last night I wrote a note. I didn't do anything. I'm just telling someone", "risk_suicide"),
+    ("ive been looking at the rafters in my room for like 2 hrs", "risk_suicide"),
+    ("im on the hotel balcony 11th floor and i keep looking down", "risk_emergency"),
+    ("took a bunch of extra insulin after the fight with my wife. 40 units maybe.", "risk_emergency"),
+    ("my friend (14) showed me cuts on her legs and said she wants to die", "risk_third_party"),
+    ("My wife came home from the psych ward yesterday after trying to end her life. I'm scared to leave her alone "
+     "to go to work.", "risk_third_party"),
+])
+def test_writer_ai_and_aj_first_messages(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "I took extra insulin before dinner because my sugar was high",
+    "if they say no i'll just do it myself, the paperwork I mean",
+    "I'm scared to leave her alone with the baby for the first time, is that normal",
+    "the view from the balcony looking down at the beach was stunning",
+])
+def test_their_look_alikes_are_not_risk(detector, text):
+    assert detector.assess(text).intent is None
