@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from attune.safety.regions import find_place, is_place_statement
+from attune.safety.regions import find_asked_place, find_place, is_place_statement
 from attune.safety.resources import Registry, load_registry
 
 REGION_ENTITY = "region"
@@ -99,7 +99,7 @@ def region_entity(registry: Registry, text: Text, intent: Optional[Text]) -> Opt
     """The `region` entity for a message, or None."""
     if not text or text.startswith("/"):
         return None
-    place = find_place(registry, text)
+    place = find_place(registry, text) or find_asked_place(registry, text)
     if place is None:
         return None
     return {"entity": REGION_ENTITY, "value": place.code, "start": 0, "end": len(text),

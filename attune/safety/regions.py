@@ -471,6 +471,30 @@ def find_their_place(registry: Registry, text: str) -> Optional[Place]:
     return None
 
 
+# A place named in a question about the lines: "does 988 work in new york or is that only
+# canada", "are the numbers the same in the US?", "whats a crisis number in mexico anyway"
+# (writer AJ: asked from Albany, Detroit and Puerto Vallarta, answered with Ontario's lines).
+_LINES_IN_PLACE = re.compile(
+    r"\b(?:numbers?|lines?|hotlines?|helplines?|988|9-?8-?8|911|9-?1-?1|work|works|working|same|"
+    r"crisis\s+(?:number|line)s?)\b[^.?!\n]{0,30}?\b(?:in|for)\s+(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
+    re.IGNORECASE,
+)
+
+
+def find_asked_place(registry: Registry, text: str) -> Optional[Place]:
+    """The place a question about the lines names ("does 988 work in new york"), read as
+    `find_place` reads "in <place>"; None when the message asks no such thing or names none."""
+    for match in _LINES_IN_PLACE.finditer((text or "")[:300]):
+        stretch = _NOT_THERE.split(match.group("place"), maxsplit=1)[0]
+        found = find_place(registry, "in " + stretch.strip()) if stretch.strip() else None
+        # A whole covered country ("911 doesnt work in australia does it") says less than the
+        # province or state the visitor may have named before: only a region or a place the
+        # registry does not cover.
+        if found is not None and (found.code == UNKNOWN or "-" in found.code):
+            return found
+    return None
+
+
 # A message that only says where the visitor is: "im in sydney not canada", "we're in alberta
 # if that matters", "im in texas btw". The risk model, taught by many short messages that say
 # where someone is standing ("im on the bridge", "at the station now"), reads some of these as

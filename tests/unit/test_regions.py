@@ -354,3 +354,23 @@ def test_writing_from_a_phone_is_no_place_and_north_york_is_toronto(text):
 def test_a_first_name_or_a_canadian_highland_is_not_a_uk_place(text):
     place = find_place(REGISTRY, text)
     assert place is None or not place.code.startswith("GB")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("does 988 work in new york or is that only canada", "US-NY"),
+    ("whats a crisis number in mexico anyway, my spanish is terrible", "unknown"),
+    ("do those numbers work in BC too", "CA-BC"),
+])
+def test_a_place_named_in_a_question_about_the_lines(text, code):
+    # Writer AJ: asked from Albany and Puerto Vallarta, answered with Ontario's lines.
+    from attune.safety.regions import find_asked_place
+
+    assert find_asked_place(load_registry(), text).code == code
+
+
+@pytest.mark.parametrize("text", ["do the lines work in the evening?", "is the number the same for the kids line",
+                                  "my sister works in sales"])
+def test_no_place_in_other_questions_about_the_lines(text):
+    from attune.safety.regions import find_asked_place
+
+    assert find_asked_place(load_registry(), text) is None
