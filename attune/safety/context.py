@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
@@ -328,13 +328,25 @@ def says_safe_but_struggling(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     answer that is safe this minute and not from the thoughts (QUALIFIED_SAFE), read as "I'm
     safe" or not understood, is answered with the line again and a step for tonight. Returns
     whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:500]
-    if not text or text.startswith("/") or intent not in _SAFE_READINGS:
+    return _answer_in_frame(parse_data, tracker, QUALIFIED_SAFE, _DRINKING_FRAMES, SAFE_BUT_STRUGGLING,
+                            readings=_SAFE_READINGS)
+
+
+def _answer_in_frame(parse_data: Dict[Text, Any], tracker: Any, said: "re.Pattern[str]", frames: FrozenSet[str],
+                     intent: str, readings: Optional[FrozenSet[str]] = None,
+                     max_chars: Optional[int] = None) -> bool:
+    """Sets `intent` when the message (its first 500 characters; with `max_chars`, no longer
+    than that) says `said` after a crisis reply of one of `frames`, outside any form, never
+    over a risk reading (and, with `readings`, only over those). Returns whether it did."""
+    name = (parse_data.get("intent") or {}).get("name")
+    whole = parse_data.get("text") or ""
+    text = whole[:500]
+    if (not text or text.startswith("/") or (max_chars is not None and len(whole) > max_chars) or is_risk_intent(name)
+            or (readings is not None and name not in readings) or getattr(tracker, "active_loop_name", None)):
         return False
-    if last_crisis(tracker) not in _DRINKING_FRAMES or not QUALIFIED_SAFE.search(text):
+    if last_crisis(tracker) not in frames or not said.search(text):
         return False
-    set_intent(parse_data, SAFE_BUT_STRUGGLING)
+    set_intent(parse_data, intent)
     return True
 
 
@@ -383,15 +395,7 @@ def says_place_ahead(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply about danger from someone (abuse, stalking, danger now), a short
     message naming a public place ahead is where to go: inside, among people. Never over a
     risk reading, never inside a form. Returns whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:300]
-    if (not text or text.startswith("/") or len(text) > 200 or is_risk_intent(intent)
-            or getattr(tracker, "active_loop_name", None)):
-        return False
-    if last_crisis(tracker) not in _PLACE_AHEAD_FRAMES or not PLACE_AHEAD.search(text):
-        return False
-    set_intent(parse_data, SAFE_PLACE_AHEAD)
-    return True
+    return _answer_in_frame(parse_data, tracker, PLACE_AHEAD, _PLACE_AHEAD_FRAMES, SAFE_PLACE_AHEAD, max_chars=200)
 
 
 # Numbers or lines named, in French or Spanish ("arrête de m'envoyer des numéros").
