@@ -1772,6 +1772,10 @@ def test_the_look_alike_idioms_never_hide_ones_own_risk(detector, text):
     ("my friend (14) showed me cuts on her legs and said she wants to die", "risk_third_party"),
     ("My wife came home from the psych ward yesterday after trying to end her life. I'm scared to leave her alone "
      "to go to work.", "risk_third_party"),
+    # The worry for someone fragile is set aside only after "to leave her": fear of being home
+    # alone with him stays abuse.
+    ("I'm scared to be home alone when he drinks", "risk_abuse"),
+    ("I'm scared to leave him, he said he'd find me", "risk_abuse"),
 ])
 def test_writer_ai_and_aj_first_messages(detector, text, intent):
     assert detector.assess(text).intent == intent
