@@ -8,6 +8,7 @@ to send the request the visitor agreed to.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -25,6 +26,13 @@ from attune.practice import Practice, load_practice
 from attune.reflection import QUESTION_SLOTS, answered_count, build_summary
 
 SKIPPED = "skipped"
+# Asked in the form instead of an answer: "how long is the wait usually" was kept as the
+# visitor's name (writer AJ, a call-back asked for after a crisis reply). Bounded: fixed words.
+WAIT_QUESTION = re.compile(
+    r"\bhow\s+(?:long|soon|quickly|fast)\b|\bwhen\s+(?:will|would|do|does|can)\s+(?:they|someone|somebody|you|"
+    r"the\s+\w+)\b|\bwait(?:ing)?\s+(?:time|list)\b|\bhow\s+long\s+(?:is\s+)?the\s+wait\b",
+    re.IGNORECASE,
+)
 # The ids of the call-back requests this conversation sent (deleted with it on request).
 REQUEST_IDS_SLOT = "callback_request_ids"
 CALLBACK_SLOTS = (
@@ -122,8 +130,12 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_alias(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Any short name, or skipped."""
+        """Any short name, or skipped. A question about the wait is answered, and the name
+        asked again."""
         text = optional_text(value)
+        if text and WAIT_QUESTION.search(text[:200]):
+            dispatcher.utter_message(response="utter_callback_when")
+            return {"callback_alias": None}
         return {"callback_alias": " ".join(text.split())[:40] if text else SKIPPED}
 
     def validate_callback_method(
@@ -131,7 +143,9 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         """Email, a phone call or a text message."""
         method = method_from_text(value)
-        if method is None:
+        if method is None and WAIT_QUESTION.search(str(value or "")[:200]):
+            dispatcher.utter_message(response="utter_callback_when")
+        elif method is None:
             dispatcher.utter_message(response="utter_callback_method_unclear")
         return {"callback_method": method}
 

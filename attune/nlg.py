@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tup
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -29,8 +29,8 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import (ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, DRINKING, ENGINE_SAID,
-                                         FEARS_POLICE, KEYS_AWAY, LINES_FOR_WOMEN, NO_MORE_NUMBERS, NO_ONE_CAN_HELP,
+from attune.safety.crisis_state import (ABUSER_GONE, ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, CO_SYMPTOMS, DRINKING,
+                                         ENGINE_OFF, ENGINE_ON, ENGINE_SAID, FEARS_POLICE, KEYS_AWAY, LINES_FOR_WOMEN, NO_MORE_NUMBERS, NO_ONE_CAN_HELP,
                                          WILL_NOT_CALL,
                                          crisis_state, read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
@@ -53,6 +53,20 @@ from attune.safety.taxonomy import (
     RISK_INTENT_PREFIX,
 )
 
+
+
+def visitor_region(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
+    """Where the visitor said they are (slot `visitor_region`). A whole country said after a
+    province or state of it ("are the numbers the same in the US?" from someone who said
+    Detroit; "I'm in Canada" after Vancouver) says less than what was said before: that stays."""
+    region = tracker.get_slot("visitor_region") if tracker is not None else None
+    if not region or "-" in region or region == UNKNOWN:
+        return region
+    for event in reversed(tracker.events):
+        value = event.value if isinstance(event, SlotSet) and event.key == "visitor_region" else None
+        if isinstance(value, str) and value.startswith(region + "-"):
+            return value
+    return region
 
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
     """Domain responses, filled from the practice configuration and crisis registry."""
@@ -118,7 +132,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         """Every placeholder a response may use, as of now: the crisis lines of the region
         the visitor said they are in (slot `visitor_region`), else the practice's."""
         variables = dict(self._fixed_variables)
-        region = tracker.get_slot("visitor_region") if tracker is not None else None
+        region = visitor_region(tracker)
         if region and "-" in self._home and region == self._home.split("-")[0]:
             # "I'm in Canada" to a practice in Ontario says no more than where the practice
             # is: its own lines stay, with its region's abuse and youth lines that the
@@ -143,7 +157,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # the practice's said as its own.
             variables["emergency_number"] = emergency_number_abroad(
                 self._registry, tracker, variables["emergency_number"], variables["region_name"])
-        kind = (tracker.get_slot("crisis_kind") if tracker is not None else None) or "general"
+        kind = (follow_up_kind(tracker) if tracker is not None else None) or "general"
         variables["crisis_lines_here"] = variables.get(f"lines_here_{kind}", variables["lines_here_general"])
         # The same, saying whose lines they are when the visitor named where they are ("whats
         # the samaritans one again" from someone in Leeds: "Where you are (United Kingdom)").
@@ -217,6 +231,10 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         elif utter_action == "utter_default" and seen:
             # Nothing fits after a crisis reply ("no", "k"): this kind's next step, not a shrug.
             utter_action = "utter_unsure_after_crisis"
+        elif utter_action == WELCOME and seen:
+            # "hi. came back like i said. didnt call. still here tho" (writer AJ), the day after
+            # a crisis reply: welcomed back, with the line, not the whole introduction.
+            utter_action = WELCOME_BACK_AFTER_CRISIS
         elif utter_action == WELCOME and welcomed(tracker):
             # "hi" again: a short hello, not the whole introduction once more.
             utter_action = WELCOME_AGAIN
@@ -340,6 +358,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                 # then "i dont have anywhere to go": the abuse answer (a safe place, the abuse
                 # line), as `for_crisis_kind` chooses, not "if pills were swallowed".
                 filled_slots["crisis_kind"] = "abuse"
+            if (base == "utter_next_step" and tracker.get_slot("abuse_disclosed") == "adult"
+                    and ABUSER_GONE.search((tracker.latest_message.text or "")[:300])):
+                # "he's in the barn right now. I have maybe 10 minutes", after his threats and
+                # her thoughts of ending it (writer AJ): a window to get away, the abuse answer
+                # (the emergency number, a safe place), not the step for her own thoughts.
+                filled_slots["crisis_kind"] = "abuse"
         if base in _SOMEONE_NEAR_REPLIES.values() and tracker.get_slot("swallowed") == "yes":
             # Pills taken, then "my roommate is home": go to them and have them call for help,
             # whatever the crisis kind ("i took some of my sleeping pills" is suicide risk too).
@@ -383,6 +407,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
+        if (response is not None and seen and base == GENERAL_CRISIS_RESPONSE and follow_up_kind(tracker) == "third_party"
+                and not tracker.get_slot("abuse_of_other")):
+            # "it's 3am here. can I call a crisis line for her from Korea?" (writer AJ, a daughter
+            # abroad): the lines, and that they help the one who worries, with the helper's steps.
+            response = await self._append_note(response, "utter_note_helper_steps", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if (response is not None and base in ("utter_crisis_abuse", "utter_crisis_suicide", "utter_crisis_third_party")
                 and THREAT_IF_LEAVING.search((tracker.latest_message.text or "")[:1000])):
             # A partner's threat of suicide if the visitor leaves: the abuse reply, and what to
@@ -399,6 +429,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
                                                {**self.variables(tracker), **kwargs})
         if response is not None and base in _STEP_REPLIES:
             response = await self._with_safety_step(response, tracker, output_channel, kwargs, base)
+        if (response is not None and seen and _engine_named(tracker)
+                and CO_SYMPTOMS.search((tracker.latest_message.text or "")[:500])):
+            # "ok it's off. I'm in the kitchen. my head hurts a bit" (writer AJ): a headache
+            # after a running engine in a garage can be carbon monoxide, which gets worse after.
+            response = await self._append_note(response, "utter_note_co_symptoms", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if (response is not None and seen and base == "utter_next_step"
                 and DRINKING.search((tracker.latest_message.text or "")[:300])):
             # "ive had a few drinks" after thoughts of hurting someone: the next step, and why
@@ -474,7 +510,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             return response
         channel = tracker.get_latest_input_channel() or output_channel
         record = self.audit_record(response.get("text") or "", intent, channel, risk.get("subcategory"),
-                                   tracker.get_slot("visitor_region"))
+                                   visitor_region(tracker))
         if record is None:
             return response
         return {**response, AUDIT_METADATA: record}
@@ -521,7 +557,7 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
         answers it, unless the reply already names the place; a place without lines in the
         registry, the way to local ones."""
         named = any(e.get("entity") == "region" for e in tracker.latest_message.entities or [])
-        region = tracker.get_slot("visitor_region")
+        region = visitor_region(tracker)
         if not named or not region or region in (self._home, self._home.split("-")[0]):
             return response
         variables = {**self.variables(tracker), **kwargs}
@@ -594,11 +630,22 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # the answer keeps the step for the means named earlier.
             means = _means_named_earlier(tracker)
         if (means not in KNOWN_MEANS and base == "utter_glad_safe" and not about_someone_else(tracker)
-                and tracker.get_slot("crisis_kind") in ("suicide", "self_harm")):
+                and tracker.get_slot("crisis_kind") in ("suicide", "self_harm", "harm_others")):
             # "bank called again... rifles in the hall closet", then "safe enough. wife took the
             # kids to her mothers. just me and the dog": glad, and the step for the rifles,
-            # unless they were put away since.
+            # unless they were put away since. The same for a knife carried up to a neighbour's
+            # door ("yes I'm safe. he's safe. I'm sitting on my kitchen floor", writer AJ).
             means = _means_still_at_hand(tracker)
+        if base in ("utter_glad_safe", "utter_respect_denial") and means != "engine" and not about_someone_else(tracker):
+            if _engine_still_on(tracker):
+                # "it's fine, the garage door is open a crack", the engine running for the heat
+                # (writer AJ): not safe yet; the engine off, fresh air, and when to call.
+                notes.append(await super().generate("utter_note_engine_still_on", tracker, output_channel,
+                                                    **variables))
+            elif _still_in_the_garage(tracker):
+                # "You're overreacting. I only said I'm sitting here." from the car in a closed
+                # garage, the engine not on yet (writer AJ): out of the car and the garage.
+                notes.append(await super().generate("utter_note_garage", tracker, output_channel, **variables))
         # "tylenol. the whole bottle pretty much": what was swallowed is not put out of reach;
         # the Poison Centre's note says what to do instead.
         swallowed_now = found.get("swallowed") == "yes" and not _NOT_YET.search(
@@ -704,6 +751,9 @@ _PLACES_OF_112 = frozenset({
     "brussels", "stockholm", "copenhagen", "helsinki", "lisbon", "barcelona", "milan", "vienna", "warsaw", "prague",
     "budapest", "athens", "munich", "frankfurt", "hamburg", "lyon", "marseille", "seville", "sevilla",
     "valencia spain", "españa", "espagne", "allemagne", "belgique", "suisse", "oslo", "zurich", "geneva",
+    # Where people retire or go on holiday in Portugal and Spain.
+    "algarve", "the algarve", "madeira", "costa del sol", "málaga", "malaga", "benidorm", "tenerife", "lanzarote",
+    "gran canaria", "mallorca", "majorca", "ibiza",
 })
 
 
@@ -1060,6 +1110,7 @@ def model_only(event: UserUttered) -> bool:
 
 WELCOME = "utter_welcome"
 WELCOME_AGAIN = "utter_welcome_again"
+WELCOME_BACK_AFTER_CRISIS = "utter_welcome_back_after_crisis"
 
 
 def welcomed(tracker: DialogueStateTracker) -> bool:
@@ -1109,6 +1160,12 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
     ("my mate took something and isn't waking up") is still the helper's: "stay with them",
     not "stay where someone can see you". The crisis reply itself keeps the emergency's words."""
     kind = tracker.get_slot("crisis_kind")
+    if kind == "general":
+        # "Get help now", or the lines asked for ("can I call a crisis line for her from
+        # Korea?", writer AJ), after a crisis of a kind: still that kind's conversation.
+        kind = next((event.value for event in reversed(tracker.events)
+                     if isinstance(event, SlotSet) and event.key == "crisis_kind" and event.value
+                     and event.value != "general"), kind)
     if kind == "emergency" and about_someone_else(tracker):
         return "third_party"
     return kind
@@ -1125,6 +1182,42 @@ def _place_just_named(tracker: DialogueStateTracker) -> bool:
     if len(said) < 2 or about_someone_else(tracker):
         return False
     return any(e.get("entity") == "risky_place" for e in said[-2].entities or [])
+
+
+def _engine_still_on(tracker: DialogueStateTracker) -> bool:
+    """Whether the visitor's latest message about the engine said it is running ("engine's
+    running for the heat"), and none since said it is off or they are out of the garage."""
+    for event in reversed(list(tracker.applied_events())):
+        if not isinstance(event, UserUttered):
+            continue
+        text = (event.text or "")[:300]
+        if ENGINE_OFF.search(text) or KEYS_AWAY.search(text):
+            return False
+        if ENGINE_ON.search(text):
+            return True
+    return False
+
+
+# Out of the car or the garage: "I opened the big door. I'm on the back step now".
+_OUT_OF_THE_GARAGE = re.compile(
+    r"\b(?:opened|open)\s+(?:the\s+)?(?:big\s+|garage\s+)?door\b|\bout\s+of\s+the\s+(?:car|truck)\b"
+    r"|\b(?:on|at)\s+the\s+(?:back|front)\s+(?:step|steps|porch)\b|\b(?:went|go|going|came|back)\s+(?:back\s+)?inside\b",
+    re.IGNORECASE,
+)
+
+
+def _still_in_the_garage(tracker: DialogueStateTracker) -> bool:
+    """Whether the visitor's latest message about where they are put them in a garage ("sitting
+    in the car in the garage"), and none since said they left it or put the keys away."""
+    for event in reversed(list(tracker.applied_events())):
+        if not isinstance(event, UserUttered):
+            continue
+        text = (event.text or "")[:300]
+        if KEYS_AWAY.search(text) or _OUT_OF_THE_GARAGE.search(text) or ENGINE_OFF.search(text):
+            return False
+        if re.search(r"\bgarage\b", text, re.IGNORECASE):
+            return True
+    return False
 
 
 def _engine_named(tracker: DialogueStateTracker) -> bool:

@@ -24,8 +24,10 @@ from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from attune.safety.languages import maybe_french_or_spanish
 from attune.safety.crisis_state import (
+    ABUSER_GONE,
     ASKS_FOR_NUMBER,
     DID_IT,
+    ENGINE_ON,
     ENGINE_SAID,
     FEARS_POLICE,
     KEYS_AWAY,
@@ -989,8 +991,6 @@ ENGINE_AWAY_MAX_WORDS = 30
 _BACK_OUT = re.compile(r"\b(?:go|going|gonna|head|heading|went|back|get|getting)\s+(?:back\s+)?(?:out\s+)?"
                        r"(?:to|in|into|out\s+to|out\s+there)\s*(?:the\s+|my\s+)?(?:garage|car|truck)?\b"
                        r"(?=.*\b(?:garage|car|truck|there)\b)|\bsit\s+in\s+the\s+(?:car|truck)\b", re.IGNORECASE)
-# The engine on again: "back in the garage, car's running".
-_ENGINE_ON = re.compile(r"\b(?:engine|motor|car)\s+(?:is\s+|'s\s+|still\s+)?(?:running|on|idling)\b", re.IGNORECASE)
 
 
 def says_engine_away(parse_data: Dict[Text, Any], tracker: Any) -> bool:
@@ -1002,7 +1002,7 @@ def says_engine_away(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     text = (parse_data.get("text") or "")[:300]
     # Only a short message that steps away and nothing else: not "i'll leave the keys on the
     # hook and go sit in the car", where the model's reading of danger stands.
-    if (not KEYS_AWAY.search(text) or _ENGINE_ON.search(text) or _BACK_OUT.search(text)
+    if (not KEYS_AWAY.search(text) or ENGINE_ON.search(text) or _BACK_OUT.search(text)
             or len(text.split()) > ENGINE_AWAY_MAX_WORDS):
         return False
     if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY} or helping_frame(tracker) == THIRD_PARTY:
@@ -1060,12 +1060,23 @@ def says_plan_ready(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 _GUN_WORDS = r"(?:rifles?|guns?|shotguns?|pistols?|handguns?|revolvers?|firearms?)"
 _PILL_WORDS = r"(?:pills|tablets|meds|medication|painkillers|sleeping\s+pills|insulin|oxy|opioids|fentanyl)"
 MEANS_AT_HAND = re.compile(
-    r"\b(?:got|have|i'?ve\s+got|ive\s+got|still\s+have|there'?s|theres|there\s+is|there\s+are|found|bought)\s+"
+    r"\b(?:got|have|i'?ve\s+got|ive\s+got|still\s+have|there'?s|theres|there\s+is|there\s+are|found|bought|"
+    # "safe as a fella can be with a gopher gun behind the seat haha" (writer AJ).
+    r"with(?=\s+(?:\S+\s+){0,2}(?:" + _GUN_WORDS + r"|rope|blades?|razors?)\b))\s+"
     r"(?:(?:my|his|her|the|a|some|all|my\s+\w+'?s|\w+'?s)\s+)?(?:(?:old|leftover|left\s+over|dad'?s|daddy'?s|hunting|"
-    r"service|whole\s+bottle\s+of|bottle\s+of|stash\s+of|box\s+of)\s+)?(?P<means>" + _GUN_WORDS + r"|" + _PILL_WORDS
+    r"service|whole\s+bottle\s+of|bottle\s+of|stash\s+of|box\s+of|gopher|deer|loaded|\.22|22|12\s+gauge)\s+)?"
+    r"(?P<means>" + _GUN_WORDS + r"|" + _PILL_WORDS
     + r"|rope|blades?|razors?|(?<=leftover\s)stuff|(?<=left\sover\s)stuff|(?<=old\s)stuff)\b"
     r"(?=[^.!?\n]{0,30}\b(?:here|in\s+(?:the|my|his|her)\s+\w+|on\s+my\s+\w+|under\s+my\s+\w+|with\s+me|in\s+my\s+hand|"
-    r"right\s+here|next\s+to\s+me|at\s+home|in\s+the\s+house)\b)",
+    r"right\s+here|next\s+to\s+me|at\s+home|in\s+the\s+house|(?:behind|under|beside)\s+(?:the|my)\s+\w+)\b)",
+    re.IGNORECASE,
+)
+# Where it is, said of the means itself: "my sleeping pills are in the glovebox" (writer AJ,
+# in her car after "no more numbers"), "the rifle's behind the seat".
+_MEANS_WHERE = re.compile(
+    r"\b(?:my|the|his|her|our)\s+(?:\w+\s+)?(?P<means>" + _GUN_WORDS + r"|" + _PILL_WORDS + r"|rope|blades?|razors?)"
+    r"(?:\s+(?:is|are|r)|'s|'re)\s+(?:still\s+|right\s+|all\s+)?(?:in|on|under|behind|beside|next\s+to)\s+"
+    r"(?:the|my|his|her|our)\s+\w+",
     re.IGNORECASE,
 )
 # The means being put away, not at hand: "gave my brother the rifle", "flushed the pills".
@@ -1090,8 +1101,8 @@ def says_means_at_hand(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     text = (parse_data.get("text") or "")[:300]
     if frame not in _SELF_KINDS or _MEANS_PUT_AWAY.search(text):
         return False
-    found = MEANS_AT_HAND.search(text)
-    if not found or not _re_read(parse_data, tracker, MEANS_AT_HAND, frame, limit=300):
+    found = MEANS_AT_HAND.search(text) or _MEANS_WHERE.search(text)
+    if not found or not _re_read(parse_data, tracker, re.compile(re.escape(found.group())), frame, limit=300):
         return False
     means = found.group("means")
     value = next((name for name, words in _MEANS_VALUE if words.fullmatch(means)), "weapon")
@@ -1184,7 +1195,6 @@ def says_help_is_coming(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
-LINES_DID_NOT_HELP = "lines_did_not_help"
 LINES_DID_NOT_HELP = "lines_did_not_help"
 
 
@@ -1553,21 +1563,6 @@ def _swallowed_said(tracker: Any) -> bool:
 
     return any(isinstance(event, UserUttered) and any(e.get("entity") == "swallowed" for e in event.entities or [])
                for event in getattr(tracker, "events", []) or [])
-
-
-# The person hurting them has gone out for a while: "ok he left to the store. i have maybe
-# 20 min", "she went to work", "hes passed out drunk".
-ABUSER_GONE = re.compile(
-    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+has|'?ve|\s+have)?\s*(?:just\s+)?(?:(?:left|gone)(?=\s+(?:for|to|out|"
-    r"the\s+(?:house|flat|apartment|place)|home|work)\b|\s*[.,!;]|\s*$|\s+(?:and|so|now|just|for\s+now)\b)|"
-    r"went\s+(?:out|to|for|back\s+to)|drove\s+off|took\s+off|stormed\s+out|passed\s+out|asleep|fell\s+asleep|"
-    r"sleeping(?:\s+now)?(?=\s*[.,!;]|\s*$|\s+(?:and|so|now|finally)\b)|"
-    r"out\s+(?:for|till|until|at)|at\s+(?:work|the\s+pub|the\s+bar|the\s+gym|the\s+store|the\s+shops?)\b"
-    r"(?=\s+(?:till|until|for|now|and)\b|\s*[.,!;]|\s*$))\b"
-    r"|\bi(?:\s+have|\s+got|\s*'?ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
-    r"(?:min|mins|minutes|hours?|hrs?)\b",
-    re.IGNORECASE,
-)
 
 
 def says_abuser_gone(parse_data: Dict[Text, Any], tracker: Any) -> bool:

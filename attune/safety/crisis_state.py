@@ -280,7 +280,14 @@ LINES_UNANSWERED = re.compile(
     r"\b(?:no\s*one|nobody|noone|they\s+never|they\s+didn'?t|no\s+one\s+ever)\s+(?:\w+\s+)?(?:answers?|answered|picks?\s+up|"
     r"picked\s+up|called\s+back|got\s+back)\b|\b(?:put|kept|left)\s+me\s+on\s+hold\b|\bcouldn'?t\s+get\s+through\b"
     # "been on hold for 25 min. gave up".
-    r"|\b(?:been|was|sat|stuck|waited)\s+on\s+hold\b|\bon\s+hold\s+(?:for|forever|ages)\b",
+    r"|\b(?:been|was|sat|stuck|waited)\s+on\s+hold\b|\bon\s+hold\s+(?:for|forever|ages)\b"
+    # A number that does not connect: "The number you gave me last time didn't work from here"
+    # (writer AJ, abroad), "it says the number is not in service".
+    r"|\b(?:numbers?|lines?|988|9-?8-?8|that\s+one|the\s+call)\s+(?:\w+\s+){0,5}?(?:didn'?t|didnt|doesn'?t|doesnt|"
+    r"won'?t|wont|don'?t|dont|wouldn'?t|wouldnt|isn'?t|isnt)\s+(?:even\s+)?(?:work|working)\b(?!\s+(?:for|like|with|on)\b)"
+    r"|\b(?:numbers?|lines?|988|9-?8-?8|it|that\s+one|the\s+call)\s+(?:\w+\s+){0,5}?(?:didn'?t|didnt|doesn'?t|doesnt|"
+    r"won'?t|wont|wouldn'?t|wouldnt)\s+(?:even\s+)?(?:connect|go\s+through)\b"
+    r"|\b(?:not\s+in\s+service|invalid\s+number|number\s+(?:is\s+)?not\s+valid|couldn'?t\s+connect|call\s+failed)\b",
     re.IGNORECASE,
 )
 # "i did it", "already done it", "too late", "💊": after a crisis reply about oneself, an attempt.
@@ -401,6 +408,21 @@ DRINKING = re.compile(
 )
 
 
+# The person hurting them has gone out for a while: "ok he left to the store. i have maybe
+# 20 min", "she went to work", "hes passed out drunk".
+ABUSER_GONE = re.compile(
+    r"\b(?:he|she|they)\s*(?:'?s|\s+is|\s+has|'?ve|\s+have)?\s*(?:just\s+)?(?:(?:left|gone)(?=\s+(?:for|to|out|"
+    r"the\s+(?:house|flat|apartment|place)|home|work)\b|\s*[.,!;]|\s*$|\s+(?:and|so|now|just|for\s+now)\b)|"
+    r"went\s+(?:out|to|for|back\s+to)|drove\s+off|took\s+off|stormed\s+out|passed\s+out|asleep|fell\s+asleep|"
+    r"sleeping(?:\s+now)?(?=\s*[.,!;]|\s*$|\s+(?:and|so|now|finally)\b)|"
+    r"out\s+(?:for|till|until|at)|at\s+(?:work|the\s+pub|the\s+bar|the\s+gym|the\s+store|the\s+shops?)\b"
+    r"(?=\s+(?:till|until|for|now|and)\b|\s*[.,!;]|\s*$))\b"
+    r"|\bi(?:\s+have|\s+got|\s*'?ve\s+got)\s+(?:maybe\s+|about\s+|like\s+|only\s+|a\s+few\s+)?(?:\d+|a\s+few|ten|twenty|thirty|an?)\s*"
+    r"(?:min|mins|minutes|hours?|hrs?)\b",
+    re.IGNORECASE,
+)
+
+
 # Stepped away from the engine, after a conversation about a car running in the garage: "I'm
 # in the kitchen. I'll leave the keys on the hook by the front door". Bounded.
 KEYS_AWAY = re.compile(
@@ -408,6 +430,22 @@ KEYS_AWAY = re.compile(
     r"(?:car\s+|truck\s+)?keys\s+(?:on|with|by|in|to|at|away|outside|upstairs)\b"
     r"|\b(?:i'?m|im|i\s+am)\s+(?:back\s+)?(?:in|inside)\s+(?:the\s+)?(?:kitchen|house|living\s+room|bedroom|lounge)\b"
     r"|\b(?:out\s+of|left)\s+the\s+garage\b",
+    re.IGNORECASE,
+)
+# The engine running, or off: "engine's running for the heat", "ok it's off", "turned it off".
+ENGINE_ON = re.compile(r"\b(?:engine|motor|car)(?:'s|\s+is|\s+still|\s+is\s+still|'s\s+still)?\s+(?:running|idling)\b"
+                       r"|\b(?:engine|motor|car)(?:'s|\s+is|\s+still|\s+is\s+still|'s\s+still)\s+on\b", re.IGNORECASE)
+ENGINE_OFF = re.compile(
+    r"\b(?:turned|switched|shut|turning|switching|shutting)\s+(?:it|the\s+(?:engine|car|motor)|her)\s+off\b"
+    r"|\b(?:turned|switched|shut)\s+off\s+the\s+(?:engine|car|motor)\b"
+    r"|\b(?:it'?s|its|engine'?s|engine\s+is|car'?s|car\s+is|motor'?s)\s+(?:now\s+|already\s+)?off\b",
+    re.IGNORECASE,
+)
+# Signs of carbon monoxide, said after a car running in a garage: "my head hurts a bit".
+CO_SYMPTOMS = re.compile(
+    r"\b(?:head\s*(?:ache|aches|hurts?|is\s+(?:pounding|killing\s+me|splitting))|headache|dizzy|dizziness|"
+    r"light\s*-?\s*headed|nause(?:ous|a|ated)|(?:feel|feeling)\s+(?:sick|woozy|drowsy|sleepy|confused|weird|faint)|"
+    r"throw(?:ing)?\s+up|threw\s+up|vomit\w*|short\s+of\s+breath|can'?t\s+breathe|chest\s+(?:hurts|pain))\b",
     re.IGNORECASE,
 )
 ENGINE_SAID = re.compile(r"\bgarage\b|\b(?:engine|motor|car)\s+(?:is\s+|was\s+|'?s\s+)?(?:running|on|idling)\b"

@@ -72,7 +72,7 @@ SUBDIVISION_ALIASES: Dict[str, str] = {
     "west palm beach": "US-FL", "daytona": "US-FL", "daytona beach": "US-FL", "clearwater": "US-FL",
     "st petersburg florida": "US-FL", "scottsdale": "US-AZ", "mesa arizona": "US-AZ", "yuma": "US-AZ",
     "palm springs": "US-CA", "myrtle beach": "US-SC", "toledo": "US-OH",
-    "detroit": "US-MI", "washington dc": "US-DC", "washington d.c.": "US-DC", "dc": "US-DC",
+    "detroit": "US-MI", "albany": "US-NY", "washington dc": "US-DC", "washington d.c.": "US-DC", "dc": "US-DC",
     "buffalo": "US-NY", "brooklyn": "US-NY", "manhattan": "US-NY", "san antonio": "US-TX",
     "san diego": "US-CA", "portland oregon": "US-OR", "minneapolis": "US-MN", "las vegas": "US-NV",
     "nashville": "US-TN", "new orleans": "US-LA", "orlando": "US-FL", "tampa": "US-FL",
@@ -132,6 +132,12 @@ UNCOVERED_PLACES = frozenset({
     "munich", "frankfurt", "hamburg", "lyon", "marseille",
     "joburg", "jozi", "durban", "pretoria", "soweto", "tijuana", "cancún", "cancun",
     "seville", "sevilla", "valencia spain",
+    # Where Canadians retire or go on holiday (writer AJ: "I wrote the other night from the
+    # Algarve", "on vacation in puerto vallarta").
+    "algarve", "the algarve", "madeira", "costa del sol", "málaga", "malaga", "benidorm",
+    "tenerife", "lanzarote", "gran canaria", "mallorca", "majorca", "ibiza", "puerto vallarta",
+    "cabo san lucas", "los cabos", "playa del carmen", "tulum", "mazatlán", "mazatlan", "riviera maya",
+    "varadero", "cayo coco", "punta cana", "montego bay", "negril", "bali", "phuket", "goa",
     # Every other country, as people name them (writer AG: "a small town in kyrgyzstan"). Not
     # the ones that are also first names or states ("chad", "jordan", "georgia").
     "afghanistan", "albania", "algeria", "andorra", "angola", "antigua", "armenia", "azerbaijan", "bahamas",
@@ -164,6 +170,12 @@ _SELF_PLACED = re.compile(
     r"(?:going|heading|flying|moving)\s+back|vuelvo|regreso|je\s+rentre|"
     # "I'm writing from Inverness" (writer AH); "my son lives with me in Winnipeg".
     r"(?:writing|messaging|texting|typing)(?=\s+from\b)|lives\s+with\s+(?:me|us)|"
+    # "I wrote the other night from the Algarve" (writer AJ).
+    r"(?:wrote|messaged|texted)(?:\s+(?:to\s+)?(?:you|u))?(?:\s+(?:the\s+)?(?:other|last)\s+(?:night|day|week|time))?"
+    r"(?=\s+from\b)|"
+    # The subject left out, as people type: "moved to detroit for my husband's job" (writer
+    # AJ), not "my ex moved to alberta" (a word before it).
+    r"(?<!\w\s)(?<!\w)(?:just\s+)?moved(?=\s+to\b)|"
     r"nous (?:sommes|vivons)|\w+\s+and\s+i\s+live|me\s+and\s+(?:my\s+)?\w+\s+live)"
     r"\s+(?P<not>not\s+|no\s+|pas\s+)?(?:(?P<prep>in|at|from|to|en|au|à|a)\b)?\s*"
     r"(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
@@ -242,7 +254,9 @@ _PLACED_NEAR = re.compile(
     # On the road: "haulin thru tennessee", "driving through ohio tonight".
     r"|\b(?:driving|drivin|hauling|haulin|trucking|passing|riding|heading|going|travell?ing)\s+(?:thru|through)\s+"
     r"(?P<thru>[^\d.,!?;:()\n]{2,40})"
-    r"|\b(?:outside(?:\s+of)?|(?:north|south|east|west)\s+of|just\s+outside|close\s+to)\s+(?P<near>[^\d.,!?;:()\n]{2,40})",
+    r"|\b(?:outside(?:\s+of)?|(?:north|south|east|west)\s+of|just\s+outside|close\s+to)\s+(?P<near>[^\d.,!?;:()\n]{2,40})"
+    # Parked on the way: "parked at a rest area on the thruway near albany" (writer AJ).
+    r"|\b(?:parked|pulled\s+over|stopped)\b[^.!?\n]{0,40}?\b(?:in|near)\s+(?P<parked>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
 # "texas here", "ontario here btw": the place first, at the start of the message.
@@ -311,7 +325,7 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
         if _SOMEONE_ELSE_THERE.search(clause):
             # "all my family is back in newfoundland": where they are, not the visitor.
             continue
-        yield match.group("place") or match.group("near") or match.group("thru"), True
+        yield match.group("place") or match.group("near") or match.group("thru") or match.group("parked"), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True
@@ -476,7 +490,7 @@ def find_their_place(registry: Registry, text: str) -> Optional[Place]:
 # (writer AJ: asked from Albany, Detroit and Puerto Vallarta, answered with Ontario's lines).
 _LINES_IN_PLACE = re.compile(
     r"\b(?:numbers?|lines?|hotlines?|helplines?|988|9-?8-?8|911|9-?1-?1|work|works|working|same|"
-    r"crisis\s+(?:number|line)s?)\b[^.?!\n]{0,30}?\b(?:in|for)\s+(?:the\s+)?(?P<place>[^\d.,!?;:()\n]{2,40})",
+    r"crisis\s+(?:number|line)s?)\b[^.?!\n]{0,30}?\b(?:in|for)\s+(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
 
@@ -487,10 +501,9 @@ def find_asked_place(registry: Registry, text: str) -> Optional[Place]:
     for match in _LINES_IN_PLACE.finditer((text or "")[:300]):
         stretch = _NOT_THERE.split(match.group("place"), maxsplit=1)[0]
         found = find_place(registry, "in " + stretch.strip()) if stretch.strip() else None
-        # A whole covered country ("911 doesnt work in australia does it") says less than the
-        # province or state the visitor may have named before: only a region or a place the
-        # registry does not cover.
-        if found is not None and (found.code == UNKNOWN or "-" in found.code):
+        # A whole country ("are the numbers the same in the US?") is read too; where the
+        # visitor named a province or state of it before, that stays (attune/nlg.py).
+        if found is not None:
             return found
     return None
 

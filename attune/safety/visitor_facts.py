@@ -116,13 +116,14 @@ _OVERDOSE = re.compile(
 _YOUNG = re.compile(
     r"\b(?:i'?m|im|i\s+am|am)\s+(?:only\s+|just\s+)?(?:1[0-7]|[89]|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen)\b(?!\s*(?:%|percent|min|minutes|hours|days|weeks|months|km|kg|lbs?|"
-    r"dollars|\$|times|pills|tablets))"
+    # Not a larger number: "I'm 11,000 km away" (writer AJ, a daughter abroad).
+    r"dollars|\$|times|pills|tablets)|[.,]\d)"
     r"|\b(?:1[0-7]|[89])\s*(?:yo|y/o|yrs?\s+old|years?\s+old)\b"
     # A young helper with a friend: "were 15. she lives across from the school" (at a
     # sentence's start, so "there were 15 of them" is a count).
     r"|(?:^|[.!?,;:]\s*|\n)(?:we'?re|we\s+are)\s+(?:both\s+|all\s+)?(?:only\s+|just\s+)?"
     r"(?:1[0-7]|fourteen|fifteen|sixteen|seventeen|thirteen|twelve)\b(?!\s*(?:%|percent|min|minutes|hours|"
-    r"days|weeks|months|km|kg|miles|dollars|\$|times|pills|tablets|of\s+(?:us|them)|when|back\s+then))"
+    r"days|weeks|months|km|kg|miles|dollars|\$|times|pills|tablets|of\s+(?:us|them)|when|back\s+then)|[.,]\d)"
     r"|\b(?:i'?m|im|i\s+am)\s+in\s+(?:grade\s+(?:[4-9]|1[0-2])|(?:middle|high|secondary)\s+school|year\s+(?:[7-9]|1[0-3]))\b"
     r"|\b(?:tengo\s+1[0-7]\s+años|j'ai\s+1[0-7]\s+ans)\b"
     # "16f", "(15m)", "17nb": an age and a gender the way teens give them.

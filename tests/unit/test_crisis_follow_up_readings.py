@@ -305,7 +305,13 @@ def test_a_word_list_check_in_after_a_crisis_reply_is_the_same_risk_again():
 
 @pytest.mark.parametrize("text, means", [("got my daddys rifle in the closet", "gun"),
                                          ("i still have his leftover stuff here", "pills"),
-                                         ("theres a rope in the garage", "weapon")])
+                                         ("theres a rope in the garage", "weapon"),
+                                         # Writer AJ, read as "I'm safe": "glad you're safe".
+                                         ("safe as a fella can be with a gopher gun behind the seat haha. "
+                                          "im in the kitchen now", "gun"),
+                                         # Writer AJ, after "no more numbers": "No numbers, as you asked".
+                                         ("actually I bought a bottle before I messaged you. it's on the passenger "
+                                          "seat. and my sleeping pills are in the glovebox", "pills")])
 def test_a_means_at_hand_after_ones_own_crisis_is_that_risk_again_and_new(text, means):
     # Writers T and V (2026-12-04): a ranch hand who picked Friday to die, a mother whose son
     # died of an overdose. Read as nothing ("I'm not sure I understood"), or as "I'm safe".
@@ -316,7 +322,9 @@ def test_a_means_at_hand_after_ones_own_crisis_is_that_risk_again_and_new(text, 
 
 
 @pytest.mark.parametrize("text", ["gave my brother the rifle, its in his truck", "i have a gun license",
-                                  "my brother could hold onto it i guess", "i flushed the pills i had here"])
+                                  "my brother could hold onto it i guess", "i flushed the pills i had here",
+                                  "im ok, with my meds here", "sitting with my son in the kitchen",
+                                  "i have a nerf gun in my hand lol"])
 def test_the_means_put_away_or_only_named_is_not_at_hand(text):
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
     assert not context.says_means_at_hand(data, tracker_with("risk_suicide"))

@@ -58,6 +58,24 @@ def test_a_valid_email_is_sealed_in_its_slot():
     assert unseal(result["callback_contact"]) == "Robin@gmail.com", "the domain is normalised"
 
 
+@pytest.mark.parametrize("step, text", [("callback_alias", "how long is the wait usually"),
+                                        ("callback_method", "how soon do they get back to people?")])
+def test_a_question_about_the_wait_is_answered_not_kept_as_an_answer(step, text):
+    # Writer AJ: "how long is the wait usually", asked at the name step after a crisis reply,
+    # was kept as the visitor's name.
+    dispatcher = CollectingDispatcher()
+    validate = getattr(ValidateCallbackForm(), f"validate_{step}")
+    assert validate(text, dispatcher, tracker(), {})[step] is None
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_when"]
+
+
+@pytest.mark.parametrize("text", ["Sam", "text me", "Dr. Long"])
+def test_an_answer_is_not_read_as_a_question_about_the_wait(text):
+    dispatcher = CollectingDispatcher()
+    assert ValidateCallbackForm().validate_callback_alias(text, dispatcher, tracker(), {})["callback_alias"] == text
+    assert not dispatcher.messages
+
+
 def test_a_malformed_number_is_asked_again_with_an_example():
     dispatcher = CollectingDispatcher()
     result = ValidateCallbackForm().validate_callback_contact(

@@ -570,6 +570,28 @@ async def test_a_visitor_who_says_only_the_practices_country_gets_the_practices_
     tracker.update(SlotSet("visitor_region", "CA-BC"))
     text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
     assert "British Columbia" in text and "VictimLinkBC" in text
+    # And the country said again after it ("the numbers are the same anywhere in canada?") says
+    # less than the province: it stays.
+    tracker.update(SlotSet("visitor_region", "CA"))
+    text = (await nlg.generate("utter_crisis_abuse", tracker, "rest"))["text"]
+    assert "British Columbia" in text and "VictimLinkBC" in text
+
+
+async def test_the_country_asked_about_after_a_state_of_it_keeps_the_state():
+    # Writer AJ: "moved to detroit [...]", then "are the numbers the same in the US?".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}))
+    tracker.update(SlotSet("crisis_kind", "suicide"))
+    tracker.update(SlotSet("visitor_region", "US-MI"))
+    tracker.update(SlotSet("visitor_region", "US"))
+    text = (await nlg.generate("utter_crisis_suicide", tracker, "rest"))["text"]
+    assert "Michigan" in text and "988" in text
+    # Without a state before it, the country's own lines.
+    alone = tracker_of(("risk_suicide", {}))
+    alone.update(SlotSet("crisis_kind", "suicide"))
+    alone.update(SlotSet("visitor_region", "US"))
+    text = (await nlg.generate("utter_crisis_suicide", alone, "rest"))["text"]
+    assert "United States" in text and "Michigan" not in text
 
 
 async def test_i_cant_call_right_after_naming_a_bridge_keeps_the_step_back():
@@ -1185,6 +1207,97 @@ async def test_cant_call_because_he_checks_the_phone_gets_the_abuse_answer():
                            abuse_disclosed="adult")
     text = (await nlg.generate("utter_cant_call", tracker, "rest"))["text"]
     assert "way out" in text and "686868" in text
+
+
+async def test_a_door_open_a_crack_with_the_engine_running_is_not_safe_yet():
+    # Writer AJ: "engine's running for the heat", then "it's fine, the garage door is open a
+    # crack" got "If you're safe right now, I'm glad".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("emergency", ("risk_emergency", "I'm just sitting in my car in the garage bc it's the only "
+                                                          "place the kids can't hear me cry. engine's running for "
+                                                          "the heat"),
+                           ("confirm_safe", "it's fine, the garage door is open a crack"))
+    text = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
+    assert "turn the engine off" in text and "9-1-1" in text
+    # The engine not on yet, in the car in a closed garage: out of the car and the garage.
+    parked = after_crisis("suicide", ("risk_suicide", "Sitting in the car in the garage. Engine's not on yet, don't "
+                                                      "panic. I'm tired of all of it."),
+                          ("deny_risk", "You're overreacting. I only said I'm sitting here."))
+    text = (await nlg.generate("utter_respect_denial", parked, "rest"))["text"]
+    assert "out of the garage" in text and "turn the engine off" not in text
+    # Once it is off, glad is enough.
+    off = after_crisis("emergency", ("risk_emergency", "sitting in the car in the garage, engine's running"),
+                       ("confirm_safe", "ok i turned it off. im fine"))
+    assert "turn the engine off" not in (await nlg.generate("utter_glad_safe", off, "rest"))["text"]
+
+
+async def test_a_headache_after_the_engine_gets_the_emergency_number():
+    # Writer AJ: "ok it's off. I'm in the kitchen. my head hurts a bit" got "being out of the
+    # garage is the safest thing you could do", and nothing about carbon monoxide.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("emergency", ("risk_emergency", "in my car in the garage. engine's running for the heat"),
+                           ("feeling_calmer", "ok it's off. I'm in the kitchen. my head hurts a bit"))
+    text = (await nlg.generate("utter_engine_away", tracker, "rest"))["text"]
+    assert "carbon monoxide" in text and "9-1-1" in text
+    # Without the engine, a headache is not carbon monoxide.
+    plain = after_crisis("suicide", ("risk_suicide", "i keep thinking about ending it"),
+                         ("feeling_calmer", "im calmer. my head hurts a bit from crying"))
+    assert "carbon monoxide" not in (await nlg.generate("utter_feeling_calmer", plain, "rest"))["text"]
+
+
+async def test_safe_after_a_knife_carried_to_someones_door_keeps_the_step_for_the_knife():
+    # Writer AJ: a man who caught himself on the stairs with a kitchen knife, then "yes I'm
+    # safe. he's safe. I'm sitting on my kitchen floor", got only "glad you're safe".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    events = [ActionExecuted("action_listen"),
+              UserUttered("I just caught myself walking up the stairs with a kitchen knife. I'm scared of myself.",
+                          intent={"name": "risk_harm_others", "confidence": 1.0},
+                          entities=[{"entity": "means", "value": "knife"}]),
+              UserUttered("yes I'm safe. he's safe. I'm sitting on my kitchen floor",
+                          intent={"name": "confirm_safe", "confidence": 1.0})]
+    tracker = DialogueStateTracker.from_events("visitor", events, slots=DOMAIN.slots)
+    for name, value in {"crisis_shown": True, "crisis_kind": "harm_others"}.items():
+        tracker.update(SlotSet(name, value))
+    text = (await nlg.generate("utter_glad_safe", tracker, "rest"))["text"]
+    assert "the knife out of reach" in text
+
+
+async def test_a_helper_asking_for_the_lines_gets_them_with_the_helpers_steps():
+    # Writer AJ: a daughter in Seoul, her mother in Thunder Bay giving her things away; "can I
+    # call a crisis line for her from Korea?" got the lines as if for herself.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("third_party", ("risk_third_party", "my mom mailed me grandma's ring and wants me to have "
+                                                               "her good dishes. she's barely eating"),
+                           ("request_crisis_help", "it's 3am here. can I call a crisis line for her from Korea?"))
+    tracker.update(SlotSet("crisis_kind", "general"))  # as the domain maps request_crisis_help
+    text = (await nlg.generate("utter_crisis_general", tracker, "rest"))["text"]
+    assert "988" in text.replace("-", "") and "worried about someone" in text and "asking them" in text
+    # And the turns after it are still the helper's ("her neighbour Linda has a key" got "put
+    # anything you might use to hurt yourself in another room").
+    tracker.update(UserUttered("her neighbour Linda has a key", intent={"name": "ask_next_step", "confidence": 1.0}))
+    text = (await nlg.generate("utter_next_step", tracker, "rest"))["text"]
+    assert "hurt yourself" not in text and "them" in text
+    # Their own crisis: the lines alone.
+    own = after_crisis("suicide", ("risk_suicide", "i want to die"), ("request_crisis_help", "give me the numbers"))
+    assert "worried about someone" not in (await nlg.generate("utter_crisis_general", own, "rest"))["text"]
+
+
+async def test_a_number_that_did_not_work_from_abroad_gets_the_way_to_local_lines():
+    # Writer AJ: retired in the Algarve, "The number you gave me last time didn't work from
+    # here." got "Okay. I won't keep sending numbers."
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("suicide", ("risk_suicide", "I wrote the other night from the Algarve. The thoughts are "
+                                                       "back, and stronger."),
+                           ("lines_did_not_help", "The number you gave me last time didn't work from here."),
+                           visitor_region="unknown")
+    text = (await nlg.generate("utter_lines_did_not_help", tracker, "rest"))["text"]
+    assert "findahelpline" in text.lower() and "another country" in text
+    assert "112 (the emergency number in" not in text, "'from the Algarve' is not said as 'in'"
+    # At home, the lines that did not answer: texting, and trying again.
+    home = after_crisis("suicide", ("risk_suicide", "i want to die"),
+                        ("lines_did_not_help", "i called and nobody picked up"))
+    text = (await nlg.generate("utter_lines_did_not_help", home, "rest"))["text"]
+    assert "686868" in text and "another country" not in text
 
 
 async def test_the_spanish_note_for_somewhere_uncovered_says_the_local_number_in_spanish():

@@ -350,6 +350,26 @@ def test_writing_from_a_phone_is_no_place_and_north_york_is_toronto(text):
     assert place is None or place.code == "CA-ON"
 
 
+@pytest.mark.parametrize("text, code", [
+    ("moved to detroit for my husband's job in the summer, don't know a single person", "US-MI"),
+    ("lost my job, moved to calgary in may", "CA-AB"),
+    ("Hello again. I wrote the other night from the Algarve. I've retired here", "unknown"),
+    ("on vacation in puerto vallarta with my wife", "unknown"),
+    ("long haul, parked at a rest area on the thruway near albany. wife texted shes filing", "US-NY"),
+])
+def test_places_said_the_way_people_type_them(text, code):
+    # Writer AJ: the subject left out, a message written before, a rest area, a holiday town.
+    assert find_place(REGISTRY, text).code == code
+
+
+@pytest.mark.parametrize("text", ["my ex moved to alberta last year", "my sister just moved to calgary",
+                                  "i just moved here from toronto", "llevar a cabo el plan es difícil",
+                                  "parked in the driveway and cant go in"])
+def test_someone_elses_move_or_a_place_left_is_not_where_the_visitor_is(text):
+    place = find_place(REGISTRY, text)
+    assert place is None or place.code == "CA-ON"
+
+
 @pytest.mark.parametrize("text", ["im devon, 17", "im paisley and i live with my mom", "i'm in the highlands"])
 def test_a_first_name_or_a_canadian_highland_is_not_a_uk_place(text):
     place = find_place(REGISTRY, text)
@@ -360,9 +380,12 @@ def test_a_first_name_or_a_canadian_highland_is_not_a_uk_place(text):
     ("does 988 work in new york or is that only canada", "US-NY"),
     ("whats a crisis number in mexico anyway, my spanish is terrible", "unknown"),
     ("do those numbers work in BC too", "CA-BC"),
+    ("are the numbers the same in the US?", "US"),
+    ("whats the number there, 911 doesnt work in australia does it", "AU"),
 ])
 def test_a_place_named_in_a_question_about_the_lines(text, code):
-    # Writer AJ: asked from Albany and Puerto Vallarta, answered with Ontario's lines.
+    # Writer AJ: asked from Albany, Detroit and Puerto Vallarta, answered with Ontario's lines.
+    # (A whole country after a state or province of it: the state stays, tests/unit/test_nlg.py.)
     from attune.safety.regions import find_asked_place
 
     assert find_asked_place(load_registry(), text).code == code

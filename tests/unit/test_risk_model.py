@@ -590,11 +590,23 @@ def test_i_did_it_elsewhere_is_left_alone(text, earlier):
     assert not context.says_did_it(data, tracker_with(*earlier))
 
 
-def test_a_line_that_nobody_answered_is_not_read_as_no_more_numbers():
-    data = {"text": "whats the point giving me more numbers if nobody answers them",
-            "intent": {"name": "stop_hotlines", "confidence": 0.9}}
+@pytest.mark.parametrize("text", ["whats the point giving me more numbers if nobody answers them",
+                                  "The number you gave me last time didn't work from here.",
+                                  "it says the number is not in service", "988 wont go through"])
+def test_a_line_that_nobody_answered_is_not_read_as_no_more_numbers(text):
+    # Writer AJ: "The number you gave me last time didn't work from here" got "I won't keep
+    # sending numbers".
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.9}}
     assert context.says_lines_did_not_help(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "lines_did_not_help"
+
+
+@pytest.mark.parametrize("text", ["it doesnt work like that", "those lines dont work for men like me",
+                                  "the breathing thing didnt work"])
+def test_other_things_that_do_not_work_are_not_a_line_that_failed(text):
+    from attune.safety.crisis_state import LINES_UNANSWERED
+
+    assert not LINES_UNANSWERED.search(text)
 
 
 def test_a_spanish_visitor_who_cannot_talk_on_the_phone_gets_the_lines_that_take_texts():

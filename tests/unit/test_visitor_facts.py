@@ -66,6 +66,8 @@ def test_a_visitor_under_18_is_noticed(text):
     "were 15 of us at the party", "We're 16 km out of town",
     "i owe $15m", "15 m away", "my 10th grade teacher was awful", "im 30f",
     "when i was a sophomore in high school it started",
+    # Writer AJ: a daughter teaching in Seoul was answered as a child.
+    "I'm 11,000 km away. what do I do", "im 12.5 hours ahead of her",
 ])
 def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
     assert not says_young(text)
