@@ -130,7 +130,14 @@ def two_turns(parse_data: Dict[Text, Any], tracker: Any, model: RiskModel, encod
         # "ok and if i cant afford that", then "does insurance cover any of it": a question
         # about the practice, read so with confidence, does not finish a risk begun before.
         return None
-    return read_together(parse_data, previous_user_message(tracker), model, encoder)
+    previous = previous_user_message(tracker)
+    earlier = (getattr(previous, "parse_data", None) or {}).get("intent") or {}
+    if earlier.get("name") in PRACTICE_QUESTIONS and float(earlier.get("confidence") or 0.0) >= PRACTICE_QUESTION_SURE:
+        # Nor does one begin a risk the next message ends: "How low does it go?" (the sliding
+        # scale, answered), then "Ok I'll think about it. Thanks for being straight with me"
+        # read together as suicide (writer L). The next message is still read alone.
+        return None
+    return read_together(parse_data, previous, model, encoder)
 
 
 # The practice's facts (attune/facts.py): questions that never end a risk spread over two turns.

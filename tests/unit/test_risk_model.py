@@ -686,6 +686,26 @@ def test_after_a_crisis_reply_follow_ups_are_not_read_together_with_the_message_
     assert context.two_turns(spread, before, FakeModel(scores(0.95, suicide=0.9)), FakeEncoder()) == "risk_suicide"
 
 
+def test_a_practice_question_answered_does_not_begin_a_risk_the_next_message_ends():
+    # Writer L: "How low does it go?" (the sliding scale), then "Ok I'll think about it. Thanks
+    # for being straight with me", read together as suicide (0.91).
+    from rasa.shared.core.events import UserUttered
+
+    question = UserUttered("How low does it go?", {"name": "ask_sliding_scale", "confidence": 0.95},
+                           parse_data=parse("", 0.3, intent="ask_sliding_scale"))
+    encoder = FakeEncoder()
+    data = parse("Ok I'll think about it. Thanks for being straight with me", 0.29, intent="thank")
+    assert context.two_turns(data, SimpleNamespace(events=[question]), FakeModel(scores(0.97, suicide=0.97)),
+                             encoder) is None
+    assert data["intent"]["name"] == "thank" and encoder.seen == []
+    # An unsure reading of the message before is still read with this one.
+    unsure = UserUttered("how low does it go", {"name": "ask_sliding_scale", "confidence": 0.4},
+                         parse_data={**parse("", 0.3), "intent": {"name": "ask_sliding_scale", "confidence": 0.4}})
+    data = parse("Ok I'll think about it. Thanks for being straight with me", 0.29, intent="thank")
+    assert context.two_turns(data, SimpleNamespace(events=[unsure]), FakeModel(scores(0.97, suicide=0.97)),
+                             FakeEncoder()) == "risk_suicide"
+
+
 def test_please_dont_send_me_the_number_again_is_not_asking_for_it():
     data = {"text": "i've called 988 like four times this year. please don't send me the number again",
             "intent": {"name": "stop_hotlines", "confidence": 0.9}}
