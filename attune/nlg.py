@@ -29,9 +29,9 @@ from attune.facts import FACT_RESPONSES, fact_response, fact_variables
 from attune.handoff.hours import open_status
 from attune.practice import Practice, load_practice
 from attune.practice_words import template_variables
-from attune.safety.crisis_state import (ABUSER_GONE, ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, CO_SYMPTOMS, DRINKING,
-                                         ENGINE_OFF, ENGINE_ON, ENGINE_SAID, FEARS_POLICE, KEYS_AWAY, LINES_FOR_WOMEN, NO_MORE_NUMBERS, NO_ONE_CAN_HELP,
-                                         WILL_NOT_CALL,
+from attune.safety.crisis_state import (ABUSER_GONE, ASKS_TO_TEXT, CANNOT_REACH, CHECK_ON_ME_LATER, CO_SYMPTOMS,
+                                         DRINKING, ENGINE_OFF, ENGINE_ON, ENGINE_SAID, FEARS_POLICE, KEYS_AWAY,
+                                         LINES_FOR_WOMEN, NO_MORE_NUMBERS, NO_ONE_CAN_HELP, WILL_NOT_CALL,
                                          crisis_state, read_by_model_alone,
                                          someone_elses_emergency, someone_near, TREAT_AT_HOME)
 from attune.safety.regions import UNKNOWN, find_place
@@ -60,7 +60,7 @@ def visitor_region(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
     province or state of it ("are the numbers the same in the US?" from someone who said
     Detroit; "I'm in Canada" after Vancouver) says less than what was said before: that stays."""
     region = tracker.get_slot("visitor_region") if tracker is not None else None
-    if not region or "-" in region or region == UNKNOWN:
+    if tracker is None or not region or "-" in region or region == UNKNOWN:
         return region
     for event in reversed(tracker.events):
         value = event.value if isinstance(event, SlotSet) and event.key == "visitor_region" else None
@@ -407,8 +407,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # answering": the lines, and the wellness check.
             response = await self._append_note(response, "utter_note_wellness_check", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
-        if (response is not None and seen and base == GENERAL_CRISIS_RESPONSE and follow_up_kind(tracker) == "third_party"
-                and not tracker.get_slot("abuse_of_other")):
+        if (response is not None and seen and base == GENERAL_CRISIS_RESPONSE
+                and follow_up_kind(tracker) == "third_party" and not tracker.get_slot("abuse_of_other")):
             # "it's 3am here. can I call a crisis line for her from Korea?" (writer AJ, a daughter
             # abroad): the lines, and that they help the one who worries, with the helper's steps.
             response = await self._append_note(response, "utter_note_helper_steps", tracker, output_channel,
@@ -636,7 +636,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # unless they were put away since. The same for a knife carried up to a neighbour's
             # door ("yes I'm safe. he's safe. I'm sitting on my kitchen floor", writer AJ).
             means = _means_still_at_hand(tracker)
-        if base in ("utter_glad_safe", "utter_respect_denial") and means != "engine" and not about_someone_else(tracker):
+        if (base in ("utter_glad_safe", "utter_respect_denial") and means != "engine"
+                and not about_someone_else(tracker)):
             if _engine_still_on(tracker):
                 # "it's fine, the garage door is open a crack", the engine running for the heat
                 # (writer AJ): not safe yet; the engine off, fresh air, and when to call.
