@@ -62,11 +62,15 @@ def visitor_region(tracker: Optional[DialogueStateTracker]) -> Optional[Text]:
     region = tracker.get_slot("visitor_region") if tracker is not None else None
     if tracker is None or not region or "-" in region or region == UNKNOWN:
         return region
+    return _set_before(tracker, "visitor_region", lambda value: value.startswith(region + "-")) or region
+
+
+def _set_before(tracker: DialogueStateTracker, slot: Text, wanted: Callable[[Text], bool]) -> Optional[Text]:
+    """The latest value of `slot` this conversation set that `wanted` accepts, or None."""
     for event in reversed(tracker.events):
-        value = event.value if isinstance(event, SlotSet) and event.key == "visitor_region" else None
-        if isinstance(value, str) and value.startswith(region + "-"):
-            return value
-    return region
+        if isinstance(event, SlotSet) and event.key == slot and isinstance(event.value, str) and wanted(event.value):
+            return event.value
+    return None
 
 class PracticeNLG(TemplatedNaturalLanguageGenerator):
     """Domain responses, filled from the practice configuration and crisis registry."""
@@ -1164,9 +1168,7 @@ def follow_up_kind(tracker: DialogueStateTracker) -> Optional[Text]:
     if kind == "general":
         # "Get help now", or the lines asked for ("can I call a crisis line for her from
         # Korea?", writer AJ), after a crisis of a kind: still that kind's conversation.
-        kind = next((event.value for event in reversed(tracker.events)
-                     if isinstance(event, SlotSet) and event.key == "crisis_kind" and event.value
-                     and event.value != "general"), kind)
+        kind = _set_before(tracker, "crisis_kind", lambda value: value != "general") or kind
     if kind == "emergency" and about_someone_else(tracker):
         return "third_party"
     return kind

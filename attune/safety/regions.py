@@ -489,8 +489,11 @@ def find_their_place(registry: Registry, text: str) -> Optional[Place]:
 # canada", "are the numbers the same in the US?", "whats a crisis number in mexico anyway"
 # (writer AJ: asked from Albany, Detroit and Puerto Vallarta, answered with Ontario's lines).
 _LINES_IN_PLACE = re.compile(
-    r"\b(?:numbers?|lines?|hotlines?|helplines?|988|9-?8-?8|911|9-?1-?1|work|works|working|same|"
-    r"crisis\s+(?:number|line)s?)\b[^.?!\n]{0,30}?\b(?:in|for)\s+(?P<place>[^\d.,!?;:()\n]{2,40})",
+    # The lines named, or "they" for them: not "do your therapists work in the US", "does
+    # insurance work in the states" (a whole country now counts, so only the lines' words do).
+    r"\b(?:numbers?|lines?|hotlines?|helplines?|988|9-?8-?8|911|9-?1-?1|(?:it|they|those|these|that|this)\s+"
+    r"(?:still\s+|even\s+)?(?:work|works|working)|crisis\s+(?:number|line)s?)\b[^.?!\n]{0,30}?\b(?:in|for)\s+"
+    r"(?P<place>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
 

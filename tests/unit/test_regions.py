@@ -382,6 +382,7 @@ def test_a_first_name_or_a_canadian_highland_is_not_a_uk_place(text):
     ("do those numbers work in BC too", "CA-BC"),
     ("are the numbers the same in the US?", "US"),
     ("whats the number there, 911 doesnt work in australia does it", "AU"),
+    ("do they work in the states", "US"),
 ])
 def test_a_place_named_in_a_question_about_the_lines(text, code):
     # Writer AJ: asked from Albany, Detroit and Puerto Vallarta, answered with Ontario's lines.
@@ -392,7 +393,8 @@ def test_a_place_named_in_a_question_about_the_lines(text, code):
 
 
 @pytest.mark.parametrize("text", ["do the lines work in the evening?", "is the number the same for the kids line",
-                                  "my sister works in sales"])
+                                  "my sister works in sales", "do your therapists work in the US?",
+                                  "does insurance work in the states", "is it the same in BC for therapy fees"])
 def test_no_place_in_other_questions_about_the_lines(text):
     from attune.safety.regions import find_asked_place
 
