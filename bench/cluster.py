@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
 import time
@@ -24,6 +25,7 @@ from typing import Any, Dict, List, Optional
 
 from attune.paths import REPO_ROOT
 from bench import loadgen
+from bench.cpu import CpuMeter
 from bench.run import bench_practice_file, machine
 from deploy.cluster import DEFAULT_ROOT, Cluster, start
 from tools.stack import DEFAULT_MODEL
@@ -205,13 +207,42 @@ def scaling_bench(cluster: Cluster, concurrency: int, seconds: float) -> List[Di
         url = f"http://127.0.0.1:{port}"
         asyncio.run(loadgen.run_level(url, loadgen.ATTUNE_SCRIPTS, len(loadgen.ATTUNE_SCRIPTS), 600,
                                       max_conversations=1, spread=1))
+        meter = CpuMeter(cpu_groups(s, k))
+        meter.start()
         level = asyncio.run(loadgen.run_level(url, loadgen.ATTUNE_SCRIPTS, concurrency, seconds))
         summary = level.summary()
         summary["replicas"] = k
+        summary["cpu"] = meter.stop()
         results.append(summary)
         print(f"  {k} replica(s): {summary['throughput_msg_s']} msg/s, p50 {summary['p50_ms']} ms, "
-              f"p95 {summary['p95_ms']} ms, {summary['errors']} errors", flush=True)
+              f"p95 {summary['p95_ms']} ms, {summary['errors']} errors; "
+              f"{summary['cpu']['busy_cores']} of {summary['cpu']['cores']} cores busy "
+              f"({', '.join(f'{n} {c}' for n, c in summary['cpu']['by_group'].items())})", flush=True)
+    if results and results[0]["cpu"]["busy_cores"]:
+        # Each message costs about the same CPU whatever the number of replicas, so the run
+        # with one replica says how far any number of them could scale on this machine.
+        first = results[0]["cpu"]
+        for summary in results:
+            summary["cpu"]["ceiling_over_one_replica"] = round(first["cores"] / first["busy_cores"], 2)
     return results
+
+
+def cpu_groups(state: Any, replicas_in_use: int) -> Dict[str, List[int]]:
+    """The processes of a run, grouped as the bench reports them (each with its children)."""
+    groups: Dict[str, List[int]] = {
+        "replicas": [p.pid for p in state.replicas[:replicas_in_use]],
+        "action servers": [p.pid for p in state.actions],
+        "load generator": [os.getpid()],
+    }
+    for proc in state.others:
+        groups.setdefault(proc.name, []).append(proc.pid)
+    # PostgreSQL runs as a daemon (pg_ctl): its first process's pid heads postmaster.pid.
+    try:
+        postmaster = Path(state.root) / "pg" / "data" / "postmaster.pid"
+        groups["postgres"] = [int(postmaster.read_text().split()[0])]
+    except (OSError, ValueError, IndexError):
+        pass
+    return groups
 
 
 def practice_file(root: Path) -> Path:
