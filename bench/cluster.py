@@ -207,7 +207,7 @@ def scaling_bench(cluster: Cluster, concurrency: int, seconds: float) -> List[Di
         url = f"http://127.0.0.1:{port}"
         asyncio.run(loadgen.run_level(url, loadgen.ATTUNE_SCRIPTS, len(loadgen.ATTUNE_SCRIPTS), 600,
                                       max_conversations=1, spread=1))
-        meter = CpuMeter(cpu_groups(s, k))
+        meter = CpuMeter(cpu_groups(s, k), alone=["load generator"])
         meter.start()
         level = asyncio.run(loadgen.run_level(url, loadgen.ATTUNE_SCRIPTS, concurrency, seconds))
         summary = level.summary()
@@ -232,7 +232,7 @@ def cpu_groups(state: Any, replicas_in_use: int) -> Dict[str, List[int]]:
     groups: Dict[str, List[int]] = {
         "replicas": [p.pid for p in state.replicas[:replicas_in_use]],
         "action servers": [p.pid for p in state.actions],
-        "load generator": [os.getpid()],
+        "load generator": [os.getpid()],  # itself only: it started everything else
     }
     for proc in state.others:
         groups.setdefault(proc.name, []).append(proc.pid)

@@ -79,12 +79,17 @@ class CpuMeter:
 
     groups: Mapping[str, Iterable[int]]
     proc: Path = Path("/proc")
+    # Groups counted without their descendants: the bench's own process started the cluster,
+    # so everything is its descendant.
+    alone: Iterable[str] = ()
     _machine: Tuple[int, int, int] = (0, 0, 1)
     _groups: Dict[str, Dict[int, int]] = field(default_factory=dict)
 
     def _snapshot(self) -> Dict[str, Dict[int, int]]:
         tree = children(self.proc)
-        return {name: {pid: process_ticks(self.proc, pid) for pid in descendants(roots, tree)}
+        alone = set(self.alone)
+        return {name: {pid: process_ticks(self.proc, pid)
+                       for pid in (set(roots) if name in alone else descendants(roots, tree))}
                 for name, roots in self.groups.items()}
 
     def start(self) -> None:

@@ -66,3 +66,16 @@ def test_a_child_started_during_the_run_is_counted_from_zero(tmp_path):
     write_machine(tmp_path, user=200, idle=0)
     write_process(tmp_path, 31, 10, "postgres: backend", utime=50)
     assert meter.stop()["by_group"] == {"database": 0.5}
+
+
+def test_a_group_counted_alone_leaves_out_what_it_started(tmp_path):
+    # The bench's own process starts the cluster: its load generator is itself only.
+    write_machine(tmp_path, user=0, idle=0)
+    write_process(tmp_path, 5, 1, "python -m bench.cluster", utime=0)
+    write_process(tmp_path, 10, 5, "rasa", utime=0)
+    meter = CpuMeter({"load generator": [5], "replicas": [10]}, proc=tmp_path, alone=["load generator"])
+    meter.start()
+    write_machine(tmp_path, user=200, idle=0)
+    write_process(tmp_path, 5, 1, "python -m bench.cluster", utime=10)
+    write_process(tmp_path, 10, 5, "rasa", utime=90)
+    assert meter.stop()["by_group"] == {"load generator": 0.1, "replicas": 0.9}
