@@ -330,6 +330,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "I'm in the kitchen. I'll leave the keys on the hook", after the car running in
             # the garage: the step taken, said back, not the emergency again.
             utter_action = ENGINE_AWAY_REPLY
+        elif (seen and utter_action in _ENGINE_OFF_FOLLOW_UPS and _engine_named(tracker)
+                and ENGINE_OFF.search((tracker.latest_message.text or "")[:300])
+                and not KEYS_AWAY.search((tracker.latest_message.text or "")[:300])):
+            # "turned it off. still sitting here", in the closed garage (writer AK): the step
+            # said back, and the next one, out into fresh air, not "glad you feel better".
+            utter_action = ENGINE_OFF_REPLY
         # A practice fact: as written, "we don't offer that", or "I don't have that detail".
         if utter_action == "utter_respect_denial" and seen and _swallowed_by_the_visitor(tracker):
             # "lol chill im fine" after vodka on top of meds: no argument, and the Poison
@@ -372,7 +378,8 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # Pills taken, then "my roommate is home": go to them and have them call for help,
             # whatever the crisis kind ("i took some of my sleeping pills" is suicide risk too).
             filled_slots["crisis_kind"] = "emergency"
-        if state.declined and base in _DANGER_NOW_REPLIES:
+        if state.declined and (base in _DANGER_NOW_REPLIES
+                               or (base == "utter_next_step" and filled_slots.get("crisis_kind") == "emergency")):
             # "No more numbers", then "he knows where she lives and hes coming": the emergency
             # number itself, not "emergency services" (the opt-out was from lists of lines).
             kwargs = {**kwargs, "emergency_number": self.variables(tracker)["emergency_number_digits"]}
@@ -405,6 +412,16 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # pills were read as suicide ("took some of his sleeping tablets, maybe five. Not
             # trying to die, just wanted to switch off").
             response = await self._with_poison_centre(response, tracker, output_channel, kwargs)
+        if (response is not None and base == "utter_stop_hotlines" and not about_someone_else(tracker)
+                and follow_up_kind(tracker) in ("suicide", "self_harm") and tracker.get_slot("swallowed") != "yes"
+                and not _means_put_away_since_crisis(tracker)):
+            # "please don't give me 988 [...] i know the numbers", after "i have stuff from work in
+            # my bag that would do it" (writers AJ and AK): no numbers, and still the one step
+            # that is not a number.
+            at_hand = _means_still_at_hand(tracker)
+            means = MEANS_NAMED.get(at_hand, f"the {at_hand}") if at_hand else "anything you could use to hurt yourself"
+            response = await self._append_note(response, "utter_note_means_without_numbers", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs, "means_named": means})
         if (response is not None and base in _CANT_REACH_CRISIS_REPLIES and not tracker.get_slot("abuse_of_other")
                 and about_someone_else(tracker) and CANNOT_REACH.search((tracker.latest_message.text or "")[:500])):
             # "my boyfriend just texted me that hes going to end it tonight and now hes not
@@ -416,6 +433,12 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # "it's 3am here. can I call a crisis line for her from Korea?" (writer AJ, a daughter
             # abroad): the lines, and that they help the one who worries, with the helper's steps.
             response = await self._append_note(response, "utter_note_helper_steps", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
+        if (response is not None and base == "utter_crisis_third_party" and not tracker.get_slot("abuse_of_other")
+                and _threat_to_someone_else(tracker)):
+            # "he said he's driving to her place and 'she's gonna pay'" (writer AK, a friend):
+            # someone else may hurt a third person: the police now, and the helper's own safety.
+            response = await self._append_note(response, "utter_note_threat_to_someone", tracker, output_channel,
                                                {**self.variables(tracker), **kwargs})
         if (response is not None and base in ("utter_crisis_abuse", "utter_crisis_suicide", "utter_crisis_third_party")
                 and THREAT_IF_LEAVING.search((tracker.latest_message.text or "")[:1000])):
@@ -900,7 +923,9 @@ ASKS_TO_BOOK = re.compile(
     re.IGNORECASE,
 )
 # Replies to danger now that name the emergency number as a number even after "no more numbers".
-_DANGER_NOW_REPLIES = frozenset({"utter_not_safe"})
+# "wait i'm bleeding. like a lot" after "no numbers please" (writer AK): feeling worse after a
+# crisis reply is urgent, and calling is the step itself.
+_DANGER_NOW_REPLIES = frozenset({"utter_not_safe", "utter_feeling_worse"})
 # The check-in just after something swallowed: the poison centre, at any hour.
 POISON_ANY_HOUR_REPLY = "utter_poison_centre_any_hour"
 # Taking is still ahead: "going to take all my insulin tonight" (the step to put it away
@@ -921,6 +946,11 @@ _LINES_FOR_MEN_FOLLOW_UPS = frozenset({"utter_about_the_lines", "utter_unsure_af
                                        "utter_stop_hotlines", "utter_next_step"})
 # Out of the garage, the keys put away.
 ENGINE_AWAY_REPLY = "utter_engine_away"
+# The engine turned off, the visitor still in the car or the garage.
+ENGINE_OFF_REPLY = "utter_engine_off"
+_ENGINE_OFF_FOLLOW_UPS = frozenset({"utter_feeling_calmer", "utter_glad_safe", "utter_respect_denial",
+                                    "utter_unsure_after_crisis", "utter_default", "utter_next_step",
+                                    "utter_next_step_check"})
 # Someone else's medical emergency, and they refuse the ambulance.
 MEDICAL_REFUSAL_REPLY = "utter_refuse_help_medical_other"
 _MEDICAL_SUBCATEGORIES = frozenset({"medical", "medical_now", "unresponsive", "not_breathing"})
@@ -1095,6 +1125,26 @@ def _means_still_at_hand(tracker: DialogueStateTracker) -> Optional[Text]:
             if entity.get("entity") == "means" and entity.get("value") in KNOWN_MEANS:
                 return str(entity["value"])
     return None
+
+
+def _means_put_away_since_crisis(tracker: DialogueStateTracker) -> bool:
+    """Whether a message since the conversation's first crisis reply said a means was put
+    away ("i put the bag in the trunk", "gave my pills to my sister")."""
+    seen = False
+    for event in tracker.applied_events():
+        if not isinstance(event, UserUttered):
+            continue
+        seen = seen or (event.intent_name or "").startswith(RISK_INTENT_PREFIX)
+        if seen and (means_moved_away(event.text or "") or IT_PUT_AWAY.search((event.text or "")[:300])):
+            return True
+    return False
+
+
+def _threat_to_someone_else(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message's risk is someone else's threat to hurt another person (the
+    word lists' harm to others, said of someone else)."""
+    risk = (getattr(tracker.latest_message, "parse_data", None) or {}).get("risk") or {}
+    return risk.get("category") == "harm_others" and risk.get("about") == "other"
 
 
 def user_turns(tracker: DialogueStateTracker) -> List[Tuple[Optional[Text], Set[Text], bool, Text]]:

@@ -900,7 +900,7 @@ def says_did_it(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 TOOK_SOME = re.compile(
     r"\b(?:i\s+|i'?ve\s+|ive\s+)?(?:already\s+|just\s+|kinda\s+|sort\s+of\s+)?(?:took|taken|swallowed|downed)\s+"
     r"(?:some|a\s+few|a\s+couple|a\s+bunch|a\s+handful|half|most|a\s+lot|loads|heaps|more\s+than\s+i\s+should)"
-    r"(?:\s+of\s+(?:them|it|those|these|the\s+\w+|(?:my|her|his|the)\s+(?:(?:m[ou]m|mother|dad|father|nan|gran)'?s?\s+)?\w+|"
+    r"(?:\s+of\s+(?:them|it|those|these|the\s+(?:\w+\s+)?\w+|(?:my|her|his|the)\s+(?:(?:m[ou]m|mother|dad|father|nan|gran)'?s?\s+)?\w+|"
     r"(?:m[ou]m|dad)'?s?\s+\w+))?"
     r"(?=\s*(?:$|[.,!;:?]|\s*(?:-|like\s+)?\s*(?:an?\s+hour|half\s+an\s+hour|\w+\s+(?:minutes?|mins?|hours?|hrs?)|"
     r"ago|earlier|already|just\s+now|before|a\s+while|not\s+all|but|and|tonight|today|this\s+(?:morning|evening|"
@@ -1209,6 +1209,10 @@ def says_lines_did_not_help(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     """After a crisis reply, "whats the point of more numbers if nobody answers them" (read as
     "no more numbers") is a line that did not answer: what else reaches someone now, with the
     emergency number. Not over a risk reading, not inside a form. Returns whether it did."""
+    # "please don't do the hotline thing. [...] i've called before and got put on hold for 40
+    # min" (writer AK): the request is the answer; the line that did not answer is why.
+    if NO_MORE_NUMBERS.search((parse_data.get("text") or "")[:2000]):
+        return False
     return _re_read(parse_data, tracker, LINES_UNANSWERED, LINES_DID_NOT_HELP, keep=frozenset({LINES_DID_NOT_HELP}))
 
 
@@ -1292,6 +1296,12 @@ _THE_PRACTICE = re.compile(
     # "can i talk to a real person without my parents knowing, im 17" (writer AB).
     r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+)(?:real|actual)\s+(?:person|human)\b"
     r"|\bone\s+of\s+your\s+(?:therapists|counsell?ors|people)\b"
+    # "i need to actually see someone. like a person", "is there someone I can sea who isn't a
+    # hospital", "is there anyone i can talk to about me. not him. me" (writer AK).
+    r"|\b(?:need|want|wanna|would\s+like)\s+to\s+(?:actually\s+|really\s+)?see\s+(?:someone|somebody|a\s+person|"
+    r"a\s+real\s+person|a\s+therapist|a\s+counsell?or)\b"
+    r"|\b(?:someone|somebody|anyone)\s+i\s+(?:can|could)\s+(?:see|sea)\b"
+    r"|\b(?:anyone|someone|somebody)\s+i\s+(?:can|could)\s+(?:talk|speak)\s+(?:to|with)\s+about\s+me\b"
     # "Does your practice see people for this?"
     r"|\b(?:does|do|can|could|would)\s+(?:your|ur|the)\s+(?:practice|clinic|office|therapists|counsell?ors|team|place)\s+"
     r"(?:see|help|treat|work\s+with)\s+(?:\w+\s+){0,2}?(?:for|with)\s+(?:this|that|it)\b",
@@ -1459,6 +1469,12 @@ ABUSER_COMING = re.compile(
     r"(?:coming(?=\s*$|\s*[.,!;]|\s+(?:back|home|here|over|up|now|round|around|for\s+(?:me|us|her|him|them)|"
     r"to\s+(?:get|find|the\s+house|her\s+place|my\s+place))\b)|on\s+(?:his|her|their)\s+way(?:\s+(?:back|here|over))?|"
     r"outside(?:\s+(?:the|my|our|her)\s+(?:door|house|window|flat|apartment))?|at\s+the\s+door|pulling\s+(?:in|up))\b"
+    # Word that he is on his way: "he just texted 'coming home early, we need to talk about your
+    # laptop'" (writer AK), "she messaged me saying she's on her way".
+    r"|\b(?:he|she|they)\s+(?:just\s+)?(?:texted|text|txted|messaged|msged|called|rang|said|wrote|dm'?d)\s+(?:me\s+)?"
+    r"(?:that\s+|saying\s+)?[:\"'\u2018\u201c]*\s*(?:i'?m\s+|im\s+|he'?s\s+|she'?s\s+|they'?re\s+)?"
+    r"(?:coming\s+(?:home|back|over|round|here)|on\s+(?:my|his|her|their)\s+way|omw|"
+    r"(?:will\s+)?be\s+(?:home|back|there)\s+(?:soon|early|in\s+\w+))\b"
     # Asleep now, danger when he wakes: "he is sleeping now. he will wake up angry" (writer AH).
     r"|\b(?:he|she|they)\s*(?:'?ll|will|is\s+going\s+to|'?s\s+going\s+to|always)\s+wakes?\s+up\s+(?:angry|mad|drunk|raging|furious)\b"
     # French and Spanish: "il crie en bas en ce moment", "il s'en vient", "ya viene", "está afuera".
@@ -1503,6 +1519,8 @@ CALMER = re.compile(
 _NOT_CALMER = re.compile(
     r"\b(?:can'?t|cannot|cant|won'?t|wont|not|isn'?t|isnt|doesn'?t|doesnt)\s+(?:wake|waking|breath|respond|move)"
     r"|\bwakes?\s+up\s+(?:angry|mad|drunk|raging|furious)\b|\bwhen\s+(?:he|she)\s+wakes\b"
+    # "i already did a bit. it's not that deep" (writer AK): hurt already, not easing.
+    r"|\b(?:already|just)\s+(?:did|done|cut|hurt|burn(?:ed|t)|scratched)\b"
     r"|\?|\b(?:could|can|would|will)\s+(?:i|you|we)\b|\bhow\s+(?:do|can|should)\s+i\b|\bbreath\w*|\b(?:drank|drunk|drinking|pills?|took|taken|swallowed|overdos\w*|od'?d)\b|\bunconscious\b|\bpassed\s+out\b|\bstill\s+bleeding\b|\bbut\b|\bthough\b|\bstill\s+(?:want|think)",
     re.IGNORECASE,
 )
@@ -1857,6 +1875,72 @@ def helper_feels_it_too(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
+_EXERCISE_INTENTS = frozenset({"start_reflection", "resume_reflection"})
+_EXERCISE_WORDS = re.compile(r"\b(?:reflect\w*|exercise|questions?|quiz|patterns?|start|begin|continue|carry\s+on|"
+                             r"go\s+on|left\s+off|where\s+we\s+were|pick\s+up)\b", re.IGNORECASE)
+
+
+# Not a yes to "Are you safe right now?": "just thinking", "idk", "standing here" (writer AK,
+# on a bridge, read as "yes").
+_NOT_A_YES = re.compile(
+    r"^\W*(?:i'?m\s+|im\s+|i\s+am\s+)?(?:just\s+|still\s+)?(?:thinking|thinkin|sitting|standing|looking|staring|here|"
+    r"idk|dunno|i\s+(?:don'?t|dont)\s+know|not\s+sure|maybe|i\s+guess|kinda|sort\s+of)"
+    r"(?:\s+(?:about\s+it|here|there|still))?\W*$", re.IGNORECASE)
+
+
+def not_a_yes_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "just thinking" or "idk" read as "yes" (safe) is not one: the
+    crisis-aware question instead. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:100]
+    if intent not in ("affirm", "confirm_safe") or getattr(tracker, "active_loop_name", None):
+        return False
+    if not _NOT_A_YES.match(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, UNSURE_AFTER_CRISIS)
+    return True
+
+
+# A practice question read from words that are not one, after a crisis reply: "i put the bag
+# in the trunk of my car and the keys are in the mailbox downstairs. happy?" (writer AK, means
+# put away) was read as asking about step-free access. The question needs its own words.
+_FACT_NEEDS_WORDS = {
+    "ask_accessibility": re.compile(
+        r"\b(?:access\w*|wheel\s*chairs?|steps?|stairs?|elevators?|lifts?|ramps?|parking|park|washrooms?|"
+        r"bathrooms?|toilets?|mobility|walkers?|canes?|scooters?|deaf|asl|interpreters?|blind|service\s+dogs?|"
+        r"sensory|hearing|captions?)\b", re.IGNORECASE),
+}
+
+
+def no_practice_question_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, a practice question read from a message without its words is not
+    one: the crisis-aware question instead. Returns whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    words = _FACT_NEEDS_WORDS.get(str(intent))
+    text = (parse_data.get("text") or "")[:500]
+    if words is None or text.startswith("/") or getattr(tracker, "active_loop_name", None):
+        return False
+    if words.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, UNSURE_AFTER_CRISIS)
+    return True
+
+
+def no_exercise_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, the reflective exercise starts only when asked for in so many
+    words (or by its button): "okay I pulled off at the on route", said from the car after
+    thoughts of steering into oncoming traffic (writer AK), was read as resuming it. Returns
+    whether it changed the intent."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    text = (parse_data.get("text") or "")[:500]
+    if intent not in _EXERCISE_INTENTS or text.startswith("/") or getattr(tracker, "active_loop_name", None):
+        return False
+    if _EXERCISE_WORDS.search(text) or not crisis_shown(tracker):
+        return False
+    set_intent(parse_data, UNSURE_AFTER_CRISIS)
+    return True
+
+
 def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     """Reads a parsed message in the light of its conversation (in place): two messages
     together before any crisis reply, then, after one, the first follow-up reading that
@@ -1872,6 +1956,9 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     restart_only_for_the_chat(parse_data, tracker)
     money_question_after_a_fact(parse_data, tracker)
     within_crisis(parse_data, tracker)
+    no_exercise_within_crisis(parse_data, tracker)
+    not_a_yes_within_crisis(parse_data, tracker)
+    no_practice_question_within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
     helpers_suicide_stays_suicide(parse_data, tracker)
     # Where the person a helper worries about is: their place, whatever else the message is.

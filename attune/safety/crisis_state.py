@@ -239,6 +239,9 @@ NO_MORE_NUMBERS = re.compile(
     # "Please don't give me the 988 thing. I've called." (writer AJ)
     r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing)|tell(?:ing)?)\s+me\s+(?:the\s+|that\s+|about\s+)?"
     r"(?:9-?8-?8|988|kids\s+help\s*phone)(?:\s+(?:thing|stuff|line|number|again))?\b"
+    # "please don't do the hotline thing. every website does that" (writer AK).
+    r"|\b(?:don'?t|dont|do\s+not|no|stop|quit|skip)\s+(?:do(?:ing)?\s+)?(?:the|that|your)\s+"
+    r"(?:hotline|helpline|crisis\s*line|9-?8-?8|988|number|numbers|phone\s+number)\s+(?:thing|stuff|routine|speech|spiel)\b"
     # "please don't send me another one" (said of the lines, after a crisis reply).
     r"|\b(?:don'?t|dont|do\s+not|stop|quit)\s+(?:send(?:ing)?|giv(?:e|ing))\s+me\s+(?:another|any\s+more|more)\s+ones?\b"
     # Spanish and French: "no me mande números", "nada de números", "pas de numéros svp".
@@ -327,6 +330,13 @@ SOMEONE_NEAR = re.compile(
     r"gets?\s+(?:home|in|back)\b(?:\s+from\s+(?:the\s+)?\w+)?\s+(?:at|around|by|in)\s+\w+)"
     r"|\b(?:i\s+could|i\s+can|maybe\s+i\s+(?:could|can|should)|should\s+i)\s+(?:go\s+to|call|text|wake(?:\s+up)?|"
     r"get|knock\s+on)\s+my\s+(?P<near2>" + _PEOPLE + r")\b"
+    # Who, first, without "my": "wife's asleep upstairs. kids too" (writer AK).
+    r"|^\W*(?P<near6>" + _PEOPLE + r")(?:'s|\s+is|\s+are|'re)\s+(?:asleep\s+|sleeping\s+|still\s+|just\s+)?"
+    r"(?:upstairs|downstairs|home|at\s+home|here|in\s+the\s+(?:next|other|living|spare)\s+room|next\s+door)\b"
+    # Coming to fetch them: "my husband said he can come get me with his brother" (writer AK).
+    r"|\b(?:my|our)\s+(?P<near5>" + _PEOPLE + r")\s+(?:said\s+(?:he|she|they)\s+|says\s+(?:he|she|they)\s+)?"
+    r"(?:can|could|will|'ll|is\s+going\s+to|is\s+gonna|is|'s)\s+(?:come\s+(?:and\s+)?(?:get|pick\s+up|fetch)|"
+    r"coming\s+(?:to\s+)?(?:get|pick\s+up|fetch))\s+me\b"
     # French and Spanish: "ma soeur habite a Aylmer, elle pourrait venir", "mi hermana vive cerca".
     r"|\b(?:mon|ma)\s+(?P<near3>soeur|sœur|frere|frère|mere|mère|pere|père|amie?|voisine?|coloc(?:ataire)?|cousine?|"
     r"tante|oncle|blonde|chum|conjointe?|mari|femme|fils|fille)\s+(?:habite|reste|vit|est)\s+(?:a\s+cote|à\s+côté|proche|"
@@ -350,15 +360,23 @@ _NOT_NEAR = re.compile(r"\b(?:isn'?t|is\s+not|aren'?t|are\s+not|not|never)\s+(?:
                        re.IGNORECASE)
 
 
+# Near, but the one thing they must not know: "parents are in the next room, they cant know.
+# i cant talk" (writer AE) is why the visitor cannot call, not the next step.
+_KEPT_FROM_THEM = re.compile(r"\b(?:they|he|she)\s+(?:can'?t|cant|cannot|mustn'?t|must\s+not|can\s+never)\s+"
+                             r"(?:know|hear|find\s+out|see)\b|\bi\s+(?:can'?t|cant|cannot)\s+(?:talk|speak)\b",
+                             re.IGNORECASE)
+
+
 def someone_near(text: str, own_abuse: bool = False) -> Optional[str]:
     """Who, of the people a visitor trusts, they say is close by (`SOMEONE_NEAR`), or None.
     After their own abuse, not a partner or a parent (who may be the one hurting them), and
     never with a "not" ("my roommate isn't home")."""
     text = text[:200]
     found = SOMEONE_NEAR.search(text)
-    if not found or _NOT_NEAR.search(text):
+    if not found or _NOT_NEAR.search(text) or _KEPT_FROM_THEM.search(text):
         return None
-    who = next((found.group(g) for g in ("near", "near2", "near3", "near4") if found.group(g)), "").lower()
+    groups = ("near", "near2", "near3", "near4", "near5", "near6")
+    who = next((found.group(g) for g in groups if found.group(g)), "").lower()
     if own_abuse and _WHO_MAY_HURT.match(who):
         return None
     if own_abuse and _ARRIVED.search(found.group(0)) and not _NOT_FAMILY.match(who):

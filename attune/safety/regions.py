@@ -256,7 +256,10 @@ _PLACED_NEAR = re.compile(
     r"(?P<thru>[^\d.,!?;:()\n]{2,40})"
     r"|\b(?:outside(?:\s+of)?|(?:north|south|east|west)\s+of|just\s+outside|close\s+to)\s+(?P<near>[^\d.,!?;:()\n]{2,40})"
     # Parked on the way: "parked at a rest area on the thruway near albany" (writer AJ).
-    r"|\b(?:parked|pulled\s+over|stopped)\b[^.!?\n]{0,40}?\b(?:in|near)\s+(?P<parked>[^\d.,!?;:()\n]{2,40})",
+    r"|\b(?:parked|pulled\s+over|stopped)\b[^.!?\n]{0,40}?\b(?:in|near)\s+(?P<parked>[^\d.,!?;:()\n]{2,40})"
+    # Home for a while: "home in galway for my nan's funeral" (writer AK), "i'm back home in
+    # cork for the summer". At the start, or after "i'm": not "my home in toronto".
+    r"|(?:^\W*|\b(?:i'?m|im|i\s+am)\s+)(?:back\s+)?home\s+in\s+(?P<home>[^\d.,!?;:()\n]{2,40})",
     re.IGNORECASE,
 )
 # "texas here", "ontario here btw": the place first, at the start of the message.
@@ -325,7 +328,8 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
         if _SOMEONE_ELSE_THERE.search(clause):
             # "all my family is back in newfoundland": where they are, not the visitor.
             continue
-        yield match.group("place") or match.group("near") or match.group("thru") or match.group("parked"), True
+        yield (match.group("place") or match.group("near") or match.group("thru") or match.group("parked")
+               or match.group("home")), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True

@@ -452,6 +452,9 @@ def test_easing_with_a_request_is_the_request():
     ("risk_suicide", "my roommate arjun is in the kitchen making maggi"),
     ("risk_suicide", "my brother lives in cornwall 20 min from here"),
     ("risk_suicide", "Ma sœur habite à Aylmer, elle pourrait venir je pense"),
+    # Writer AK: who first, without "my"; and someone coming to fetch them.
+    ("risk_suicide", "wife's asleep upstairs. kids too"),
+    ("risk_suicide", "my husband said he can come get me with his brother"),
 ])
 def test_someone_trusted_close_by_after_ones_own_crisis_is_the_next_step(frame, text):
     # Writers P, U and Y (2026-12-05 reading): "my roommate is home" after pills got the
@@ -469,6 +472,8 @@ def test_someone_trusted_close_by_after_ones_own_crisis_is_the_next_step(frame, 
     ("risk_child_abuse", "my dad is downstairs"),
     ("risk_third_party", "his brother is home"),   # a helper's conversation
     ("risk_harm_others", "my wife is upstairs"),   # the person near may be the one at risk
+    ("risk_suicide", "parents are in the next room, they cant know. i cant talk"),  # why they cannot call
+    ("risk_abuse", "my husband said he can come get me"),  # after her own abuse, he may be the danger
 ])
 def test_no_one_near_a_possible_abuser_or_someone_elses_crisis_is_not_someone_near(frame, text):
     data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
@@ -1195,3 +1200,81 @@ def test_dont_give_me_the_988_thing_is_no_more_numbers():
 
     assert NO_MORE_NUMBERS.search("Please don't give me the 988 thing. I've called. They're kind and then they hang up")
     assert not NO_MORE_NUMBERS.search("does 988 work in new york")
+
+
+# ------------------------------------------------------------------ writer AK (session 28)
+
+def test_okay_i_pulled_off_after_thoughts_of_oncoming_traffic_does_not_start_the_exercise():
+    # "okay I pulled off at the on route" was read as resuming the reflective exercise.
+    data = {"text": "okay I pulled off at the on route", "intent": {"name": "resume_reflection", "confidence": 0.6}}
+    assert context.no_exercise_within_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "unsure_after_crisis"
+    # Asked for in so many words, or before any crisis, it stands.
+    asked = {"text": "can we continue the questions", "intent": {"name": "resume_reflection", "confidence": 0.9}}
+    assert not context.no_exercise_within_crisis(asked, tracker_with("risk_suicide"))
+    before = {"text": "okay I pulled off at the on route", "intent": {"name": "resume_reflection", "confidence": 0.6}}
+    assert not context.no_exercise_within_crisis(before, tracker_with("greet"))
+
+
+@pytest.mark.parametrize("text", ["just thinking", "idk", "standing here", "not sure"])
+def test_just_thinking_on_a_bridge_is_not_a_yes_to_are_you_safe(text):
+    data = {"text": text, "intent": {"name": "affirm", "confidence": 0.7}}
+    assert context.not_a_yes_within_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "unsure_after_crisis"
+
+
+@pytest.mark.parametrize("text", ["yes", "yeah im safe", "ok"])
+def test_a_plain_yes_stays_a_yes(text):
+    data = {"text": text, "intent": {"name": "affirm", "confidence": 0.9}}
+    assert not context.not_a_yes_within_crisis(data, tracker_with("risk_suicide"))
+
+
+def test_the_means_put_away_is_not_a_question_about_step_free_access():
+    text = "fine. i put the bag in the trunk of my car and the keys are in the mailbox downstairs. happy?"
+    data = {"text": text, "intent": {"name": "ask_accessibility", "confidence": 0.5}}
+    assert context.no_practice_question_within_crisis(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "unsure_after_crisis"
+    asked = {"text": "is there an elevator at your office", "intent": {"name": "ask_accessibility", "confidence": 0.9}}
+    assert not context.no_practice_question_within_crisis(asked, tracker_with("risk_suicide"))
+
+
+def test_asking_for_no_hotlines_wins_over_the_line_that_put_them_on_hold():
+    text = ("please don't do the hotline thing. every website does that. i've called before and got put on hold "
+            "for 40 min")
+    data = {"text": text, "intent": {"name": "stop_hotlines", "confidence": 0.7}}
+    assert not context.says_lines_did_not_help(data, tracker_with("risk_suicide"))
+    assert context.says_no_more_numbers(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "stop_hotlines"
+
+
+def test_a_few_of_the_saved_pills_taken_is_an_overdose():
+    from rasa.shared.core.events import UserUttered
+
+    tracker = tracker_with("risk_suicide", "stop_hotlines")
+    tracker.events[0] = UserUttered("i've been quietly saving up my pain pills",
+                                    {"name": "risk_suicide", "confidence": 1.0})
+    data = {"text": "i had a glass of wine and took a few of the saved ones. just to sleep. probably fine",
+            "intent": {"name": "unsure_after_crisis", "confidence": 0.5}, "entities": []}
+    assert context.says_took_some(data, tracker)
+    assert data["intent"]["name"] == "risk_emergency"
+
+
+def test_a_text_saying_he_is_coming_home_early_is_the_abuser_on_the_way():
+    data = read_by_model("he just texted 'coming home early, we need to talk about your laptop'", intent="nlu_fallback")
+    assert context.says_abuser_coming(data, tracker_with("risk_abuse", "stop_hotlines", parse=ABUSE))
+    assert data["intent"]["name"] == "not_safe"
+
+
+def test_already_did_a_bit_is_not_things_easing():
+    data = {"text": "i already did a bit. it's not that deep", "intent": {"name": "feeling_calmer", "confidence": 0.6},
+            "entities": []}
+    assert not context.says_things_calmer(data, tracker_with("risk_self_harm"))
+
+
+@pytest.mark.parametrize("text", ["i need to actually see someone. like a person",
+                                  "is there someone I can sea who isn't a hospital I don't want to be admitted",
+                                  "is there anyone i can talk to about me. not him. me"])
+def test_asking_to_see_someone_is_asking_for_the_practice(text):
+    data = {"text": text, "intent": {"name": "unsure_after_crisis", "confidence": 0.5}}
+    assert context.wants_the_practice(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "request_human"

@@ -647,7 +647,7 @@ async def test_a_reply_that_names_no_line_is_not_recorded_as_showing_lines():
 
 @pytest.mark.parametrize("kind, response", [
     ("abuse", "utter_next_step"), ("harm_others", "utter_refuse_hospital"), ("third_party", "utter_next_step"),
-    ("suicide", "utter_feeling_worse"), ("emergency", "utter_refuse_hospital"),
+    ("suicide", "utter_unsure_after_crisis"), ("emergency", "utter_refuse_hospital"),
 ])
 async def test_after_no_more_numbers_every_follow_up_names_the_button_not_a_number(kind, response):
     # "stop sending numbers pls, if he sees a helpline on my screen im done", then "how do i
@@ -661,6 +661,20 @@ async def test_after_no_more_numbers_every_follow_up_names_the_button_not_a_numb
     assert GET_HELP_BUTTON in reply["buttons"]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", reply["text"]) if s]
     assert all(not s[0].islower() for s in sentences), reply["text"]
+
+
+@pytest.mark.parametrize("kind, response", [("suicide", "utter_feeling_worse"), ("emergency", "utter_next_step")])
+async def test_after_no_more_numbers_danger_now_still_names_the_emergency_number(kind, response):
+    # "no numbers please", then "wait i'm bleeding. like a lot" (writer AK): calling is the
+    # step itself, so the emergency number is said; no crisis line is listed.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = tracker_of(("risk_suicide", {}), ("stop_hotlines", {}), ("feeling_worse", {}))
+    tracker.update(SlotSet("crisis_shown", True))
+    tracker.update(SlotSet("crisis_kind", kind))
+    reply = await nlg.generate(response, tracker, "rest")
+    assert "9-1-1" in reply["text"], reply["text"]
+    assert "9-8-8" not in reply["text"] and "1-844-764-7669" not in reply["text"], reply["text"]
+    assert GET_HELP_BUTTON in reply["buttons"]
 
 
 async def test_without_no_more_numbers_the_same_follow_up_names_the_lines():
@@ -1327,3 +1341,49 @@ async def test_a_visitor_who_said_they_are_2slgbtq_gets_those_lines_with_the_cri
     assert "Trans Lifeline" in (await nlg.generate("utter_crisis_suicide", said, "rest"))["text"]
     not_said = after_crisis("suicide", ("risk_suicide", "i don't want to be here anymore"))
     assert "Trans Lifeline" not in (await nlg.generate("utter_crisis_suicide", not_said, "rest"))["text"]
+
+
+async def test_the_engine_turned_off_in_the_closed_garage_gets_the_next_step_out_into_fresh_air():
+    # Writer AK: "turned it off. still sitting here" got "I'm glad you feel a bit better".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("emergency", ("risk_emergency", "sitting in the car in the garage with the engine running"),
+                           ("feeling_calmer", "turned it off. still sitting here"))
+    text = (await nlg.generate("utter_feeling_calmer", tracker, "rest"))["text"]
+    assert "fresh air" in text and "9-1-1" in text and "9-8-8" in text
+    assert "feel a bit better" not in text
+    # Out of the garage with the keys away: the step taken, said back.
+    away = after_crisis("emergency", ("risk_emergency", "sitting in the car in the garage with the engine running"),
+                        ("feeling_calmer", "I'm in the kitchen. I'll leave the keys on the hook"))
+    assert "out of the garage" in (await nlg.generate("utter_feeling_calmer", away, "rest"))["text"]
+
+
+async def test_someone_else_on_the_way_to_hurt_a_third_person_gets_the_police_now():
+    # Writer AK: a friend "driving to her place and 'she's gonna pay'" got only the suicide
+    # helper's steps.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    text = "he said he's driving to her place and 'she's gonna pay'"
+    tracker = DialogueStateTracker.from_events("visitor", [ActionExecuted("action_listen"), UserUttered(
+        text, intent={"name": "risk_third_party", "confidence": 1.0},
+        parse_data={"risk": {"category": "harm_others", "about": "other"}})], slots=DOMAIN.slots)
+    reply = (await nlg.generate("utter_crisis_third_party", tracker, "rest"))["text"]
+    assert "warn the person at risk" in reply and "driving" in reply
+    # Someone else's suicide risk does not get it.
+    theirs = DialogueStateTracker.from_events("visitor", [ActionExecuted("action_listen"), UserUttered(
+        "my friend says she wants to die", intent={"name": "risk_third_party", "confidence": 1.0},
+        parse_data={"risk": {"category": "suicide", "about": "other"}})], slots=DOMAIN.slots)
+    assert "warn the person" not in (await nlg.generate("utter_crisis_third_party", theirs, "rest"))["text"]
+
+
+async def test_no_more_numbers_after_thoughts_of_suicide_keeps_the_step_that_is_not_a_number():
+    # Writers AJ and AK: a nurse with "stuff from work in my bag that would do it", then
+    # "please don't give me 988", got no step at all.
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("suicide", ("risk_suicide", "i have stuff from work in my bag that would do it"),
+                           ("stop_hotlines", "please don't give me 988 i know the numbers"))
+    reply = (await nlg.generate("utter_stop_hotlines", tracker, "rest"))["text"]
+    assert "out of reach" in reply and not any(ch.isdigit() for ch in reply)
+    # Already put away: no step to ask for.
+    moved = after_crisis("suicide", ("risk_suicide", "i have pills saved up"),
+                         ("unsure_after_crisis", "i gave my pills to my sister"),
+                         ("stop_hotlines", "no more numbers please"))
+    assert "out of reach" not in (await nlg.generate("utter_stop_hotlines", moved, "rest"))["text"]

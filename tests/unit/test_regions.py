@@ -399,3 +399,15 @@ def test_no_place_in_other_questions_about_the_lines(text):
     from attune.safety.regions import find_asked_place
 
     assert find_asked_place(load_registry(), text) is None
+
+
+@pytest.mark.parametrize("text", ["home in galway for my nan's funeral. everyone's in the pub and i'm down at the prom",
+                                  "i'm back home in cork for the summer"])
+def test_home_for_a_while_is_where_the_visitor_is(text):
+    # Writer AK: a Toronto woman at the water in Galway got Ontario's lines.
+    assert find_place(REGISTRY, text).code == "IE"
+
+
+@pytest.mark.parametrize("text", ["my home in toronto is so quiet now", "i feel at home in my body again"])
+def test_a_home_spoken_of_is_not_where_the_visitor_is(text):
+    assert find_place(REGISTRY, text) is None

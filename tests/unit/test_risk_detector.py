@@ -1789,3 +1789,36 @@ def test_writer_ai_and_aj_first_messages(detector, text, intent):
 ])
 def test_their_look_alikes_are_not_risk(detector, text):
     assert detector.assess(text).intent is None
+
+
+@pytest.mark.parametrize("text, intent", [
+    # Writer AK: the one at risk is the one in "if i", not "them" (was read as someone else's).
+    ("i failed my probation review today and my parents have told everyone i'm a manager. i think it would be "
+     "easier for them if i died", "risk_suicide"),
+    # Said to a phone while driving (was read as harm to others, "step away from the other person").
+    ("im driving home and im talking to my phone i keep thinking about turning into the on coming lane on the 401",
+     "risk_suicide"),
+    # Violence aimed past her head (was read as his self-harm, someone else's).
+    ("he just punched the wall right beside my head when i came out", "risk_abuse"),
+    ("he doesn't hit me. he punches walls right next to my head", "risk_abuse"),
+    # Someone who cannot be woken, in a helper's words.
+    ("my boyfriend drank most of a 26 tonight and now he threw up and i cant really wake him up", "risk_emergency"),
+    ("he groans but his eyes dont open", "risk_emergency"),
+    # On the way to someone, with a threat, in a friend's words.
+    ("just now he said he's driving to her place and 'she's gonna pay'. he's scaring me", "risk_third_party"),
+])
+def test_writer_ak_first_messages(detector, text, intent):
+    assert detector.assess(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "my mom said it would be easier for her if i was gone for the weekend",
+    "she's gonna pay for dinner tonight, her treat",
+    "her eyes wont open all the way, she just had surgery on them",
+])
+def test_writer_ak_look_alikes_are_not_risk(detector, text):
+    assert detector.assess(text).intent is None
+
+
+def test_a_wall_punched_by_the_visitor_is_still_their_own_self_harm(detector):
+    assert detector.assess("i punched the wall so hard my knuckles bled").intent == "risk_self_harm"
