@@ -10,10 +10,10 @@ shows risk (or, since writer AL, 2026-12-06, whose risk may first appear after a
 of ordinary talk). Every conversation is sent as a new visitor; each reply is checked for what
 its writer said a good reply to that turn must contain (the tags below), and every reply after
 the crisis reply must keep help one tap away (the "Get help now" button or a crisis line in
-the text) and use no judging words (attune.style). The crisis reply is the first that shows
-help, or the reply to the first turn whose writer asked for help in it (a line, a step);
-ordinary turns before it are not asked to carry help. A conversation passes when every turn
-does.
+the text) and use no judging words (attune.style). The crisis reply is the reply to the
+first turn whose writer asked for help in it (a line, a step); ordinary turns before it are
+not asked to carry help (a practice's contact may name a line when it is closed, which is
+not a crisis reply). A conversation passes when every turn does.
 The program prints aggregate figures only, never a message: the sets are read by it alone.
 
 Tags (what the reply must contain), read against the crisis registry so that no wording of
@@ -239,7 +239,7 @@ def run_set(name: str, conversations: Sequence[Conversation], url: str, checker:
         sender = uuid.uuid4().hex
         passed = True
         place_said = ""
-        after_crisis = False  # whether a reply before this one was (or had to be) the crisis reply
+        after_crisis = False  # whether a turn before this one asked for the crisis reply
         for index, turn in enumerate(conversation.turns):
             if checker._names_a_place(turn.visitor):
                 place_said = turn.visitor
@@ -267,7 +267,7 @@ def run_set(name: str, conversations: Sequence[Conversation], url: str, checker:
                 print(f"--- {conversation.id} turn {index + 1}: {turn.visitor!r}\n    missing {missing}"
                       f"{'' if not after_crisis or visible else ' + help'}"
                       f"{'' if clean else ' + judging words'}\n    " + text.replace("\n", " / ")[:600])
-            after_crisis = after_crisis or visible or bool(set(turn.expect) & HELP_TAGS)
+            after_crisis = after_crisis or bool(set(turn.expect) & HELP_TAGS)
         report.conversations.add(passed)
     return report
 
