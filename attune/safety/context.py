@@ -131,6 +131,13 @@ def two_turns(parse_data: Dict[Text, Any], tracker: Any, model: RiskModel, encod
         # about the practice, read so with confidence, does not finish a risk begun before.
         return None
     previous = previous_user_message(tracker)
+    if (FAREWELL.match((parse_data.get("text") or "")[:200])
+            and model_risk(getattr(previous, "parse_data", None)) < DEFAULT_GATE):
+        # "hm. whats attachment even mean", then "ok thats interesting. bye for now" (writer L)
+        # was read together as a farewell before suicide: a goodbye after a message with no
+        # trace of risk ends an ordinary conversation. After one with any trace ("i've made up
+        # my mind", then "bye everyone") the two are still read together.
+        return None
     earlier = (getattr(previous, "parse_data", None) or {}).get("intent") or {}
     if earlier.get("name") in PRACTICE_QUESTIONS and float(earlier.get("confidence") or 0.0) >= PRACTICE_QUESTION_SURE:
         # Nor does one begin a risk the next message ends: "How low does it go?" (the sliding
@@ -140,6 +147,14 @@ def two_turns(parse_data: Dict[Text, Any], tracker: Any, model: RiskModel, encod
     return read_together(parse_data, previous, model, encoder)
 
 
+# A goodbye and nothing else: "ok thats interesting. bye for now", "thanks, goodnight".
+FAREWELL = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|k|thanks?|thank\s+you|thx|ty|cool|great|nice|alright|right|hm+|"
+    r"that'?s\s+(?:interesting|helpful|all|good)|thats\s+(?:interesting|helpful|all|good))\W+){0,3}"
+    r"(?:bye(?:\s+for\s+now)?|goodbye|good\s*night|night|gn|see\s+(?:you|ya|u)(?:\s+later)?|"
+    r"talk\s+(?:to\s+(?:you|u)\s+)?later|ttyl|later|cya)\W*$",
+    re.IGNORECASE,
+)
 # The practice's facts (attune/facts.py): questions that never end a risk spread over two turns.
 PRACTICE_QUESTIONS = frozenset({"ask_fees", "ask_sliding_scale", "ask_insurance", "ask_session_formats",
                                 "ask_clients", "ask_languages", "ask_accessibility", "ask_free_consultation",
@@ -635,11 +650,23 @@ def within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> Optional[str]:
         # the violence the model reads is his, her own abuse again, not her wish to hurt
         # someone ("step away from the other person"). The word lists' threats stand.
         chosen = frame
+    elif (frame in _SELF_KINDS and intent == "risk_harm_others" and risk.get("source") in ("model", "two_turns")
+          and not _HARM_WORDS.search(text)):
+        # "My brother could hold onto them I suppose. He'd ask why." (writer AL), about the
+        # rifles after thoughts of using one on himself: his own risk again, not a wish to hurt
+        # someone ("step away from the other person"). Words of harm to someone stand.
+        chosen = frame
     elif intent == CHECK_IN:
         chosen = frame  # the same risk again: its short reply (attune/safety/crisis_state.py)
     if chosen is None:
         return None
     return _choose(parse_data, risk, intent, chosen)
+
+
+# Words of hurting someone else: where they are, the model's reading of harm to others stands.
+_HARM_WORDS = re.compile(r"\b(?:kill\w*|hurt\w*|hit|hitting|shoot\w*|stab\w*|strangl\w*|chok\w*|beat\w*|punch\w*|"
+                         r"attack\w*|harm\w*|pay\s+for|make\s+(?:him|her|them)\s+pay|revenge|snap\w*|lose\s+it|"
+                         r"rage|angry|furious)\b", re.IGNORECASE)
 
 
 def _choose(parse_data: Dict[Text, Any], risk: Dict[Text, Any], read: Optional[str], chosen: str) -> str:
@@ -1301,6 +1328,9 @@ _THE_PRACTICE = re.compile(
     r"|\b(?:need|want|wanna|would\s+like)\s+to\s+(?:actually\s+|really\s+)?see\s+(?:someone|somebody|a\s+person|"
     r"a\s+real\s+person|a\s+therapist|a\s+counsell?or)\b"
     r"|\b(?:someone|somebody|anyone)\s+i\s+(?:can|could)\s+(?:see|sea)\b"
+    # "can i talk to someone there. like a guy preferably" (writer AL).
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|a\s+guy|a\s+man|a\s+woman|a\s+lady)\s+"
+    r"(?:there|at\s+your\s+(?:place|practice|office|clinic))\b"
     r"|\b(?:anyone|someone|somebody)\s+i\s+(?:can|could)\s+(?:talk|speak)\s+(?:to|with)\s+about\s+me\b"
     # "Does your practice see people for this?"
     r"|\b(?:does|do|can|could|would)\s+(?:your|ur|the)\s+(?:practice|clinic|office|therapists|counsell?ors|team|place)\s+"
@@ -1880,6 +1910,23 @@ _EXERCISE_WORDS = re.compile(r"\b(?:reflect\w*|exercise|questions?|quiz|patterns
                              r"go\s+on|left\s+off|where\s+we\s+were|pick\s+up)\b", re.IGNORECASE)
 
 
+# Still at the height after stepping back: "ok i stepped back. sitting in my car now, still up
+# here" (writer AL, the top level of a parking garage): the next step, not "glad it eased".
+STILL_UP_THERE = re.compile(
+    r"\bstill\s+(?:up\s+here|up\s+there|on\s+(?:the\s+)?(?:roof|rooftop|top(?:\s+level|\s+floor)?|bridge|ledge|"
+    r"balcony|platform|overpass|edge)|at\s+the\s+top|by\s+the\s+(?:edge|tracks|water|railing))\b",
+    re.IGNORECASE)
+
+
+def still_up_there(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, "stepped back" said from the same high place is not easing: the
+    next step (a safer place, people around). Returns whether it changed the intent."""
+    if last_crisis(tracker) not in _SELF_KINDS | {EMERGENCY}:
+        return False
+    return _re_read(parse_data, tracker, STILL_UP_THERE, "ask_next_step", over_model=True, limit=300,
+                    keep=frozenset({"ask_next_step", NOT_SAFE_INTENT, HELP_INTENT}))
+
+
 # Not a yes to "Are you safe right now?": "just thinking", "idk", "standing here" (writer AK,
 # on a bridge, read as "yes").
 _NOT_A_YES = re.compile(
@@ -1909,6 +1956,11 @@ _FACT_NEEDS_WORDS = {
         r"\b(?:access\w*|wheel\s*chairs?|steps?|stairs?|elevators?|lifts?|ramps?|parking|park|washrooms?|"
         r"bathrooms?|toilets?|mobility|walkers?|canes?|scooters?|deaf|asl|interpreters?|blind|service\s+dogs?|"
         r"sensory|hearing|captions?)\b", re.IGNORECASE),
+    # "what if next time i don't catch myself" (writer AK) is not about cancelling a session.
+    "ask_cancellation": re.compile(r"\b(?:cancel\w*|reschedul\w*|re-schedul\w*|move\s+(?:my|the|a)\s+"
+                                   r"(?:session|appointment|booking)|notice|no[-\s]?shows?|late\s+fees?|miss\w*|"
+                                   r"can'?t\s+make\s+it|change\s+(?:my|the)\s+(?:session|appointment|time))\b",
+                                   re.IGNORECASE),
 }
 
 
@@ -1968,6 +2020,7 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
      or before_any_crisis(parse_data, tracker) or helper_feels_it_too(parse_data, tracker)
      # "there's a tim hortons coming up" is read as help coming: the place first.
      or says_place_ahead(parse_data, tracker)
+     or still_up_there(parse_data, tracker)
      or says_things_calmer(parse_data, tracker)
      or says_help_is_coming(parse_data, tracker)
      or says_did_it(parse_data, tracker) or says_took_some(parse_data, tracker)

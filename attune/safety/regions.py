@@ -249,8 +249,14 @@ def _all_codes(registry: Registry) -> Dict[str, Tuple[str, str]]:
 # tennessee". Only a name the finder knows counts.
 _PLACED_NEAR = re.compile(
     # Not where one grew up: "I grew up in Ontario but I've been doing my PhD in Berlin".
-    r"(?:^|[,;:]\s*|\b(?<!grew\s)(?<!grow\s)(?<!growing\s)(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?)"
+    r"(?:^|[,;:]\s*|\b(?<!grew\s)(?<!grow\s)(?<!growing\s)(?:out|up|down|over|back)\s+(?:here\s+|there\s+)?"
+    # "im 19, at school in austin texas", "farm's near rosetown, saskatchewan" (writer AL).
+    r"|(?:^|[,;:]\s*)(?:at\s+)?(?:school|uni|university|college|work)\s+"
+    r"|\b(?:farm|ranch|cabin|house|place|home|trailer|camp)(?:'s|\s+is)\s+)"
     r"(?:in|near|past)\s+(?P<place>[^\d.,!?;:()\n]{2,40})"
+    # Working out of a place: "fisherman out of bay roberts newfoundland" (writer AL).
+    r"|\b(?:fisherman|fishing|trucker|driver|driving|working|work|based|operating|flying)\s+out\s+of\s+"
+    r"(?P<outof>[^\d.,!?;:()\n]{2,40})"
     # On the road: "haulin thru tennessee", "driving through ohio tonight".
     r"|\b(?:driving|drivin|hauling|haulin|trucking|passing|riding|heading|going|travell?ing)\s+(?:thru|through)\s+"
     r"(?P<thru>[^\d.,!?;:()\n]{2,40})"
@@ -329,7 +335,7 @@ def _candidates(text: str) -> Iterator[Tuple[str, bool]]:
             # "all my family is back in newfoundland": where they are, not the visitor.
             continue
         yield (match.group("place") or match.group("near") or match.group("thru") or match.group("parked")
-               or match.group("home")), True
+               or match.group("home") or match.group("outof")), True
     here = _PLACE_HERE.match(text)
     if here and len(here.group("place").split()) <= 3:
         yield here.group("place"), True

@@ -1278,3 +1278,39 @@ def test_asking_to_see_someone_is_asking_for_the_practice(text):
     data = {"text": text, "intent": {"name": "unsure_after_crisis", "confidence": 0.5}}
     assert context.wants_the_practice(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "request_human"
+
+
+def test_stepped_back_but_still_up_on_the_top_level_is_the_next_step_not_easing():
+    # Writer AL: "ok i stepped back. sitting in my car now, still up here" (the top level of a
+    # parking garage) got "I'm really glad it has eased a little".
+    data = {"text": "ok i stepped back. sitting in my car now, still up here",
+            "intent": {"name": "feeling_calmer", "confidence": 0.8}}
+    assert context.still_up_there(data, tracker_with("risk_suicide"))
+    assert data["intent"]["name"] == "ask_next_step"
+    down = {"text": "i stepped back. sitting on the bench by the stairs", "intent": {"name": "feeling_calmer",
+                                                                                   "confidence": 0.8}}
+    assert not context.still_up_there(down, tracker_with("risk_suicide"))
+
+
+def test_the_rifles_given_to_a_brother_are_not_a_wish_to_hurt_someone():
+    # Writer AL: "My brother could hold onto them I suppose. He'd ask why." after thoughts of
+    # using a rifle on himself, read by the model as harm to others.
+    data = read_by_model("My brother could hold onto them I suppose. He'd ask why.", intent="risk_harm_others")
+    assert context.within_crisis(data, tracker_with("risk_suicide")) == "risk_suicide"
+    threat = read_by_model("honestly i could hurt him for asking", intent="risk_harm_others")
+    assert context.within_crisis(threat, tracker_with("risk_suicide")) is None
+
+
+def test_someone_there_is_the_practice():
+    data = {"text": "can i talk to someone there. like a guy preferably. im in oshawa",
+            "intent": {"name": "share_location", "confidence": 0.8}}
+    assert context.wants_the_practice(data, tracker_with("risk_self_harm"))
+    assert data["intent"]["name"] == "request_human"
+
+
+def test_what_if_next_time_is_not_a_question_about_cancelling():
+    data = {"text": "what if next time i don't catch myself", "intent": {"name": "ask_cancellation", "confidence": 0.5}}
+    assert context.no_practice_question_within_crisis(data, tracker_with("risk_self_harm"))
+    assert data["intent"]["name"] == "unsure_after_crisis"
+    asked = {"text": "can i cancel if something comes up", "intent": {"name": "ask_cancellation", "confidence": 0.9}}
+    assert not context.no_practice_question_within_crisis(asked, tracker_with("risk_self_harm"))

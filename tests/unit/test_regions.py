@@ -411,3 +411,19 @@ def test_home_for_a_while_is_where_the_visitor_is(text):
 @pytest.mark.parametrize("text", ["my home in toronto is so quiet now", "i feel at home in my body again"])
 def test_a_home_spoken_of_is_not_where_the_visitor_is(text):
     assert find_place(REGISTRY, text) is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Wife found this website. Farm's near Rosetown, Saskatchewan. Crop's gone two years running", "CA-SK"),
+    ("fisherman out of bay roberts newfoundland. season's shut", "CA-NL"),
+    ("im 19, at school in austin texas. came out to my parents", "US-TX"),
+])
+def test_where_one_works_studies_or_farms_is_where_one_is(text, code):
+    # Writer AL: said before any risk, these places were not read, and the crisis reply a turn
+    # later gave Ontario's lines.
+    assert find_place(REGISTRY, text).code == code
+
+
+@pytest.mark.parametrize("text", ["im at school in the morning", "i work out of my car", "my house is near the lake"])
+def test_no_place_where_none_is_named(text):
+    assert find_place(REGISTRY, text) is None

@@ -1822,3 +1822,18 @@ def test_writer_ak_look_alikes_are_not_risk(detector, text):
 
 def test_a_wall_punched_by_the_visitor_is_still_their_own_self_harm(detector):
     assert detector.assess("i punched the wall so hard my knuckles bled").intent == "risk_self_harm"
+
+
+@pytest.mark.parametrize("text", [
+    "rough night in dartmouth. took a bunch of my clonazepam with some rye. feeling floaty. not dying or anything",
+    "took a handful of my sleeping pills with vodka",
+])
+def test_sedatives_taken_beyond_a_dose_with_alcohol_are_an_emergency_that_stands(detector, text):
+    # Writer AL: the message was weighed as without risk by both readers ("not dying or
+    # anything") and answered as a question about medication.
+    result = detector.assess(text)
+    assert result.intent == "risk_emergency" and "medical_now" in (result.standing_tag or result.subcategory or "")
+
+
+def test_a_dose_with_a_glass_of_wine_is_not_that_emergency(detector):
+    assert detector.assess("i took my xanax and had a glass of wine").intent is None

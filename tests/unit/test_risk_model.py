@@ -706,6 +706,26 @@ def test_a_practice_question_answered_does_not_begin_a_risk_the_next_message_end
                              FakeEncoder()) == "risk_suicide"
 
 
+def test_a_goodbye_after_a_message_without_risk_ends_an_ordinary_conversation():
+    # Writer L: "hm. whats attachment even mean", then "ok thats interesting. bye for now", read
+    # together as a farewell before suicide.
+    from rasa.shared.core.events import UserUttered
+
+    plain = UserUttered("hm. whats attachment even mean", {"name": "attachment_basics", "confidence": 0.8},
+                        parse_data=parse("", 0.007, intent="attachment_basics"))
+    encoder = FakeEncoder()
+    data = parse("ok thats interesting. bye for now", 0.09, intent="goodbye")
+    assert context.two_turns(data, SimpleNamespace(events=[plain]), FakeModel(scores(0.97, suicide=0.97)),
+                             encoder) is None
+    assert data["intent"]["name"] == "goodbye" and encoder.seen == []
+    # After a message with a trace of risk, the goodbye is still read with it.
+    traced = UserUttered("i've made up my mind about tonight", {"name": "inform", "confidence": 0.5},
+                         parse_data=parse("", 0.4))
+    data = parse("bye", 0.09, intent="goodbye")
+    assert context.two_turns(data, SimpleNamespace(events=[traced]), FakeModel(scores(0.97, suicide=0.97)),
+                             FakeEncoder()) == "risk_suicide"
+
+
 def test_please_dont_send_me_the_number_again_is_not_asking_for_it():
     data = {"text": "i've called 988 like four times this year. please don't send me the number again",
             "intent": {"name": "stop_hotlines", "confidence": 0.9}}
