@@ -412,6 +412,11 @@ class PracticeNLG(TemplatedNaturalLanguageGenerator):
             # pills were read as suicide ("took some of his sleeping tablets, maybe five. Not
             # trying to die, just wanted to switch off").
             response = await self._with_poison_centre(response, tracker, output_channel, kwargs)
+        if (response is not None and seen and base == "utter_goodbye" and _danger_just_said(tracker)):
+            # "he's home early. he's at the door", then "i have to go" (writer AL): the
+            # emergency number goes with her.
+            response = await self._append_note(response, "utter_note_goodbye_in_danger", tracker, output_channel,
+                                               {**self.variables(tracker), **kwargs})
         if (response is not None and base == "utter_stop_hotlines" and not about_someone_else(tracker)
                 and follow_up_kind(tracker) in ("suicide", "self_harm") and tracker.get_slot("swallowed") != "yes"
                 and not _means_put_away_since_crisis(tracker)):
@@ -1125,6 +1130,12 @@ def _means_still_at_hand(tracker: DialogueStateTracker) -> Optional[Text]:
             if entity.get("entity") == "means" and entity.get("value") in KNOWN_MEANS:
                 return str(entity["value"])
     return None
+
+
+def _danger_just_said(tracker: DialogueStateTracker) -> bool:
+    """Whether the visitor's message before this one was read as danger now."""
+    said = [event for event in tracker.applied_events() if isinstance(event, UserUttered)]
+    return len(said) >= 2 and said[-2].intent_name in ("not_safe", "risk_emergency")
 
 
 def _means_put_away_since_crisis(tracker: DialogueStateTracker) -> bool:

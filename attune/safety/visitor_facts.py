@@ -119,6 +119,9 @@ _YOUNG = re.compile(
     # Not a larger number: "I'm 11,000 km away" (writer AJ, a daughter abroad).
     r"dollars|\$|times|pills|tablets)|[.,]\d)"
     r"|\b(?:1[0-7]|[89])\s*(?:yo|y/o|yrs?\s+old|years?\s+old)\b"
+    # An age opening the message, then the visitor: "17 and i did it again and its not
+    # stopping bleeding", "15. my dad found my binder" (writer AL).
+    r"|^\W*(?:1[0-7])\s*(?:[.,]\s*(?:and\s+)?(?:i|im|i'm|i've|ive|my|me)\b|\s+and\s+(?:i|im|i'm|my|me)\b|\s+here\b)"
     # A young helper with a friend: "were 15. she lives across from the school" (at a
     # sentence's start, so "there were 15 of them" is a count).
     r"|(?:^|[.!?,;:]\s*|\n)(?:we'?re|we\s+are)\s+(?:both\s+|all\s+)?(?:only\s+|just\s+)?"

@@ -1387,3 +1387,13 @@ async def test_no_more_numbers_after_thoughts_of_suicide_keeps_the_step_that_is_
                          ("unsure_after_crisis", "i gave my pills to my sister"),
                          ("stop_hotlines", "no more numbers please"))
     assert "out of reach" not in (await nlg.generate("utter_stop_hotlines", moved, "rest"))["text"]
+
+
+async def test_leaving_in_a_hurry_right_after_danger_now_takes_the_emergency_number():
+    # Writer AL: "he's home early. he's at the door", then "i have to go".
+    nlg = nlg_at(datetime.now(timezone.utc))
+    tracker = after_crisis("abuse", ("risk_abuse", "i need to figure out how to leave my husband"),
+                           ("not_safe", "he's home early. he's at the door"), ("goodbye", "i have to go"))
+    assert "9-1-1" in (await nlg.generate("utter_goodbye", tracker, "rest"))["text"]
+    calm = after_crisis("abuse", ("risk_abuse", "he hits me"), ("thank", "thanks, that helps"), ("goodbye", "bye"))
+    assert "stay on the line" not in (await nlg.generate("utter_goodbye", calm, "rest"))["text"]

@@ -53,6 +53,8 @@ def test_other_messages_mention_nothing_swallowed(text):
     "we're both 16 and her mom isnt home", "We are 14",
     "16f, my bf keeps checking my phone", "(15m) dad hits me", "im in 10th grade", "i'm a 9th grader",
     "sophomore in high school here", "my parents grounded me and took my phone",
+    # Writer AL: the age opening the message.
+    "17 and i did it again and its not stopping bleeding", "15. my dad found my binder", "16 here, need help",
 ])
 def test_a_visitor_under_18_is_noticed(text):
     assert says_young(text)
@@ -68,6 +70,7 @@ def test_a_visitor_under_18_is_noticed(text):
     "when i was a sophomore in high school it started",
     # Writer AJ: a daughter teaching in Seoul was answered as a child.
     "I'm 11,000 km away. what do I do", "im 12.5 hours ahead of her",
+    "12. how much are sessions", "15 minutes ago i took them", "17 and 18 are my lucky numbers",
 ])
 def test_adults_ages_of_others_and_numbers_are_not_read_as_young(text):
     assert not says_young(text)
