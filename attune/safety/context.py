@@ -1905,7 +1905,6 @@ def helper_feels_it_too(parse_data: Dict[Text, Any], tracker: Any) -> bool:
     return True
 
 
-_EXERCISE_INTENTS = frozenset({"start_reflection", "resume_reflection"})
 _EXERCISE_WORDS = re.compile(r"\b(?:reflect\w*|exercise|questions?|quiz|patterns?|start|begin|continue|carry\s+on|"
                              r"go\s+on|left\s+off|where\s+we\s+were|pick\s+up)\b", re.IGNORECASE)
 
@@ -1951,7 +1950,9 @@ def not_a_yes_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
 # A practice question read from words that are not one, after a crisis reply: "i put the bag
 # in the trunk of my car and the keys are in the mailbox downstairs. happy?" (writer AK, means
 # put away) was read as asking about step-free access. The question needs its own words.
-_FACT_NEEDS_WORDS = {
+_NEEDS_ITS_WORDS = {
+    "start_reflection": _EXERCISE_WORDS,
+    "resume_reflection": _EXERCISE_WORDS,
     "ask_accessibility": re.compile(
         r"\b(?:access\w*|wheel\s*chairs?|steps?|stairs?|elevators?|lifts?|ramps?|parking|park|washrooms?|"
         r"bathrooms?|toilets?|mobility|walkers?|canes?|scooters?|deaf|asl|interpreters?|blind|service\s+dogs?|"
@@ -1964,30 +1965,18 @@ _FACT_NEEDS_WORDS = {
 }
 
 
-def no_practice_question_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
-    """After a crisis reply, a practice question read from a message without its words is not
-    one: the crisis-aware question instead. Returns whether it changed the intent."""
+def needs_its_own_words_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
+    """After a crisis reply, a reading that needs its own words (the reflective exercise, a
+    question about access or cancelling) is not that reading without them: "okay I pulled off
+    at the on route", said from the car after thoughts of steering into oncoming traffic
+    (writer AK), was read as resuming the exercise. The crisis-aware question instead; a
+    button's payload always stands. Returns whether it changed the intent."""
     intent = (parse_data.get("intent") or {}).get("name")
-    words = _FACT_NEEDS_WORDS.get(str(intent))
+    words = _NEEDS_ITS_WORDS.get(str(intent))
     text = (parse_data.get("text") or "")[:500]
     if words is None or text.startswith("/") or getattr(tracker, "active_loop_name", None):
         return False
     if words.search(text) or not crisis_shown(tracker):
-        return False
-    set_intent(parse_data, UNSURE_AFTER_CRISIS)
-    return True
-
-
-def no_exercise_within_crisis(parse_data: Dict[Text, Any], tracker: Any) -> bool:
-    """After a crisis reply, the reflective exercise starts only when asked for in so many
-    words (or by its button): "okay I pulled off at the on route", said from the car after
-    thoughts of steering into oncoming traffic (writer AK), was read as resuming it. Returns
-    whether it changed the intent."""
-    intent = (parse_data.get("intent") or {}).get("name")
-    text = (parse_data.get("text") or "")[:500]
-    if intent not in _EXERCISE_INTENTS or text.startswith("/") or getattr(tracker, "active_loop_name", None):
-        return False
-    if _EXERCISE_WORDS.search(text) or not crisis_shown(tracker):
         return False
     set_intent(parse_data, UNSURE_AFTER_CRISIS)
     return True
@@ -2008,9 +1997,8 @@ def read_in_context(parse_data: Dict[Text, Any], tracker: Any) -> None:
     restart_only_for_the_chat(parse_data, tracker)
     money_question_after_a_fact(parse_data, tracker)
     within_crisis(parse_data, tracker)
-    no_exercise_within_crisis(parse_data, tracker)
+    needs_its_own_words_within_crisis(parse_data, tracker)
     not_a_yes_within_crisis(parse_data, tracker)
-    no_practice_question_within_crisis(parse_data, tracker)
     own_abuse_stays_own(parse_data, tracker)
     helpers_suicide_stays_suicide(parse_data, tracker)
     # Where the person a helper worries about is: their place, whatever else the message is.

@@ -1207,13 +1207,13 @@ def test_dont_give_me_the_988_thing_is_no_more_numbers():
 def test_okay_i_pulled_off_after_thoughts_of_oncoming_traffic_does_not_start_the_exercise():
     # "okay I pulled off at the on route" was read as resuming the reflective exercise.
     data = {"text": "okay I pulled off at the on route", "intent": {"name": "resume_reflection", "confidence": 0.6}}
-    assert context.no_exercise_within_crisis(data, tracker_with("risk_suicide"))
+    assert context.needs_its_own_words_within_crisis(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "unsure_after_crisis"
     # Asked for in so many words, or before any crisis, it stands.
     asked = {"text": "can we continue the questions", "intent": {"name": "resume_reflection", "confidence": 0.9}}
-    assert not context.no_exercise_within_crisis(asked, tracker_with("risk_suicide"))
+    assert not context.needs_its_own_words_within_crisis(asked, tracker_with("risk_suicide"))
     before = {"text": "okay I pulled off at the on route", "intent": {"name": "resume_reflection", "confidence": 0.6}}
-    assert not context.no_exercise_within_crisis(before, tracker_with("greet"))
+    assert not context.needs_its_own_words_within_crisis(before, tracker_with("greet"))
 
 
 @pytest.mark.parametrize("text", ["just thinking", "idk", "standing here", "not sure"])
@@ -1232,10 +1232,10 @@ def test_a_plain_yes_stays_a_yes(text):
 def test_the_means_put_away_is_not_a_question_about_step_free_access():
     text = "fine. i put the bag in the trunk of my car and the keys are in the mailbox downstairs. happy?"
     data = {"text": text, "intent": {"name": "ask_accessibility", "confidence": 0.5}}
-    assert context.no_practice_question_within_crisis(data, tracker_with("risk_suicide"))
+    assert context.needs_its_own_words_within_crisis(data, tracker_with("risk_suicide"))
     assert data["intent"]["name"] == "unsure_after_crisis"
     asked = {"text": "is there an elevator at your office", "intent": {"name": "ask_accessibility", "confidence": 0.9}}
-    assert not context.no_practice_question_within_crisis(asked, tracker_with("risk_suicide"))
+    assert not context.needs_its_own_words_within_crisis(asked, tracker_with("risk_suicide"))
 
 
 def test_asking_for_no_hotlines_wins_over_the_line_that_put_them_on_hold():
@@ -1310,7 +1310,7 @@ def test_someone_there_is_the_practice():
 
 def test_what_if_next_time_is_not_a_question_about_cancelling():
     data = {"text": "what if next time i don't catch myself", "intent": {"name": "ask_cancellation", "confidence": 0.5}}
-    assert context.no_practice_question_within_crisis(data, tracker_with("risk_self_harm"))
+    assert context.needs_its_own_words_within_crisis(data, tracker_with("risk_self_harm"))
     assert data["intent"]["name"] == "unsure_after_crisis"
     asked = {"text": "can i cancel if something comes up", "intent": {"name": "ask_cancellation", "confidence": 0.9}}
-    assert not context.no_practice_question_within_crisis(asked, tracker_with("risk_self_harm"))
+    assert not context.needs_its_own_words_within_crisis(asked, tracker_with("risk_self_harm"))
