@@ -93,12 +93,19 @@ class CpuMeter:
                 for name, roots in self.groups.items()}
 
     def start(self) -> None:
-        self._machine = machine_ticks(self.proc)
-        self._groups = self._snapshot()
+        try:
+            self._machine = machine_ticks(self.proc)
+            self._groups = self._snapshot()
+        except OSError:  # no /proc (not Linux): the bench runs, without this report
+            self._machine = (0, 0, 1)
 
     def stop(self) -> Dict[str, object]:
-        """{"cores", "busy_cores", "by_group": {name: cores}} over the time since `start`."""
-        total, idle, cores = machine_ticks(self.proc)
+        """{"cores", "busy_cores", "by_group": {name: cores}} over the time since `start`
+        (all zero where /proc cannot be read)."""
+        try:
+            total, idle, cores = machine_ticks(self.proc)
+        except OSError:
+            return {"cores": 0, "busy_cores": 0.0, "by_group": {name: 0.0 for name in self.groups}}
         elapsed = total - self._machine[0]
         if elapsed <= 0:
             return {"cores": cores, "busy_cores": 0.0, "by_group": {name: 0.0 for name in self.groups}}

@@ -79,3 +79,9 @@ def test_a_group_counted_alone_leaves_out_what_it_started(tmp_path):
     write_process(tmp_path, 5, 1, "python -m bench.cluster", utime=10)
     write_process(tmp_path, 10, 5, "rasa", utime=90)
     assert meter.stop()["by_group"] == {"load generator": 0.1, "replicas": 0.9}
+
+
+def test_without_proc_the_meter_reports_nothing_and_the_bench_goes_on(tmp_path):
+    meter = CpuMeter({"replicas": [10]}, proc=tmp_path / "missing")
+    meter.start()
+    assert meter.stop() == {"cores": 0, "busy_cores": 0.0, "by_group": {"replicas": 0.0}}

@@ -686,44 +686,39 @@ def test_after_a_crisis_reply_follow_ups_are_not_read_together_with_the_message_
     assert context.two_turns(spread, before, FakeModel(scores(0.95, suicide=0.9)), FakeEncoder()) == "risk_suicide"
 
 
+def read_after(earlier_text, earlier_intent, earlier_confidence, earlier_risk, text, risk, intent):
+    """`context.two_turns` on `text` after one earlier message, with a model that reads the two
+    together as suicide (0.97): (what it decided, the intent left, what was encoded)."""
+    from rasa.shared.core.events import UserUttered
+
+    earlier = UserUttered(earlier_text, {"name": earlier_intent, "confidence": earlier_confidence},
+                          parse_data={**parse("", earlier_risk),
+                                      "intent": {"name": earlier_intent, "confidence": earlier_confidence}})
+    encoder = FakeEncoder()
+    data = parse(text, risk, intent=intent)
+    decided = context.two_turns(data, SimpleNamespace(events=[earlier]), FakeModel(scores(0.97, suicide=0.97)),
+                                encoder)
+    return decided, data["intent"]["name"], encoder.seen
+
+
 def test_a_practice_question_answered_does_not_begin_a_risk_the_next_message_ends():
     # Writer L: "How low does it go?" (the sliding scale), then "Ok I'll think about it. Thanks
     # for being straight with me", read together as suicide (0.91).
-    from rasa.shared.core.events import UserUttered
-
-    question = UserUttered("How low does it go?", {"name": "ask_sliding_scale", "confidence": 0.95},
-                           parse_data=parse("", 0.3, intent="ask_sliding_scale"))
-    encoder = FakeEncoder()
-    data = parse("Ok I'll think about it. Thanks for being straight with me", 0.29, intent="thank")
-    assert context.two_turns(data, SimpleNamespace(events=[question]), FakeModel(scores(0.97, suicide=0.97)),
-                             encoder) is None
-    assert data["intent"]["name"] == "thank" and encoder.seen == []
+    thanks = "Ok I'll think about it. Thanks for being straight with me"
+    assert read_after("How low does it go?", "ask_sliding_scale", 0.95, 0.3, thanks, 0.29, "thank") == \
+        (None, "thank", [])
     # An unsure reading of the message before is still read with this one.
-    unsure = UserUttered("how low does it go", {"name": "ask_sliding_scale", "confidence": 0.4},
-                         parse_data={**parse("", 0.3), "intent": {"name": "ask_sliding_scale", "confidence": 0.4}})
-    data = parse("Ok I'll think about it. Thanks for being straight with me", 0.29, intent="thank")
-    assert context.two_turns(data, SimpleNamespace(events=[unsure]), FakeModel(scores(0.97, suicide=0.97)),
-                             FakeEncoder()) == "risk_suicide"
+    assert read_after("how low does it go", "ask_sliding_scale", 0.4, 0.3, thanks, 0.29, "thank")[0] == "risk_suicide"
 
 
 def test_a_goodbye_after_a_message_without_risk_ends_an_ordinary_conversation():
     # Writer L: "hm. whats attachment even mean", then "ok thats interesting. bye for now", read
     # together as a farewell before suicide.
-    from rasa.shared.core.events import UserUttered
-
-    plain = UserUttered("hm. whats attachment even mean", {"name": "attachment_basics", "confidence": 0.8},
-                        parse_data=parse("", 0.007, intent="attachment_basics"))
-    encoder = FakeEncoder()
-    data = parse("ok thats interesting. bye for now", 0.09, intent="goodbye")
-    assert context.two_turns(data, SimpleNamespace(events=[plain]), FakeModel(scores(0.97, suicide=0.97)),
-                             encoder) is None
-    assert data["intent"]["name"] == "goodbye" and encoder.seen == []
+    assert read_after("hm. whats attachment even mean", "attachment_basics", 0.8, 0.007,
+                      "ok thats interesting. bye for now", 0.09, "goodbye") == (None, "goodbye", [])
     # After a message with a trace of risk, the goodbye is still read with it.
-    traced = UserUttered("i've made up my mind about tonight", {"name": "inform", "confidence": 0.5},
-                         parse_data=parse("", 0.4))
-    data = parse("bye", 0.09, intent="goodbye")
-    assert context.two_turns(data, SimpleNamespace(events=[traced]), FakeModel(scores(0.97, suicide=0.97)),
-                             FakeEncoder()) == "risk_suicide"
+    assert read_after("i've made up my mind about tonight", "inform", 0.5, 0.4, "bye", 0.09, "goodbye")[0] == \
+        "risk_suicide"
 
 
 def test_please_dont_send_me_the_number_again_is_not_asking_for_it():
